@@ -1,0 +1,1 @@
+"""Computations on the Brightway project: static LCIA, audit, Monte Carlo, sensitivity."""

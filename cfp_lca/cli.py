@@ -1,0 +1,205 @@
+"""The ``cfp-lca`` command: the only place (with ``present``) that talks to people."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .brightway.project import DEFAULT_PROJECT, ProjectError, configure_data_dir
+from .errors import InputError
+
+DEFAULT_MODEL = "zw32-report"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data", type=Path, help="data directory (default: the shipped databases/)"
+    )
+    common.add_argument("--project", default=DEFAULT_PROJECT, help="Brightway project name")
+    common.add_argument(
+        "--bw-dir",
+        type=Path,
+        help="Brightway data directory (default: $BRIGHTWAY2_DIR, "
+        "$BRIGHTWAY_DIR, or Brightway's standard one)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="cfp-lca",
+        description="Product carbon footprints on Brightway. Without a command: build the "
+        "project, compute the shipped models and audit the declared figures.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", parents=[common], help="the main job (default)")
+    b = sub.add_parser("build", parents=[common], help="write flows, methods and databases")
+    b.add_argument("--force", action="store_true", help="rewrite even when the files are unchanged")
+    lc = sub.add_parser("lcia", parents=[common], help="static GWP100 by stage")
+    lc.add_argument("model", nargs="?", default=DEFAULT_MODEL)
+    lc.add_argument("--method", help="method id (default: the model's own)")
+    lc.add_argument("--json", action="store_true", help="print a JSON object")
+    lc.add_argument("--lang", choices=["en", "zh"], default="en")
+    au = sub.add_parser("audit", parents=[common], help="recompute the study's declared figures")
+    au.add_argument("model", nargs="?", default=DEFAULT_MODEL)
+    au.add_argument("--json", action="store_true")
+    sub.add_parser("list", parents=[common], help="models, methods and background databases")
+    return parser
+
+
+def quiet_brightway() -> None:
+    """Keep Brightway's chatter off stdout (so --json stays parseable); bars only on a terminal."""
+    os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
+    if not sys.stderr.isatty():
+        os.environ.setdefault("TQDM_DISABLE", "1")
+    warnings.filterwarnings("ignore", message=".*pypardiso.*")
+    import bw2data  # noqa: F401  (creates the feedback logger this then quiets)
+
+    feedback = logging.getLogger("brightway-stdout-feedback")
+    for handler in list(feedback.handlers):
+        feedback.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("brightway: %(message)s"))
+    feedback.addHandler(handler)
+    feedback.setLevel(logging.ERROR)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command: Callable = COMMANDS[args.command or "run"]
+    try:
+        configure_data_dir(args.bw_dir)
+        quiet_brightway()
+        return command(args) or 0
+    except (InputError, ProjectError) as exc:
+        print(f"cfp-lca: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _catalog(args):
+    from .model.loading import load_catalog
+
+    return load_catalog(args.data)
+
+
+def _prepared(args):
+    """Load and validate every file, then bring the Brightway project up to date."""
+    catalog = _catalog(args)
+    from .brightway.project import open_project
+    from .brightway.writing import write_catalog
+
+    open_project(args.project)
+    write_catalog(catalog)
+    return catalog
+
+
+def _model(catalog, name: str):
+    if name not in catalog.models:
+        known = ", ".join(sorted(catalog.models))
+        raise InputError(
+            catalog.root / "foreground", None, f"unknown model '{name}' (known: {known})"
+        )
+    return catalog.models[name]
+
+
+def _method(catalog, model, method_id: str | None):
+    method_id = method_id or model.method
+    if method_id not in catalog.methods:
+        known = ", ".join(sorted(catalog.methods))
+        raise InputError(
+            catalog.root / "methods", None, f"unknown method '{method_id}' (known: {known})"
+        )
+    return catalog.methods[method_id]
+
+
+def cmd_build(args) -> int:
+    catalog = _catalog(args)
+    from .brightway.project import data_dir, open_project
+    from .brightway.writing import owned_names, write_catalog
+
+    open_project(args.project)
+    wrote = write_catalog(catalog, force=args.force)
+    state = "written" if wrote else "already up to date"
+    print(f"Brightway project '{args.project}' in {data_dir()}: {state}")
+    print(f"  databases: {', '.join(owned_names(catalog))}")
+    print(f"  methods: {', '.join(m.id for m in catalog.methods.values())}")
+    return 0
+
+
+def cmd_lcia(args) -> int:
+    from .calc.lcia import static_lcia
+    from .present.tables import lcia_dict, lcia_text
+
+    catalog = _prepared(args)
+    model = _model(catalog, args.model)
+    result = static_lcia(catalog, model, _method(catalog, model, args.method))
+    if args.json:
+        print(json.dumps(lcia_dict(result, model), indent=2, ensure_ascii=False))
+    else:
+        print(lcia_text(result, model, args.lang))
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from .calc.audit import audit
+    from .calc.lcia import static_lcia
+    from .present.tables import audit_dict, audit_text
+
+    catalog = _prepared(args)
+    model = _model(catalog, args.model)
+    if model.declared is None:
+        raise InputError(model.path, None, "this model has no declared-figures file to audit")
+    method = _method(catalog, model, model.declared.method)
+    result = audit(catalog, model, static_lcia(catalog, model, method))
+    print(
+        json.dumps(audit_dict(result), indent=2, ensure_ascii=False)
+        if args.json
+        else audit_text(result)
+    )
+    return 0
+
+
+def cmd_list(args) -> int:
+    catalog = _catalog(args)
+    for m in catalog.models.values():
+        print(f"model   {m.name:<16} {m.title}")
+    for m in catalog.methods.values():
+        print(f"method  {m.id:<16} {' / '.join(m.name[1:])}")
+    for db, processes in catalog.backgrounds.items():
+        print(f"background {db}: {len(processes)} processes")
+    return 0
+
+
+def cmd_run(args) -> int:
+    """The main job: every shipped model's footprint, and the audit where figures are declared."""
+    from .calc.audit import audit
+    from .calc.lcia import static_lcia
+    from .present.tables import audit_text, lcia_text
+
+    catalog = _prepared(args)
+    for model in catalog.models.values():
+        result = static_lcia(catalog, model)
+        print(lcia_text(result, model))
+        print()
+        if model.declared is not None:
+            method = _method(catalog, model, model.declared.method)
+            print(audit_text(audit(catalog, model, static_lcia(catalog, model, method))))
+            print()
+    return 0
+
+
+COMMANDS: dict[str, Callable] = {
+    "run": cmd_run,
+    "build": cmd_build,
+    "lcia": cmd_lcia,
+    "audit": cmd_audit,
+    "list": cmd_list,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

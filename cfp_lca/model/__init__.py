@@ -1,0 +1,1 @@
+"""Files to a validated model: schema, units, uncertainty, loading."""

@@ -1,0 +1,567 @@
+"""Load a data directory: YAML files -> pydantic specs -> a cross-checked Catalog.
+
+Every problem raises InputError naming the file, the entry and what is wrong; nothing is
+written anywhere, so bad input can never damage a Brightway project.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pint
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ..errors import InputError
+from .formula import FormulaProblem, evaluate
+from .objects import (
+    Allocation,
+    Catalog,
+    Exchange,
+    Factor,
+    Flow,
+    Method,
+    Process,
+    ProductModel,
+    Stage,
+)
+from .schema import (
+    AmountFields,
+    BackgroundFile,
+    DeclaredFile,
+    EmissionSpec,
+    FlowsFile,
+    MethodFile,
+    ModelFile,
+    ParameterSpec,
+    ProcessSpec,
+)
+from .uncertainty import stats_arrays_fields
+from .units import UnitProblem, convert, parse_unit, quantity
+
+T = TypeVar("T", bound=BaseModel)
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+
+
+def default_data_dir() -> Path:
+    """CFP_LCA_DATA if set, else the repository's databases/, else the copy in the package."""
+    if os.environ.get("CFP_LCA_DATA"):
+        return Path(os.environ["CFP_LCA_DATA"])
+    repo = PACKAGE_ROOT.parent / "databases"
+    return repo if repo.is_dir() else PACKAGE_ROOT / "_data" / "databases"
+
+
+# ---------------------------------------------------------------- reading and validating
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse one YAML file; a syntax error names the line and column."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(path, None, f"cannot read file: {exc.strerror}") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(path, None, f"YAML syntax error{where}: {problem}") from exc
+    if not isinstance(data, dict):
+        raise InputError(path, None, "expected a mapping of fields at the top of the file")
+    return data
+
+
+def entry_label(data: Any, loc: Iterable) -> str:
+    """Human path to an entry, list items named by code: ``activities[2] 'x' > inputs[0]``."""
+    parts: list[str] = []
+    node = data
+    for key in loc:
+        if isinstance(key, int) and isinstance(node, list) and parts:
+            node = node[key] if 0 <= key < len(node) else None
+            name = _item_name(node)
+            parts[-1] += f"[{key}]" + (f" '{name}'" if name else "")
+        else:
+            parts.append(str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return " > ".join(parts)
+
+
+def _item_name(item: Any) -> str | None:
+    if isinstance(item, dict):
+        for field in ("code", "id", "flow", "input", "model"):
+            if isinstance(item.get(field), str):
+                return item[field]
+    return None
+
+
+def validate(path: Path, data: Any, schema: type[T]) -> T:
+    """Validate raw YAML data against a schema; the first error becomes an InputError."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        field = loc[-1] if loc and isinstance(loc[-1], str) else None
+        if err["type"] == "missing":
+            problem = f"required field '{field}' is missing"
+            loc = loc[:-1]
+        elif err["type"] == "extra_forbidden":
+            problem = f"unknown field '{field}'"
+            loc = loc[:-1]
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            problem = f"{field}: {msg}" if field else msg
+            if field:
+                loc = loc[:-1]
+        raise InputError(path, entry_label(data, loc) or None, problem) from None
+
+
+def check_unique(path: Path, kind: str, codes: Iterable[str]) -> None:
+    """Duplicate codes make references ambiguous: refuse them."""
+    seen: set[str] = set()
+    for code in codes:
+        if code in seen:
+            raise InputError(path, f"{kind} '{code}'", f"duplicate {kind} code '{code}'")
+        seen.add(code)
+
+
+# ---------------------------------------------------------------- amounts with units
+
+
+def parameter_values(path: Path, entry: str, params: Mapping[str, ParameterSpec]) -> dict:
+    """Parameters as pint quantities, for formulas."""
+    out = {}
+    for name, spec in params.items():
+        try:
+            out[name] = quantity(spec.value, spec.unit)
+        except UnitProblem as exc:
+            raise InputError(path, f"{entry} > parameters > {name}", str(exc)) from None
+    return out
+
+
+def resolve_amount(
+    path: Path,
+    entry: str,
+    spec: AmountFields,
+    input_unit: str,
+    owner_unit: str,
+    names: Mapping[str, pint.Quantity],
+    allocation: Allocation | None,
+) -> tuple[float, float, float | None]:
+    """The amount per one ``owner_unit``, in ``input_unit``; with the scale and annual figure.
+
+    Returns (amount, scale, annual) where scale converts numbers in the file's unit to the
+    stored amount (for distributions) and annual is the unallocated annual amount, if given.
+    """
+    annual = None
+    try:
+        if spec.formula is not None:
+            result = evaluate(spec.formula, names)
+            if not isinstance(result, pint.Quantity):
+                result = quantity(float(result), "dimensionless")
+            given = convert(result, spec.unit)
+            q = quantity(given, spec.unit)
+        elif spec.annual_amount is not None:
+            if allocation is None:
+                raise InputError(
+                    path, entry, "annual_amount needs an allocation (annual_output) in the model"
+                )
+            given = spec.annual_amount.value
+            annual_q = quantity(given, spec.annual_amount.unit)
+            annual = convert(annual_q, input_unit)
+            q = annual_q / quantity(allocation.annual_output, allocation.unit)
+        else:
+            given = spec.amount.value
+            q = quantity(given, spec.amount.unit)
+        target = f"({input_unit}) / ({owner_unit})"
+        try:
+            amount = convert(q, target)
+        except UnitProblem:
+            amount = convert(q / quantity(1.0, owner_unit), target)
+    except (UnitProblem, FormulaProblem) as exc:
+        raise InputError(path, entry, f"{exc} (needed: {input_unit} per {owner_unit})") from None
+    if spec.credit and amount > 0:
+        raise InputError(path, entry, f"a credit must be a negative amount, got {amount:g}")
+    if amount < 0 and not spec.credit:
+        raise InputError(
+            path,
+            entry,
+            f"negative amount {amount:g} {input_unit}: only an exchange marked 'credit: true' "
+            "(an avoided burden) may be negative",
+        )
+    scale = amount / given if given else 1.0
+    return amount, scale, annual
+
+
+def make_exchange(
+    path: Path,
+    entry: str,
+    spec: AmountFields,
+    target: tuple[str, str],
+    kind: str,
+    input_unit: str,
+    owner_unit: str,
+    names: Mapping[str, pint.Quantity],
+    allocation: Allocation | None = None,
+) -> Exchange:
+    """One validated exchange with its stats_arrays uncertainty."""
+    amount, scale, annual = resolve_amount(
+        path, entry, spec, input_unit, owner_unit, names, allocation
+    )
+    try:
+        fields = stats_arrays_fields(amount, scale, spec.uncertainty, spec.pedigree)
+    except ValueError as exc:
+        raise InputError(path, entry, f"uncertainty: {exc}") from None
+    source = spec.source or _nested_source(spec)
+    return Exchange(
+        database=target[0],
+        code=target[1],
+        amount=amount,
+        unit=input_unit,
+        kind=kind,
+        uncertainty=fields,
+        source=source,
+        origin=f"{path.name}: {entry}",
+        credit=spec.credit,
+        comment=spec.comment,
+        annual_amount=annual,
+    )
+
+
+def _nested_source(spec: AmountFields) -> str | None:
+    for q in (spec.amount, spec.annual_amount):
+        if q is not None and q.source:
+            return q.source
+    return None
+
+
+# ---------------------------------------------------------------- the files
+
+
+def load_flows(path: Path) -> tuple[str, dict[str, Flow]]:
+    spec = validate(path, read_yaml(path), FlowsFile)
+    check_unique(path, "flow", (f.code for f in spec.flows))
+    flows = {}
+    for i, f in enumerate(spec.flows):
+        try:
+            parse_unit(f.unit)
+        except UnitProblem as exc:
+            raise InputError(path, f"flows[{i}] '{f.code}'", str(exc)) from None
+        flows[f.code] = Flow(
+            f.code, f.name, f.unit, tuple(f.categories), f.cas, f.formula, f.comment
+        )
+    return spec.database, flows
+
+
+def load_method(path: Path, flows: Mapping[str, Flow]) -> Method:
+    spec = validate(path, read_yaml(path), MethodFile)
+    check_unique(path, "factor flow", (f.flow for f in spec.factors))
+    factors = []
+    for i, f in enumerate(spec.factors):
+        entry = f"factors[{i}] '{f.flow}'"
+        if f.flow not in flows:
+            raise InputError(path, entry, f"unknown flow '{f.flow}' (not in the flows file)")
+        try:
+            value = convert(quantity(f.value, f.unit), f"({spec.unit}) / ({flows[f.flow].unit})")
+        except UnitProblem as exc:
+            raise InputError(path, entry, str(exc)) from None
+        unc = stats_arrays_fields(value, value / f.value if f.value else 1.0, f.uncertainty, None)
+        factors.append(Factor(f.flow, value, f.source, unc))
+    return Method(
+        spec.id,
+        tuple(spec.name),
+        spec.unit,
+        spec.year,
+        spec.description,
+        spec.source,
+        tuple(factors),
+    )
+
+
+def load_background(
+    path: Path, biosphere: str, flows: Mapping[str, Flow]
+) -> tuple[BackgroundFile, dict[str, Process]]:
+    """A background database; inputs between its processes are resolved after all are read."""
+    spec = validate(path, read_yaml(path), BackgroundFile)
+    check_unique(path, "process", (p.code for p in spec.processes))
+    units = {p.code: p.unit for p in spec.processes}
+    processes = {}
+    for i, p in enumerate(spec.processes):
+        entry = f"processes[{i}] '{p.code}'"
+        _check_unit(path, entry, p.unit)
+        names = parameter_values(path, entry, p.parameters)
+        exchanges = [
+            _emission(
+                path, f"{entry} > emissions[{j}] '{e.flow}'", e, biosphere, flows, p.unit, names
+            )
+            for j, e in enumerate(p.emissions)
+        ]
+        for j, inp in enumerate(p.inputs):
+            sub = f"{entry} > inputs[{j}] '{inp.input}'"
+            if inp.input not in units:
+                raise InputError(path, sub, f"unknown process '{inp.input}' in {spec.database}")
+            exchanges.append(
+                make_exchange(
+                    path,
+                    sub,
+                    inp,
+                    (spec.database, inp.input),
+                    "technosphere",
+                    units[inp.input],
+                    p.unit,
+                    names,
+                )
+            )
+        processes[p.code] = Process(
+            spec.database,
+            p.code,
+            p.name,
+            p.unit,
+            tuple(exchanges),
+            p.location,
+            meta=_process_meta(p),
+        )
+    return spec, processes
+
+
+def _process_meta(p: ProcessSpec) -> dict:
+    meta = {"source": p.source, "year": p.year, "reference product": p.reference_product or p.name}
+    if p.category:
+        meta["category"] = p.category
+    if p.comment:
+        meta["comment"] = p.comment
+    if p.parameters:
+        meta["parameters"] = {k: v.model_dump(exclude_none=True) for k, v in p.parameters.items()}
+    return meta
+
+
+def _check_unit(path: Path, entry: str, unit: str) -> None:
+    try:
+        parse_unit(unit)
+    except UnitProblem as exc:
+        raise InputError(path, entry, str(exc)) from None
+
+
+def _emission(
+    path: Path,
+    entry: str,
+    e: EmissionSpec,
+    biosphere: str,
+    flows: Mapping[str, Flow],
+    owner_unit: str,
+    names: Mapping[str, pint.Quantity],
+    allocation: Allocation | None = None,
+) -> Exchange:
+    if e.flow not in flows:
+        raise InputError(path, entry, f"unknown flow '{e.flow}' (not in the flows file)")
+    return make_exchange(
+        path,
+        entry,
+        e,
+        (biosphere, e.flow),
+        "biosphere",
+        flows[e.flow].unit,
+        owner_unit,
+        names,
+        allocation,
+    )
+
+
+def load_model(
+    path: Path,
+    biosphere: str,
+    flows: Mapping[str, Flow],
+    methods: Mapping[str, Method],
+    backgrounds: Mapping[str, Mapping[str, Process]],
+) -> ProductModel:
+    """A product model file, linked to the flows and the background databases it names."""
+    spec = validate(path, read_yaml(path), ModelFile)
+    check_unique(path, "stage", (s.code for s in spec.stages))
+    check_unique(path, "activity", (a.code for a in spec.activities))
+    if spec.method not in methods:
+        raise InputError(path, "method", f"unknown method '{spec.method}'")
+    for db in spec.backgrounds:
+        if db not in backgrounds:
+            raise InputError(path, "backgrounds", f"unknown background database '{db}'")
+    allocation = _allocation(path, spec)
+    stages = {s.code for s in spec.stages}
+    local_units = {a.code: a.unit for a in spec.activities}
+    if spec.reference_activity not in local_units:
+        raise InputError(
+            path, "reference_activity", f"unknown activity '{spec.reference_activity}'"
+        )
+    model_names = parameter_values(path, "parameters", spec.parameters)
+    activities = []
+    for i, a in enumerate(spec.activities):
+        entry = f"activities[{i}] '{a.code}'"
+        _check_unit(path, entry, a.unit)
+        if a.stage is not None and a.stage not in stages:
+            raise InputError(path, entry, f"unknown stage '{a.stage}'")
+        names = {**model_names, **parameter_values(path, entry, a.parameters)}
+        exchanges = [
+            _emission(
+                path,
+                f"{entry} > emissions[{j}] '{e.flow}'",
+                e,
+                biosphere,
+                flows,
+                a.unit,
+                names,
+                allocation,
+            )
+            for j, e in enumerate(a.emissions)
+        ]
+        for j, inp in enumerate(a.inputs):
+            sub = f"{entry} > inputs[{j}] '{inp.input}'"
+            target, unit = _find_input(path, sub, inp.input, spec, local_units, backgrounds)
+            exchanges.append(
+                make_exchange(
+                    path, sub, inp, target, "technosphere", unit, a.unit, names, allocation
+                )
+            )
+        if a.stage is None and any(x.database != spec.database for x in exchanges):
+            raise InputError(
+                path, entry, "an activity with background inputs or emissions needs a stage"
+            )
+        meta = {"comment": a.comment} if a.comment else {}
+        activities.append(
+            Process(spec.database, a.code, a.name, a.unit, tuple(exchanges), "CN", a.stage, meta)
+        )
+    return ProductModel(
+        name=spec.model,
+        database=spec.database,
+        title=spec.name,
+        description=spec.description,
+        functional_unit=spec.functional_unit.description,
+        functional_amount=spec.functional_unit.amount,
+        reference=spec.reference_activity,
+        method=spec.method,
+        backgrounds=tuple(spec.backgrounds),
+        stages=tuple(Stage(s.code, s.name, s.name_zh) for s in spec.stages),
+        activities=tuple(activities),
+        allocation=allocation,
+        path=path,
+    )
+
+
+def _allocation(path: Path, spec: ModelFile) -> Allocation | None:
+    if spec.allocation is None:
+        return None
+    out = spec.allocation.annual_output
+    if out.value <= 0:
+        raise InputError(
+            path, "allocation > annual_output", f"annual output must be positive, got {out.value:g}"
+        )
+    _check_unit(path, "allocation > annual_output", out.unit)
+    return Allocation(
+        spec.allocation.basis, out.value, out.unit, out.source, spec.allocation.period
+    )
+
+
+def _find_input(
+    path: Path,
+    entry: str,
+    ref: str,
+    spec: ModelFile,
+    local_units: Mapping[str, str],
+    backgrounds: Mapping[str, Mapping[str, Process]],
+) -> tuple[tuple[str, str], str]:
+    """Resolve an input code: 'db:code', a foreground activity, or a process of a background."""
+    if ":" in ref:
+        db, code = ref.split(":", 1)
+        if db == spec.database and code in local_units:
+            return (db, code), local_units[code]
+        if db in spec.backgrounds and code in backgrounds[db]:
+            return (db, code), backgrounds[db][code].unit
+        raise InputError(path, entry, f"unknown process reference '{ref}'")
+    hits = []
+    if ref in local_units:
+        hits.append(((spec.database, ref), local_units[ref]))
+    hits += [
+        ((db, ref), backgrounds[db][ref].unit) for db in spec.backgrounds if ref in backgrounds[db]
+    ]
+    if not hits:
+        raise InputError(
+            path,
+            entry,
+            f"unknown process reference '{ref}' (not in this model nor in "
+            f"{', '.join(spec.backgrounds)})",
+        )
+    if len(hits) > 1:
+        where = ", ".join(f"{db}:{code}" for (db, code), _ in hits)
+        raise InputError(path, entry, f"ambiguous reference '{ref}': found in {where}")
+    return hits[0]
+
+
+def load_declared(path: Path, model: ProductModel, methods: Mapping[str, Method]) -> DeclaredFile:
+    spec = validate(path, read_yaml(path), DeclaredFile)
+    check_unique(path, "figure", (f.id for f in spec.figures))
+    if spec.model != model.name:
+        raise InputError(path, "model", f"declares figures for '{spec.model}', not '{model.name}'")
+    if spec.method not in methods:
+        raise InputError(path, "method", f"unknown method '{spec.method}'")
+    stages = {s.code for s in model.stages}
+    codes = {a.code for a in model.activities}
+    for i, f in enumerate(spec.figures):
+        entry = f"figures[{i}] '{f.id}'"
+        if f.stage is not None and f.stage not in stages:
+            raise InputError(path, entry, f"unknown stage '{f.stage}'")
+        if f.activity is not None and f.activity not in codes:
+            raise InputError(path, entry, f"unknown activity '{f.activity}'")
+        _check_unit(path, entry, f.unit)
+    return spec
+
+
+# ---------------------------------------------------------------- the directory
+
+
+def load_catalog(root: Path | None = None) -> Catalog:
+    """Read and cross-check every file of a data directory."""
+    root = Path(root) if root is not None else default_data_dir()
+    if not root.is_dir():
+        raise InputError(root, None, "data directory not found")
+    files = sorted(root.rglob("*.yaml"))
+    flows_path = root / "flows.yaml"
+    if not flows_path.is_file():
+        raise InputError(flows_path, None, "the flows file is missing")
+    biosphere, flows = load_flows(flows_path)
+    methods: dict[str, Method] = {}
+    for path in sorted((root / "methods").glob("*.yaml")):
+        method = load_method(path, flows)
+        if method.id in methods:
+            raise InputError(path, "id", f"duplicate method id '{method.id}'")
+        methods[method.id] = method
+    backgrounds: dict[str, dict[str, Process]] = {}
+    for path in sorted((root / "background").glob("*.yaml")):
+        spec, processes = load_background(path, biosphere, flows)
+        if spec.database in backgrounds:
+            raise InputError(path, "database", f"duplicate database name '{spec.database}'")
+        backgrounds[spec.database] = processes
+    models: dict[str, ProductModel] = {}
+    for path in sorted((root / "foreground").glob("*.yaml")):
+        if path.name.endswith(".declared.yaml"):
+            continue
+        model = load_model(path, biosphere, flows, methods, backgrounds)
+        if model.name in models:
+            raise InputError(path, "model", f"duplicate model name '{model.name}'")
+        if model.database in backgrounds or model.database == biosphere:
+            raise InputError(path, "database", f"database name '{model.database}' is taken")
+        declared_path = path.with_name(path.stem + ".declared.yaml")
+        if declared_path.is_file():
+            declared = load_declared(declared_path, model, methods)
+            model = replace(model, declared=declared, declared_path=declared_path)
+        models[model.name] = model
+    taken = [m.database for m in models.values()]
+    check_unique(root, "database", taken)
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return Catalog(root, biosphere, flows, methods, backgrounds, models, digest.hexdigest())

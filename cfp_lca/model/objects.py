@@ -1,0 +1,143 @@
+"""The validated model: plain, immutable objects that the Brightway writer and the audit read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .schema import DeclaredFile
+
+
+@dataclass(frozen=True)
+class Flow:
+    """An elementary flow of the biosphere database."""
+
+    code: str
+    name: str
+    unit: str
+    categories: tuple[str, ...]
+    cas: str | None = None
+    formula: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A characterization factor, converted to the method's unit per flow unit."""
+
+    flow: str
+    value: float
+    source: str
+    uncertainty: dict
+
+
+@dataclass(frozen=True)
+class Method:
+    """An LCIA method (a GWP100 factor set)."""
+
+    id: str
+    name: tuple[str, ...]
+    unit: str
+    year: int
+    description: str
+    source: str
+    factors: tuple[Factor, ...]
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One input or emission, per unit of the owning process, in the input's own unit."""
+
+    database: str
+    code: str
+    amount: float
+    unit: str
+    kind: str  # "technosphere" or "biosphere"
+    uncertainty: dict
+    source: str | None
+    origin: str  # "file: entry", for messages and review
+    credit: bool = False
+    comment: str | None = None
+    annual_amount: float | None = None  # as given, before allocation, in ``unit``
+
+
+@dataclass(frozen=True)
+class Process:
+    """A background process or a foreground activity with its exchanges."""
+
+    database: str
+    code: str
+    name: str
+    unit: str
+    exchanges: tuple[Exchange, ...]
+    location: str = "CN"
+    stage: str | None = None
+    meta: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.database, self.code)
+
+
+@dataclass(frozen=True)
+class Stage:
+    code: str
+    name: str
+    name_zh: str | None = None
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Annual plant data divided by annual output (the report's physical allocation)."""
+
+    basis: str
+    annual_output: float
+    unit: str
+    source: str | None
+    period: str | None = None
+
+
+@dataclass(frozen=True)
+class ProductModel:
+    """A product system: foreground activities, their stages, and what the study declared."""
+
+    name: str
+    database: str
+    title: str
+    description: str | None
+    functional_unit: str
+    functional_amount: float
+    reference: str
+    method: str
+    backgrounds: tuple[str, ...]
+    stages: tuple[Stage, ...]
+    activities: tuple[Process, ...]
+    allocation: Allocation | None
+    path: Path
+    declared: DeclaredFile | None = None
+    declared_path: Path | None = None
+
+    def activity(self, code: str) -> Process:
+        return next(a for a in self.activities if a.code == code)
+
+    def stage(self, code: str) -> Stage:
+        return next(s for s in self.stages if s.code == code)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything in a data directory, validated and cross-referenced."""
+
+    root: Path
+    biosphere: str
+    flows: dict[str, Flow]
+    methods: dict[str, Method]
+    backgrounds: dict[str, dict[str, Process]]
+    models: dict[str, ProductModel]
+    fingerprint: str
+
+    def process(self, database: str, code: str) -> Process:
+        if database in self.backgrounds:
+            return self.backgrounds[database][code]
+        model = next(m for m in self.models.values() if m.database == database)
+        return model.activity(code)

@@ -1,0 +1,1 @@
+"""Results to people: tables, JSON objects, plots, reports. Nothing here computes."""
