@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import logging
 import os
@@ -57,7 +59,8 @@ def quiet_brightway() -> None:
     if not sys.stderr.isatty():
         os.environ.setdefault("TQDM_DISABLE", "1")
     warnings.filterwarnings("ignore", message=".*pypardiso.*")
-    import bw2data  # noqa: F401  (creates the feedback logger this then quiets)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import bw2data  # noqa: F401  (creates the feedback logger quieted below)
 
     feedback = logging.getLogger("brightway-stdout-feedback")
     for handler in list(feedback.handlers):

@@ -157,8 +157,11 @@ def audit(catalog: Catalog, model: ProductModel, result: StaticResult) -> AuditR
         computed, note = recompute(figure, model, catalog, result)
         status = classify(declared, decimals, computed)
         if status != "ok":
-            note = explain_ratio(declared, computed, model, catalog, figure) or note
-            note = _same_as_elsewhere(figure, model.declared.figures) or note
+            note = (
+                explain_ratio(declared, computed, model, catalog, figure)
+                or _same_as_elsewhere(figure, model.declared.figures)
+                or note
+            )
         checks.append(Check(figure, declared, decimals, computed, status, note))
     return AuditResult(model.name, model.declared.document, tuple(checks), conflicts(checks))
 
@@ -166,13 +169,7 @@ def audit(catalog: Catalog, model: ProductModel, result: StaticResult) -> AuditR
 def _same_as_elsewhere(figure: DeclaredSpec, figures: list[DeclaredSpec]) -> str | None:
     """A wrong figure printed identically for another quantity was probably copied from there."""
     for other in figures:
-        same_quantity = (other.quantity, other.stage, other.activity, other.input) == (
-            figure.quantity,
-            figure.stage,
-            figure.activity,
-            figure.input,
-        )
-        if other.printed == figure.printed and not same_quantity:
+        if other.printed == figure.printed and other.quantity != figure.quantity:
             what = f"{other.quantity} {other.stage or ''}".strip()
             return f"the same number is printed for {what} in {other.where}"
     return None

@@ -53,8 +53,8 @@ def convert(q: pint.Quantity, unit: str) -> float:
         return float(q.to(target).magnitude)
     except pint.errors.DimensionalityError as exc:
         raise UnitProblem(
-            f"unit mismatch: {q.units:~} cannot be expressed in {target:~} "
-            f"({q.dimensionality} vs {target.dimensionality})"
+            f"unit mismatch: {q.units:~} cannot be expressed in {unit} "
+            f"({q.dimensionality} vs {target.dimensionality or 'dimensionless'})"
         ) from exc
 
 

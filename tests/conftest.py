@@ -1,0 +1,57 @@
+"""Shared fixtures: a private Brightway directory for the whole session, and a built project.
+
+bw2data reads BRIGHTWAY2_DIR once, at import, so it is set here before anything imports it;
+tests never touch the user's Brightway data.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+
+BW_DIR = Path(tempfile.mkdtemp(prefix="cfp_lca_test_bw_"))
+os.environ["BRIGHTWAY2_DIR"] = str(BW_DIR)
+os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
+os.environ.setdefault("TQDM_DISABLE", "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+warnings.filterwarnings("ignore", message=".*pypardiso.*")
+
+import pytest  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "databases"
+TEST_PROJECT = "cfp_test"
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    """The shipped data directory, loaded and validated."""
+    from cfp_lca.model.loading import load_catalog
+
+    return load_catalog(DATA)
+
+
+@pytest.fixture(scope="session")
+def built(catalog):
+    """The shipped catalog written into the Brightway project 'cfp_test'."""
+    from cfp_lca.brightway.project import open_project
+    from cfp_lca.brightway.writing import write_catalog
+
+    open_project(TEST_PROJECT)
+    write_catalog(catalog)
+    return catalog
+
+
+@pytest.fixture()
+def data_copy(tmp_path):
+    """A writable copy of databases/, for tests that break a file on purpose."""
+    target = tmp_path / "databases"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(BW_DIR, ignore_errors=True)
