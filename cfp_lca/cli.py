@@ -16,7 +16,7 @@ from pathlib import Path
 from .brightway.project import DEFAULT_PROJECT, ProjectError, configure_data_dir
 from .errors import InputError
 
-DEFAULT_MODEL = "zw32-report"
+DEFAULT_MODEL = "zw32"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,13 +41,30 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", parents=[common], help="the main job (default)")
     b = sub.add_parser("build", parents=[common], help="write flows, methods and databases")
     b.add_argument("--force", action="store_true", help="rewrite even when the files are unchanged")
-    lc = sub.add_parser("lcia", parents=[common], help="static GWP100 by stage")
-    lc.add_argument("model", nargs="?", default=DEFAULT_MODEL)
-    lc.add_argument("--method", help="method id (default: the model's own)")
+    model_options = argparse.ArgumentParser(add_help=False)
+    model_options.add_argument("model", nargs="?", default=DEFAULT_MODEL)
+    model_options.add_argument("--method", help="method id (default: the model's own)")
+    model_options.add_argument(
+        "--eol", choices=["cut_off", "avoided_burden", "cff"], help="end-of-life approach"
+    )
+    model_options.add_argument(
+        "--use-stage", action="store_true", help="include the use stage (reported separately)"
+    )
+    model_options.add_argument(
+        "--option", action="append", default=[], metavar="NAME=VALUE", help="any model option"
+    )
+    lc = sub.add_parser(
+        "lcia", parents=[common, model_options], help="static GWP100 by stage, part and process"
+    )
     lc.add_argument("--json", action="store_true", help="print a JSON object")
     lc.add_argument("--lang", choices=["en", "zh"], default="en")
+    lc.add_argument(
+        "--beside-report",
+        action="store_true",
+        help="print the stages beside those of the model this one compares with (the report)",
+    )
     au = sub.add_parser("audit", parents=[common], help="recompute the study's declared figures")
-    au.add_argument("model", nargs="?", default=DEFAULT_MODEL)
+    au.add_argument("model", nargs="?", default="zw32-report")
     au.add_argument("--json", action="store_true")
     sub.add_parser("list", parents=[common], help="models, methods and background databases")
     return parser
@@ -58,7 +75,7 @@ def quiet_brightway() -> None:
     os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
     if not sys.stderr.isatty():
         os.environ.setdefault("TQDM_DISABLE", "1")
-    warnings.filterwarnings("ignore", message=".*pypardiso.*")
+    warnings.filterwarnings("ignore", message="(?s).*pypardiso")
     with contextlib.redirect_stdout(io.StringIO()):
         import bw2data  # noqa: F401  (creates the feedback logger quieted below)
 
@@ -100,13 +117,34 @@ def _prepared(args):
     return catalog
 
 
-def _model(catalog, name: str):
+def _options(args) -> dict:
+    """Model options from --eol, --use-stage and --option NAME=VALUE."""
+    options = {}
+    for text in getattr(args, "option", []):
+        name, sep, value = text.partition("=")
+        if not sep:
+            raise InputError(None, "--option", f"expected NAME=VALUE, got '{text}'")
+        options[name] = {"true": True, "false": False}.get(value.lower(), value)
+    if getattr(args, "eol", None):
+        options["end_of_life"] = args.eol
+    if getattr(args, "use_stage", False):
+        options["use_stage"] = True
+    return options
+
+
+def _model(catalog, name: str, options: dict | None = None):
+    """The model (with options applied), its foreground database written and current."""
+    from .brightway.writing import ensure_model
+    from .model.loading import model_variant
+
     if name not in catalog.models:
         known = ", ".join(sorted(catalog.models))
         raise InputError(
             catalog.root / "foreground", None, f"unknown model '{name}' (known: {known})"
         )
-    return catalog.models[name]
+    model = model_variant(catalog, name, options or {})
+    ensure_model(catalog, model)
+    return model
 
 
 def _method(catalog, model, method_id: str | None):
@@ -135,15 +173,28 @@ def cmd_build(args) -> int:
 
 def cmd_lcia(args) -> int:
     from .calc.lcia import static_lcia
-    from .present.tables import lcia_dict, lcia_text
+    from .present.tables import beside_text, lcia_dict, lcia_text
 
     catalog = _prepared(args)
-    model = _model(catalog, args.model)
-    result = static_lcia(catalog, model, _method(catalog, model, args.method))
+    model = _model(catalog, args.model, _options(args))
+    method = _method(catalog, model, args.method)
+    result = static_lcia(catalog, model, method)
+    other = None
+    if args.beside_report:
+        if model.comparison is None:
+            raise InputError(model.path, "comparison", "this model names no model to compare with")
+        other_model = _model(catalog, model.comparison[0])
+        other = (other_model, static_lcia(catalog, other_model, method))
     if args.json:
-        print(json.dumps(lcia_dict(result, model), indent=2, ensure_ascii=False))
+        out = lcia_dict(result, model)
+        if other is not None:
+            out["beside"] = lcia_dict(other[1], other[0])
+        print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         print(lcia_text(result, model, args.lang))
+        if other is not None:
+            print()
+            print(beside_text(result, model, other[1], other[0], args.lang))
     return 0
 
 

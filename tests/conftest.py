@@ -17,7 +17,7 @@ os.environ["BRIGHTWAY2_DIR"] = str(BW_DIR)
 os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
 os.environ.setdefault("TQDM_DISABLE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
-warnings.filterwarnings("ignore", message=".*pypardiso.*")
+warnings.filterwarnings("ignore", message="(?s).*pypardiso")
 
 import pytest  # noqa: E402
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import bw2data as bd
 
-from ..model.objects import Catalog, Exchange, Flow, Method, Process
+from ..model.objects import Catalog, Exchange, Flow, Method, Process, ProductModel
 from ..model.units import brightway_unit
 from .project import MARKER, ProjectError
 
@@ -109,7 +109,7 @@ def write_catalog(catalog: Catalog, force: bool = False) -> bool:
     check_ownership(catalog)
     if not force and is_current(catalog):
         return False
-    stamp = {"fingerprint": catalog.fingerprint, "data": str(catalog.root)}
+    stamp = _stamp(catalog)
     _write_database(
         catalog.biosphere,
         {(catalog.biosphere, f.code): flow_dataset(f) for f in catalog.flows.values()},
@@ -123,6 +123,25 @@ def write_catalog(catalog: Catalog, force: bool = False) -> bool:
     for method in catalog.methods.values():
         write_method(method, catalog, stamp)
     return True
+
+
+def ensure_model(catalog: Catalog, model: ProductModel) -> bool:
+    """Write one model variant's foreground database unless it is current; True if written."""
+    write_catalog(catalog)
+    name = model.database
+    if name in bd.databases:
+        mark = bd.databases[name].get(MARKER)
+        if mark is None:
+            raise ProjectError(f"database '{name}' exists and was not written by cfp_lca")
+        if mark.get("fingerprint") == catalog.fingerprint:
+            return False
+    title = f"{model.title} [{', '.join(f'{k}={v}' for k, v in model.options.items())}]"
+    _write_database(name, _datasets(model.activities, catalog), _stamp(catalog), title)
+    return True
+
+
+def _stamp(catalog: Catalog) -> dict:
+    return {"fingerprint": catalog.fingerprint, "data": str(catalog.root)}
 
 
 def _datasets(processes: Iterable[Process], catalog: Catalog) -> dict:

@@ -31,9 +31,17 @@ class StaticResult:
     total: float
     stages: dict[str, float]  # stage code -> kgCO2e per functional unit
     activities: dict[str, float]  # foreground activity code -> kgCO2e
+    parts: dict[str, float]  # part label -> kgCO2e (unlabelled activities passed downstream)
     background: dict[tuple[str, str], float]  # purchased background product -> kgCO2e
     unit_scores: dict[tuple[str, str], float] = field(repr=False)  # score per unit of product
     annual_output: float | None = None
+
+    separate: tuple[str, ...] = ()  # stages reported beside the comparable total
+
+    @property
+    def comparable_total(self) -> float:
+        """The total without separately reported stages (e.g. use, outside the report scope)."""
+        return self.total - sum(self.stages[s] for s in self.separate)
 
     def share(self, value: float) -> float:
         """Percentage of the total."""
@@ -101,6 +109,7 @@ def static_lcia(
     for code, value in by_activity.items():
         if stage_of[code] is not None:
             stages[stage_of[code]] += value
+    supply = {code: float(lca.supply_array[lca.dicts.activity[i]]) for i, code in nodes.items()}
     keys = {pid: _key(pid) for pid in by_product}
     h = characterized_unit_scores(lca)
     unit_scores = {_key(pid): float(h[row]) for pid, row in lca.dicts.product.items()}
@@ -113,10 +122,61 @@ def static_lcia(
         total=float(lca.score),
         stages=stages,
         activities=by_activity,
+        parts=part_contributions(model, by_activity, supply),
         background={keys[pid]: v for pid, v in by_product.items()},
         unit_scores=unit_scores,
         annual_output=model.allocation.annual_output if model.allocation else None,
+        separate=tuple(s.code for s in model.stages if s.separate),
     )
+
+
+def part_contributions(
+    model: ProductModel, by_activity: dict[str, float], supply: dict[str, float]
+) -> dict[str, float]:
+    """Contributions by part label; an unlabelled activity (a material mix, say) is passed on
+    to the activities that consume it, in proportion to what each consumes."""
+    consumers: dict[str, list[tuple[str, float]]] = {a.code: [] for a in model.activities}
+    for a in model.activities:
+        for x in a.exchanges:
+            if x.database == model.database and x.code != a.code:
+                consumers[x.code].append((a.code, x.amount * supply[a.code]))
+    value = dict(by_activity)
+    labels = {a.code: a.part for a in model.activities}
+    for code in _upstream_first(model):
+        flows = consumers[code]
+        total = sum(f for _, f in flows)
+        if labels[code] is None and flows and total:
+            for consumer, flow in flows:
+                value[consumer] += value[code] * flow / total
+            value[code] = 0.0
+    parts: dict[str, float] = {}
+    for code, v in value.items():
+        label = labels[code] or code
+        if v or labels[code] is not None:
+            parts[label] = parts.get(label, 0.0) + v
+    return parts
+
+
+def _upstream_first(model: ProductModel) -> list[str]:
+    """Foreground activities ordered so that each comes before every activity consuming it."""
+    inputs = {
+        a.code: {x.code for x in a.exchanges if x.database == model.database and x.code != a.code}
+        for a in model.activities
+    }
+    order: list[str] = []
+    done: set[str] = set()
+
+    def visit(code: str, path: frozenset) -> None:
+        if code in done or code in path:
+            return
+        for k in inputs[code]:
+            visit(k, path | {code})
+        done.add(code)
+        order.append(code)
+
+    for code in inputs:
+        visit(code, frozenset())
+    return order
 
 
 def _key(node_id: int) -> tuple[str, str]:

@@ -135,14 +135,26 @@ def check_unique(path: Path, kind: str, codes: Iterable[str]) -> None:
 # ---------------------------------------------------------------- amounts with units
 
 
-def parameter_values(path: Path, entry: str, params: Mapping[str, ParameterSpec]) -> dict:
-    """Parameters as pint quantities, for formulas."""
-    out = {}
+def parameter_values(
+    path: Path,
+    entry: str,
+    params: Mapping[str, ParameterSpec],
+    known: Mapping[str, pint.Quantity] | None = None,
+) -> dict:
+    """Parameters as pint quantities, in file order; a formula may use those before it."""
+    out = dict(known or {})
     for name, spec in params.items():
+        where = f"{entry} > parameters > {name}" if entry else f"parameters > {name}"
         try:
-            out[name] = quantity(spec.value, spec.unit)
-        except UnitProblem as exc:
-            raise InputError(path, f"{entry} > parameters > {name}", str(exc)) from None
+            if spec.formula is not None:
+                result = evaluate(spec.formula, out)
+                if not isinstance(result, pint.Quantity):
+                    result = quantity(float(result), "dimensionless")
+                out[name] = quantity(convert(result, spec.unit), spec.unit)
+            else:
+                out[name] = quantity(spec.value, spec.unit)
+        except (UnitProblem, FormulaProblem) as exc:
+            raise InputError(path, where, str(exc)) from None
     return out
 
 
@@ -297,6 +309,7 @@ def load_background(
         entry = f"processes[{i}] '{p.code}'"
         _check_unit(path, entry, p.unit)
         names = parameter_values(path, entry, p.parameters)
+        meta = _process_meta(p, names)
         exchanges = [
             _emission(
                 path, f"{entry} > emissions[{j}] '{e.flow}'", e, biosphere, flows, p.unit, names
@@ -307,6 +320,7 @@ def load_background(
             sub = f"{entry} > inputs[{j}] '{inp.input}'"
             if inp.input not in units:
                 raise InputError(path, sub, f"unknown process '{inp.input}' in {spec.database}")
+            _require_source(path, sub, inp)
             exchanges.append(
                 make_exchange(
                     path,
@@ -326,19 +340,22 @@ def load_background(
             p.unit,
             tuple(exchanges),
             p.location,
-            meta=_process_meta(p),
+            meta=meta,
         )
     return spec, processes
 
 
-def _process_meta(p: ProcessSpec) -> dict:
+def _process_meta(p: ProcessSpec, values: Mapping[str, pint.Quantity]) -> dict:
     meta = {"source": p.source, "year": p.year, "reference product": p.reference_product or p.name}
     if p.category:
         meta["category"] = p.category
     if p.comment:
         meta["comment"] = p.comment
     if p.parameters:
-        meta["parameters"] = {k: v.model_dump(exclude_none=True) for k, v in p.parameters.items()}
+        meta["parameters"] = {
+            k: {**v.model_dump(exclude_none=True), "value": float(values[k].magnitude)}
+            for k, v in p.parameters.items()
+        }
     return meta
 
 
@@ -347,6 +364,11 @@ def _check_unit(path: Path, entry: str, unit: str) -> None:
         parse_unit(unit)
     except UnitProblem as exc:
         raise InputError(path, entry, str(exc)) from None
+
+
+def _require_source(path: Path, entry: str, spec: AmountFields) -> None:
+    if not (spec.source or _nested_source(spec)):
+        raise InputError(path, entry, "every factor and amount needs a source")
 
 
 def _emission(
@@ -361,6 +383,7 @@ def _emission(
 ) -> Exchange:
     if e.flow not in flows:
         raise InputError(path, entry, f"unknown flow '{e.flow}' (not in the flows file)")
+    _require_source(path, entry, e)
     return make_exchange(
         path,
         entry,
@@ -380,63 +403,76 @@ def load_model(
     flows: Mapping[str, Flow],
     methods: Mapping[str, Method],
     backgrounds: Mapping[str, Mapping[str, Process]],
+    options: Mapping[str, Any] | None = None,
 ) -> ProductModel:
-    """A product model file, linked to the flows and the background databases it names."""
+    """A product model file, linked to the flows and the background databases it names.
+
+    ``options`` choose among the model's switches (e.g. the end-of-life approach); activities
+    and exchanges with a ``when`` that does not hold are left out. A choice other than the
+    defaults gets its own foreground database, so every variant is a real Brightway database.
+    """
     spec = validate(path, read_yaml(path), ModelFile)
     check_unique(path, "stage", (s.code for s in spec.stages))
-    check_unique(path, "activity", (a.code for a in spec.activities))
     if spec.method not in methods:
         raise InputError(path, "method", f"unknown method '{spec.method}'")
     for db in spec.backgrounds:
         if db not in backgrounds:
             raise InputError(path, "backgrounds", f"unknown background database '{db}'")
+    chosen = choose_options(path, spec, options or {})
+    kept = [
+        (i, a)
+        for i, a in enumerate(spec.activities)
+        if holds(path, f"activities[{i}] '{a.code}'", a.when, chosen)
+    ]
+    check_unique(path, "activity", (a.code for _, a in kept))
     allocation = _allocation(path, spec)
     stages = {s.code for s in spec.stages}
-    local_units = {a.code: a.unit for a in spec.activities}
+    local_units = {a.code: a.unit for _, a in kept}
     if spec.reference_activity not in local_units:
         raise InputError(
             path, "reference_activity", f"unknown activity '{spec.reference_activity}'"
         )
-    model_names = parameter_values(path, "parameters", spec.parameters)
+    model_names = parameter_values(path, "", spec.parameters)
+    database = variant_database(spec.database, chosen, spec)
     activities = []
-    for i, a in enumerate(spec.activities):
+    for i, a in kept:
         entry = f"activities[{i}] '{a.code}'"
         _check_unit(path, entry, a.unit)
         if a.stage is not None and a.stage not in stages:
             raise InputError(path, entry, f"unknown stage '{a.stage}'")
-        names = {**model_names, **parameter_values(path, entry, a.parameters)}
-        exchanges = [
-            _emission(
-                path,
-                f"{entry} > emissions[{j}] '{e.flow}'",
-                e,
-                biosphere,
-                flows,
-                a.unit,
-                names,
-                allocation,
-            )
-            for j, e in enumerate(a.emissions)
-        ]
+        names = parameter_values(path, entry, a.parameters, model_names)
+        exchanges = []
+        for j, e in enumerate(a.emissions):
+            sub = f"{entry} > emissions[{j}] '{e.flow}'"
+            if holds(path, sub, e.when, chosen):
+                _require_uncertainty(path, sub, e)
+                exchanges.append(
+                    _emission(path, sub, e, biosphere, flows, a.unit, names, allocation)
+                )
         for j, inp in enumerate(a.inputs):
             sub = f"{entry} > inputs[{j}] '{inp.input}'"
+            if not holds(path, sub, inp.when, chosen):
+                continue
             target, unit = _find_input(path, sub, inp.input, spec, local_units, backgrounds)
+            if target[0] != spec.database:
+                _require_uncertainty(path, sub, inp)
+            target = (database, target[1]) if target[0] == spec.database else target
             exchanges.append(
                 make_exchange(
                     path, sub, inp, target, "technosphere", unit, a.unit, names, allocation
                 )
             )
-        if a.stage is None and any(x.database != spec.database for x in exchanges):
+        if a.stage is None and any(x.database != database for x in exchanges):
             raise InputError(
                 path, entry, "an activity with background inputs or emissions needs a stage"
             )
         meta = {"comment": a.comment} if a.comment else {}
         activities.append(
-            Process(spec.database, a.code, a.name, a.unit, tuple(exchanges), "CN", a.stage, meta)
+            Process(database, a.code, a.name, a.unit, tuple(exchanges), "CN", a.stage, a.part, meta)
         )
     return ProductModel(
         name=spec.model,
-        database=spec.database,
+        database=database,
         title=spec.name,
         description=spec.description,
         functional_unit=spec.functional_unit.description,
@@ -444,11 +480,59 @@ def load_model(
         reference=spec.reference_activity,
         method=spec.method,
         backgrounds=tuple(spec.backgrounds),
-        stages=tuple(Stage(s.code, s.name, s.name_zh) for s in spec.stages),
+        stages=tuple(Stage(s.code, s.name, s.name_zh, s.separate) for s in spec.stages),
         activities=tuple(activities),
         allocation=allocation,
         path=path,
+        options=chosen,
+        option_specs={k: v.model_dump() for k, v in spec.options.items()},
+        comparison=(spec.comparison.model, dict(spec.comparison.notes))
+        if spec.comparison
+        else None,
     )
+
+
+def choose_options(path: Path, spec: ModelFile, given: Mapping[str, Any]) -> dict:
+    """The model's option values: defaults overridden by ``given``, each checked."""
+    chosen = {name: o.default for name, o in spec.options.items()}
+    for name, value in given.items():
+        if name not in spec.options:
+            known = ", ".join(spec.options) or "none"
+            raise InputError(path, "options", f"unknown option '{name}' (options: {known})")
+        choices = spec.options[name].choices
+        match = [c for c in choices if c == value or str(c).lower() == str(value).lower()]
+        if not match:
+            raise InputError(path, f"options > {name}", f"'{value}' is not one of {choices}")
+        chosen[name] = match[0]
+    return chosen
+
+
+def holds(path: Path, entry: str, when: Mapping | None, chosen: Mapping[str, Any]) -> bool:
+    """Whether a ``when`` condition holds for the chosen options."""
+    for name, wanted in (when or {}).items():
+        if name not in chosen:
+            raise InputError(path, entry, f"'when' names unknown option '{name}'")
+        allowed = wanted if isinstance(wanted, list) else [wanted]
+        if chosen[name] not in allowed:
+            return False
+    return True
+
+
+def variant_database(database: str, chosen: Mapping[str, Any], spec: ModelFile) -> str:
+    """The default variant keeps the model's database name; others get the choices appended."""
+    changed = [f"{k}={v}" for k, v in chosen.items() if v != spec.options[k].default]
+    return f"{database}[{','.join(changed)}]" if changed else database
+
+
+def _require_uncertainty(path: Path, entry: str, spec: AmountFields) -> None:
+    """Foreground data carry a distribution or pedigree scores, so Monte Carlo has real input."""
+    if spec.uncertainty is None and spec.pedigree is None:
+        raise InputError(
+            path,
+            entry,
+            "foreground exchange needs an uncertainty or pedigree scores "
+            "(use `uncertainty: {distribution: none}` for an exact amount)",
+        )
 
 
 def _allocation(path: Path, spec: ModelFile) -> Allocation | None:
@@ -520,6 +604,17 @@ def load_declared(path: Path, model: ProductModel, methods: Mapping[str, Method]
 
 
 # ---------------------------------------------------------------- the directory
+
+
+def model_variant(catalog: Catalog, name: str, options: Mapping[str, Any]) -> ProductModel:
+    """The model ``name`` with some options changed (a separate foreground database)."""
+    base = catalog.models[name]
+    if not options or all(base.options.get(k) == v for k, v in options.items()):
+        return base
+    model = load_model(
+        base.path, catalog.biosphere, catalog.flows, catalog.methods, catalog.backgrounds, options
+    )
+    return replace(model, declared=base.declared, declared_path=base.declared_path)
 
 
 def load_catalog(root: Path | None = None) -> Catalog:

@@ -72,6 +72,7 @@ class Process:
     exchanges: tuple[Exchange, ...]
     location: str = "CN"
     stage: str | None = None
+    part: str | None = None
     meta: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
@@ -84,6 +85,7 @@ class Stage:
     code: str
     name: str
     name_zh: str | None = None
+    separate: bool = False  # reported beside, not inside, the report-comparable total
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,9 @@ class ProductModel:
     path: Path
     declared: DeclaredFile | None = None
     declared_path: Path | None = None
+    options: dict = field(default_factory=dict, hash=False, compare=False)
+    option_specs: dict = field(default_factory=dict, hash=False, compare=False)
+    comparison: tuple[str, dict[str, str]] | None = None
 
     def activity(self, code: str) -> Process:
         return next(a for a in self.activities if a.code == code)

@@ -88,14 +88,39 @@ class PedigreeSpec(Strict):
 
 
 class ParameterSpec(Strict):
-    """A named input to formulas, with unit and source."""
+    """A named input to formulas, with unit and source: a value, or a formula of earlier ones."""
 
-    value: float
+    value: float | None = None
+    formula: str | None = None
     unit: str = "dimensionless"
     source: str
     uncertainty: UncertaintySpec | None = None
 
     _check_finite = field_validator("value")(_finite)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ParameterSpec:
+        if (self.value is None) == (self.formula is None):
+            raise ValueError("give exactly one of value or formula")
+        return self
+
+
+OptionValue = bool | str
+When = dict[str, OptionValue | list[OptionValue]]
+
+
+class OptionSpec(Strict):
+    """A switch of a product model (e.g. the end-of-life approach), chosen per run."""
+
+    default: OptionValue
+    choices: list[OptionValue] = Field(min_length=2)
+    description: str
+
+    @model_validator(mode="after")
+    def _default_is_a_choice(self) -> OptionSpec:
+        if self.default not in self.choices:
+            raise ValueError(f"default {self.default!r} is not one of {self.choices}")
+        return self
 
 
 class AmountFields(Strict):
@@ -110,6 +135,7 @@ class AmountFields(Strict):
     pedigree: PedigreeSpec | None = None
     credit: bool = False
     comment: str | None = None
+    when: When | None = None
 
     @model_validator(mode="after")
     def _one_amount(self) -> AmountFields:
@@ -204,6 +230,7 @@ class StageSpec(Strict):
     code: str
     name: str
     name_zh: str | None = None
+    separate: bool = False
 
 
 class AllocationSpec(Strict):
@@ -221,10 +248,19 @@ class ActivitySpec(Strict):
     name: str
     unit: str = "unit"
     stage: str | None = None
+    part: str | None = None
     comment: str | None = None
+    when: When | None = None
     parameters: dict[str, ParameterSpec] = {}
     inputs: list[InputSpec] = []
     emissions: list[EmissionSpec] = []
+
+
+class ComparisonSpec(Strict):
+    """How this model's stages relate to another model's (e.g. the report model), in words."""
+
+    model: str
+    notes: dict[str, str]
 
 
 class FunctionalUnitSpec(Strict):
@@ -245,8 +281,10 @@ class ModelFile(Strict):
     method: str
     backgrounds: list[str] = Field(min_length=1)
     allocation: AllocationSpec | None = None
+    options: dict[str, OptionSpec] = {}
     parameters: dict[str, ParameterSpec] = {}
     stages: list[StageSpec] = Field(min_length=1)
+    comparison: ComparisonSpec | None = None
     activities: list[ActivitySpec] = Field(min_length=1)
 
 

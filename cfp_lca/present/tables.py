@@ -47,6 +47,12 @@ def lcia_dict(result: StaticResult, model: ProductModel) -> dict:
         "total": result.total,
         "stages": {r["name"]: r["value"] for r in stage_rows},
         "stage_table": stage_rows,
+        "options": model.options,
+        "comparable_total": result.comparable_total,
+        "separate_stages": list(result.separate),
+        "parts": {
+            name: {"value": v, "share": result.share(v)} for name, v in _ranked(result.parts)
+        },
         "activities": {
             code: {"value": v, "share": result.share(v)} for code, v in _ranked(result.activities)
         },
@@ -66,31 +72,87 @@ def _ranked(values: dict) -> list:
     return sorted(values.items(), key=lambda kv: -abs(kv[1]))
 
 
-def lcia_text(result: StaticResult, model: ProductModel, lang: str = "en") -> str:
-    """Stages with shares, and the total, as a terminal table."""
+def stage_label(stage, lang: str) -> str:
+    return stage.name_zh if lang == "zh" and stage.name_zh else stage.name
+
+
+def lcia_text(result: StaticResult, model: ProductModel, lang: str = "en", top: int = 8) -> str:
+    """Stages with shares and the total, then the top parts and background processes."""
     annual = result.annual_output
     headers = ["stage", f"{result.unit} / unit", "share"]
     if annual is not None:
         headers.append(f"{result.unit} / year")
     rows = []
+
+    def row(name: str, v: float) -> list[str]:
+        cells = [name, f"{v:.4f}", f"{result.share(v):.2f} %"]
+        return [*cells, f"{v * annual:.3f}"] if annual is not None else cells
+
     for s in model.stages:
-        v = result.stages[s.code]
-        name = s.name_zh if lang == "zh" and s.name_zh else s.name
-        row = [name, f"{v:.4f}", f"{result.share(v):.2f} %"]
-        if annual is not None:
-            row.append(f"{v * annual:.3f}")
-        rows.append(row)
-    total = ["total", f"{result.total:.4f}", "100.00 %"]
-    if annual is not None:
-        total.append(f"{result.total * annual:.3f}")
-    rows.append(total)
+        if s.separate and not any(a.stage == s.code for a in model.activities):
+            continue
+        rows.append(row(stage_label(s, lang) + (" (separate)" if s.separate else ""),
+                        result.stages[s.code]))  # fmt: skip
+    rows.append(row("total", result.total))
+    if result.separate and result.comparable_total != result.total:
+        rows.append(row("total without separate stages", result.comparable_total))
+    options = ", ".join(f"{k}={v}" for k, v in model.options.items())
     head = (
         f"{model.title}\nfunctional unit: {model.functional_unit}\n"
         f"method: {' / '.join(result.method_name[1:])} ({result.method})\n"
+        + (f"options: {options}\n" if options else "")
     )
     if annual is not None:
         head += f"allocation: annual data / annual output {annual:g} ({model.allocation.basis})\n"
-    return head + "\n" + format_table(headers, rows, right=(1, 2, 3))
+    text = head + "\n" + format_table(headers, rows, right=(1, 2, 3))
+    if len(result.parts) > 1:
+        text += "\n\n" + _top_table("part", result.parts, result, top)
+    text += "\n\n" + _top_table(
+        "background process", {f"{c}": v for (_, c), v in result.background.items()}, result, top
+    )
+    return text
+
+
+def _top_table(kind: str, values: dict, result: StaticResult, top: int) -> str:
+    ranked = _ranked(values)
+    rows = [[name, f"{v:.4f}", f"{result.share(v):.2f} %"] for name, v in ranked[:top]]
+    rest = ranked[top:]
+    if rest:
+        v = sum(x for _, x in rest)
+        rows.append([f"({len(rest)} more)", f"{v:.4f}", f"{result.share(v):.2f} %"])
+    title = f"top contributors by {kind}"
+    return title + "\n" + format_table([kind, result.unit, "share"], rows, right=(1, 2))
+
+
+def beside_text(
+    result: StaticResult,
+    model: ProductModel,
+    other: StaticResult,
+    other_model: ProductModel,
+    lang: str = "en",
+) -> str:
+    """This model's stages beside another's (the report's), with the model's notes on why."""
+    notes = model.comparison[1] if model.comparison else {}
+    other_stages = {s.code for s in other_model.stages}
+    rows = []
+    for s in model.stages:
+        if s.separate and not any(a.stage == s.code for a in model.activities):
+            continue
+        mine = result.stages[s.code]
+        theirs = other.stages.get(s.code) if s.code in other_stages else None
+        diff = "" if theirs is None else f"{mine - theirs:+.4f}"
+        rows.append([stage_label(s, lang), f"{mine:.4f}",
+                     "-" if theirs is None else f"{theirs:.4f}", diff])  # fmt: skip
+    rows.append(["total", f"{result.total:.4f}", f"{other.total:.4f}",
+                 f"{result.total - other.total:+.4f}"])  # fmt: skip
+    table = format_table(
+        ["stage", model.name, other_model.name, "difference"], rows, right=(1, 2, 3)
+    )
+    lines = [f"{model.name} beside {other_model.name} ({result.unit} per unit)", table, ""]
+    for s in model.stages:
+        if s.code in notes:
+            lines.append(f"{stage_label(s, lang)}: {' '.join(notes[s.code].split())}")
+    return "\n".join(lines).rstrip()
 
 
 def audit_dict(audit: AuditResult) -> dict:
