@@ -412,6 +412,19 @@ def load_model(
     defaults gets its own foreground database, so every variant is a real Brightway database.
     """
     spec = validate(path, read_yaml(path), ModelFile)
+    return build_model(path, spec, biosphere, flows, methods, backgrounds, options)
+
+
+def build_model(
+    path: Path,
+    spec: ModelFile,
+    biosphere: str,
+    flows: Mapping[str, Flow],
+    methods: Mapping[str, Method],
+    backgrounds: Mapping[str, Mapping[str, Process]],
+    options: Mapping[str, Any] | None = None,
+) -> ProductModel:
+    """A validated model spec, resolved against flows and background databases."""
     check_unique(path, "stage", (s.code for s in spec.stages))
     if spec.method not in methods:
         raise InputError(path, "method", f"unknown method '{spec.method}'")

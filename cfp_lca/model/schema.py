@@ -329,3 +329,54 @@ class DeclaredFile(Strict):
     method: str
     document: str
     figures: list[DeclaredSpec] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- scenarios
+
+
+class SwapSpec(Strict):
+    """Replace one background process by another wherever the model buys it (same unit)."""
+
+    old: str
+    new: str
+    activities: list[str] | None = None  # only in these activities; all when omitted
+    source: str
+
+
+class ChangeSpec(Strict):
+    """Change one input of one activity: scale it, replace it, or remove it."""
+
+    activity: str
+    input: str
+    scale: float | None = Field(default=None, ge=0)
+    replace: InputSpec | None = None
+    remove: bool = False
+    source: str
+
+    @model_validator(mode="after")
+    def _one_change(self) -> ChangeSpec:
+        given = [self.scale is not None, self.replace is not None, self.remove]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of scale, replace or remove")
+        return self
+
+
+class AddSpec(Strict):
+    """A new input of an existing activity."""
+
+    activity: str
+    add: InputSpec
+
+
+class ScenarioFile(Strict):
+    """An overlay on a product model: options, parameters, swapped processes, changed inputs."""
+
+    scenario: str
+    model: str
+    name: str
+    description: str | None = None
+    options: dict[str, OptionValue] = {}
+    parameters: dict[str, ParameterSpec] = {}
+    swaps: list[SwapSpec] = []
+    changes: list[ChangeSpec] = []
+    additions: list[AddSpec] = []
