@@ -6,6 +6,7 @@ absent or were written by cfp_lca before; a rebuild with unchanged files writes 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 import bw2data as bd
@@ -119,25 +120,38 @@ def write_catalog(catalog: Catalog, force: bool = False) -> bool:
     for name, processes in catalog.backgrounds.items():
         _write_database(name, _datasets(processes.values(), catalog), stamp, "cfp_lca background")
     for model in catalog.models.values():
-        _write_database(model.database, _datasets(model.activities, catalog), stamp, model.title)
+        model_stamp = {**stamp, "content": content_hash(model)}
+        _write_database(
+            model.database, _datasets(model.activities, catalog), model_stamp, model.title
+        )
     for method in catalog.methods.values():
         write_method(method, catalog, stamp)
     return True
 
 
 def ensure_model(catalog: Catalog, model: ProductModel) -> bool:
-    """Write one model variant's foreground database unless it is current; True if written."""
+    """Write one model variant's foreground database unless it holds exactly this content.
+
+    Variants come from options, scenarios or imported difference files, none of which the
+    catalog's fingerprint covers, so the stamp is a hash of the activities themselves.
+    """
     write_catalog(catalog)
     name = model.database
+    stamp = {**_stamp(catalog), "content": content_hash(model)}
     if name in bd.databases:
         mark = bd.databases[name].get(MARKER)
         if mark is None:
             raise ProjectError(f"database '{name}' exists and was not written by cfp_lca")
-        if mark.get("fingerprint") == catalog.fingerprint:
+        if mark == stamp:
             return False
     title = f"{model.title} [{', '.join(f'{k}={v}' for k, v in model.options.items())}]"
-    _write_database(name, _datasets(model.activities, catalog), _stamp(catalog), title)
+    _write_database(name, _datasets(model.activities, catalog), stamp, title)
     return True
+
+
+def content_hash(model: ProductModel) -> str:
+    """A digest of a model's activities and exchanges (what its database holds)."""
+    return hashlib.sha256(repr(model.activities).encode()).hexdigest()
 
 
 def _stamp(catalog: Catalog) -> dict:

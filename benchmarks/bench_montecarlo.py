@@ -1,0 +1,131 @@
+"""Monte Carlo speed: the fast engine against bw2calc's LCA and PartitionedMonteCarloLCA.
+
+Run: ``python benchmarks/bench_montecarlo.py [--fast-n 1000000] [--bw-n 300] [--big-n 10000000]``
+
+For each product model available (zw32-report, and zw32 once its file exists) it prints the
+iterations per second of the three engines, measured in this one run, with the ratios, then
+the peak memory of a ``--big-n`` fast run (tracemalloc peak of Python/numpy allocations, and
+the process's maximum resident set size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+os.environ["BRIGHTWAY2_DIR"] = tempfile.mkdtemp(prefix="cfp_bench_mc_")
+os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
+os.environ.setdefault("TQDM_DISABLE", "1")
+warnings.filterwarnings("ignore")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import bw2calc as bc  # noqa: E402
+import bw2data as bd  # noqa: E402
+
+from cfp_lca.brightway.datapackages import dependency_order  # noqa: E402
+from cfp_lca.brightway.project import open_project  # noqa: E402
+from cfp_lca.brightway.writing import write_catalog  # noqa: E402
+from cfp_lca.calc.lcia import model_lca  # noqa: E402
+from cfp_lca.calc.montecarlo import run_monte_carlo  # noqa: E402
+from cfp_lca.model.loading import load_catalog  # noqa: E402
+
+MODELS = ("zw32-report", "zw32")
+
+
+def bw2calc_rate(model, method, n: int) -> float:
+    lca = model_lca(model, method, use_distributions=True, seed_override=1)
+    lca.lci()
+    lca.lcia()
+    t = time.perf_counter()
+    for _ in range(n):
+        next(lca)
+        _ = lca.score
+    return n / (time.perf_counter() - t)
+
+
+def partitioned_rate(model, method, n: int) -> float | str:
+    try:
+        from bw2calc.partitioned_lca import PartitionedMonteCarloLCA
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        return f"unavailable ({exc})"
+    try:
+        dbs = dependency_order(model.database)
+        packages = [bd.Database(db).datapackage() for db in dbs]
+        packages.append(bd.Method(method.name).datapackage())
+        reference = bd.get_node(database=model.database, code=model.reference)
+        static = [db for db in dbs if db != model.database]
+        mc = PartitionedMonteCarloLCA(
+            {reference.id: model.functional_amount}, static, packages, seed_override=1
+        )
+        mc.lci()
+        mc.lcia()
+        t = time.perf_counter()
+        for _ in range(n):
+            next(mc)
+            _ = mc.score
+        return n / (time.perf_counter() - t)
+    except Exception as exc:  # noqa: BLE001 - reported, not fatal
+        return f"failed ({type(exc).__name__}: {exc})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fast-n", type=int, default=1_000_000)
+    parser.add_argument("--bw-n", type=int, default=300)
+    parser.add_argument("--big-n", type=int, default=10_000_000)
+    args = parser.parse_args()
+
+    catalog = load_catalog(Path(__file__).resolve().parents[1] / "databases")
+    open_project("cfp_bench_mc")
+    write_catalog(catalog)
+    print(f"bw2calc {bc.__version__}, cores available: {len(os.sched_getaffinity(0))}")
+    last = None
+    for name in MODELS:
+        if name not in catalog.models:
+            print(f"\n{name}: not in the catalog, skipped")
+            continue
+        model = catalog.models[name]
+        method = catalog.methods[model.method]
+        last = (model, method)
+        res = run_monte_carlo(catalog, model, method, n=args.fast_n, seed=1)
+        fast = res.iterations / res.elapsed
+        bw = bw2calc_rate(model, method, args.bw_n)
+        part = partitioned_rate(model, method, args.bw_n)
+        print(f"\n{name}: {len(model.activities)} foreground activities")
+        print(
+            f"  fast engine      {fast:14,.0f} it/s  "
+            f"({res.iterations:,} it in {res.elapsed:.2f} s, setup included)"
+        )
+        print(f"  bw2calc LCA MC   {bw:14,.1f} it/s  -> fast is {fast / bw:,.0f}x")
+        if isinstance(part, float):
+            print(f"  bw2calc Partitioned MC {part:8,.1f} it/s  -> fast is {fast / part:,.0f}x")
+        else:
+            print(f"  bw2calc Partitioned MC {part}")
+    if last is None or args.big_n <= 0:
+        return
+    model, method = last
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    res = run_monte_carlo(catalog, model, method, n=args.big_n, seed=1)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        f"\n{model.name}, {res.iterations:,} iterations: {res.elapsed:.1f} s, "
+        f"{res.iterations / res.elapsed:,.0f} it/s"
+    )
+    print(
+        f"  peak traced memory {peak / 2**20:,.0f} MiB; process max RSS {rss / 1024:,.0f} MiB "
+        f"(before the run: {rss0 / 1024:,.0f} MiB)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""Vectorized draws from stats_arrays uncertainty arrays, reproducible whatever the chunk size.
+
+Iterations are grouped in fixed blocks of ``BLOCK_SIZE``; block ``b`` of stream ``s`` draws with
+its own generator seeded by ``SeedSequence(seed, spawn_key=(s, b))``. A chunk is made of whole
+blocks, so the value drawn for iteration ``i`` depends only on (seed, stream, i), not on how the
+iterations are chunked nor on how many are run.
+
+Supported stats_arrays ids, with the conventions of stats_arrays (and so of bw2calc):
+
+* 0 undefined, 1 no uncertainty: the static amount;
+* 2 lognormal: ``exp(N(loc, scale))``, sign flipped where ``negative``;
+* 3 normal ``N(loc, scale)``; 4 uniform on [minimum, maximum];
+  5 triangular (minimum, mode = loc, maximum);
+* lognormal and normal draws outside a finite ``minimum``/``maximum`` are drawn again, as
+  stats_arrays' ``bounded_random_variables`` does.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+BLOCK_SIZE = 4096
+STATIC_IDS = (0, 1)
+LOGNORMAL, NORMAL, UNIFORM, TRIANGULAR = 2, 3, 4, 5
+SUPPORTED_IDS = (*STATIC_IDS, LOGNORMAL, NORMAL, UNIFORM, TRIANGULAR)
+MAX_REDRAWS = 100
+_F32_RTOL = 4 * float(np.finfo(np.float32).eps)
+
+
+_WORKERS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="cfp-draw")
+    return _POOL
+
+
+class UnsupportedDistribution(ValueError):
+    """An uncertainty type the vectorized sampler does not draw."""
+
+
+def block_generator(seed: int, stream: int, block: int) -> np.random.Generator:
+    """The generator of one block of iterations of one stream."""
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stream, block)))
+    )
+
+
+@dataclass(frozen=True)
+class Sampler:
+    """Draws of the uncertain entries among ``amounts`` (float64), parameters as float64.
+
+    ``uncertain`` indexes the entries that are drawn; the others keep their static amount.
+    """
+
+    amounts: np.ndarray  # (m,) float64 static values
+    uncertain: np.ndarray  # (u,) indices into amounts
+    kind: np.ndarray  # (u,) stats_arrays id
+    loc: np.ndarray
+    scale: np.ndarray
+    minimum: np.ndarray
+    maximum: np.ndarray
+    negative: np.ndarray
+    stream: int = 0
+
+    @classmethod
+    def from_arrays(
+        cls, distributions: np.ndarray, amounts: np.ndarray, stream: int = 0
+    ) -> Sampler:
+        """Build from a bw_processing UNCERTAINTY_DTYPE array and the static float64 amounts.
+
+        bw_processing keeps parameters as float32. Where ``loc`` is the float32 rounding of
+        the static amount (normal, triangular) or of ``ln|amount|`` (lognormal), the float64
+        value is used instead, so that the static amount is the exact median or mode.
+        """
+        amounts = np.asarray(amounts, dtype=np.float64)
+        kinds = np.asarray(distributions["uncertainty_type"], dtype=np.int64)
+        bad = ~np.isin(kinds, SUPPORTED_IDS)
+        if bad.any():
+            raise UnsupportedDistribution(
+                f"uncertainty type(s) {sorted(set(kinds[bad].tolist()))} at entries "
+                f"{np.flatnonzero(bad)[:10].tolist()} are not supported by the vectorized "
+                f"sampler (supported: {SUPPORTED_IDS})"
+            )
+        idx = np.flatnonzero(~np.isin(kinds, STATIC_IDS))
+        d = distributions[idx]
+        kind = kinds[idx]
+        loc = d["loc"].astype(np.float64)
+        amount = amounts[idx]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_amount = np.log(np.abs(amount))
+        close_log = (kind == LOGNORMAL) & (
+            np.abs(loc - log_amount) <= _F32_RTOL * np.maximum(1.0, np.abs(log_amount))
+        )
+        loc = np.where(close_log, log_amount, loc)
+        close_lin = np.isin(kind, (NORMAL, TRIANGULAR)) & (
+            np.abs(loc - amount) <= _F32_RTOL * np.abs(amount)
+        )
+        loc = np.where(close_lin, amount, loc)
+        scale = d["scale"].astype(np.float64)
+        minimum = d["minimum"].astype(np.float64)
+        maximum = d["maximum"].astype(np.float64)
+        for k, fields in ((LOGNORMAL, (scale,)), (NORMAL, (scale,))):
+            sel = kind == k
+            if sel.any() and not (np.isfinite(fields[0][sel]) & (fields[0][sel] >= 0)).all():
+                raise UnsupportedDistribution(f"type {k} needs a finite scale >= 0")
+        sel = np.isin(kind, (UNIFORM, TRIANGULAR))
+        if (
+            sel.any()
+            and not (
+                np.isfinite(minimum[sel])
+                & np.isfinite(maximum[sel])
+                & (minimum[sel] <= maximum[sel])
+            ).all()
+        ):
+            raise UnsupportedDistribution("uniform/triangular need finite minimum <= maximum")
+        sel = kind == TRIANGULAR
+        if sel.any() and not ((loc[sel] >= minimum[sel]) & (loc[sel] <= maximum[sel])).all():
+            raise UnsupportedDistribution("triangular mode (loc) must lie in [minimum, maximum]")
+        return cls(
+            amounts=amounts,
+            uncertain=idx,
+            kind=kind,
+            loc=loc,
+            scale=scale,
+            minimum=minimum,
+            maximum=maximum,
+            negative=d["negative"].astype(bool),
+            stream=stream,
+        )
+
+    @property
+    def n_uncertain(self) -> int:
+        return int(self.uncertain.size)
+
+    def draw_block(self, seed: int, block: int) -> np.ndarray:
+        """(u, BLOCK_SIZE) draws of the uncertain entries for one block of iterations."""
+        rng = block_generator(seed, self.stream, block)
+        out = np.empty((self.n_uncertain, BLOCK_SIZE))
+        gauss = np.flatnonzero(np.isin(self.kind, (LOGNORMAL, NORMAL)))
+        if gauss.size and gauss.size == self.n_uncertain:
+            # common case, all gaussian-based: draw and transform in place
+            rng.standard_normal(out=out)
+            out *= self.scale[:, None]
+            out += self.loc[:, None]
+            logn = self.kind == LOGNORMAL
+            if logn.all():
+                np.exp(out, out=out)
+            elif logn.any():
+                out[logn] = np.exp(out[logn])
+            flip = logn & self.negative
+            if flip.any():
+                out[flip] *= -1.0
+        elif gauss.size:
+            out[gauss] = self._gauss(rng, gauss, rng.standard_normal((gauss.size, BLOCK_SIZE)))
+        if gauss.size:
+            bounded = gauss[np.isfinite(self.minimum[gauss]) | np.isfinite(self.maximum[gauss])]
+            for _ in range(MAX_REDRAWS):
+                if not bounded.size:
+                    break
+                low = self.minimum[bounded, None]
+                high = self.maximum[bounded, None]
+                outside = (out[bounded] < low) | (out[bounded] > high)
+                if not outside.any():
+                    break
+                fresh = self._gauss(rng, bounded, rng.standard_normal((bounded.size, BLOCK_SIZE)))
+                out[bounded] = np.where(outside, fresh, out[bounded])
+            else:
+                raise UnsupportedDistribution(
+                    f"bounds not met after {MAX_REDRAWS} redraws; bounds are too narrow"
+                )
+        sel = np.flatnonzero(self.kind == UNIFORM)
+        if sel.size:
+            u = rng.random((sel.size, BLOCK_SIZE))
+            low, high = self.minimum[sel, None], self.maximum[sel, None]
+            out[sel] = low + (high - low) * u
+        sel = np.flatnonzero(self.kind == TRIANGULAR)
+        if sel.size:
+            low, mode, high = self.minimum[sel, None], self.loc[sel, None], self.maximum[sel, None]
+            degenerate = (high == low)[:, 0]
+            safe_high = np.where(high == low, low + 1.0, high)
+            safe_mode = np.where(high == low, low, mode)
+            draws = rng.triangular(
+                np.broadcast_to(low, (sel.size, BLOCK_SIZE)),
+                np.broadcast_to(safe_mode, (sel.size, BLOCK_SIZE)),
+                np.broadcast_to(safe_high, (sel.size, BLOCK_SIZE)),
+            )
+            draws[degenerate] = low[degenerate]
+            out[sel] = draws
+        return out
+
+    def _gauss(self, rng, rows: np.ndarray, z: np.ndarray) -> np.ndarray:
+        del rng
+        loc, scale = self.loc[rows, None], self.scale[rows, None]
+        values = loc + scale * z
+        logn = self.kind[rows] == LOGNORMAL
+        if logn.any():
+            values[logn] = np.exp(values[logn])
+            flip = logn & self.negative[rows]
+            values[flip] *= -1.0
+        return values
+
+    def draw(self, seed: int, start: int, stop: int) -> np.ndarray:
+        """(u, stop - start) draws for iterations ``start`` to ``stop`` (any bounds)."""
+        out = np.empty((self.n_uncertain, stop - start))
+        if not self.n_uncertain or stop <= start:
+            return out
+        first, last = start // BLOCK_SIZE, (stop - 1) // BLOCK_SIZE
+
+        def fill(block: int) -> None:
+            lo = max(start, block * BLOCK_SIZE)
+            hi = min(stop, (block + 1) * BLOCK_SIZE)
+            values = self.draw_block(seed, block)
+            out[:, lo - start : hi - start] = values[
+                :, lo - block * BLOCK_SIZE : hi - block * BLOCK_SIZE
+            ]
+
+        blocks = range(first, last + 1)
+        if len(blocks) > 1 and _WORKERS > 1:
+            # numpy's generators and ufuncs release the GIL; each block has its own generator
+            # and its own slice of ``out``, so threads change nothing in the numbers
+            list(_pool().map(fill, blocks))
+        else:
+            for block in blocks:
+                fill(block)
+        return out
+
+
+def draw_samples(
+    distributions: np.ndarray, amounts: np.ndarray, n: int, seed: int, stream: int = 0
+) -> np.ndarray:
+    """(m, n) samples of every entry: static amounts where there is no uncertainty."""
+    sampler = Sampler.from_arrays(distributions, amounts, stream=stream)
+    out = np.repeat(np.asarray(amounts, dtype=np.float64)[:, None], n, axis=1)
+    out[sampler.uncertain] = sampler.draw(seed, 0, n)
+    return out

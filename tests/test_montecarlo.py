@@ -1,0 +1,241 @@
+"""Monte Carlo engines: exactness against bw2calc's own draws, agreement of distributions,
+closed forms, reproducibility, singular samples, outputs.
+
+Uses the session fixture ``built`` (tests/conftest.py): the shipped catalog written into the
+project 'cfp_test'. Every bound is derived from the sample sizes; seeds are fixed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+Z = 4.5  # standard errors allowed; deterministic seeds, so this only guards seed choice
+MODEL = "zw32-report"
+
+
+@pytest.fixture(scope="module")
+def setup(built):
+    model = built.models[MODEL]
+    return built, model, built.methods[model.method]
+
+
+@pytest.fixture(scope="module")
+def reference(setup):
+    from cfp_lca.calc.montecarlo import run_monte_carlo
+
+    catalog, model, method = setup
+    return run_monte_carlo(
+        catalog, model, method, n=1500, seed=11, engine="brightway", keep_samples=True
+    )
+
+
+@pytest.fixture(scope="module")
+def fast(setup):
+    from cfp_lca.calc.montecarlo import run_monte_carlo
+
+    catalog, model, method = setup
+    return run_monte_carlo(catalog, model, method, n=200_000, seed=5, keep_samples=True)
+
+
+def test_deterministic_values_equal_static_lcia(setup, fast):
+    from cfp_lca.calc.lcia import static_lcia
+
+    catalog, model, _ = setup
+    static = static_lcia(catalog, model)
+    assert fast.deterministic["total"] == pytest.approx(static.total, rel=1e-12)
+    for code, value in static.stages.items():
+        assert fast.deterministic[code] == pytest.approx(value, rel=1e-12, abs=1e-12)
+        assert fast.stats[code].deterministic == fast.deterministic[code]
+
+
+def test_fast_solver_reproduces_bw2calc_sampled_iterations(setup):
+    """Fed the matrices bw2calc drew, the fast solver returns bw2calc's scores (1e-12)."""
+    import bw2data as bd
+
+    from cfp_lca.calc.lcia import foreground_contributions
+    from cfp_lca.calc.montecarlo import build_structure, fast_scores_from_matrices, reference_lca
+
+    _, model, method = setup
+    lca = reference_lca(model, method, seed=3)
+    structure = build_structure(model, lca)
+    nodes = {n.id: n["code"] for n in bd.Database(model.database)}
+    stage_of = {a.code: a.stage for a in model.activities}
+    A, B, C, expected = [], [], [], []
+    for i in range(25):
+        if i:
+            next(lca)
+        A.append(lca.technosphere_matrix.copy())
+        B.append(lca.biosphere_matrix.copy())
+        C.append(lca.characterization_matrix.copy())
+        by_activity, _ = foreground_contributions(lca, nodes)
+        stages = dict.fromkeys(structure.stages, 0.0)
+        for code, value in by_activity.items():
+            if stage_of[code] is not None:
+                stages[stage_of[code]] += value
+        expected.append([lca.score, *stages.values()])
+    expected = np.array(expected).T
+    assert len({round(float(e), 6) for e in expected[0]}) == 25  # really different draws
+    got = fast_scores_from_matrices(structure, A, B, C)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12 * abs(expected[0]).max())
+
+
+def _std_error_of_std(x: np.ndarray, n: int) -> float:
+    """Standard error of a sample standard deviation of n draws, moments taken from x."""
+    m = x.mean()
+    var = ((x - m) ** 2).mean()
+    m4 = ((x - m) ** 4).mean()
+    return float(np.sqrt((m4 - var**2) / n) / (2 * np.sqrt(var)))
+
+
+def test_fast_distribution_agrees_with_bw2calc_monte_carlo(fast, reference):
+    assert reference.singular_count == 0 and fast.singular_count == 0
+    n_r, n_f = reference.valid, fast.valid
+    for i, label in enumerate(fast.labels):
+        f, r = fast.stats[label], reference.stats[label]
+        xf, xr = fast.samples[i].astype(float), reference.samples[i]
+        se_mean = np.sqrt(f.std**2 / n_f + r.std**2 / n_r)
+        assert abs(f.mean - r.mean) < Z * se_mean + 1e-12, label
+        se_std = np.hypot(_std_error_of_std(xf, n_f), _std_error_of_std(xf, n_r))
+        assert abs(f.std - r.std) < Z * se_std + 1e-12, label
+        # percentiles: the share of bw2calc samples below the fast percentile is binomial
+        for p, value in (
+            (0.025, f.p2_5),
+            (0.05, f.p5),
+            (0.25, f.p25),
+            (0.5, f.median),
+            (0.75, f.p75),
+            (0.95, f.p95),
+            (0.975, f.p97_5),
+        ):
+            share = (xr < value).mean()
+            bound = Z * np.sqrt(p * (1 - p) * (1 / n_r + 1 / n_f)) + 1 / n_r
+            assert abs(share - p) < bound, (label, p, share)
+        assert np.all(np.diff([f.p2_5, f.p5, f.p25, f.median, f.p75, f.p95, f.p97_5]) >= 0)
+        assert f.cv == pytest.approx(f.std / abs(f.mean))
+
+
+def test_single_lognormal_stage_closed_form(setup):
+    """Foreground only: each stage is one lognormal amount times a static unit score, so its
+    median is the deterministic value and its log has the datapackage's sigma."""
+    from cfp_lca.calc.montecarlo import FastEngine, run_monte_carlo
+
+    catalog, model, method = setup
+    n = 100_000
+    res = run_monte_carlo(
+        catalog, model, method, n=n, seed=2, sources=("foreground",), keep_samples=True
+    )
+    st = FastEngine(model, method, ()).structure
+    interface = st.sets["interface"]
+    for k, code in enumerate(st.activity_codes):
+        stage = model.activity(code).stage
+        mine = interface.target == k
+        if stage is None or mine.sum() != 1:
+            continue
+        sigma = float(interface.distributions["scale"][mine][0])
+        det = res.deterministic[stage]
+        x = res.samples[res.labels.index(stage)].astype(float)
+        assert abs((x < det).mean() - 0.5) < Z * 0.5 / np.sqrt(n)
+        assert abs(np.log(x / det).std(ddof=1) - sigma) < Z * sigma / np.sqrt(2 * n)
+        mean = det * np.exp(sigma**2 / 2)
+        sd = mean * np.sqrt(np.exp(sigma**2) - 1)
+        assert abs(res.stats[stage].mean - mean) < Z * sd / np.sqrt(n)
+    # background and characterization off: total equals the sum of stages sample by sample
+    np.testing.assert_allclose(res.samples[0], res.samples[1:].sum(axis=0), rtol=1e-6)
+
+
+def test_same_seed_same_numbers_whatever_the_chunk_size(setup, tmp_path):
+    from cfp_lca.calc.montecarlo import run_monte_carlo
+    from cfp_lca.calc.sampling import BLOCK_SIZE
+
+    catalog, model, method = setup
+    n = 3 * BLOCK_SIZE + 123
+    done: list[int] = []
+    a = run_monte_carlo(
+        catalog,
+        model,
+        method,
+        n=n,
+        seed=9,
+        chunk_size=1,
+        keep_samples=True,
+        progress=done.append,
+        save_samples=tmp_path / "s.npy",
+    )
+    b = run_monte_carlo(catalog, model, method, n=n, seed=9, chunk_size=10**6, keep_samples=True)
+    c = run_monte_carlo(
+        catalog, model, method, n=n, seed=9, chunk_size=2 * BLOCK_SIZE, keep_samples=True
+    )
+    assert np.array_equal(a.samples, b.samples) and np.array_equal(a.samples, c.samples)
+    assert a.stats == b.stats == c.stats
+    d = run_monte_carlo(catalog, model, method, n=n, seed=10, keep_samples=True)
+    assert not np.array_equal(a.samples, d.samples)
+    assert done == sorted(done) and done[-1] == n and len(done) == 4
+    saved = np.load(tmp_path / "s.npy")
+    assert saved.shape == (n, len(a.labels)) and np.array_equal(saved, a.samples.T)
+    conv = a.convergence
+    assert conv.iterations[-1] == n and np.all(np.diff(conv.iterations) > 0)
+    assert conv.mean[-1] == pytest.approx(a.stats["total"].mean, rel=1e-9)
+    assert conv.half_width[-1] == pytest.approx(
+        1.959964 * a.stats["total"].std / np.sqrt(n), rel=1e-5
+    )
+
+
+def test_tolerance_stops_at_a_block_boundary(setup):
+    from cfp_lca.calc.montecarlo import run_monte_carlo
+    from cfp_lca.calc.sampling import BLOCK_SIZE
+
+    catalog, model, method = setup
+    runs = [
+        run_monte_carlo(catalog, model, method, n=10**6, seed=4, tolerance=0.01, chunk_size=c)
+        for c in (BLOCK_SIZE, 8 * BLOCK_SIZE)
+    ]
+    r = runs[0]
+    assert r.converged and r.iterations < 10**6 and r.iterations % BLOCK_SIZE == 0
+    assert r.convergence.relative_half_width[-1] < 0.01
+    assert r.convergence.relative_half_width[-2] >= 0.01
+    assert runs[1].iterations == r.iterations and runs[1].stats == r.stats
+
+
+def test_solver_flags_singular_samples_and_solves_the_rest():
+    """Acyclic (substitution) and cyclic (dense) systems against numpy, with a zero pivot."""
+    from cfp_lca.calc.solvers import BatchedSystem
+
+    rng = np.random.default_rng(0)
+    N = 50
+    # acyclic: x0 = 1 (demand), node 1 supplies 0.5 per unit of node 0, production uncertain
+    rows, cols = np.array([0, 1, 1]), np.array([0, 0, 1])
+    prod = rng.uniform(0.5, 2.0, N)
+    prod[7] = 0.0
+    system = BatchedSystem(2, rows, cols, np.array([1.0, -0.5, 1.0]), np.array([2]))
+    assert system.strategy == "acyclic"
+    x, bad = system.solve(prod[None, :], np.array([[1.0], [0.0]]), N)
+    assert bad.tolist() == [k == 7 for k in range(N)] and np.isnan(x[:, 7]).all()
+    ok = ~bad
+    np.testing.assert_allclose(x[1, ok], 0.5 / prod[ok], rtol=1e-14)
+    # cyclic: node 0 also needs some of node 1's product
+    rows, cols = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    values = np.vstack([rng.uniform(0.5, 2.0, N), rng.uniform(0.5, 2.0, N)])
+    values[0, 3] = -0.5  # a01 * a10 = -0.5 * -2 = 1 = a00 * a11: singular
+    values[1, 3] = 1.0
+    system = BatchedSystem(2, rows, cols, np.array([1.0, -0.5, -2.0, 1.0]), np.array([1, 3]))
+    assert system.strategy == "dense"
+    x, bad = system.solve(values, np.array([[1.0], [0.0]]), N)
+    assert bad[3] and bad.sum() == 1 and np.isnan(x[:, 3]).all()
+    for k in np.flatnonzero(~bad):
+        A = np.array([[1.0, values[0, k]], [-2.0, values[1, k]]])
+        np.testing.assert_allclose(x[:, k], np.linalg.solve(A, [1.0, 0.0]), rtol=1e-12)
+    t = system.transposed()
+    xt, _ = t.solve(values, np.array([[1.0], [0.0]]), N)
+    A = np.array([[1.0, values[0, 0]], [-2.0, values[1, 0]]])
+    np.testing.assert_allclose(xt[:, 0], np.linalg.solve(A.T, [1.0, 0.0]), rtol=1e-12)
+
+
+def test_bad_options_raise_clear_errors(setup):
+    from cfp_lca.calc.montecarlo import MonteCarloError, run_monte_carlo
+
+    catalog, model, method = setup
+    with pytest.raises(MonteCarloError, match="unknown uncertainty source"):
+        run_monte_carlo(catalog, model, method, n=10, sources=("weather",))
+    with pytest.raises(MonteCarloError, match="unknown engine"):
+        run_monte_carlo(catalog, model, method, n=10, engine="magic")

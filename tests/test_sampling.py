@@ -1,0 +1,81 @@
+"""Vectorized stats_arrays draws: moments against closed forms, reproducibility, errors."""
+
+import bw_processing as bwp
+import numpy as np
+import pytest
+
+from cfp_lca.calc.sampling import BLOCK_SIZE, Sampler, UnsupportedDistribution, draw_samples
+
+N = 200_000
+Z = 4.5  # bound in standard errors: tests are deterministic, the bound only guards the seed
+
+
+def dists(*rows):
+    return np.array(list(rows), dtype=bwp.UNCERTAINTY_DTYPE)
+
+
+def row(kind, loc=np.nan, scale=np.nan, minimum=np.nan, maximum=np.nan, negative=False):
+    return (kind, loc, scale, np.nan, minimum, maximum, negative)
+
+
+def test_static_entries_keep_their_float64_amount():
+    amounts = np.array([0.1234567890123, -7.0])
+    out = draw_samples(dists(row(0, 0.1234567890123), row(1, -7.0)), amounts, 10, seed=1)
+    assert (out == amounts[:, None]).all()
+
+
+def test_lognormal_median_sigma_and_negative():
+    sigma = 0.3
+    amounts = np.array([2.5, -4.0])
+    d = dists(row(2, np.log(2.5), sigma), row(2, np.log(4.0), sigma, negative=True))
+    out = draw_samples(d, amounts, N, seed=2)
+    assert (out[0] > 0).all() and (out[1] < 0).all()
+    for k in range(2):
+        logs = np.log(np.abs(out[k]))
+        # float32 loc is replaced by ln|amount| in float64: the median is the amount
+        assert abs(logs.mean() - np.log(abs(amounts[k]))) < Z * sigma / np.sqrt(N)
+        assert abs(logs.std(ddof=1) - sigma) < Z * sigma / np.sqrt(2 * N)
+        # fraction below the amount: binomial bound around 1/2
+        assert abs((np.abs(out[k]) < abs(amounts[k])).mean() - 0.5) < Z * 0.5 / np.sqrt(N)
+
+
+def test_normal_uniform_triangular_moments():
+    d = dists(
+        row(3, 10.0, 2.0), row(4, minimum=1.0, maximum=3.0), row(5, 2.0, minimum=1.0, maximum=5.0)
+    )
+    out = draw_samples(d, np.array([10.0, 2.0, 2.0]), N, seed=3)
+    assert abs(out[0].mean() - 10.0) < Z * 2.0 / np.sqrt(N)
+    assert abs(out[0].std(ddof=1) - 2.0) < Z * 2.0 / np.sqrt(2 * N)
+    assert out[1].min() >= 1.0 and out[1].max() <= 3.0
+    assert abs(out[1].mean() - 2.0) < Z * (2 / np.sqrt(12)) / np.sqrt(N)
+    a, c, b = 1.0, 2.0, 5.0
+    mean = (a + b + c) / 3
+    sd = np.sqrt((a * a + b * b + c * c - a * b - a * c - b * c) / 18)
+    assert out[2].min() >= a and out[2].max() <= b
+    assert abs(out[2].mean() - mean) < Z * sd / np.sqrt(N)
+
+
+def test_bounded_normal_is_redrawn_inside_bounds():
+    out = draw_samples(dists(row(3, 0.0, 1.0, minimum=-0.5, maximum=2.0)), np.zeros(1), 20_000, 4)
+    assert out.min() >= -0.5 and out.max() <= 2.0
+
+
+def test_same_draws_whatever_the_split():
+    d = dists(row(2, 0.0, 0.5), row(3, 1.0, 0.1), row(0, 3.0))
+    s = Sampler.from_arrays(d, np.array([1.0, 1.0, 3.0]))
+    whole = s.draw(7, 0, 3 * BLOCK_SIZE + 17)
+    parts = np.hstack(
+        [
+            s.draw(7, 0, 1000),
+            s.draw(7, 1000, 2 * BLOCK_SIZE + 5),
+            s.draw(7, 2 * BLOCK_SIZE + 5, 3 * BLOCK_SIZE + 17),
+        ]
+    )
+    assert np.array_equal(whole, parts)
+    assert np.array_equal(whole, s.draw(7, 0, 3 * BLOCK_SIZE + 17))
+    assert not np.array_equal(whole, s.draw(8, 0, 3 * BLOCK_SIZE + 17))
+
+
+def test_unsupported_type_raises_clear_error():
+    with pytest.raises(UnsupportedDistribution, match="not supported"):
+        Sampler.from_arrays(dists(row(6, 1.0, 1.0)), np.ones(1))
