@@ -66,6 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
     au = sub.add_parser("audit", parents=[common], help="recompute the study's declared figures")
     au.add_argument("model", nargs="?", default="zw32-report")
     au.add_argument("--json", action="store_true")
+    mc = sub.add_parser("mc", parents=[common, model_options], help="Monte Carlo uncertainty")
+    mc.add_argument("-n", "--iterations", type=int, default=10_000)
+    mc.add_argument("--seed", type=int, default=0)
+    mc.add_argument("--engine", choices=["fast", "brightway"], default="fast")
+    mc.add_argument(
+        "--sources",
+        default="foreground",
+        help="comma-separated: foreground (activity data), background (emission factors), "
+        "characterization (GWP factors), or all (default: foreground)",
+    )
+    mc.add_argument("--chunk-size", type=int, default=None, help="iterations per chunk")
+    mc.add_argument("--tolerance", type=float, help="stop when the mean's relative 95 %% "
+                    "half-width falls below this")  # fmt: skip
+    mc.add_argument("--save-samples", type=Path, help="write the samples to this .npy file")
+    mc.add_argument("--json", action="store_true")
+    mc.add_argument("--lang", choices=["en", "zh"], default="en")
     sub.add_parser("list", parents=[common], help="models, methods and background databases")
     return parser
 
@@ -217,6 +233,60 @@ def cmd_audit(args) -> int:
     return 0
 
 
+def _sources(text: str) -> tuple[str, ...]:
+    from .calc.montecarlo import SOURCES
+
+    parts = SOURCES if text == "all" else tuple(p.strip() for p in text.split(",") if p.strip())
+    unknown = [p for p in parts if p not in SOURCES]
+    if unknown or not parts:
+        raise InputError(None, "--sources", f"unknown source {unknown}; choose from {SOURCES}")
+    return parts
+
+
+def progress_bar(total: int, label: str):
+    """A tqdm bar on a terminal, nothing otherwise; returns (callback, close)."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=label, unit="it", unit_scale=True, file=sys.stderr)
+    done = [0]
+
+    def update(n: int) -> None:
+        bar.update(n - done[0])
+        done[0] = n
+
+    return update, bar.close
+
+
+def cmd_mc(args) -> int:
+    from .calc.montecarlo import DEFAULT_CHUNK, run_monte_carlo
+    from .present.tables import mc_dict, mc_text
+
+    catalog = _prepared(args)
+    model = _model(catalog, args.model, _options(args))
+    method = _method(catalog, model, args.method)
+    if args.iterations < 2:
+        raise InputError(None, "-n", "need at least 2 iterations")
+    if args.save_samples is not None and args.save_samples.exists():
+        raise InputError(args.save_samples, None, "exists already: choose a new file name")
+    update, close = progress_bar(args.iterations, f"Monte Carlo {model.name}")
+    try:
+        result = run_monte_carlo(
+            catalog, model, method, n=args.iterations, seed=args.seed,
+            sources=_sources(args.sources), chunk_size=args.chunk_size or DEFAULT_CHUNK,
+            engine=args.engine, save_samples=args.save_samples, tolerance=args.tolerance,
+            progress=update,
+        )  # fmt: skip
+    finally:
+        close()
+    if args.json:
+        print(json.dumps(mc_dict(result, model), indent=2, ensure_ascii=False))
+    else:
+        print(mc_text(result, model, args.lang))
+    return 0
+
+
 def cmd_list(args) -> int:
     catalog = _catalog(args)
     for m in catalog.models.values():
@@ -252,6 +322,7 @@ COMMANDS: dict[str, Callable] = {
     "lcia": cmd_lcia,
     "audit": cmd_audit,
     "list": cmd_list,
+    "mc": cmd_mc,
 }
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ..calc.audit import AuditResult
 from ..calc.lcia import StaticResult
+from ..calc.montecarlo import MonteCarloResult
 from ..model.objects import ProductModel
 
 
@@ -215,3 +216,74 @@ def audit_text(audit: AuditResult) -> str:
             )
             lines.append(f"- {k.quantity}: {parts}")
     return "\n".join(lines)
+
+
+STAT_FIELDS = ("deterministic", "mean", "median", "std", "cv",
+               "p2_5", "p5", "p25", "p75", "p95", "p97_5")  # fmt: skip
+
+
+def mc_dict(result: MonteCarloResult, model: ProductModel) -> dict:
+    """The machine-readable Monte Carlo result (the ``--json`` object)."""
+    names = {s.code: s.name for s in model.stages}
+    conv = result.convergence
+    return {
+        "model": result.model,
+        "options": model.options,
+        "method": result.method,
+        "unit": result.unit,
+        "engine": result.engine,
+        "n": result.n,
+        "iterations": result.iterations,
+        "valid": result.valid,
+        "seed": result.seed,
+        "sources": list(result.sources),
+        "singular": result.singular_count,
+        "elapsed_s": result.elapsed,
+        "iterations_per_s": result.iterations / result.elapsed if result.elapsed else None,
+        "tolerance": result.tolerance,
+        "converged": result.converged,
+        "total": {f: getattr(result.stats["total"], f) for f in STAT_FIELDS},
+        "stages": {
+            names.get(label, label): {f: getattr(result.stats[label], f) for f in STAT_FIELDS}
+            for label in result.labels
+            if label != "total"
+        },
+        "convergence": {
+            "iterations": conv.iterations.tolist(),
+            "mean": conv.mean.tolist(),
+            "half_width": conv.half_width.tolist(),
+        },
+        "samples_path": str(result.samples_path) if result.samples_path else None,
+    }
+
+
+def mc_text(result: MonteCarloResult, model: ProductModel, lang: str = "en") -> str:
+    """Statistics of the total and each stage, one row each."""
+    stages = {s.code: s for s in model.stages}
+    rows = []
+    for label in result.labels:
+        st = result.stats[label]
+        if label != "total" and st.deterministic == 0 and st.std == 0:
+            continue
+        name = "total" if label == "total" else stage_label(stages[label], lang)
+        values = (st.deterministic, st.mean, st.median, st.std)
+        rows.append([name, *(f"{v:.2f}" for v in values), f"{100 * st.cv:.1f} %",
+                     f"{st.p2_5:.2f}", f"{st.p97_5:.2f}"])  # fmt: skip
+    table = format_table(
+        ["", "deterministic", "mean", "median", "std", "CV", "2.5 %", "97.5 %"],
+        rows, right=range(1, 8),
+    )  # fmt: skip
+    conv = result.convergence
+    rel = conv.relative_half_width[-1] if len(conv.iterations) else float("nan")
+    head = (
+        f"Monte Carlo of {model.title} ({result.unit} per unit)\n"
+        f"engine {result.engine}, {result.iterations:,} iterations ({result.valid:,} valid), "
+        f"seed {result.seed}, sources: {', '.join(result.sources)}, "
+        f"{result.elapsed:.2f} s ({result.iterations / max(result.elapsed, 1e-9):,.0f} it/s)\n"
+    )
+    tail = f"\n95 % half-width of the mean: {100 * rel:.3f} % of the mean"
+    if result.singular_count:
+        tail += f"\n{result.singular_count} singular samples excluded"
+    if result.tolerance is not None:
+        tail += f" (tolerance {result.tolerance:g}: {'met' if result.converged else 'not met'})"
+    return head + "\n" + table + tail
