@@ -140,6 +140,35 @@ class Sampler:
     def n_uncertain(self) -> int:
         return int(self.uncertain.size)
 
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        """Quantiles of the uncertain entries: ``u`` (u, N) in (0, 1) -> values (u, N).
+
+        Bounds of normal and lognormal distributions are ignored here (sensitivity settings).
+        """
+        from scipy.special import ndtri
+
+        u = np.asarray(u, dtype=np.float64)
+        out = np.empty_like(u)
+        gauss = np.isin(self.kind, (LOGNORMAL, NORMAL))
+        z = ndtri(u[gauss])
+        g = self.loc[gauss, None] + self.scale[gauss, None] * z
+        logn = self.kind[gauss] == LOGNORMAL
+        g[logn] = np.exp(g[logn]) * np.where(self.negative[gauss][logn], -1.0, 1.0)[:, None]
+        out[gauss] = g
+        sel = self.kind == UNIFORM
+        low, high = self.minimum[sel, None], self.maximum[sel, None]
+        out[sel] = low + (high - low) * u[sel]
+        sel = self.kind == TRIANGULAR
+        low, mode, high = self.minimum[sel, None], self.loc[sel, None], self.maximum[sel, None]
+        width = np.where(high > low, high - low, 1.0)
+        c = (mode - low) / width
+        left = u[sel] < c
+        out[sel] = np.where(
+            left, low + np.sqrt(u[sel] * width * (mode - low)),
+            high - np.sqrt((1 - u[sel]) * width * (high - mode)),
+        )  # fmt: skip
+        return out
+
     def draw_block(self, seed: int, block: int) -> np.ndarray:
         """(u, BLOCK_SIZE) draws of the uncertain entries for one block of iterations."""
         rng = block_generator(seed, self.stream, block)
