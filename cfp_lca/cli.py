@@ -82,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     mc.add_argument("--save-samples", type=Path, help="write the samples to this .npy file")
     mc.add_argument("--json", action="store_true")
     mc.add_argument("--lang", choices=["en", "zh"], default="en")
+    gs = sub.add_parser("gsa", parents=[common, model_options], help="sensitivity analysis")
+    gs.add_argument("-n", "--iterations", type=int, default=20_000, help="Monte Carlo draws")
+    gs.add_argument("--sobol-n", type=int, default=4096, help="Sobol base sample (power of 2)")
+    gs.add_argument("--seed", type=int, default=0)
+    gs.add_argument("--sources", default="foreground")
+    gs.add_argument("--no-groups", action="store_true", help="Sobol per input, not per part")
+    gs.add_argument("--json", action="store_true")
     sub.add_parser("list", parents=[common], help="models, methods and background databases")
     return parser
 
@@ -287,6 +294,38 @@ def cmd_mc(args) -> int:
     return 0
 
 
+def sensitivity_data(catalog, model, method, args) -> dict:
+    """All sensitivity results of one model as the dict that --json prints."""
+    from .calc.sensitivity import (
+        elasticities,
+        input_space,
+        model_sobol,
+        spearman_ranking,
+        tornado,
+    )
+    from .present.tables import gsa_dict
+
+    if args.sobol_n < 2 or args.sobol_n & (args.sobol_n - 1):
+        raise InputError(None, "--sobol-n", f"must be a power of 2, got {args.sobol_n}")
+    space = input_space(model, method, _sources(args.sources))
+    if not space.inputs:
+        raise InputError(model.path, None, "no uncertain inputs for the selected sources")
+    ranks = spearman_ranking(space, args.iterations, args.seed)
+    sobol = model_sobol(space, args.sobol_n, args.seed, group=not args.no_groups)
+    base, rows = tornado(space)
+    return gsa_dict(ranks, sobol, elasticities(space), space.labels, base, rows, model)
+
+
+def cmd_gsa(args) -> int:
+    from .present.tables import gsa_text
+
+    catalog = _prepared(args)
+    model = _model(catalog, args.model, _options(args))
+    data = sensitivity_data(catalog, model, _method(catalog, model, args.method), args)
+    print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else gsa_text(data))
+    return 0
+
+
 def cmd_list(args) -> int:
     catalog = _catalog(args)
     for m in catalog.models.values():
@@ -323,6 +362,7 @@ COMMANDS: dict[str, Callable] = {
     "audit": cmd_audit,
     "list": cmd_list,
     "mc": cmd_mc,
+    "gsa": cmd_gsa,
 }
 
 

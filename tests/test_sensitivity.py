@@ -88,3 +88,21 @@ def test_spearman_ranks_the_dominant_input_first(report_space):
     assert r.labels[order[0]] == "raw_materials <- electricity_cn_national_2022"
     assert r.spearman[order[0]] > 0.99
     assert r.variance_share.sum() == pytest.approx(1.0)
+
+
+def test_gsa_cli_methods_agree_on_the_top_part(built, capsys):
+    """Spearman's top input belongs to Sobol's top group (the part with the widest spread)."""
+    import json
+
+    from cfp_lca.cli import main
+    from conftest import TEST_PROJECT
+
+    args = ["gsa", "zw32", "-n", "5000", "--sobol-n", "1024", "--json", "--project", TEST_PROJECT]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    top_input = data["spearman"][0]["input"]
+    owner = top_input.split(" <- ")[0]
+    model = built.models["zw32"]
+    assert model.activity(owner).part == data["sobol"][0]["group"]
+    assert sum(d["variance_share"] for d in data["spearman"]) == pytest.approx(1.0)
+    assert {r["input"] for r in data["tornado"]["rows"]} == {d["input"] for d in data["elasticity"]}

@@ -287,3 +287,59 @@ def mc_text(result: MonteCarloResult, model: ProductModel, lang: str = "en") -> 
     if result.tolerance is not None:
         tail += f" (tolerance {result.tolerance:g}: {'met' if result.converged else 'not met'})"
     return head + "\n" + table + tail
+
+
+def gsa_dict(ranks, sobol, elastic, labels, base, rows, model: ProductModel) -> dict:
+    """Every sensitivity method's ranking, machine-readable."""
+    order = sorted(range(len(labels)), key=lambda i: -ranks.variance_share[i])
+    return {
+        "model": model.name,
+        "options": model.options,
+        "spearman": [
+            {"input": labels[i], "rho": float(ranks.spearman[i]),
+             "variance_share": float(ranks.variance_share[i])}
+            for i in order
+        ],
+        "sobol": [
+            {"group": n, "S1": float(a), "S1_conf": float(b), "ST": float(c), "ST_conf": float(d)}
+            for n, a, b, c, d in sorted(
+                zip(sobol.names, sobol.s1, sobol.s1_conf, sobol.st, sobol.st_conf, strict=True),
+                key=lambda t: -t[3],
+            )
+        ],
+        "sobol_evaluations": sobol.evaluations,
+        "elasticity": sorted(
+            ({"input": n, "elasticity": float(e)} for n, e in zip(labels, elastic, strict=True)),
+            key=lambda d: -abs(d["elasticity"]),
+        ),
+        "tornado": {
+            "base": base,
+            "rows": [
+                {"input": r.label, "low_setting": r.low_setting, "high_setting": r.high_setting,
+                 "low": r.low, "high": r.high}
+                for r in rows
+            ],
+        },
+    }  # fmt: skip
+
+
+def gsa_text(data: dict, top: int = 10) -> str:
+    """The top inputs of each method, side by side in four short tables."""
+    sp = [[d["input"], f"{d['rho']:+.3f}", f"{100 * d['variance_share']:.1f} %"]
+          for d in data["spearman"][:top]]  # fmt: skip
+    so = [[d["group"], f"{d['S1']:.3f} ± {d['S1_conf']:.3f}", f"{d['ST']:.3f} ± {d['ST_conf']:.3f}"]
+          for d in data["sobol"][:top]]  # fmt: skip
+    el = [[d["input"], f"{d['elasticity']:+.4f}"] for d in data["elasticity"][:top]]
+    base = data["tornado"]["base"]
+    to = [[r["input"], f"{r['low']:.2f}", f"{r['high']:.2f}", f"{r['high'] - r['low']:+.2f}"]
+          for r in data["tornado"]["rows"][:top]]  # fmt: skip
+    return "\n\n".join([
+        "Spearman rank correlation with the total\n"
+        + format_table(["input", "rho", "share of variance"], sp, right=(1, 2)),
+        f"Sobol indices by group ({data['sobol_evaluations']:,} model runs)\n"
+        + format_table(["group", "first order", "total"], so, right=(1, 2)),
+        "Elasticity (relative change of the total per relative change of the input)\n"
+        + format_table(["input", "elasticity"], el, right=(1,)),
+        f"Tornado (inputs at their 5th and 95th percentiles; base {base:.2f})\n"
+        + format_table(["input", "low", "high", "swing"], to, right=(1, 2, 3)),
+    ])  # fmt: skip
