@@ -1,0 +1,819 @@
+"""Figures of results: plain data in, PNG and SVG files out. Nothing here computes results.
+
+Every function draws one figure on its own :class:`matplotlib.figure.Figure` (no pyplot, no
+global state left behind), saves it next to ``out`` as ``<out>.png`` and ``<out>.svg``, and
+returns the written paths. ``out`` is a path without suffix (a ``.png``/``.svg`` suffix given by
+mistake is dropped). Labels are English by default; ``lang="zh"`` gives Chinese labels, drawn
+with an installed CJK font (:func:`cfp_lca.present.fonts.cjk_font`); without one the figure is
+still written and a :class:`~cfp_lca.present.fonts.CJKFontMissing` warning says how to install
+a font.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import MultipleLocator
+
+from . import fonts
+from .fonts import CJKFontMissing
+
+__all__ = [
+    "CJKFontMissing",
+    "LABELS",
+    "convergence",
+    "label",
+    "mc_histogram",
+    "pareto_bars",
+    "probability_heatmap",
+    "scenario_boxes",
+    "sensitivity_bars",
+    "sobol_bars",
+    "stage_bars",
+    "stage_donut",
+    "tornado",
+]
+
+LANGS = ("en", "zh")
+
+#: Axis, legend and note texts, English key -> {lang: text}.
+LABELS: dict[str, dict[str, str]] = {
+    "share": {"en": "share", "zh": "占比"},
+    "contribution": {"en": "contribution", "zh": "贡献"},
+    "cumulative share": {"en": "cumulative share", "zh": "累计占比"},
+    "total": {"en": "total", "zh": "总计"},
+    "net total": {"en": "net total", "zh": "净总量"},
+    "gross burden": {"en": "gross burden", "zh": "总排放（不含抵扣）"},
+    "credits": {"en": "credits", "zh": "抵扣"},
+    "credits not shown": {
+        "en": "Credits (negative, not in the ring)",
+        "zh": "抵扣（负值，未计入圆环）",
+    },
+    "ring shares": {
+        "en": "Ring shares are of the gross burden",
+        "zh": "圆环占比以总排放（不含抵扣）为基数",
+    },
+    "other": {"en": "other", "zh": "其他"},
+    "iterations": {"en": "iterations", "zh": "迭代次数"},
+    "kg CO2e per unit": {"en": "kg CO2e per unit", "zh": "kg CO2e/单位"},
+    "running mean": {"en": "running mean", "zh": "累计均值"},
+    "95 % confidence band": {"en": "95 % confidence band", "zh": "95 % 置信带"},
+    "final": {"en": "final", "zh": "最终值"},
+    "95 % interval": {"en": "95 % interval", "zh": "95 % 区间"},
+    "deterministic": {"en": "deterministic", "zh": "确定性值"},
+    "median": {"en": "median", "zh": "中位数"},
+    "frequency": {"en": "frequency", "zh": "频数"},
+    "samples": {"en": "samples", "zh": "样本数"},
+    "low setting": {"en": "input at low setting", "zh": "输入取低值"},
+    "high setting": {"en": "input at high setting", "zh": "输入取高值"},
+    "base": {"en": "base", "zh": "基准值"},
+    "first order": {"en": "first order (S1)", "zh": "一阶指数 (S1)"},
+    "total order": {"en": "total order (ST)", "zh": "总效应指数 (ST)"},
+    "Sobol index": {"en": "Sobol index", "zh": "Sobol 指数"},
+    "error bars": {"en": "error bars: 95 % confidence", "zh": "误差线：95 % 置信区间"},
+    "probability lower": {"en": "P(row < column)", "zh": "P(行 < 列)"},
+    "row lower": {"en": "row scenario", "zh": "行情景"},
+    "column": {"en": "column scenario", "zh": "列情景"},
+    "box note": {
+        "en": "box: 25-75 %, line: median, whiskers: 2.5-97.5 %",
+        "zh": "箱体：25-75 %，横线：中位数，须线：2.5-97.5 %",
+    },
+}
+
+
+def label(key: str, lang: str = "en") -> str:
+    """The text for ``key`` in ``lang``; unknown keys come back unchanged."""
+    return LABELS.get(key, {}).get(lang, key)
+
+
+# --------------------------------------------------------------------------------------------
+# shared look
+
+FIGSIZE = (7.0, 4.5)
+DPI = 150
+C_POS = "#3b6ea8"  # burdens
+C_NEG = "#4f9d69"  # credits
+C_ACC = "#d1495b"  # accents: deterministic value, 80 % line
+C_GREY = "#6c757d"
+PALETTE = (
+    "#3b6ea8",
+    "#e08e45",
+    "#4f9d69",
+    "#d1495b",
+    "#8064a2",
+    "#8c6d31",
+    "#c77cb5",
+    "#7f7f7f",
+    "#b5bd3b",
+    "#2bb3c0",
+)
+
+_RC = {
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+    "svg.hashsalt": "cfp_lca",
+    "svg.fonttype": "path",
+}
+
+
+def _fmt(v: float) -> str:
+    """A number with about three significant digits, a true minus sign, thousands separators."""
+    if not np.isfinite(v):
+        return str(v)
+    a = abs(v)
+    if a >= 100:
+        s = f"{a:,.0f}"
+    elif a >= 10:
+        s = f"{a:.1f}"
+    elif a >= 0.01:
+        s = f"{a:.2f}" if a >= 1 else f"{a:.3f}"
+    elif a == 0:
+        s = "0"
+    else:
+        s = f"{a:#.3g}"
+    return ("\u2212" if v < 0 and s.strip("0.,") else "") + s
+
+
+def _pct(share: float) -> str:
+    return f"{_fmt(100.0 * share)} %"
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+
+
+@contextmanager
+def _style(lang: str) -> Iterator[None]:
+    """Temporary rcParams for one figure; for Chinese, a CJK font or a clear warning."""
+    _check_lang(lang)
+    rc = dict(_RC)
+    missing = False
+    if lang == "zh":
+        font = fonts.cjk_font()
+        if font is None:
+            missing = True
+            warnings.warn(
+                "No CJK font is installed, so the Chinese labels of this figure will be drawn "
+                "as empty boxes (missing glyphs). " + fonts.INSTALL_HINT,
+                CJKFontMissing,
+                stacklevel=4,  # _style -> contextmanager.__enter__ -> plot function -> caller
+            )
+        else:
+            # DejaVu Sans first for Latin letters and digits, the CJK font as fallback.
+            rc["font.family"] = ["DejaVu Sans", font]
+    # a CJK font without a bold face makes font_manager log once per bold text; not useful
+    fm_log = logging.getLogger("matplotlib.font_manager")
+    old_level = fm_log.level
+    if lang == "zh":
+        fm_log.setLevel(logging.ERROR)
+    try:
+        with _quiet_glyphs(missing), mpl.rc_context(rc):
+            yield
+    finally:
+        fm_log.setLevel(old_level)
+
+
+@contextmanager
+def _quiet_glyphs(missing: bool) -> Iterator[None]:
+    with warnings.catch_warnings():
+        if missing:  # one clear warning above instead of one per missing glyph
+            warnings.filterwarnings("ignore", message=r"(?s).*Glyph .* missing from")
+            warnings.filterwarnings("ignore", message=r"(?s).*missing from current font")
+        yield
+
+
+def _new_figure(figsize: tuple[float, float] = FIGSIZE) -> Figure:
+    return Figure(figsize=figsize, dpi=DPI, layout="constrained")
+
+
+def _paths(out: Path | str) -> tuple[Path, Path]:
+    out = Path(out)
+    if out.suffix.lower() in (".png", ".svg"):
+        out = out.with_suffix("")
+    return out.with_name(out.name + ".png"), out.with_name(out.name + ".svg")
+
+
+def _save(fig: Figure, out: Path | str) -> list[Path]:
+    png, svg = _paths(out)
+    png.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(png, dpi=DPI, metadata={"Software": None})
+    fig.savefig(svg, metadata={"Date": None})
+    return [png, svg]
+
+
+def _footnote(fig: Figure, text: str) -> None:
+    """A small note under the axes; the constrained layout leaves room for it."""
+    fig.get_layout_engine().set(rect=(0, 0.055, 1, 0.945))
+    fig.text(0.01, 0.012, text, fontsize=7.5, color=C_GREY, ha="left", va="bottom")
+
+
+def _row_height(n: int, base: float = 1.4, per: float = 0.34) -> tuple[float, float]:
+    return (FIGSIZE[0], float(min(max(FIGSIZE[1], base + per * n), 14.0)))
+
+
+def _pad_xlim(ax, lo: float, hi: float, frac: float = 0.22) -> None:
+    """Room left and right of the data for value labels."""
+    span = (hi - lo) or abs(hi) or 1.0
+    ax.set_xlim(lo - (frac * span if lo < 0 else 0.0), hi + (frac * span if hi > 0 else 0.0))
+
+
+# --------------------------------------------------------------------------------------------
+# stages
+
+
+def stage_bars(
+    stages: Sequence[tuple[str, float]],
+    unit: str,
+    out: Path | str,
+    title: str,
+    lang: str = "en",
+) -> list[Path]:
+    """Horizontal bars of life-cycle stage contributions, labelled with value and share.
+
+    Stages keep the given (life-cycle) order, top to bottom. Negative stages (credits) are
+    drawn in green to the left of zero; shares are of the net total, so they add up to 100 %.
+    """
+    names = [s for s, _ in stages]
+    vals = np.array([float(v) for _, v in stages])
+    total = float(vals.sum())
+    with _style(lang):
+        fig = _new_figure(_row_height(len(vals)))
+        ax = fig.add_subplot()
+        y = np.arange(len(vals))
+        colors = [C_NEG if v < 0 else C_POS for v in vals]
+        ax.barh(y, vals, color=colors, height=0.62)
+        ax.set_yticks(y, names)
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", lw=0.8)
+        for yi, v in zip(y, vals, strict=True):
+            share = f" ({_pct(v / total)})" if total else ""
+            # credits are labelled right of zero, clear of the stage names
+            ax.annotate(
+                f"{_fmt(v)}{share}",
+                (max(v, 0.0), yi),
+                xytext=(4, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=8,
+            )
+        lo, hi = min(0.0, vals.min(initial=0.0)), max(0.0, vals.max(initial=0.0))
+        _pad_xlim(ax, lo, hi, 0.05)
+        ax.set_xlim(ax.get_xlim()[0], hi + 0.3 * ((hi - lo) or 1.0))
+        ax.set_xlabel(f"{label('contribution', lang)} ({unit})")
+        ax.set_title(title)
+        ax.grid(axis="x", color="#dddddd", lw=0.6)
+        ax.set_axisbelow(True)
+        handles = [Patch(color=C_POS, label=label("contribution", lang))]
+        if (vals < 0).any():
+            handles.append(Patch(color=C_NEG, label=label("credits", lang)))
+        handles.append(
+            Patch(color="none", label=f"{label('net total', lang)}: {_fmt(total)} {unit}")
+        )
+        leg = ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.13),
+            ncols=len(handles),
+            handlelength=1.2,
+        )
+        leg.get_texts()[-1].set_fontweight("bold")
+        return _save(fig, out)
+
+
+def stage_donut(
+    stages: Sequence[tuple[str, float]],
+    unit: str,
+    out: Path | str,
+    title: str,
+    lang: str = "en",
+) -> list[Path]:
+    """A donut of the positive stage contributions, net total in the centre.
+
+    A pie cannot show negative values: credits are left out of the ring and listed in a
+    footnote, and the ring's shares are then of the gross (positive) burden.
+    """
+    pos = [(n, float(v)) for n, v in stages if float(v) > 0]
+    neg = [(n, float(v)) for n, v in stages if float(v) < 0]
+    total = float(sum(float(v) for _, v in stages))
+    gross = float(sum(v for _, v in pos))
+    with _style(lang):
+        fig = _new_figure()
+        ax = fig.add_subplot()
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        ax.set_xlim(-1.1, 1.1)
+        ax.set_ylim(-1.1, 1.1)
+        if not pos:  # nothing positive: an empty grey ring
+            ax.pie([1.0], colors=["#e6e6e6"], wedgeprops={"width": 0.38})
+        else:
+            colors = [PALETTE[i % len(PALETTE)] for i in range(len(pos))]
+            wedges, _ = ax.pie(
+                [v for _, v in pos],
+                colors=colors,
+                startangle=90,
+                counterclock=False,
+                wedgeprops={"width": 0.38, "edgecolor": "white", "linewidth": 1.2},
+            )
+            for w, (_, v) in zip(wedges, pos, strict=True):
+                share = v / gross
+                if share < 0.04:
+                    continue
+                ang = np.deg2rad((w.theta1 + w.theta2) / 2)
+                ax.text(
+                    0.81 * np.cos(ang),
+                    0.81 * np.sin(ang),
+                    _pct(share),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white",
+                    fontweight="bold",
+                )
+            fig.legend(
+                wedges,
+                [f"{n}: {_fmt(v)} ({_pct(v / gross)})" for n, v in pos],
+                loc="outside right center",
+                fontsize=8,
+            )
+        centre = label("net total", lang) if neg else label("total", lang)
+        ax.text(0, 0.2, centre, ha="center", va="center", fontsize=9, color=C_GREY)
+        ax.text(0, 0.0, _fmt(total), ha="center", va="center", fontsize=15, fontweight="bold")
+        ax.text(0, -0.17, unit, ha="center", va="center", fontsize=8.5, color=C_GREY)
+        ax.set_title(title)
+        if neg:
+            credits = "; ".join(f"{n} {_fmt(v)} {unit}" for n, v in neg)
+            colon, stop = ("：", "。") if lang == "zh" else (": ", ". ")
+            _footnote(
+                fig,
+                f"{label('credits not shown', lang)}{colon}{credits}{stop}"
+                f"{label('ring shares', lang)} ({_fmt(gross)} {unit}){stop.strip()}",
+            )
+        return _save(fig, out)
+
+
+# --------------------------------------------------------------------------------------------
+# parts
+
+
+def pareto_bars(
+    items: Sequence[tuple[str, float]],
+    unit: str,
+    out: Path | str,
+    title: str,
+    lang: str = "en",
+    max_items: int = 15,
+) -> list[Path]:
+    """Contributions by part, sorted descending, with the cumulative share on a twin axis.
+
+    Beyond ``max_items`` the smallest items are summed into one "other" bar (kept last).
+    Shares are of the net total of all items.
+    """
+    rows = sorted(((n, float(v)) for n, v in items), key=lambda r: r[1], reverse=True)
+    other = len(rows) > max_items
+    if other:
+        rest = rows[max_items - 1 :]
+        rows = [*rows[: max_items - 1], (f"{label('other', lang)} ({len(rest)})", 0.0)]
+        rows[-1] = (rows[-1][0], float(sum(v for _, v in rest)))
+    names = [n for n, _ in rows]
+    vals = np.array([v for _, v in rows])
+    total = float(vals.sum())
+    cum = 100.0 * np.cumsum(vals) / total if total else np.zeros_like(vals)
+    with _style(lang):
+        fig = _new_figure()
+        ax = fig.add_subplot()
+        x = np.arange(len(vals))
+        colors = [C_NEG if v < 0 else C_POS for v in vals]
+        if other:
+            colors[-1] = "#a0a7ae"
+        ax.bar(x, vals, color=colors, width=0.7)
+        ax.axhline(0, color="black", lw=0.8)
+        long_names = max((len(n) for n in names), default=0) > 8 or len(names) > 8
+        ax.set_xticks(
+            x,
+            names,
+            rotation=35 if long_names else 0,
+            ha="right" if long_names else "center",
+            rotation_mode="anchor",
+        )
+        ax.set_ylabel(f"{label('contribution', lang)} ({unit})")
+        ax.set_title(title)
+        ax.grid(axis="y", color="#eeeeee", lw=0.6)
+        ax.set_axisbelow(True)
+        ax2 = ax.twinx()
+        ax2.spines["right"].set_visible(True)
+        ax2.spines["top"].set_visible(False)
+        ax2.plot(x, cum, color=C_ACC, marker="o", ms=3.5, lw=1.4)
+        ax2.axhline(80, color=C_ACC, ls="--", lw=0.9, alpha=0.7)
+        ax2.set_ylim(0, max(105.0, float(cum.max(initial=0.0)) + 5))
+        ax2.yaxis.set_major_locator(MultipleLocator(20))  # 80 is always a tick
+        ax2.set_ylabel(f"{label('cumulative share', lang)} (%)", color=C_ACC)
+        ax2.tick_params(axis="y", colors=C_ACC)
+        if len(vals):
+            top = vals.max()
+            ax.set_ylim(min(0.0, vals.min() * 1.1), top * 1.12 if top > 0 else 1.0)
+            # first bar's share, where the eye starts
+            ax.annotate(
+                _pct(vals[0] / total) if total else "",
+                (0, vals[0]),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=7.5,
+            )
+        return _save(fig, out)
+
+
+# --------------------------------------------------------------------------------------------
+# Monte Carlo
+
+
+def mc_histogram(
+    samples: np.ndarray,
+    deterministic: float,
+    unit: str,
+    out: Path | str,
+    title: str,
+    lang: str = "en",
+    bins: int | str = "auto",
+) -> list[Path]:
+    """Histogram of Monte Carlo totals with the deterministic value, the median and the
+    shaded 2.5-97.5 % interval; the legend carries the numbers. Non-finite samples are dropped."""
+    x = np.asarray(samples, dtype=float).ravel()
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        raise ValueError("mc_histogram needs at least one finite sample")
+    lo, med, hi = (float(v) for v in np.percentile(x, [2.5, 50, 97.5]))
+    if isinstance(bins, str):
+        bins = int(min(max(len(np.histogram_bin_edges(x, bins=bins)) - 1, 10), 80))
+    with _style(lang):
+        fig = _new_figure()
+        ax = fig.add_subplot()
+        ax.hist(x, bins=bins, color=C_POS, alpha=0.8, edgecolor="white", linewidth=0.4, zorder=2)
+        ax.axvspan(
+            lo,
+            hi,
+            color="#f2c14e",
+            alpha=0.25,
+            zorder=0,
+            label=f"{label('95 % interval', lang)}: {_fmt(lo)} \u2013 {_fmt(hi)}",
+        )
+        ax.axvline(lo, color="#b8860b", ls=":", lw=1.1)
+        ax.axvline(hi, color="#b8860b", ls=":", lw=1.1)
+        ax.axvline(
+            med, color="black", ls="--", lw=1.2, label=f"{label('median', lang)}: {_fmt(med)}"
+        )
+        ax.axvline(
+            float(deterministic),
+            color=C_ACC,
+            lw=1.8,
+            label=f"{label('deterministic', lang)}: {_fmt(float(deterministic))}",
+        )
+        ax.set_xlabel(unit)
+        ax.set_ylabel(label("frequency", lang))
+        ax.set_title(title)
+        ax.legend(
+            loc="upper right",
+            title=f"{label('samples', lang)}: {x.size:,}",
+            title_fontsize=8,
+        )
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.3)  # room for the legend
+        return _save(fig, out)
+
+
+def convergence(
+    iterations: np.ndarray,
+    running_mean: np.ndarray,
+    half_width: np.ndarray,
+    unit: str,
+    out: Path | str,
+    title: str,
+    lang: str = "en",
+) -> list[Path]:
+    """Running mean of the total against iterations (log scale) with its 95 % confidence band
+    (mean +/- ``half_width``); the final mean is marked."""
+    it = np.asarray(iterations, dtype=float).ravel()
+    m = np.asarray(running_mean, dtype=float).ravel()
+    hw = np.asarray(half_width, dtype=float).ravel()
+    if not (it.shape == m.shape == hw.shape):
+        raise ValueError("iterations, running_mean and half_width must have the same length")
+    with _style(lang):
+        fig = _new_figure()
+        ax = fig.add_subplot()
+        ax.fill_between(
+            it,
+            m - hw,
+            m + hw,
+            color=C_POS,
+            alpha=0.2,
+            lw=0,
+            label=label("95 % confidence band", lang),
+        )
+        ax.plot(it, m, color=C_POS, lw=1.5, label=label("running mean", lang))
+        if m.size:
+            final = float(m[-1])
+            fh = float(hw[-1])
+            ax.axhline(final, color=C_GREY, ls="--", lw=0.9)
+            ax.legend(
+                loc="upper right",
+                title=f"{label('final', lang)}: {_fmt(final)} \u00b1 {_fmt(fh)} {unit}",
+                title_fontsize=8,
+            )
+        if (it > 0).all() and it.size:
+            ax.set_xscale("log")
+        finite = np.isfinite(hw) & np.isfinite(m)
+        if finite.any():
+            # let the start of the run, with its wide band, not flatten the rest
+            tail = finite & (it >= it[finite][0] * 3 if it[finite][0] > 0 else finite)
+            sel = tail if tail.sum() > 3 else finite
+            lo, hi = float((m - hw)[sel].min()), float((m + hw)[sel].max())
+            pad = 0.15 * ((hi - lo) or abs(hi) or 1.0)
+            ax.set_ylim(lo - pad, hi + pad * 2.5)
+        ax.set_xlabel(label("iterations", lang))
+        ax.set_ylabel(f"{label('running mean', lang)} ({unit})")
+        ax.set_title(title)
+        ax.grid(color="#eeeeee", lw=0.6)
+        return _save(fig, out)
+
+
+# --------------------------------------------------------------------------------------------
+# sensitivity
+
+
+def tornado(
+    base: float,
+    rows: Sequence[tuple[str, float, float]],
+    unit: str,
+    out: Path | str,
+    title: str,
+    lang: str = "en",
+    max_rows: int = 15,
+) -> list[Path]:
+    """One-at-a-time sensitivity: for each input the total at its low and high setting, as
+    bars from the base total, largest swing on top (at most ``max_rows`` rows)."""
+    base = float(base)
+    data = sorted(
+        ((n, float(lo), float(hi)) for n, lo, hi in rows),
+        key=lambda r: abs(r[2] - r[1]),
+        reverse=True,
+    )[:max_rows]
+    with _style(lang):
+        fig = _new_figure(_row_height(len(data)))
+        ax = fig.add_subplot()
+        y = np.arange(len(data))
+        lows = np.array([r[1] for r in data])
+        highs = np.array([r[2] for r in data])
+        ax.barh(
+            y, lows - base, left=base, color=C_NEG, height=0.6, label=label("low setting", lang)
+        )
+        ax.barh(
+            y, highs - base, left=base, color=C_ACC, height=0.6, label=label("high setting", lang)
+        )
+        for yi, lo, hi in zip(y, lows, highs, strict=True):
+            for v, other in ((lo, hi), (hi, lo)):
+                right = v > other or (v == other and v >= base)
+                ax.annotate(
+                    _fmt(v),
+                    (v, yi),
+                    xytext=(3 if right else -3, 0),
+                    textcoords="offset points",
+                    ha="left" if right else "right",
+                    va="center",
+                    fontsize=7.5,
+                )
+        ax.axvline(base, color="black", lw=1.0)
+        ax.set_yticks(y, [r[0] for r in data])
+        ax.invert_yaxis()
+        allv = np.concatenate([lows, highs, [base]])
+        span = float(allv.max() - allv.min()) or abs(base) or 1.0
+        ax.set_xlim(float(allv.min()) - 0.18 * span, float(allv.max()) + 0.18 * span)
+        ax.set_xlabel(f"{label('total', lang)} ({unit})")
+        ax.set_title(title)
+        ax.grid(axis="x", color="#eeeeee", lw=0.6)
+        ax.set_axisbelow(True)
+        ax.legend(
+            loc="lower right",
+            title=f"{label('base', lang)}: {_fmt(base)} {unit}",
+            title_fontsize=8,
+        )
+        return _save(fig, out)
+
+
+def sensitivity_bars(
+    names: Sequence[str],
+    values: Sequence[float],
+    out: Path | str,
+    title: str,
+    xlabel: str,
+    lang: str = "en",
+    max_items: int = 15,
+) -> list[Path]:
+    """Ranked horizontal bars of a sensitivity measure (e.g. signed Spearman rho, or the
+    contribution to variance in %), largest magnitude on top, negative values in green."""
+    if len(names) != len(values):
+        raise ValueError("names and values must have the same length")
+    data = sorted(
+        ((n, float(v)) for n, v in zip(names, values, strict=True)),
+        key=lambda r: abs(r[1]),
+        reverse=True,
+    )[:max_items]
+    vals = np.array([v for _, v in data])
+    with _style(lang):
+        fig = _new_figure(_row_height(len(data)))
+        ax = fig.add_subplot()
+        y = np.arange(len(data))
+        ax.barh(y, vals, color=[C_NEG if v < 0 else C_POS for v in vals], height=0.62)
+        for yi, v in zip(y, vals, strict=True):
+            ax.annotate(
+                _fmt(v),
+                (v, yi),
+                xytext=(3 if v >= 0 else -3, 0),
+                textcoords="offset points",
+                ha="left" if v >= 0 else "right",
+                va="center",
+                fontsize=7.5,
+            )
+        ax.set_yticks(y, [n for n, _ in data])
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", lw=0.8)
+        _pad_xlim(ax, min(0.0, vals.min(initial=0.0)), max(0.0, vals.max(initial=0.0)), 0.15)
+        ax.set_xlabel(xlabel)
+        ax.set_title(title)
+        ax.grid(axis="x", color="#eeeeee", lw=0.6)
+        ax.set_axisbelow(True)
+        return _save(fig, out)
+
+
+def sobol_bars(
+    names: Sequence[str],
+    s1: Sequence[float],
+    s1_conf: Sequence[float],
+    st: Sequence[float],
+    st_conf: Sequence[float],
+    out: Path | str,
+    title: str,
+    lang: str = "en",
+    max_items: int = 15,
+) -> list[Path]:
+    """Grouped horizontal bars of first-order (S1) and total-order (ST) Sobol indices with
+    their confidence half-widths as error bars, ranked by ST."""
+    n = len(names)
+    if not (len(s1) == len(s1_conf) == len(st) == len(st_conf) == n):
+        raise ValueError("names, s1, s1_conf, st and st_conf must have the same length")
+    order = np.argsort(-np.asarray(st, dtype=float), kind="stable")[:max_items]
+    nm = [names[i] for i in order]
+    a1, c1, at, ct = (np.asarray(v, dtype=float)[order] for v in (s1, s1_conf, st, st_conf))
+    with _style(lang):
+        fig = _new_figure(_row_height(len(nm), per=0.45))
+        ax = fig.add_subplot()
+        y = np.arange(len(nm))
+        h = 0.38
+        err = {"ecolor": "#333333", "capsize": 2.5, "elinewidth": 0.9}
+        ax.barh(
+            y - h / 2, at, h, xerr=ct, color=C_POS, label=label("total order", lang), error_kw=err
+        )
+        ax.barh(
+            y + h / 2,
+            a1,
+            h,
+            xerr=c1,
+            color="#e08e45",
+            label=label("first order", lang),
+            error_kw=err,
+        )
+        ax.set_yticks(y, nm)
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", lw=0.8)
+        hi = float(np.nanmax(np.concatenate([at + ct, a1 + c1, [0.0]])))
+        lo = float(np.nanmin(np.concatenate([at - ct, a1 - c1, [0.0]])))
+        ax.set_xlim(min(lo * 1.1, 0.0), max(hi * 1.08, 0.05))
+        ax.set_xlabel(label("Sobol index", lang))
+        ax.set_title(title)
+        ax.grid(axis="x", color="#eeeeee", lw=0.6)
+        ax.set_axisbelow(True)
+        ax.legend(loc="lower right", title=label("error bars", lang), title_fontsize=7.5)
+        return _save(fig, out)
+
+
+# --------------------------------------------------------------------------------------------
+# scenarios
+
+
+def scenario_boxes(
+    labels: Sequence[str],
+    samples: Sequence[np.ndarray],
+    deterministic: Sequence[float],
+    unit: str,
+    out: Path | str,
+    title: str,
+    lang: str = "en",
+) -> list[Path]:
+    """One box per scenario (box 25-75 %, whiskers 2.5-97.5 %, no outlier dots), with the
+    deterministic result as a red diamond."""
+    if not (len(labels) == len(samples) == len(deterministic)):
+        raise ValueError("labels, samples and deterministic must have the same length")
+    data = [np.asarray(s, dtype=float).ravel() for s in samples]
+    data = [d[np.isfinite(d)] for d in data]
+    with _style(lang):
+        fig = _new_figure()
+        ax = fig.add_subplot()
+        x = np.arange(1, len(data) + 1)
+        bp = ax.boxplot(
+            data,
+            positions=x,
+            whis=(2.5, 97.5),
+            showfliers=False,
+            widths=0.5,
+            patch_artist=True,
+            medianprops={"color": "black", "lw": 1.3},
+        )
+        for i, box in enumerate(bp["boxes"]):
+            box.set_facecolor(PALETTE[i % len(PALETTE)])
+            box.set_alpha(0.55)
+        ax.scatter(
+            x,
+            [float(d) for d in deterministic],
+            marker="D",
+            s=28,
+            color=C_ACC,
+            zorder=3,
+            label=label("deterministic", lang),
+        )
+        rot = max((len(s) for s in labels), default=0) * len(labels) > 70
+        ax.set_xticks(
+            x,
+            list(labels),
+            rotation=25 if rot else 0,
+            ha="right" if rot else "center",
+            rotation_mode="anchor",
+        )
+        ax.set_ylabel(unit)
+        ax.set_title(title)
+        ax.grid(axis="y", color="#eeeeee", lw=0.6)
+        ax.set_axisbelow(True)
+        ax.legend(loc="best")
+        _footnote(fig, label("box note", lang))
+        return _save(fig, out)
+
+
+def probability_heatmap(
+    labels: Sequence[str],
+    matrix: np.ndarray,
+    out: Path | str,
+    title: str,
+    lang: str = "en",
+) -> list[Path]:
+    """Pairwise probabilities P(row < column) as an annotated heat map; the diagonal (and any
+    NaN) is left grey."""
+    m = np.asarray(matrix, dtype=float)
+    n = len(labels)
+    if m.shape != (n, n):
+        raise ValueError(f"matrix must be {n} x {n}, got {m.shape}")
+    m = m.copy()
+    np.fill_diagonal(m, np.nan)
+    side = min(max(4.5, 2.2 + 0.6 * n), 12.0)
+    with _style(lang):
+        fig = _new_figure((side + 1.6, side))
+        ax = fig.add_subplot()
+        cmap = mpl.colormaps["RdBu"].with_extremes(bad="#e6e6e6")
+        im = ax.imshow(np.ma.masked_invalid(m), cmap=cmap, vmin=0.0, vmax=1.0, aspect="equal")
+        fs = 9 if n <= 6 else (7.5 if n <= 10 else 6)
+        for i in range(n):
+            for j in range(n):
+                v = m[i, j]
+                if np.isnan(v):
+                    text, color = "\u2013", C_GREY
+                else:
+                    text = f"{v:.2f}"
+                    color = "white" if abs(v - 0.5) > 0.3 else "black"
+                ax.text(j, i, text, ha="center", va="center", fontsize=fs, color=color)
+        ax.set_xticks(np.arange(n), list(labels), rotation=35, ha="left", rotation_mode="anchor")
+        ax.set_yticks(np.arange(n), list(labels))
+        ax.xaxis.tick_top()
+        ax.xaxis.set_label_position("top")
+        ax.tick_params(length=0)
+        for s in ax.spines.values():
+            s.set_visible(False)
+        ax.set_xlabel(label("column", lang))
+        ax.set_ylabel(label("row lower", lang))
+        cb = fig.colorbar(im, ax=ax, shrink=0.8)
+        cb.set_label(label("probability lower", lang))
+        ax.set_title(title)
+        return _save(fig, out)
