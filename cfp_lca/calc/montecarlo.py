@@ -19,6 +19,7 @@ contribution of foreground activity j is ``s_j u_j``; their sum is bw2calc's sco
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -69,6 +70,7 @@ class EntrySet:
     amount: np.ndarray
     sign: np.ndarray
     distributions: np.ndarray
+    identity: np.ndarray | None = None  # stable per-entry keys (see entry_identity)
 
     @property
     def size(self) -> int:
@@ -304,10 +306,15 @@ def build_structure(model: ProductModel, lca: bc.LCA) -> ModelStructure:
         ck = rk if name == "cf" else [keys[col_id[kind][c]] for c in es.matrix_col.tolist()]
         order = sorted(range(es.size), key=lambda k, rk=rk, ck=ck: (ck[k], rk[k], k))
         o = np.array(order, dtype=np.int64)
+        identity = np.array(
+            [entry_identity(kind if name != "cf" else "cf", rk[k], ck[k], model.database)
+             for k in order], dtype=np.uint64,
+        )  # fmt: skip
         sets[name] = EntrySet(
             name=es.name,
             source=es.source,
             **{f: getattr(es, f)[o] for f in _ARRAY_FIELDS},
+            identity=identity,
         )
     stage_matrix = np.zeros((len(stages), len(ids)))
     for k, code in enumerate(codes):
@@ -327,6 +334,17 @@ def build_structure(model: ProductModel, lca: bc.LCA) -> ModelStructure:
 
 
 _ARRAY_FIELDS = ("target", "other", "matrix_row", "matrix_col", "amount", "sign", "distributions")
+
+
+def entry_identity(kind: str, row: tuple[str, str], col: tuple[str, str], foreground: str) -> int:
+    """A 64-bit key of a matrix entry that does not depend on the foreground database's name,
+    so a scenario's copy of an exchange has the same key as the baseline's."""
+
+    def norm(key: tuple[str, str]) -> str:
+        return f"<foreground>|{key[1]}" if key[0] == foreground else f"{key[0]}|{key[1]}"
+
+    text = f"{kind}|{norm(row)}|{norm(col)}".encode()
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little")
 
 
 def _node_keys(ids: set[int]) -> dict[int, tuple[str, str]]:
@@ -662,7 +680,15 @@ class FastEngine:
 
     STREAMS = {"foreground": 0, "background": 1, "characterization": 2}
 
-    def __init__(self, model: ProductModel, method: Method, sources: Sequence[str] = SOURCES):
+    def __init__(
+        self,
+        model: ProductModel,
+        method: Method,
+        sources: Sequence[str] = SOURCES,
+        paired: bool = False,
+    ):
+        """``paired``: one random stream per exchange, keyed by its identity, so engines of
+        different scenarios draw the same numbers for the exchanges they share."""
         self.sources = _check_sources(sources)
         lca = model_lca(model, method)
         lca.lci()
@@ -676,18 +702,22 @@ class FastEngine:
             if source not in self.sources:
                 continue
             names = [k for k, es in st.sets.items() if es.source == source]
-            dists, amounts, layout, offset = [], [], [], 0
+            dists, amounts, keys, layout, offset = [], [], [], [], 0
             for name in names:
                 es, idx = st.sets[name], st.uncertain_entries(name)
                 uncertain[name] = idx
                 # draws are made on the stored (unflipped) amount, then flipped
                 dists.append(es.distributions[idx])
                 amounts.append(es.amount[idx] * es.sign[idx])
+                keys.append(es.identity[idx])
                 layout.append((name, offset, offset + idx.size))
                 offset += idx.size
             if offset:
                 sampler = Sampler.from_arrays(
-                    np.concatenate(dists), np.concatenate(amounts), stream=self.STREAMS[source]
+                    np.concatenate(dists),
+                    np.concatenate(amounts),
+                    stream=self.STREAMS[source],
+                    keys=np.concatenate(keys) if paired else None,
                 )
                 self.samplers.append((sampler, layout))
         self.evaluator = Evaluator(st, uncertain)
@@ -718,7 +748,10 @@ def _check_sources(sources: Sequence[str]) -> tuple[str, ...]:
 
 
 def reference_packages(
-    model: ProductModel, method: Method, seed: int, sources: Sequence[str] = SOURCES
+    model: ProductModel | Sequence[ProductModel],
+    method: Method,
+    seed: int,
+    sources: Sequence[str] = SOURCES,
 ) -> list[bwp.Datapackage]:
     """The model's datapackages for bw2calc's Monte Carlo, one per matrix with its own seed.
 
@@ -728,9 +761,11 @@ def reference_packages(
     selected are set to undefined (type 0: the static amount).
     """
     sources = _check_sources(sources)
-    fg = {n.id for n in bd.Database(model.database)}
+    models = [model] if isinstance(model, ProductModel) else list(model)
+    fg = {n.id for m in models for n in bd.Database(m.database)}
     seeds = np.random.SeedSequence(seed).generate_state(3).tolist()
-    inventory = inventory_datapackage(dependency_order(model.database))
+    databases = list(dict.fromkeys(d for m in models for d in dependency_order(m.database)))
+    inventory = inventory_datapackage(databases)
     cf = method_datapackage(method.name)
     out = []
     for k, (dp, label) in enumerate(
@@ -747,12 +782,14 @@ def reference_packages(
         else:
             in_fg = np.isin(indices["col"], list(fg))
             keep = np.where(in_fg, "foreground" in sources, "background" in sources)
+        data = dp.get_resource(f"{label}.data")[0]
+        # an undefined distribution draws its ``loc``: the static amount, not ln(amount)
         dist["uncertainty_type"][~keep] = 0
+        dist["loc"][~keep] = data[~keep]
         try:
             flip = dp.get_resource(f"{label}.flip")[0]
         except KeyError:
             flip = np.zeros(indices.size, dtype=bool)
-        data = dp.get_resource(f"{label}.data")[0]
         # canonical entry order, so bw2calc's draws do not depend on the ids given at writing
         keys = _node_keys(set(indices["row"].tolist()) | set(indices["col"].tolist()))
         order = np.array(
@@ -773,6 +810,7 @@ def reference_packages(
             data_array=data,
             flip_array=flip,
             distributions_array=dist,
+            **({"identifier": list(method.name)} if label == "characterization" else {}),
         )
         out.append(new)
     return out

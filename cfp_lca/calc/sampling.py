@@ -69,10 +69,15 @@ class Sampler:
     maximum: np.ndarray
     negative: np.ndarray
     stream: int = 0
+    keys: np.ndarray | None = None  # (u,) stable identities: one random stream per entry
 
     @classmethod
     def from_arrays(
-        cls, distributions: np.ndarray, amounts: np.ndarray, stream: int = 0
+        cls,
+        distributions: np.ndarray,
+        amounts: np.ndarray,
+        stream: int = 0,
+        keys: np.ndarray | None = None,
     ) -> Sampler:
         """Build from a bw_processing UNCERTAINTY_DTYPE array and the static float64 amounts.
 
@@ -134,6 +139,7 @@ class Sampler:
             maximum=maximum,
             negative=d["negative"].astype(bool),
             stream=stream,
+            keys=None if keys is None else np.asarray(keys, dtype=np.uint64)[idx],
         )
 
     @property
@@ -171,6 +177,8 @@ class Sampler:
 
     def draw_block(self, seed: int, block: int) -> np.ndarray:
         """(u, BLOCK_SIZE) draws of the uncertain entries for one block of iterations."""
+        if self.keys is not None:
+            return self._keyed_block(seed, block)
         rng = block_generator(seed, self.stream, block)
         out = np.empty((self.n_uncertain, BLOCK_SIZE))
         gauss = np.flatnonzero(np.isin(self.kind, (LOGNORMAL, NORMAL)))
@@ -224,6 +232,16 @@ class Sampler:
             draws[degenerate] = low[degenerate]
             out[sel] = draws
         return out
+
+    def _keyed_block(self, seed: int, block: int) -> np.ndarray:
+        """Draws where each entry has its own stream, keyed by its identity: two models that
+        share an entry (same exchange) get the same numbers for it (common random numbers).
+        Quantile transform of uniform draws; bounds of (log)normals are not applied."""
+        u = np.empty((self.n_uncertain, BLOCK_SIZE))
+        for j, key in enumerate(self.keys.tolist()):
+            block_generator(seed, key, block).random(out=u[j])
+        np.clip(u, 1e-300, 1.0 - 1e-16, out=u)
+        return self.ppf(u)
 
     def _gauss(self, rng, rows: np.ndarray, z: np.ndarray) -> np.ndarray:
         del rng
