@@ -89,6 +89,30 @@ def build_parser() -> argparse.ArgumentParser:
     gs.add_argument("--sources", default="foreground")
     gs.add_argument("--no-groups", action="store_true", help="Sobol per input, not per part")
     gs.add_argument("--json", action="store_true")
+    cp = sub.add_parser("compare", parents=[common], help="scenarios under paired uncertainty")
+    cp.add_argument("model", nargs="?", default=DEFAULT_MODEL)
+    cp.add_argument("scenarios", nargs="*", help="scenario names (default: all of the model)")
+    cp.add_argument("-n", "--iterations", type=int, default=10_000)
+    cp.add_argument("--seed", type=int, default=0)
+    cp.add_argument("--sources", default="foreground")
+    cp.add_argument("--method", help="method id (default: the model's own)")
+    cp.add_argument("--scenario-dir", type=Path, help="scenario files (default: scenarios/)")
+    cp.add_argument("--plots", type=Path, help="write box and heat-map figures to this folder")
+    cp.add_argument("--json", action="store_true")
+    sc = sub.add_parser("scenarios", parents=[common], help="list, export or import scenarios")
+    sc.add_argument("action", choices=["list", "export", "import"])
+    sc.add_argument("model", nargs="?", default=DEFAULT_MODEL)
+    sc.add_argument("file", nargs="?", type=Path, help="Activity Browser scenario difference file")
+    sc.add_argument("--only", nargs="*", help="scenarios to export (default: all)")
+    sc.add_argument("--scenario-dir", type=Path)
+    pl = sub.add_parser("plot", parents=[common, model_options], help="figures for a model")
+    pl.add_argument("--out", type=Path, required=True, help="folder for the figures")
+    pl.add_argument("-n", "--iterations", type=int, default=20_000)
+    pl.add_argument("--sobol-n", type=int, default=2048)
+    pl.add_argument("--seed", type=int, default=0)
+    pl.add_argument("--sources", default="foreground")
+    pl.add_argument("--no-groups", action="store_true")
+    pl.add_argument("--lang", choices=["en", "zh"], default="en")
     sub.add_parser("list", parents=[common], help="models, methods and background databases")
     return parser
 
@@ -294,35 +318,141 @@ def cmd_mc(args) -> int:
     return 0
 
 
-def sensitivity_data(catalog, model, method, args) -> dict:
-    """All sensitivity results of one model as the dict that --json prints."""
-    from .calc.sensitivity import (
-        elasticities,
-        input_space,
-        model_sobol,
-        spearman_ranking,
-        tornado,
-    )
-    from .present.tables import gsa_dict
+def sensitivity(model, method, args):
+    """The sensitivity analysis the command-line options ask for."""
+    from .calc.sensitivity import analyse
 
     if args.sobol_n < 2 or args.sobol_n & (args.sobol_n - 1):
         raise InputError(None, "--sobol-n", f"must be a power of 2, got {args.sobol_n}")
-    space = input_space(model, method, _sources(args.sources))
-    if not space.inputs:
-        raise InputError(model.path, None, "no uncertain inputs for the selected sources")
-    ranks = spearman_ranking(space, args.iterations, args.seed)
-    sobol = model_sobol(space, args.sobol_n, args.seed, group=not args.no_groups)
-    base, rows = tornado(space)
-    return gsa_dict(ranks, sobol, elasticities(space), space.labels, base, rows, model)
+    try:
+        return analyse(model, method, _sources(args.sources), args.iterations, args.sobol_n,
+                       args.seed, group=not args.no_groups)  # fmt: skip
+    except ValueError as exc:
+        raise InputError(model.path, None, str(exc)) from None
 
 
 def cmd_gsa(args) -> int:
-    from .present.tables import gsa_text
+    from .present.tables import gsa_dict, gsa_text
 
     catalog = _prepared(args)
     model = _model(catalog, args.model, _options(args))
-    data = sensitivity_data(catalog, model, _method(catalog, model, args.method), args)
+    data = gsa_dict(sensitivity(model, _method(catalog, model, args.method), args), model)
     print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else gsa_text(data))
+    return 0
+
+
+def _scenarios(catalog, args, model_name: str) -> dict:
+    """The model's scenario files (validated), in file order with the baseline first."""
+    from .model.scenarios import load_scenarios
+
+    found = {k: v for k, v in load_scenarios(catalog, args.scenario_dir).items()
+             if v.model == model_name}  # fmt: skip
+    wanted = list(getattr(args, "scenarios", None) or getattr(args, "only", None) or found)
+    unknown = [w for w in wanted if w not in found]
+    if unknown:
+        raise InputError(args.scenario_dir or "scenarios", None,
+                         f"unknown scenario(s) {unknown} for model '{model_name}' "
+                         f"(known: {', '.join(found)})")  # fmt: skip
+    if "baseline" in wanted:
+        wanted.remove("baseline")
+        wanted.insert(0, "baseline")
+    return {w: found[w] for w in wanted}
+
+
+def _scenario_models(catalog, scenarios: dict) -> dict:
+    from .brightway.writing import ensure_model
+    from .model.scenarios import scenario_model
+
+    models = {}
+    for name, scenario in scenarios.items():
+        models[name] = scenario_model(catalog, scenario)
+        ensure_model(catalog, models[name])
+    return models
+
+
+def cmd_compare(args) -> int:
+    from .calc.compare import compare
+    from .present.tables import compare_dict, compare_text
+
+    catalog = _prepared(args)
+    base = _model(catalog, args.model)
+    scenarios = _scenarios(catalog, args, args.model)
+    if len(scenarios) < 2:
+        raise InputError(None, "scenarios", "name at least two scenarios to compare")
+    models = _scenario_models(catalog, scenarios)
+    method = _method(catalog, base, args.method)
+    update, close = progress_bar(args.iterations, "paired Monte Carlo")
+    try:
+        result = compare(models, method, args.iterations, args.seed, _sources(args.sources),
+                         update)  # fmt: skip
+    finally:
+        close()
+    data = compare_dict(result, {k: v.title for k, v in scenarios.items()}, method.unit)
+    if args.plots:
+        from .present.figures import comparison_figures
+
+        data["figures"] = [str(p) for p in comparison_figures(result, method.unit, args.plots)]
+    print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else compare_text(data))
+    return 0
+
+
+def cmd_scenarios(args) -> int:
+    from .calc.lcia import static_lcia
+    from .model.ab_scenarios import apply_sdf, export_sdf, read_sdf
+
+    catalog = _prepared(args)
+    base = _model(catalog, args.model)
+    if args.action == "list":
+        for name, scenario in _scenarios(catalog, args, args.model).items():
+            print(f"{name:<20} {scenario.title}")
+        return 0
+    if args.file is None:
+        raise InputError(None, "file", f"'scenarios {args.action}' needs a file name")
+    if args.action == "export":
+        if args.file.exists():
+            raise InputError(args.file, None, "exists already: choose a new file name")
+        models = _scenario_models(catalog, _scenarios(catalog, args, args.model))
+        export_sdf(catalog, base, models, args.file)
+        print(f"wrote {len(models)} scenarios to {args.file}")
+        return 0
+    names, rows = read_sdf(args.file)
+    from .brightway.writing import ensure_model
+
+    print(f"{'scenario':<20} {'total':>12}  ({base.title})")
+    for k, name in enumerate(names):
+        model = apply_sdf(base, name, {key: v[k] for key, v in rows.items()})
+        ensure_model(catalog, model)
+        print(f"{name:<20} {static_lcia(catalog, model).total:12.4f}")
+    return 0
+
+
+def cmd_plot(args) -> int:
+    from .present.figures import model_figures
+
+    catalog = _prepared(args)
+    model = _model(catalog, args.model, _options(args))
+    method = _method(catalog, model, args.method)
+    update, close = progress_bar(args.iterations, f"Monte Carlo {model.name}")
+    try:
+        from .calc.lcia import static_lcia
+        from .calc.montecarlo import run_monte_carlo
+
+        static = static_lcia(catalog, model, method)
+        mc = run_monte_carlo(
+            catalog,
+            model,
+            method,
+            n=args.iterations,
+            seed=args.seed,
+            sources=_sources(args.sources),
+            keep_samples=True,
+            progress=update,
+        )
+    finally:
+        close()
+    paths = model_figures(model, static, mc, sensitivity(model, method, args), args.out, args.lang)
+    for path in paths:
+        print(path)
     return 0
 
 
@@ -363,6 +493,9 @@ COMMANDS: dict[str, Callable] = {
     "list": cmd_list,
     "mc": cmd_mc,
     "gsa": cmd_gsa,
+    "compare": cmd_compare,
+    "scenarios": cmd_scenarios,
+    "plot": cmd_plot,
 }
 
 

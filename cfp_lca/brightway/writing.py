@@ -49,6 +49,8 @@ def exchange_dataset(x: Exchange, unit_name: str) -> dict:
         data["credit"] = True
     if x.annual_amount is not None:
         data["annual amount"] = x.annual_amount
+    if x.pair_as:
+        data["pair as"] = x.pair_as
     return data
 
 

@@ -241,3 +241,34 @@ def tornado(space: InputSpace, quantiles: tuple[float, float] | None = (0.05, 0.
             for j in range(m)]  # fmt: skip
     rows.sort(key=lambda r: -abs(r.high - r.low))
     return float(y[-1]), rows
+
+
+@dataclass(frozen=True)
+class SensitivityResult:
+    """Every method's result for one model, over the same uncertain inputs."""
+
+    labels: tuple[str, ...]
+    ranks: RankResult
+    sobol: SobolResult
+    elasticity: np.ndarray
+    tornado_base: float
+    tornado: list[TornadoRow]
+
+
+def analyse(
+    model: ProductModel,
+    method: Method,
+    sources: Sequence[str],
+    n: int,
+    sobol_n: int,
+    seed: int,
+    group: bool = True,
+) -> SensitivityResult:
+    """Spearman, Sobol, elasticities and tornado of ``model``'s total."""
+    space = input_space(model, method, sources)
+    if not space.inputs:
+        raise ValueError("no uncertain inputs for the selected sources")
+    ranks = spearman_ranking(space, n, seed)
+    sobol = model_sobol(space, sobol_n, seed, group=group)
+    base, rows = tornado(space)
+    return SensitivityResult(tuple(space.labels), ranks, sobol, elasticities(space), base, rows)

@@ -154,7 +154,9 @@ def _rescaled(x: Exchange, amount: float) -> dict:
     import math
 
     u = dict(x.uncertainty)
-    if u.get("uncertainty type") == 2 and x.amount:
+    if u.get("uncertainty type", 0) in (0, 1):
+        u["loc"] = amount
+    elif u.get("uncertainty type") == 2 and x.amount:
         u["loc"] = math.log(abs(amount))
         u["negative"] = amount < 0
     elif "loc" in u and x.amount:

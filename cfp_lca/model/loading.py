@@ -244,6 +244,7 @@ def make_exchange(
         credit=spec.credit,
         comment=spec.comment,
         annual_amount=annual,
+        pair_as=getattr(spec, "pair_as", None),
     )
 
 

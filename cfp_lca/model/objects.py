@@ -59,6 +59,7 @@ class Exchange:
     credit: bool = False
     comment: str | None = None
     annual_amount: float | None = None  # as given, before allocation, in ``unit``
+    pair_as: str | None = None  # input code this exchange shares random draws with
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,11 @@ def overlay(model: ModelFile, scn: ScenarioFile, path: Path) -> ModelFile:
                 if x.input == swap.old:
                     hits += 1
                     x = x.model_copy(
-                        update={"input": swap.new, "source": f"{x.source}; scenario: {swap.source}"}
+                        update={
+                            "input": swap.new,
+                            "pair_as": x.pair_as or swap.old,
+                            "source": f"{x.source}; scenario: {swap.source}",
+                        }
                     )
                 new_inputs.append(x)
             edited[code] = new_inputs

@@ -136,6 +136,7 @@ class AmountFields(Strict):
     credit: bool = False
     comment: str | None = None
     when: When | None = None
+    pair_as: str | None = None  # in comparisons, draw as the exchange with this input
 
     @model_validator(mode="after")
     def _one_amount(self) -> AmountFields:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from ..calc.audit import AuditResult
+from ..calc.compare import Comparison
 from ..calc.lcia import StaticResult
 from ..calc.montecarlo import MonteCarloResult
+from ..calc.sensitivity import SensitivityResult
 from ..model.objects import ProductModel
 
 
@@ -289,8 +293,10 @@ def mc_text(result: MonteCarloResult, model: ProductModel, lang: str = "en") -> 
     return head + "\n" + table + tail
 
 
-def gsa_dict(ranks, sobol, elastic, labels, base, rows, model: ProductModel) -> dict:
+def gsa_dict(result: SensitivityResult, model: ProductModel) -> dict:
     """Every sensitivity method's ranking, machine-readable."""
+    ranks, sobol, labels = result.ranks, result.sobol, result.labels
+    elastic, base, rows = result.elasticity, result.tornado_base, result.tornado
     order = sorted(range(len(labels)), key=lambda i: -ranks.variance_share[i])
     return {
         "model": model.name,
@@ -342,4 +348,84 @@ def gsa_text(data: dict, top: int = 10) -> str:
         + format_table(["input", "elasticity"], el, right=(1,)),
         f"Tornado (inputs at their 5th and 95th percentiles; base {base:.2f})\n"
         + format_table(["input", "low", "high", "swing"], to, right=(1, 2, 3)),
+    ])  # fmt: skip
+
+
+def compare_dict(c: Comparison, titles: dict[str, str], unit: str, base: int = 0) -> dict:
+    """Scenario comparison, machine-readable: per scenario, per pair, paired and unpaired."""
+    p_lower = c.probability_lower()
+    p_unpaired = c.probability_lower(c.unpaired)
+    rows = []
+    for i, name in enumerate(c.names):
+        x, d, du = c.paired[i], c.difference(i, base), c.difference(i, base, paired=False)
+        rows.append({
+            "scenario": name,
+            "title": titles.get(name, name),
+            "deterministic": float(c.deterministic[i]),
+            "mean": float(x.mean()),
+            "median": float(np.median(x)),
+            "p2_5": float(np.percentile(x, 2.5)),
+            "p97_5": float(np.percentile(x, 97.5)),
+            "change": float(c.deterministic[i] - c.deterministic[base]),
+            "change_percent": float(100 * (c.deterministic[i] / c.deterministic[base] - 1)),
+            "difference": {
+                "mean": float(d.mean()), "std": float(d.std()),
+                "p2_5": float(np.percentile(d, 2.5)), "p97_5": float(np.percentile(d, 97.5)),
+            },
+            "difference_unpaired": {
+                "mean": float(du.mean()), "std": float(du.std()),
+                "p2_5": float(np.percentile(du, 2.5)), "p97_5": float(np.percentile(du, 97.5)),
+            },
+            "p_lower_than_baseline": float(p_lower[i, base]),
+            "p_lower_than_baseline_unpaired": float(p_unpaired[i, base]),
+        })  # fmt: skip
+    return {
+        "baseline": c.names[base],
+        "unit": unit,
+        "n": c.n,
+        "seed": c.seed,
+        "sources": list(c.sources),
+        "scenarios": rows,
+        "p_lower": {
+            a: {b: float(p_lower[i, j]) for j, b in enumerate(c.names)}
+            for i, a in enumerate(c.names)
+        },  # fmt: skip
+    }
+
+
+def compare_text(data: dict) -> str:
+    """The comparison table, the paired/unpaired contrast and the probability matrix."""
+    rows = []
+    for r in data["scenarios"]:
+        rows.append([r["scenario"], f"{r['deterministic']:.2f}", f"{r['median']:.2f}",
+                     f"{r['p2_5']:.2f} - {r['p97_5']:.2f}",
+                     f"{r['change']:+.2f} ({r['change_percent']:+.1f} %)",
+                     f"{100 * r['p_lower_than_baseline']:.1f} %"])  # fmt: skip
+    table = format_table(
+        ["scenario", "deterministic", "median", "95 % interval", "change vs baseline",
+         "P(lower)"], rows, right=(1, 2, 3, 4, 5),
+    )  # fmt: skip
+    diff_rows = []
+    for r in data["scenarios"]:
+        d, du = r["difference"], r["difference_unpaired"]
+        paired = f"{d['p2_5']:+.2f} .. {d['p97_5']:+.2f}"
+        unpaired = f"{du['p2_5']:+.2f} .. {du['p97_5']:+.2f}"
+        diff_rows.append([r["scenario"], f"{d['mean']:+.2f}", paired, unpaired,
+                          f"{100 * r['p_lower_than_baseline_unpaired']:.1f} %"])  # fmt: skip
+    diff = format_table(
+        ["scenario", "mean difference", "95 % paired", "95 % unpaired", "P(lower) unpaired"],
+        diff_rows, right=(1, 2, 3, 4),
+    )  # fmt: skip
+    names = [r["scenario"] for r in data["scenarios"]]
+    short = [n[:10] for n in names]
+    matrix = [[a, *(f"{100 * data['p_lower'][a][b]:.0f}" for b in names)] for a in names]
+    heat = format_table(["P(row < column) %", *short], matrix, right=range(1, len(names) + 1))
+    head = (
+        f"Scenario comparison, {data['n']:,} paired iterations (seed {data['seed']}, sources: "
+        f"{', '.join(data['sources'])}), {data['unit']} per unit, baseline {data['baseline']}"
+    )
+    return "\n\n".join([
+        head + "\n" + table,
+        "Difference to the baseline: paired (common random numbers) against unpaired\n" + diff,
+        heat,
     ])  # fmt: skip
