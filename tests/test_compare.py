@@ -124,3 +124,16 @@ def test_compare_cli_over_all_shipped_scenarios(built, capsys):
     assert row["use-stage"]["change"] == pytest.approx(
         (3 * 200**2 * 60e-6 + 15) * 8760 * 20 / 1000 * 0.5306, rel=1e-9
     )
+
+
+def test_a_swapped_supplier_keeps_the_draws_of_the_amount(built, models):
+    """green-power swaps the plant's electricity supplier: the kWh are the same uncertain
+    amount a ~ LN(ln a0, s), s^2 = 0.0013 (pedigree 2,2,1,1,1 + basic); the paired difference
+    is a x (0.5366 - 0.04) with spread a0 (0.5366 - 0.04) sqrt((e^(s^2)-1) e^(s^2))."""
+    from cfp_lca.calc.compare import compare
+
+    pair = {k: models[k] for k in ("baseline", "green-power")}
+    c = compare(pair, built.methods["ipcc-ar5-gwp100"], 20_000, seed=5)
+    a0, s2 = 10593.054 / 4302, 0.0006 + 0.0006 + 0.0001
+    std = a0 * (0.5366 - 0.04) * math.sqrt((math.exp(s2) - 1) * math.exp(s2))
+    assert c.difference(0, 1).std() == pytest.approx(std, rel=0.05)

@@ -300,6 +300,17 @@ def build_structure(model: ProductModel, lca: bc.LCA) -> ModelStructure:
         if name != "cf":
             wanted.update(col_id[kind][c] for c in es.matrix_col.tolist())
     keys = _node_keys(wanted)
+    # an exchange marked ``pair_as`` (a swapped supplier) shares draws with the one it replaced
+    pair_as = {
+        ((x.database, x.code), (model.database, a.code)): x.pair_as
+        for a in model.activities for x in a.exchanges if x.pair_as
+    }  # fmt: skip
+
+    def paired_row(row: tuple[str, str], col: tuple[str, str]) -> tuple[str, str]:
+        if col[0] != model.database:
+            return row
+        return ("<input>", pair_as.get((row, col), row[1]))
+
     for name, es in list(sets.items()):
         kind = matrix_of.get(name, "biosphere")
         rk = [keys[row_id[kind][r]] for r in es.matrix_row.tolist()]
@@ -307,7 +318,8 @@ def build_structure(model: ProductModel, lca: bc.LCA) -> ModelStructure:
         order = sorted(range(es.size), key=lambda k, rk=rk, ck=ck: (ck[k], rk[k], k))
         o = np.array(order, dtype=np.int64)
         identity = np.array(
-            [entry_identity(kind if name != "cf" else "cf", rk[k], ck[k], model.database)
+            [entry_identity(kind if name != "cf" else "cf", paired_row(rk[k], ck[k]), ck[k],
+                            model.database)
              for k in order], dtype=np.uint64,
         )  # fmt: skip
         sets[name] = EntrySet(
