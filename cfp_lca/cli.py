@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", parents=[common], help="the main job (default)")
+    run = sub.add_parser("run", parents=[common], help="the main job (default)")
+    run.add_argument("--out", type=Path, help="report folder (default: a new cfp_lca_report*)")
     b = sub.add_parser("build", parents=[common], help="write flows, methods and databases")
     b.add_argument("--force", action="store_true", help="rewrite even when the files are unchanged")
     model_options = argparse.ArgumentParser(add_help=False)
@@ -113,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--sources", default="foreground")
     pl.add_argument("--no-groups", action="store_true")
     pl.add_argument("--lang", choices=["en", "zh"], default="en")
+    rp = sub.add_parser("report", parents=[common, model_options], help="the CFP study report")
+    rp.add_argument("--out", type=Path, required=True, help="folder for the report (new or empty)")
+    rp.add_argument("--lang", choices=["en", "zh"], default="en")
+    rp.add_argument("-n", "--iterations", type=int, default=20_000)
+    rp.add_argument("--seed", type=int, default=0)
+    rp.add_argument("--sources", default="foreground")
+    rp.add_argument("--sobol-n", type=int, default=2048)
+    rp.add_argument("--scenario-dir", type=Path)
     sub.add_parser("list", parents=[common], help="models, methods and background databases")
     return parser
 
@@ -391,7 +400,8 @@ def cmd_compare(args) -> int:
     if args.plots:
         from .present.figures import comparison_figures
 
-        data["figures"] = [str(p) for p in comparison_figures(result, method.unit, args.plots)]
+        figures = comparison_figures(result, method.unit, args.plots)
+        data["figures"] = [str(p) for paths in figures.values() for p in paths]
     print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else compare_text(data))
     return 0
 
@@ -450,9 +460,47 @@ def cmd_plot(args) -> int:
         )
     finally:
         close()
-    paths = model_figures(model, static, mc, sensitivity(model, method, args), args.out, args.lang)
-    for path in paths:
+    figures = model_figures(
+        model, static, mc, sensitivity(model, method, args), args.out, args.lang
+    )
+    for path in (p for paths in figures.values() for p in paths):
         print(path)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .calc.study import run_study
+    from .present.report import write_report
+
+    if args.out.exists() and any(args.out.iterdir()):
+        raise InputError(args.out, None, "is not empty: name a new or empty folder")
+    catalog = _prepared(args)
+    model = _model(catalog, args.model, _options(args))
+    method = _method(catalog, model, args.method)
+    args.scenarios = None
+    scenarios = _scenarios(catalog, args, args.model)
+    models = _scenario_models(catalog, scenarios) if len(scenarios) > 1 else {}
+    related = _model(catalog, model.comparison[0]) if model.comparison else None
+    update, close = progress_bar(args.iterations, f"Monte Carlo {model.name}")
+    try:
+        study = run_study(
+            catalog,
+            model,
+            method,
+            args.iterations,
+            args.seed,
+            _sources(args.sources),
+            models,
+            {k: v.title for k, v in scenarios.items()},
+            related,
+            args.sobol_n,
+            update,
+        )
+    finally:
+        close()
+    paths = write_report(study, catalog, args.out, args.lang)
+    for kind, path in paths.items():
+        print(f"{kind:<9} {path}")
     return 0
 
 
@@ -467,14 +515,25 @@ def cmd_list(args) -> int:
     return 0
 
 
+def free_folder(base: Path) -> Path:
+    """``base`` if it is absent or empty, else the first ``base-2``, ``base-3``... that is."""
+    candidate, k = base, 1
+    while candidate.exists() and any(candidate.iterdir()):
+        k += 1
+        candidate = base.with_name(f"{base.name}-{k}")
+    return candidate
+
+
 def cmd_run(args) -> int:
-    """The main job: every shipped model's footprint, and the audit where figures are declared."""
+    """The main job: every shipped model's footprint, the audit of the declared figures, and
+    the study report of the component model."""
     from .calc.audit import audit
     from .calc.lcia import static_lcia
     from .present.tables import audit_text, lcia_text
 
     catalog = _prepared(args)
     for model in catalog.models.values():
+        _model(catalog, model.name)
         result = static_lcia(catalog, model)
         print(lcia_text(result, model))
         print()
@@ -482,6 +541,14 @@ def cmd_run(args) -> int:
             method = _method(catalog, model, model.declared.method)
             print(audit_text(audit(catalog, model, static_lcia(catalog, model, method))))
             print()
+    if DEFAULT_MODEL in catalog.models:
+        report = argparse.Namespace(
+            **vars(args), out=getattr(args, "out", None) or free_folder(Path("cfp_lca_report")),
+            model=DEFAULT_MODEL, lang="en", iterations=20_000, seed=0, sources="foreground",
+            sobol_n=2048, scenario_dir=None, method=None, option=[], eol=None, use_stage=False,
+        )  # fmt: skip
+        print(f"Writing the study report of {DEFAULT_MODEL} ...")
+        cmd_report(report)
     return 0
 
 
@@ -496,6 +563,7 @@ COMMANDS: dict[str, Callable] = {
     "compare": cmd_compare,
     "scenarios": cmd_scenarios,
     "plot": cmd_plot,
+    "report": cmd_report,
 }
 
 

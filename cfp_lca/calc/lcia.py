@@ -37,6 +37,7 @@ class StaticResult:
     annual_output: float | None = None
 
     separate: tuple[str, ...] = ()  # stages reported beside the comparable total
+    supply: dict[str, float] = field(default_factory=dict, repr=False)  # foreground activity
 
     @property
     def comparable_total(self) -> float:
@@ -127,6 +128,7 @@ def static_lcia(
         unit_scores=unit_scores,
         annual_output=model.allocation.annual_output if model.allocation else None,
         separate=tuple(s.code for s in model.stages if s.separate),
+        supply=supply,
     )
 
 

@@ -245,6 +245,15 @@ def make_exchange(
         comment=spec.comment,
         annual_amount=annual,
         pair_as=getattr(spec, "pair_as", None),
+        pedigree=None
+        if spec.pedigree is None
+        else (
+            spec.pedigree.reliability,
+            spec.pedigree.completeness,
+            spec.pedigree.temporal,
+            spec.pedigree.geographical,
+            spec.pedigree.technological,
+        ),
     )
 
 

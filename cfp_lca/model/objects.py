@@ -60,6 +60,7 @@ class Exchange:
     comment: str | None = None
     annual_amount: float | None = None  # as given, before allocation, in ``unit``
     pair_as: str | None = None  # input code this exchange shares random draws with
+    pedigree: tuple[int, int, int, int, int] | None = None  # scores, where given
 
 
 @dataclass(frozen=True)
