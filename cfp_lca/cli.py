@@ -437,32 +437,24 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_plot(args) -> int:
+    from .calc.study import run_study
     from .present.figures import model_figures
 
     catalog = _prepared(args)
     model = _model(catalog, args.model, _options(args))
     method = _method(catalog, model, args.method)
+    if args.sobol_n < 2 or args.sobol_n & (args.sobol_n - 1):
+        raise InputError(None, "--sobol-n", f"must be a power of 2, got {args.sobol_n}")
     update, close = progress_bar(args.iterations, f"Monte Carlo {model.name}")
     try:
-        from .calc.lcia import static_lcia
-        from .calc.montecarlo import run_monte_carlo
-
-        static = static_lcia(catalog, model, method)
-        mc = run_monte_carlo(
-            catalog,
-            model,
-            method,
-            n=args.iterations,
-            seed=args.seed,
-            sources=_sources(args.sources),
-            keep_samples=True,
-            progress=update,
-        )
+        study = run_study(catalog, model, method, args.iterations, args.seed,
+                          _sources(args.sources), {}, {}, None, args.sobol_n, update,
+                          group=not args.no_groups)  # fmt: skip
+    except ValueError as exc:
+        raise InputError(model.path, None, str(exc)) from None
     finally:
         close()
-    figures = model_figures(
-        model, static, mc, sensitivity(model, method, args), args.out, args.lang
-    )
+    figures = model_figures(model, study.static, study.mc, study.gsa, args.out, args.lang)
     for path in (p for paths in figures.values() for p in paths):
         print(path)
     return 0
@@ -474,6 +466,8 @@ def cmd_report(args) -> int:
 
     if args.out.exists() and any(args.out.iterdir()):
         raise InputError(args.out, None, "is not empty: name a new or empty folder")
+    if args.sobol_n < 2 or args.sobol_n & (args.sobol_n - 1):
+        raise InputError(None, "--sobol-n", f"must be a power of 2, got {args.sobol_n}")
     catalog = _prepared(args)
     model = _model(catalog, args.model, _options(args))
     method = _method(catalog, model, args.method)
@@ -496,6 +490,8 @@ def cmd_report(args) -> int:
             args.sobol_n,
             update,
         )
+    except ValueError as exc:
+        raise InputError(model.path, None, str(exc)) from None
     finally:
         close()
     paths = write_report(study, catalog, args.out, args.lang)

@@ -41,13 +41,14 @@ def run_study(
     related: ProductModel | None = None,
     sobol_n: int = 2048,
     progress: Callable[[int], None] | None = None,
+    group: bool = True,
 ) -> Study:
     """Run everything for ``model``; ``related`` is the model it compares with (the report's),
     whose declared figures are audited when ``model`` has none of its own."""
     static = static_lcia(catalog, model, method)
     mc = run_monte_carlo(catalog, model, method, n=n, seed=seed, sources=sources,
                          keep_samples=True, progress=progress)  # fmt: skip
-    gsa = analyse(model, method, sources, min(n, 20_000), sobol_n, seed)
+    gsa = analyse(model, method, sources, min(n, 20_000), sobol_n, seed, group)
     comparison = (
         compare(scenarios, method, min(n, 20_000), seed, sources) if len(scenarios) > 1 else None
     )
