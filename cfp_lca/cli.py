@@ -327,12 +327,17 @@ def cmd_mc(args) -> int:
     return 0
 
 
+def _check_sobol_n(n: int) -> None:
+    """SALib's Sobol sampling needs a power of two."""
+    if n < 2 or n & (n - 1):
+        raise InputError(None, "--sobol-n", f"must be a power of 2, got {n}")
+
+
 def sensitivity(model, method, args):
     """The sensitivity analysis the command-line options ask for."""
     from .calc.sensitivity import analyse
 
-    if args.sobol_n < 2 or args.sobol_n & (args.sobol_n - 1):
-        raise InputError(None, "--sobol-n", f"must be a power of 2, got {args.sobol_n}")
+    _check_sobol_n(args.sobol_n)
     try:
         return analyse(model, method, _sources(args.sources), args.iterations, args.sobol_n,
                        args.seed, group=not args.no_groups)  # fmt: skip
@@ -443,8 +448,7 @@ def cmd_plot(args) -> int:
     catalog = _prepared(args)
     model = _model(catalog, args.model, _options(args))
     method = _method(catalog, model, args.method)
-    if args.sobol_n < 2 or args.sobol_n & (args.sobol_n - 1):
-        raise InputError(None, "--sobol-n", f"must be a power of 2, got {args.sobol_n}")
+    _check_sobol_n(args.sobol_n)
     update, close = progress_bar(args.iterations, f"Monte Carlo {model.name}")
     try:
         study = run_study(catalog, model, method, args.iterations, args.seed,
@@ -466,8 +470,7 @@ def cmd_report(args) -> int:
 
     if args.out.exists() and any(args.out.iterdir()):
         raise InputError(args.out, None, "is not empty: name a new or empty folder")
-    if args.sobol_n < 2 or args.sobol_n & (args.sobol_n - 1):
-        raise InputError(None, "--sobol-n", f"must be a power of 2, got {args.sobol_n}")
+    _check_sobol_n(args.sobol_n)
     catalog = _prepared(args)
     model = _model(catalog, args.model, _options(args))
     method = _method(catalog, model, args.method)
