@@ -265,3 +265,25 @@ def test_agreement_on_the_component_model_with_credits_foreground_only(built):
                           _std_error_of_std(fast.samples[i], ref.valid))  # fmt: skip
         assert abs(f.std - r.std) < Z * se_std + 1e-9, label
     assert fast.deterministic["end_of_life"] < 0  # credits outweigh processing
+
+
+@pytest.mark.parametrize("name", ["zw32-report", "zw32"])
+def test_block_kernel_gives_the_evaluators_numbers_bit_for_bit(built, name):
+    """FastEngine.chunk (blocks drawn and evaluated in preallocated arrays, in threads) against
+    the plain path: draw_values then Evaluator.scores, for any bounds and sources."""
+    from cfp_lca.calc.montecarlo import SOURCES, FastEngine
+    from cfp_lca.calc.sampling import BLOCK_SIZE
+
+    model = built.models[name]
+    method = built.methods[model.method]
+    for sources in (SOURCES, ("foreground",), ("background",)):
+        engine = FastEngine(model, method, sources)
+        assert engine._kernel is not None
+        for start, stop in (
+            (0, 9 * BLOCK_SIZE + 17),
+            (100, 5000),
+            (5 * BLOCK_SIZE, 6 * BLOCK_SIZE),
+        ):
+            got, bad = engine.chunk(3, start, stop)
+            ref, ref_bad = engine.evaluator.scores(engine.draw_values(3, start, stop), stop - start)
+            assert np.array_equal(got, ref, equal_nan=True) and np.array_equal(bad, ref_bad)

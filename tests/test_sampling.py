@@ -79,3 +79,25 @@ def test_same_draws_whatever_the_split():
 def test_unsupported_type_raises_clear_error():
     with pytest.raises(UnsupportedDistribution, match="not supported"):
         Sampler.from_arrays(dists(row(6, 1.0, 1.0)), np.ones(1))
+
+
+def test_draw_block_into_is_draw_block_times_the_factor():
+    """The in-place draw of the fast engine: the same numbers, bit for bit, signs applied."""
+    factor = np.array([-1.0, 1.0, -1.0, 1.0])
+    for d in (
+        dists(
+            row(2, 0.0, 0.5), row(2, 1.0, 0.1, negative=True), row(2, 0.3, 0.2), row(2, -1.0, 0.4)
+        ),  # fmt: skip
+        dists(
+            row(2, 0.0, 0.5),
+            row(3, 1.0, 0.1, minimum=0.9),
+            row(4, minimum=1.0, maximum=2.0),
+            row(5, 2.0, minimum=1.0, maximum=5.0),
+        ),  # fmt: skip
+    ):
+        s = Sampler.from_arrays(d, np.ones(4))
+        out = np.empty((4, BLOCK_SIZE))
+        for block in (0, 3):
+            ref = s.draw_block(5, block)
+            assert np.array_equal(s.draw_block_into(5, block, out), ref)
+            assert np.array_equal(s.draw_block_into(5, block, out, factor), ref * factor[:, None])

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +37,7 @@ from scipy.sparse.linalg import splu
 
 from ..brightway.datapackages import dependency_order, inventory_datapackage, method_datapackage
 from ..model.objects import Catalog, Method, ProductModel
+from . import sampling
 from .lcia import foreground_contributions, model_lca
 from .sampling import BLOCK_SIZE, Sampler
 from .solvers import BatchedSystem
@@ -42,6 +45,7 @@ from .solvers import BatchedSystem
 SOURCES = ("foreground", "background", "characterization")
 PERCENTILES = (2.5, 5.0, 25.0, 50.0, 75.0, 95.0, 97.5)
 DEFAULT_CHUNK = 16 * BLOCK_SIZE
+GROUP_BLOCKS = 4  # blocks evaluated together by the fast engine (fewer, longer numpy calls)
 FLOAT64_STORE_BYTES = 256 * 2**20
 MAX_REPORTED_SINGULAR = 1000
 Z95 = 1.959963984540054
@@ -414,6 +418,18 @@ class Evaluator:
                 (es.amount[sm], (es.target[sm], es.other[sm])), shape=(n_act, nfl)
             )
             self.bio[name] = (static_map, _sum_matrix(es.target[un], n_act), es.other[un])
+        # with static characterization factors: the static part of each set's direct emissions
+        # as one column, and the uncertain entries summed with their factor as weight
+        self.bio_static_c = {}
+        if self.unc["cf"].size == 0:
+            c = self.cf_static[:, 0]
+            for name, n_act in (("fg_bio", nF), ("bg_bio", nR)):
+                static_map, _, flows = self.bio[name]
+                un = self.unc[name]
+                self.bio_static_c[name] = (
+                    np.asarray(static_map @ self.cf_static),
+                    _sum_matrix(S[name].target[un], n_act, c[flows]) if flows.size else None,
+                )
         # interface purchases: u_F -= A_RF^T h
         es, sm, un = S["interface"], self.static_mask["interface"], self.unc["interface"]
         self.if_static = sp.csr_matrix(
@@ -441,6 +457,13 @@ class Evaluator:
         return self.cf_static + self.cf_sum @ values
 
     def _direct(self, name: str, c: np.ndarray, values: np.ndarray | None) -> np.ndarray:
+        if name in self.bio_static_c:
+            static, weighted = self.bio_static_c[name]
+            if weighted is None:
+                return static
+            d = weighted @ values
+            d += static
+            return d
         static_map, unc_sum, flows = self.bio[name]
         d = static_map @ c
         if flows.size:
@@ -482,6 +505,178 @@ class Evaluator:
         bad |= ~np.isfinite(out).all(axis=0)
         out[:, bad] = np.nan
         return out, bad
+
+
+def _csr_rows(m: sp.csr_matrix) -> list[list[tuple[int, float]]]:
+    """Per row, the (column, value) pairs of a CSR matrix in its storage order: the order in
+    which scipy's sparse-times-dense product adds them up."""
+    m = sp.csr_matrix(m)
+    m.sort_indices()
+    ind, val = m.indices.tolist(), m.data.tolist()
+    return [
+        list(zip(ind[a:z], val[a:z], strict=True))
+        for a, z in zip(m.indptr[:-1].tolist(), m.indptr[1:].tolist(), strict=True)
+    ]
+
+
+class _Workspace:
+    """Preallocated arrays for one block of samples (one per thread): no large allocation, and
+    so no page faults, per block."""
+
+    def __init__(self, kernel: _BlockKernel, sizes: Sequence[int], blocks: int):
+        S = (blocks, BLOCK_SIZE)  # a row: one value per sample of each block
+        nF, nR, p = kernel.nF, kernel.nR, kernel.p
+        self.blocks = blocks
+        self.draws = [np.empty((blocks, u, BLOCK_SIZE)) for u in sizes]
+        self.d = np.empty((nR, *S))
+        self.x_R = np.empty((nR, *S))
+        self.h = np.empty((p, *S))
+        self.u = np.empty((nF, *S))
+        self.x_F = np.empty((nF, *S))
+        self.contrib = np.empty((nF, *S))
+        self.out = np.empty((kernel.q, *S))
+        self.bad = np.zeros(S, dtype=bool)
+        self.bad_part = np.zeros(S, dtype=bool)
+        self.tmp = np.empty(S)
+        self.tmp2 = np.empty(S)
+        self.fin_R = np.empty((nR, *S), dtype=bool)
+        self.fin_F = np.empty((nF, *S), dtype=bool)
+        self.fin_q = np.empty((kernel.q, *S), dtype=bool)
+
+
+class _BlockKernel:
+    """:meth:`Evaluator.scores` of a few whole blocks of ``BLOCK_SIZE`` samples, written into
+    a :class:`_Workspace`: the same arithmetic operations in the same order, so the same
+    numbers bit for bit, row by row with ``out=`` instead of sparse products that allocate.
+    A row holds (blocks, BLOCK_SIZE) values: element-wise work, so a block's numbers do not
+    depend on the blocks evaluated with it.
+
+    Built only where it applies (static characterization, acyclic foreground, background
+    acyclic or static); elsewhere the engine calls the Evaluator.
+    """
+
+    @classmethod
+    def build(cls, ev: Evaluator) -> _BlockKernel | None:
+        s = ev.s
+        if ev.unc["cf"].size or not ev.bio_static_c or ev.fg_system.order is None:
+            return None
+        if s.interface.size and ev.bg_static_inverse is None and ev.bg_transposed.order is None:
+            return None
+        return cls(ev)
+
+    def __init__(self, ev: Evaluator):
+        s = ev.s
+        self.ev = ev
+        self.nF, self.nR, self.p = s.n_foreground, s.n_background, int(s.interface.size)
+        self.q = 1 + len(s.stages)
+        # direct emissions: static column and weighted sums of the uncertain entries
+        self.direct = {}
+        for name in ("fg_bio", "bg_bio"):
+            static, weighted = ev.bio_static_c[name]
+            rows = _csr_rows(weighted) if weighted is not None else None
+            self.direct[name] = (static[:, 0].tolist(), rows)
+        self.h_static = None
+        if self.p and ev.bg_static_inverse is not None and self.direct["bg_bio"][1] is None:
+            self.h_static = ev.bg_static_inverse @ ev.bio_static_c["bg_bio"][0]
+        self.if_static_rows = _csr_rows(ev.if_static)
+        self.if_unc_rows = _csr_rows(ev.if_sum)
+        self.if_other = ev.if_other.tolist()
+        self.interface = s.interface.tolist()
+        self.demand = s.demand[:, None]
+        self.stage_rows = [np.flatnonzero(r).tolist() for r in s.stage_matrix]
+        if not np.isin(s.stage_matrix, (0.0, 1.0)).all() or (s.stage_matrix.sum(0) > 1).any():
+            raise ValueError("stage matrix must be 0/1 with one stage per activity at most")
+
+    def _weighted(self, name: str, values: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
+        """``out`` (n, B) = weighted sums of ``values`` rows + static (as ``_direct``)."""
+        static, rows = self.direct[name]
+        for t, entries in enumerate(rows):
+            row = out[t]
+            if not entries:
+                row.fill(0.0 + static[t])
+                continue
+            (k, w), rest = entries[0], entries[1:]
+            np.multiply(values[k], w, out=row)
+            for k, w in rest:
+                np.multiply(values[k], w, out=tmp)
+                np.add(row, tmp, out=row)
+            np.add(row, static[t], out=row)
+
+    def run(self, values: dict[str, np.ndarray], ws: _Workspace) -> None:
+        """Scores into ``ws.out`` (q, blocks, B) and the singular mask into ``ws.bad``."""
+        ev = self.ev
+        tmp, tmp2, bad = ws.tmp, ws.tmp2, ws.bad
+        bad[...] = False
+        h = None
+        if self.p:
+            if self.direct["bg_bio"][1] is not None:
+                self._weighted("bg_bio", values["bg_bio"], ws.d, tmp)
+                d = ws.d
+            else:
+                d = ev.bio_static_c["bg_bio"][0]
+            if ev.bg_static_inverse is not None:
+                if self.h_static is not None:
+                    h = self.h_static
+                else:
+                    h = ws.h
+                    for g in range(ws.blocks):  # block by block, as for one block
+                        h[:, g] = ev.bg_static_inverse @ d[:, g]
+                h_rows = h
+            else:
+                ev.bg_transposed.solve_into(
+                    values.get("bg_tech"), d, ws.x_R, ws.bad_part, tmp, ws.fin_R
+                )
+                bad |= ws.bad_part
+                h_rows = ws.x_R
+                h = None
+        iface = self.interface if h is None else range(self.p)
+        # u = direct emissions - A_RF^T h
+        u = ws.u
+        if self.direct["fg_bio"][1] is not None:
+            self._weighted("fg_bio", values["fg_bio"], u, tmp)
+            u_static = None
+        else:
+            u_static = self.direct["fg_bio"][0]
+        V = values.get("interface")
+        for t in range(self.nF):
+            row = u[t]
+            if u_static is not None:
+                row.fill(u_static[t])
+            if self.p:
+                entries = self.if_static_rows[t]
+                if entries:
+                    (o, a), rest = entries[0], entries[1:]
+                    np.multiply(h_rows[iface[o]], a, out=tmp)
+                    for o, a in rest:
+                        np.multiply(h_rows[iface[o]], a, out=tmp2)
+                        np.add(tmp, tmp2, out=tmp)
+                    np.subtract(row, tmp, out=row)
+                entries = self.if_unc_rows[t]
+                if entries:
+                    (k, _), rest = entries[0], entries[1:]
+                    np.multiply(V[k], h_rows[iface[self.if_other[k]]], out=tmp)
+                    for k, _ in rest:
+                        np.multiply(V[k], h_rows[iface[self.if_other[k]]], out=tmp2)
+                        np.add(tmp, tmp2, out=tmp)
+                    np.subtract(row, tmp, out=row)
+        ev.fg_system.solve_into(
+            values.get("fg_tech"), self.demand, ws.x_F, ws.bad_part, tmp, ws.fin_F
+        )
+        bad |= ws.bad_part
+        contrib = np.multiply(ws.x_F, u, out=ws.contrib)
+        out = ws.out
+        np.sum(contrib, axis=0, out=out[0])
+        for i, rows in enumerate(self.stage_rows, start=1):
+            row = out[i]
+            if not rows:
+                row.fill(0.0)
+                continue
+            row[...] = contrib[rows[0]]
+            for r in rows[1:]:
+                np.add(row, contrib[r], out=row)
+        bad |= ~np.isfinite(out, out=ws.fin_q).all(axis=0)
+        if bad.any():
+            out[:, bad] = np.nan
 
 
 def fast_scores_from_matrices(
@@ -632,11 +827,13 @@ class _Accumulator:
             self.singular_count += idx.size
             room = MAX_REPORTED_SINGULAR - len(self.singular)
             self.singular.extend(idx[:room].tolist())
-        x = q[:, good]
+        # the (q, n) copy in Fortran order, as ``q[:, good]`` gives it: the same sums
+        x = q[:, good] if not bool(good.all()) else np.asfortranarray(q)
         nb = x.shape[1]
         if nb:
             mb = x.mean(axis=1)
-            m2b = ((x - mb[:, None]) ** 2).sum(axis=1)
+            dev = np.subtract(x, mb[:, None])
+            m2b = np.multiply(dev, dev, out=dev).sum(axis=1)
             tot = self.count + nb
             delta = mb - self.mean
             self.mean = self.mean + delta * nb / tot
@@ -658,13 +855,21 @@ class _Accumulator:
         var = self.m2 / (self.count - 1) if self.count > 1 else np.full_like(self.m2, np.nan)
         valid = self.valid[: self.filled]
         all_valid = bool(valid.all())
-        for i, label in enumerate(labels):
+
+        def percentiles(i: int) -> np.ndarray:
             row = self.store[i, : self.filled]
             row = row if all_valid else row[valid]
             if row.size:
-                pct = np.percentile(row, PERCENTILES).astype(np.float64)
-            else:
-                pct = np.full(len(PERCENTILES), np.nan)
+                return np.percentile(row, PERCENTILES).astype(np.float64)
+            return np.full(len(PERCENTILES), np.nan)
+
+        # np.partition releases the GIL: one label per thread
+        if len(labels) > 1 and self.filled >= 4 * BLOCK_SIZE and sampling._WORKERS > 1:
+            pcts = list(sampling._pool().map(percentiles, range(len(labels))))
+        else:
+            pcts = [percentiles(i) for i in range(len(labels))]
+        for i, label in enumerate(labels):
+            pct = pcts[i]
             mean, std = float(self.mean[i]), float(math.sqrt(var[i]))
             out[label] = QuantityStats(
                 deterministic=deterministic[label],
@@ -736,6 +941,15 @@ class FastEngine:
         static = Evaluator(st, {})
         det, _ = static.scores({}, 1)
         self.deterministic = dict(zip(st.labels, det[:, 0].tolist(), strict=True))
+        # per sampler: the matrix sign of each drawn row, and its sets as row ranges
+        self._signs: list[np.ndarray | None] = []
+        for _, layout in self.samplers:
+            sign = np.concatenate(
+                [st.sets[name].sign[self.evaluator.unc[name]] for name, _, _ in layout]
+            )
+            self._signs.append(None if (sign == 1.0).all() else sign)
+        self._kernel = _BlockKernel.build(self.evaluator)
+        self._local = threading.local()
 
     def draw_values(self, seed: int, start: int, stop: int) -> dict[str, np.ndarray]:
         values: dict[str, np.ndarray] = {}
@@ -747,7 +961,56 @@ class FastEngine:
         return values
 
     def chunk(self, seed: int, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
-        return self.evaluator.scores(self.draw_values(seed, start, stop), stop - start)
+        """(q, stop - start) scores and the singular mask of iterations ``start`` to ``stop``.
+
+        Block by block: each block of ``BLOCK_SIZE`` iterations is drawn and evaluated whole
+        in cache-sized preallocated arrays, blocks shared among threads (numpy releases the
+        GIL in its loops); a sample's numbers depend only on its block, never on the chunk.
+        """
+        if self._kernel is None or stop <= start:
+            return self.evaluator.scores(self.draw_values(seed, start, stop), stop - start)
+        N = stop - start
+        out = np.empty((self._kernel.q, N))
+        bad = np.empty(N, dtype=bool)
+        blocks = list(range(start // BLOCK_SIZE, (stop - 1) // BLOCK_SIZE + 1))
+        groups = [blocks[i : i + GROUP_BLOCKS] for i in range(0, len(blocks), GROUP_BLOCKS)]
+
+        def work(part: list[list[int]]) -> None:
+            for group in part:
+                ws = self._workspace(len(group))
+                self._group(seed, group, ws)
+                for g, b in enumerate(group):
+                    lo, hi = max(start, b * BLOCK_SIZE), min(stop, (b + 1) * BLOCK_SIZE)
+                    a, z = lo - b * BLOCK_SIZE, hi - b * BLOCK_SIZE
+                    out[:, lo - start : hi - start] = ws.out[:, g, a:z]
+                    bad[lo - start : hi - start] = ws.bad[g, a:z]
+
+        workers = min(sampling._WORKERS, len(groups))
+        if workers > 1:
+            list(sampling._pool().map(work, [groups[w::workers] for w in range(workers)]))
+        else:
+            work(groups)
+        return out, bad
+
+    def _workspace(self, blocks: int) -> _Workspace:
+        spaces = getattr(self._local, "spaces", None)
+        if spaces is None:
+            spaces = self._local.spaces = {}
+        if blocks not in spaces:
+            sizes = [s.n_uncertain for s, _ in self.samplers]
+            spaces[blocks] = _Workspace(self._kernel, sizes, blocks)
+        return spaces[blocks]
+
+    def _group(self, seed: int, blocks: list[int], ws: _Workspace) -> None:
+        """Draws (in matrix sign) and scores of whole blocks into ``ws``."""
+        values: dict[str, np.ndarray] = {}
+        for (sampler, layout), sign, buf in zip(self.samplers, self._signs, ws.draws, strict=True):
+            for g, b in enumerate(blocks):
+                sampler.draw_block_into(seed, b, buf[g], factor=sign)
+            rows = buf.transpose(1, 0, 2)  # (u, blocks, B)
+            for name, lo, hi in layout:
+                values[name] = rows[lo:hi]
+        self._kernel.run(values, ws)
 
 
 def _check_sources(sources: Sequence[str]) -> tuple[str, ...]:
@@ -885,6 +1148,44 @@ class BrightwayEngine:
         return out, bad
 
 
+class _ChunkSource:
+    """Chunks of a fast engine computed one ahead in a background thread, so that the
+    statistics of a chunk are taken while the next one is drawn (the engine is pure: a chunk
+    depends only on its bounds). Other engines are called in turn."""
+
+    _EXECUTOR: ThreadPoolExecutor | None = None
+
+    def __init__(self, eng, seed: int, n: int, chunk: int):
+        self.eng, self.seed, self.n, self.chunk = eng, seed, n, chunk
+        self.ahead = isinstance(eng, FastEngine) and n > chunk
+        self.pending: tuple[int, int, Future] | None = None
+
+    @classmethod
+    def _executor(cls) -> ThreadPoolExecutor:
+        if cls._EXECUTOR is None:
+            cls._EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cfp-chunk")
+        return cls._EXECUTOR
+
+    def get(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        if self.pending is not None and self.pending[:2] == (start, stop):
+            result = self.pending[2].result()
+        else:
+            self.close()
+            result = self.eng.chunk(self.seed, start, stop)
+        self.pending = None
+        if self.ahead and stop < self.n:
+            nxt = min(self.n, stop + self.chunk)
+            fut = self._executor().submit(self.eng.chunk, self.seed, stop, nxt)
+            self.pending = (stop, nxt, fut)
+        return result
+
+    def close(self) -> None:
+        if self.pending is not None:
+            if not self.pending[2].cancel():
+                self.pending[2].result()
+            self.pending = None
+
+
 def run_monte_carlo(
     catalog: Catalog,
     model: ProductModel | str,
@@ -929,9 +1230,10 @@ def run_monte_carlo(
     acc = _Accumulator(len(labels), n, eng.deterministic["total"], save_path)
     converged = None if tolerance is None else False
     done = 0
+    source = _ChunkSource(eng, seed, n, chunk)
     while done < n and not converged:
         stop = min(n, done + chunk)
-        q_chunk, bad_chunk = eng.chunk(seed, done, stop)
+        q_chunk, bad_chunk = source.get(done, stop)
         # statistics are combined block by block, so they do not depend on the chunk size
         for lo in range(done, stop, BLOCK_SIZE):
             hi = min(stop, lo + BLOCK_SIZE)
@@ -955,6 +1257,7 @@ def run_monte_carlo(
         done = stop
         if progress is not None:
             progress(done)
+    source.close()
     stats = acc.stats(labels, eng.deterministic)
     conv_arr = np.array(acc.conv, dtype=np.float64).reshape(-1, 3)
     samples = acc.store[:, :done] if keep_samples else None

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -51,6 +52,25 @@ def block_generator(seed: int, stream: int, block: int) -> np.random.Generator:
     return np.random.Generator(
         np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stream, block)))
     )
+
+
+@dataclass(frozen=True)
+class _DrawPlan:
+    """Row selections of a Sampler, computed once."""
+
+    gauss: np.ndarray
+    all_gauss: bool
+    logn: np.ndarray
+    all_logn: bool
+    any_logn: bool
+    flip: np.ndarray
+    any_flip: bool
+    flip_factor: np.ndarray
+    bounded: np.ndarray
+    scale: np.ndarray
+    loc: np.ndarray
+    uniform: np.ndarray
+    triangular: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -175,30 +195,69 @@ class Sampler:
         )  # fmt: skip
         return out
 
+    @cached_property
+    def _plan(self) -> _DrawPlan:
+        kind = self.kind
+        gauss = np.flatnonzero(np.isin(kind, (LOGNORMAL, NORMAL)))
+        logn = kind == LOGNORMAL
+        flip = logn & self.negative
+        return _DrawPlan(
+            gauss=gauss,
+            all_gauss=bool(gauss.size) and gauss.size == self.n_uncertain,
+            logn=logn,
+            all_logn=bool(logn.all()),
+            any_logn=bool(logn.any()),
+            flip=flip,
+            any_flip=bool(flip.any()),
+            flip_factor=np.where(flip, -1.0, 1.0),
+            bounded=gauss[np.isfinite(self.minimum[gauss]) | np.isfinite(self.maximum[gauss])],
+            scale=self.scale[:, None],
+            loc=self.loc[:, None],
+            uniform=np.flatnonzero(kind == UNIFORM),
+            triangular=np.flatnonzero(kind == TRIANGULAR),
+        )
+
     def draw_block(self, seed: int, block: int) -> np.ndarray:
         """(u, BLOCK_SIZE) draws of the uncertain entries for one block of iterations."""
-        if self.keys is not None:
-            return self._keyed_block(seed, block)
-        rng = block_generator(seed, self.stream, block)
         out = np.empty((self.n_uncertain, BLOCK_SIZE))
-        gauss = np.flatnonzero(np.isin(self.kind, (LOGNORMAL, NORMAL)))
-        if gauss.size and gauss.size == self.n_uncertain:
+        self.draw_block_into(seed, block, out)
+        return out
+
+    def draw_block_into(
+        self, seed: int, block: int, out: np.ndarray, factor: np.ndarray | None = None
+    ) -> np.ndarray:
+        """:meth:`draw_block` written into ``out`` (u, BLOCK_SIZE), C-contiguous float64, then
+        multiplied row by row by ``factor`` (u,) when given (e.g. matrix signs). The numbers
+        are those of :meth:`draw_block` (times ``factor``), bit for bit."""
+        if self.keys is not None:
+            out[...] = self._keyed_block(seed, block)
+            if factor is not None:
+                out *= factor[:, None]
+            return out
+        plan = self._plan
+        rng = block_generator(seed, self.stream, block)
+        if plan.all_gauss:
             # common case, all gaussian-based: draw and transform in place
             rng.standard_normal(out=out)
-            out *= self.scale[:, None]
-            out += self.loc[:, None]
-            logn = self.kind == LOGNORMAL
-            if logn.all():
+            out *= plan.scale
+            out += plan.loc
+            if plan.all_logn:
                 np.exp(out, out=out)
-            elif logn.any():
-                out[logn] = np.exp(out[logn])
-            flip = logn & self.negative
-            if flip.any():
-                out[flip] *= -1.0
-        elif gauss.size:
-            out[gauss] = self._gauss(rng, gauss, rng.standard_normal((gauss.size, BLOCK_SIZE)))
-        if gauss.size:
-            bounded = gauss[np.isfinite(self.minimum[gauss]) | np.isfinite(self.maximum[gauss])]
+            elif plan.any_logn:
+                out[plan.logn] = np.exp(out[plan.logn])
+            if not plan.bounded.size:
+                # sign flips of negative lognormals and ``factor`` in one exact product by +-1
+                f = plan.flip_factor if factor is None else plan.flip_factor * factor
+                if plan.any_flip or factor is not None:
+                    out *= f[:, None]
+                return out
+            if plan.any_flip:
+                out[plan.flip] *= -1.0
+        elif plan.gauss.size:
+            g = plan.gauss
+            out[g] = self._gauss(rng, g, rng.standard_normal((g.size, BLOCK_SIZE)))
+        if plan.gauss.size:
+            bounded = plan.bounded
             for _ in range(MAX_REDRAWS):
                 if not bounded.size:
                     break
@@ -213,12 +272,12 @@ class Sampler:
                 raise UnsupportedDistribution(
                     f"bounds not met after {MAX_REDRAWS} redraws; bounds are too narrow"
                 )
-        sel = np.flatnonzero(self.kind == UNIFORM)
+        sel = plan.uniform
         if sel.size:
             u = rng.random((sel.size, BLOCK_SIZE))
             low, high = self.minimum[sel, None], self.maximum[sel, None]
             out[sel] = low + (high - low) * u
-        sel = np.flatnonzero(self.kind == TRIANGULAR)
+        sel = plan.triangular
         if sel.size:
             low, mode, high = self.minimum[sel, None], self.loc[sel, None], self.maximum[sel, None]
             degenerate = (high == low)[:, 0]
@@ -231,6 +290,8 @@ class Sampler:
             )
             draws[degenerate] = low[degenerate]
             out[sel] = draws
+        if factor is not None:
+            out *= factor[:, None]
         return out
 
     def _keyed_block(self, seed: int, block: int) -> np.ndarray:

@@ -91,6 +91,21 @@ class BatchedSystem:
         self.strategy = "acyclic" if self.order is not None else "dense"
         if self.order is not None:
             self._steps = self._plan()
+            self._static_diag = self.static_diagonal()
+            self._fast_steps = [
+                (
+                    st.node,
+                    st.off_static_cols.tolist(),
+                    st.off_static_vals.tolist(),
+                    st.off_static_cols,
+                    st.off_static_vals,
+                    list(zip(st.off_unc_idx.tolist(), st.off_unc_cols.tolist(), strict=True)),
+                    st.diag_static,
+                    st.diag_unc.tolist(),
+                    self.pivot_rtol * max(abs(float(self._static_diag[st.node])), 1e-300),
+                )
+                for st in self._steps
+            ]
 
     def transposed(self) -> BatchedSystem:
         """The system of ``A^T``: same values, rows and columns swapped."""
@@ -146,34 +161,84 @@ class BatchedSystem:
             return self._substitute(values, rhs, N)
         return self._dense(values, rhs, N)
 
-    def _substitute(self, values, rhs, N):
-        x = np.empty((self.n, N))
-        bad = np.zeros(N, dtype=bool)
-        static_diag = self.static_diagonal()
-        for st in self._steps:
-            acc = np.array(rhs[st.node], dtype=np.float64, copy=True)
-            if acc.shape[0] != N:
-                acc = np.broadcast_to(acc, (N,)).copy()
-            if st.off_static_cols.size:
-                acc -= st.off_static_vals @ x[st.off_static_cols]
-            if st.off_unc_cols.size:
-                acc -= np.einsum("kn,kn->n", values[st.off_unc_idx], x[st.off_unc_cols])
-            if st.diag_unc.size:
-                diag = st.diag_static + values[st.diag_unc].sum(axis=0)
-                scale = max(abs(static_diag[st.node]), 1e-300)
-                tiny = ~(np.abs(diag) > self.pivot_rtol * scale)
-                if tiny.any():
+    def solve_into(
+        self,
+        values: np.ndarray | None,
+        rhs: np.ndarray,
+        x: np.ndarray,
+        bad: np.ndarray,
+        tmp: np.ndarray,
+        finite: np.ndarray,
+    ) -> None:
+        """:meth:`solve` of an acyclic system into preallocated arrays, the same numbers:
+        ``x`` (n, *S), ``bad`` S bool (overwritten), ``tmp`` S, ``finite`` (n, *S) bool, where
+        S is (N,) or (blocks, B) (each block then solved as on its own); ``rhs`` (n, *S) or
+        (n, 1)."""
+        if self.order is None:
+            raise ValueError("solve_into needs an acyclic system")
+        bad[...] = False
+        self._substitute(values, rhs, x.shape[1], x, bad, tmp, finite)
+
+    def _substitute(self, values, rhs, N, x=None, bad=None, tmp=None, finite_work=None):
+        if x is None:
+            x = np.empty((self.n, N))
+            bad = np.zeros(N, dtype=bool)
+            tmp = np.empty(N)
+        any_bad = False
+        rhs_wide = rhs.ndim == x.ndim and rhs.shape[1:] == x.shape[1:]
+        for node, s_cols, s_vals, s_cols_a, s_vals_a, unc, d_static, d_unc, tol in self._fast_steps:
+            row = x[node]
+            # rhs - (static off-diagonal products) - (uncertain ones, summed in order): the
+            # operations of a plain ``rhs - a @ x``, so the numbers do not depend on batching
+            row[...] = rhs[node] if rhs_wide else rhs[node, 0]
+            if len(s_cols) == 1:
+                np.multiply(x[s_cols[0]], s_vals[0], out=tmp)
+                np.subtract(row, tmp, out=row)
+            elif s_cols:
+                if x.ndim == 2:
+                    np.dot(s_vals_a, x[s_cols_a], out=tmp)
+                else:  # (n, blocks, B): block by block, as for one block
+                    gathered = x[s_cols_a]
+                    for g in range(x.shape[1]):
+                        np.dot(s_vals_a, gathered[:, g], out=tmp[g])
+                np.subtract(row, tmp, out=row)
+            if unc:
+                (k, j), rest = unc[0], unc[1:]
+                np.multiply(values[k], x[j], out=tmp)
+                if rest:
+                    tmp2 = np.empty_like(tmp)
+                    for k, j in rest:
+                        np.multiply(values[k], x[j], out=tmp2)
+                        np.add(tmp, tmp2, out=tmp)
+                np.subtract(row, tmp, out=row)
+            if d_unc:
+                if len(d_unc) == 1:
+                    diag = values[d_unc[0]]
+                    if d_static != 0.0:
+                        diag = diag + d_static
+                else:
+                    diag = d_static + values[d_unc].sum(axis=0)
+                ok = np.abs(diag, out=tmp) > tol
+                if not ok.all():
+                    tiny = ~ok
                     bad |= tiny
+                    any_bad = True
                     diag = np.where(tiny, 1.0, diag)
-                x[st.node] = acc / diag
+                np.divide(row, diag, out=row)
             else:
-                if not abs(st.diag_static) > 0:
-                    x[st.node] = np.nan
+                if not abs(d_static) > 0:
+                    row[...] = np.nan
                     bad[:] = True
+                    any_bad = True
                     continue
-                x[st.node] = acc / st.diag_static
-        bad |= ~np.isfinite(x).all(axis=0)
-        x[:, bad] = np.nan
+                np.divide(row, d_static, out=row)
+        if finite_work is None:
+            finite = np.isfinite(x).all(axis=0)
+        else:
+            finite = np.isfinite(x, out=finite_work).all(axis=0)
+        if any_bad or not finite.all():
+            bad |= ~finite
+            x[:, bad] = np.nan
         return x, bad
 
     def _dense(self, values, rhs, N):
