@@ -42,6 +42,46 @@ TEXT = {
         "Excluded: packaging; capital goods (equipment, buildings); staff commuting.",
         "未包含：包装；生产设备、厂房等资本品；员工通勤。",
     ),
+    "fu": (
+        "{title}. Functional unit: {fu}. Options: {options}.",
+        "{title}。功能单位：{fu}。选项：{options}。",
+    ),
+    "total_line": (
+        "Total: **{total:.4f} {unit}** per unit.",
+        "合计：每台 **{total:.4f} {unit}**。",
+    ),
+    "alloc": (
+        "Annual plant data of {period} are divided by the annual output of {output:g} "
+        "units ({basis}).",
+        "{period}的工厂年度数据按年产量 {output:g} 台分配（{basis}）。",
+    ),
+    "no_alloc": (
+        "No allocation: all data are per functional unit.",
+        "无需分配：所有数据均按功能单位给出。",
+    ),
+    "cutoff_text": (
+        "Declared rule (seed report 3.2.4): inputs under 1 % of mass or energy may be dropped, "
+        "at most 5 % in total, never inputs that are small but high in impact. This model drops "
+        "nothing; the table lists the inputs the rule would allow to drop: their GWP share shows "
+        "whether dropping them would be acceptable.",
+        "声明的取舍准则（原报告 3.2.4）：质量或能量小于 1 % 的输入可以舍去，总计不超过 5 %，"
+        "但质量小而影响大的输入不得舍去。本模型未舍去任何输入；下表列出按该准则可以舍去的输入及其"
+        "GWP 占比，用以判断舍去是否可以接受。",
+    ),
+    "quality_text": (
+        "Primary data: the plant's metered electricity and diesel (annual, allocated). Secondary: "
+        "published factors. Estimates: masses and distances without a bill of materials, with "
+        "wide distributions. Pedigree scores (reliability, completeness, temporal, geographical, "
+        "technological; Weidema et al. 2013).",
+        "初级数据：工厂计量的电力与柴油（年度数据，按产量分配）。次级数据：公开发布的排放因子。"
+        "估计数据：无物料清单时的质量与运输距离，赋予较宽的分布。谱系评分（可靠性、完整性、时间、"
+        "地理、技术相关性；Weidema 等 2013）。",
+    ),
+    "interval": (
+        "95 % interval of the total: {lo:.2f} to {hi:.2f} {unit} (median {median:.2f}, "
+        "deterministic {det:.2f}).",
+        "总量的 95 % 区间：{lo:.2f} 至 {hi:.2f} {unit}（中位数 {median:.2f}，确定值 {det:.2f}）。",
+    ),
     "use_off": (
         "The use stage is outside the boundary of this run (option use_stage=false), as in the "
         "seed report; it is reported separately when switched on.",
@@ -428,10 +468,13 @@ def _sections(
         if r["value"] or r["code"] not in lcia["separate_stages"]
     )
     alloc = (
-        f"Annual plant data of {m.allocation.period or 'the data year'} are divided by the "
-        f"annual output of {m.allocation.annual_output:g} units ({m.allocation.basis})."
+        t("alloc", lang).format(
+            period=m.allocation.period or "-",
+            basis=m.allocation.basis,
+            output=m.allocation.annual_output,
+        )
         if m.allocation
-        else "No allocation: all data are per functional unit."
+        else t("no_alloc", lang)
     )
     method = study.method
     total_p = mc["total"]
@@ -439,9 +482,12 @@ def _sections(
         (
             t("product", lang),
             [
-                f"{m.title}. Functional unit: {m.functional_unit}. "
-                f"Options: {', '.join(f'{k}={v}' for k, v in m.options.items())}.",
-                f"Total: **{lcia['total']:.4f} {lcia['unit']}** per unit.",
+                t("fu", lang).format(
+                    title=m.title,
+                    fu=m.functional_unit,
+                    options=", ".join(f"{k}={v}" for k, v in m.options.items()) or "-",
+                ),
+                t("total_line", lang).format(total=lcia["total"], unit=lcia["unit"]),
             ],
         ),
         (
@@ -453,20 +499,14 @@ def _sections(
         (
             t("cutoff", lang),
             [
-                "Declared rule (seed report 3.2.4): inputs under 1 % of mass or energy may be "
-                "dropped, at most 5 % in total, never inputs that are small but high in impact. "
-                "This model drops nothing; the table lists the inputs the rule would allow to "
-                "drop: their GWP share shows whether dropping them would be acceptable.",
+                t("cutoff_text", lang),
                 tables["cutoff"],
             ],
         ),
         (
             t("quality", lang),
             [
-                "Primary data: the plant's metered electricity and diesel (annual, allocated). "
-                "Secondary: published factors. Estimates: masses and distances without a bill of "
-                "materials, with wide distributions. Pedigree scores (reliability, completeness, "
-                "temporal, geographical, technological; Weidema et al. 2013).",
+                t("quality_text", lang),
                 tables["data_quality"],
             ],
         ),
@@ -488,9 +528,13 @@ def _sections(
         (
             t("uncertainty", lang),
             [
-                f"95 % interval of the total: {total_p['p2_5']:.2f} to {total_p['p97_5']:.2f} "
-                f"{mc['unit']} (median {total_p['median']:.2f}, deterministic "
-                f"{total_p['deterministic']:.2f}).",
+                t("interval", lang).format(
+                    lo=total_p["p2_5"],
+                    hi=total_p["p97_5"],
+                    unit=mc["unit"],
+                    median=total_p["median"],
+                    det=total_p["deterministic"],
+                ),
                 tables["monte_carlo"],
                 "fig:monte_carlo_total",
                 "fig:monte_carlo_convergence",
