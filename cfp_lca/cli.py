@@ -401,7 +401,8 @@ def cmd_compare(args) -> int:
                          update)  # fmt: skip
     finally:
         close()
-    data = compare_dict(result, {k: v.title for k, v in scenarios.items()}, method.unit)
+    data = compare_dict(result, {k: v.title for k, v in scenarios.items()}, method.unit,
+                        kinds={k: v.spec.kind for k, v in scenarios.items()})  # fmt: skip
     if args.plots:
         from .present.figures import comparison_figures
 
@@ -492,6 +493,7 @@ def cmd_report(args) -> int:
             related,
             args.sobol_n,
             update,
+            scenario_kinds={k: v.spec.kind for k, v in scenarios.items()},
         )
     except ValueError as exc:
         raise InputError(model.path, None, str(exc)) from None

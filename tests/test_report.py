@@ -83,3 +83,14 @@ def test_report_refuses_a_folder_in_use(built, tmp_path, capsys):
     assert main(["report", "zw32", "--out", str(tmp_path), *FAST]) == 2
     assert "not empty" in capsys.readouterr().err
     assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_improvements_are_design_options_only(report):
+    """Accounting choices (avoided burden, CFF) and settings (grid factors) are no improvement."""
+    md = (report / "report.md").read_text(encoding="utf-8")
+    rows = table(md, "Improvement options (design scenarios)")
+    names = [r[0] for r in rows]
+    assert names and "recycled-content" in names
+    assert not {"avoided-burden", "cff", "zhejiang-grid", "lifecycle-grid"} & set(names)
+    reductions = [float(r[2]) for r in rows]
+    assert reductions == sorted(reductions, reverse=True)

@@ -24,6 +24,7 @@ class Study:
     gsa: SensitivityResult
     comparison: Comparison | None
     scenario_titles: dict[str, str]
+    scenario_kinds: dict[str, str]
     audited: AuditResult | None
     audited_model: ProductModel | None
     beside: tuple[ProductModel, StaticResult] | None
@@ -42,6 +43,7 @@ def run_study(
     sobol_n: int = 2048,
     progress: Callable[[int], None] | None = None,
     group: bool = True,
+    scenario_kinds: Mapping[str, str] | None = None,
 ) -> Study:
     """Run everything for ``model``; ``related`` is the model it compares with (the report's),
     whose declared figures are audited when ``model`` has none of its own."""
@@ -58,5 +60,6 @@ def run_study(
         declared_method = catalog.methods[target.declared.method]
         audited = audit(catalog, target, static_lcia(catalog, target, declared_method))
     beside = (related, static_lcia(catalog, related, method)) if related is not None else None
-    return Study(model, method, static, mc, gsa, comparison, dict(scenario_titles), audited,
+    return Study(model, method, static, mc, gsa, comparison, dict(scenario_titles),
+                 dict(scenario_kinds or {}), audited,
                  target if audited else None, beside)  # fmt: skip

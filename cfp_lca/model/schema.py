@@ -375,6 +375,7 @@ class ScenarioFile(Strict):
     scenario: str
     model: str
     name: str
+    kind: Literal["design", "method", "context"] = "design"  # improvement, accounting, setting
     description: str | None = None
     options: dict[str, OptionValue] = {}
     parameters: dict[str, ParameterSpec] = {}

@@ -95,7 +95,9 @@ ZH = {
     "Contributions by part": "各部件贡献",
     "Activity data and emission factors": "活动水平数据与排放因子",
     "Data sources and quality of every foreground exchange": "各前景交换的数据来源与数据质量",
-    "Improvement options ranked by mean reduction": "按平均减排量排序的改进方案",
+    "Improvement options (design scenarios) ranked by mean reduction": (
+        "按平均减排量排序的改进方案（设计情景）"
+    ),
     "activity": "活动", "input": "输入", "unit": "单位", "amount per unit": "每台用量",
     "factor (kgCO2e/unit)": "排放因子 (kgCO2e/单位)", "kgCO2e per unit": "每台 kgCO2e",
     "amount per year": "年用量", "kgCO2e per year": "年排放 kgCO2e", "data": "数据类型",
@@ -142,7 +144,9 @@ def study_tables(study: Study, catalog: Catalog, lang: str) -> tuple[dict, list[
         "gsa": gsa_dict(study.gsa, m),
     }
     if study.comparison is not None:
-        data["compare"] = compare_dict(study.comparison, study.scenario_titles, study.static.unit)
+        data["compare"] = compare_dict(
+            study.comparison, study.scenario_titles, study.static.unit, kinds=study.scenario_kinds
+        )
     if study.audited is not None:
         data["audit"] = audit_dict(study.audited)
     tables = [
@@ -381,7 +385,7 @@ def _compare_table(cmp: dict) -> Table:
 
 
 def _improvement_table(cmp: dict) -> Table:
-    better = [r for r in cmp["scenarios"] if r["difference"]["mean"] < 0]
+    better = [r for r in cmp["scenarios"] if r["difference"]["mean"] < 0 and r["kind"] == "design"]
     better.sort(key=lambda r: r["difference"]["mean"])
     rows = [
         [
@@ -396,7 +400,7 @@ def _improvement_table(cmp: dict) -> Table:
     ]
     return Table(
         "improvements",
-        "Improvement options ranked by mean reduction",
+        "Improvement options (design scenarios) ranked by mean reduction",
         [
             "scenario",
             "option",

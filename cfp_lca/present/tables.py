@@ -351,7 +351,9 @@ def gsa_text(data: dict, top: int = 10) -> str:
     ])  # fmt: skip
 
 
-def compare_dict(c: Comparison, titles: dict[str, str], unit: str, base: int = 0) -> dict:
+def compare_dict(
+    c: Comparison, titles: dict[str, str], unit: str, base: int = 0, kinds: dict | None = None
+) -> dict:
     """Scenario comparison, machine-readable: per scenario, per pair, paired and unpaired."""
     p_lower = c.probability_lower()
     p_unpaired = c.probability_lower(c.unpaired)
@@ -361,6 +363,7 @@ def compare_dict(c: Comparison, titles: dict[str, str], unit: str, base: int = 0
         rows.append({
             "scenario": name,
             "title": titles.get(name, name),
+            "kind": (kinds or {}).get(name, "design"),
             "deterministic": float(c.deterministic[i]),
             "mean": float(x.mean()),
             "median": float(np.median(x)),
