@@ -88,7 +88,11 @@ class PedigreeSpec(Strict):
 
 
 class ParameterSpec(Strict):
-    """A named input to formulas, with unit and source: a value, or a formula of earlier ones."""
+    """A named input to formulas, with unit and source: a value, or a formula of earlier ones.
+
+    ``uncertainty`` documents the parameter for review; Monte Carlo samples the exchanges (each
+    with its own distribution), not parameters, so a parameter used twice is not correlated.
+    """
 
     value: float | None = None
     formula: str | None = None
