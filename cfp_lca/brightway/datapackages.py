@@ -87,6 +87,23 @@ def method_datapackage(method: tuple[str, ...]) -> bwp.Datapackage:
     return dp
 
 
+def node_keys(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """(database, code) of bw2data nodes by id, in batched queries."""
+    from bw2data.backends import ActivityDataset as AD
+
+    ids = set(ids)
+    out: dict[int, tuple[str, str]] = {}
+    todo = sorted(ids)
+    for lo in range(0, len(todo), 500):
+        part = todo[lo : lo + 500]
+        for i, db, code in AD.select(AD.id, AD.database, AD.code).where(AD.id.in_(part)).tuples():
+            out[i] = (db, code)
+    missing = ids - set(out)
+    if missing:
+        raise KeyError(f"nodes {sorted(missing)[:5]} are not in the project")
+    return out
+
+
 def dependency_order(database: str) -> list[str]:
     """``database`` and every database it depends on, dependencies first."""
     seen: list[str] = []

@@ -15,7 +15,12 @@ import bw2data as bd
 import numpy as np
 from scipy.sparse.linalg import spsolve
 
-from ..brightway.datapackages import dependency_order, inventory_datapackage, method_datapackage
+from ..brightway.datapackages import (
+    dependency_order,
+    inventory_datapackage,
+    method_datapackage,
+    node_keys,
+)
 from ..model.objects import Catalog, Method, ProductModel
 
 
@@ -49,21 +54,27 @@ class StaticResult:
         return 100.0 * value / self.total if self.total else float("nan")
 
 
-def characterized_unit_scores(lca: bc.LCA) -> np.ndarray:
+def direct_scores(lca: bc.LCA) -> np.ndarray:
+    """Characterized direct emissions per unit of each activity, indexed like matrix columns."""
+    return np.asarray((lca.characterization_matrix @ lca.biosphere_matrix).sum(axis=0)).ravel()
+
+
+def characterized_unit_scores(lca: bc.LCA, direct: np.ndarray | None = None) -> np.ndarray:
     """Score per unit of each product (h with A^T h = (C B)^T 1), indexed like matrix rows."""
-    direct = np.asarray((lca.characterization_matrix @ lca.biosphere_matrix).sum(axis=0)).ravel()
+    direct = direct_scores(lca) if direct is None else direct
     return np.atleast_1d(spsolve(lca.technosphere_matrix.T.tocsc(), direct))
 
 
 def foreground_contributions(
-    lca: bc.LCA, foreground: dict[int, str]
+    lca: bc.LCA, foreground: dict[int, str], h: np.ndarray | None = None
 ) -> tuple[dict[str, float], dict[int, float]]:
     """Contribution of each foreground activity (by id) and of each purchased background product.
 
-    Returns (by foreground code, by background product id).
+    Returns (by foreground code, by background product id). ``h``: the unit scores, when the
+    caller has them already.
     """
-    h = characterized_unit_scores(lca)
-    direct = np.asarray((lca.characterization_matrix @ lca.biosphere_matrix).sum(axis=0)).ravel()
+    direct = direct_scores(lca)
+    h = characterized_unit_scores(lca, direct) if h is None else h
     A = lca.technosphere_matrix.tocsc()
     s = lca.supply_array
     rows_fg = {lca.dicts.product[i] for i in foreground}
@@ -104,16 +115,16 @@ def static_lcia(
     lca.lci()
     lca.lcia()
     nodes = {n.id: n["code"] for n in bd.Database(model.database)}
-    by_activity, by_product = foreground_contributions(lca, nodes)
+    h = characterized_unit_scores(lca)
+    by_activity, by_product = foreground_contributions(lca, nodes, h)
     stage_of = {a.code: a.stage for a in model.activities}
     stages = {s.code: 0.0 for s in model.stages}
     for code, value in by_activity.items():
         if stage_of[code] is not None:
             stages[stage_of[code]] += value
     supply = {code: float(lca.supply_array[lca.dicts.activity[i]]) for i, code in nodes.items()}
-    keys = {pid: _key(pid) for pid in by_product}
-    h = characterized_unit_scores(lca)
-    unit_scores = {_key(pid): float(h[row]) for pid, row in lca.dicts.product.items()}
+    keys = node_keys(lca.dicts.product)
+    unit_scores = {keys[pid]: float(h[row]) for pid, row in lca.dicts.product.items()}
     return StaticResult(
         model=model.name,
         method=method.id,
@@ -179,8 +190,3 @@ def _upstream_first(model: ProductModel) -> list[str]:
     for code in inputs:
         visit(code, frozenset())
     return order
-
-
-def _key(node_id: int) -> tuple[str, str]:
-    node = bd.get_node(id=node_id)
-    return (node["database"], node["code"])

@@ -35,7 +35,12 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
-from ..brightway.datapackages import dependency_order, inventory_datapackage, method_datapackage
+from ..brightway.datapackages import (
+    dependency_order,
+    inventory_datapackage,
+    method_datapackage,
+    node_keys,
+)
 from ..model.objects import Catalog, Method, ProductModel
 from . import sampling
 from .lcia import foreground_contributions, model_lca
@@ -364,19 +369,11 @@ def entry_identity(kind: str, row: tuple[str, str], col: tuple[str, str], foregr
 
 
 def _node_keys(ids: set[int]) -> dict[int, tuple[str, str]]:
-    """(database, code) of bw2data nodes by id."""
-    from bw2data.backends import ActivityDataset as AD
-
-    out: dict[int, tuple[str, str]] = {}
-    todo = sorted(ids)
-    for lo in range(0, len(todo), 500):
-        part = todo[lo : lo + 500]
-        for i, db, code in AD.select(AD.id, AD.database, AD.code).where(AD.id.in_(part)).tuples():
-            out[i] = (db, code)
-    missing = set(ids) - set(out)
-    if missing:
-        raise MonteCarloError(f"nodes {sorted(missing)[:5]} are not in the project")
-    return out
+    """(database, code) of bw2data nodes by id; a missing node is a MonteCarloError."""
+    try:
+        return node_keys(ids)
+    except KeyError as exc:
+        raise MonteCarloError(exc.args[0]) from None
 
 
 # --------------------------------------------------------------------------------------------

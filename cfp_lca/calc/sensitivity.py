@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import bw2data as bd
 import numpy as np
 from scipy.stats import rankdata
 
+from ..brightway.datapackages import node_keys
 from ..model.objects import Method, ProductModel
 from .lcia import model_lca
 from .montecarlo import FastEngine
@@ -100,12 +100,10 @@ def input_space(model: ProductModel, method: Method, sources: Sequence[str]) -> 
     product = {v: k for k, v in lca.dicts.product.items()}
     activity = {v: k for k, v in lca.dicts.activity.items()}
     flow = {v: k for k, v in lca.dicts.biosphere.items()}
-    codes: dict[int, str] = {}
+    keys = node_keys({*lca.dicts.activity, *lca.dicts.product, *lca.dicts.biosphere})
 
     def code(node_id: int) -> str:
-        if node_id not in codes:
-            codes[node_id] = bd.get_node(id=node_id)["code"]
-        return codes[node_id]
+        return keys[node_id][1]
 
     parts = {a.code: a.part or a.code for a in model.activities}
     inputs = []
