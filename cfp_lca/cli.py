@@ -375,11 +375,10 @@ def _scenarios(catalog, args, model_name: str) -> dict:
 
 def _scenario_models(catalog, scenarios: dict) -> dict:
     from .brightway.writing import ensure_model
-    from .model.scenarios import scenario_model
 
     models = {}
     for name, scenario in scenarios.items():
-        models[name] = scenario_model(catalog, scenario)
+        models[name] = scenario.built
         ensure_model(catalog, models[name])
     return models
 

@@ -34,12 +34,12 @@ def scenario_dir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def models(built, scenario_dir):
     from cfp_lca.brightway.writing import ensure_model
-    from cfp_lca.model.scenarios import load_scenarios, scenario_model
+    from cfp_lca.model.scenarios import load_scenarios
 
     found = load_scenarios(built, scenario_dir)
     out = {}
     for name in ("baseline", "copper-near", "green-power", "aluminium-housing"):
-        out[name] = scenario_model(built, found[name])
+        out[name] = found[name].built
         ensure_model(built, out[name])
     return out
 

@@ -26,6 +26,7 @@ class Scenario:
     description: str | None
     spec: ScenarioFile
     path: Path
+    built: ProductModel  # the model with the scenario applied, resolved when loaded
 
 
 def default_scenario_dir(catalog: Catalog) -> Path:
@@ -43,20 +44,21 @@ def load_scenarios(catalog: Catalog, root: Path | None = None) -> dict[str, Scen
             raise InputError(path, "scenario", f"duplicate scenario name '{spec.scenario}'")
         if spec.model not in catalog.models:
             raise InputError(path, "model", f"unknown model '{spec.model}'")
-        scenario = Scenario(spec.scenario, spec.model, spec.name, spec.description, spec, path)
-        scenario_model(catalog, scenario)
-        out[spec.scenario] = scenario
+        built = _apply(catalog, spec, path)
+        out[spec.scenario] = Scenario(
+            spec.scenario, spec.model, spec.name, spec.description, spec, path, built
+        )
     return out
 
 
-def scenario_model(catalog: Catalog, scenario: Scenario) -> ProductModel:
-    """The product model with the scenario applied (its own foreground database)."""
-    base = catalog.models[scenario.model]
+def _apply(catalog: Catalog, scn: ScenarioFile, path: Path) -> ProductModel:
+    """Overlay the scenario on its model's file and resolve the result; bad references fail."""
+    base = catalog.models[scn.model]
     model_spec = validate(base.path, read_yaml(base.path), ModelFile)
-    spec = overlay(model_spec, scenario.spec, scenario.path)
+    spec = overlay(model_spec, scn, path)
     model = build_model(
-        scenario.path, spec, catalog.biosphere, catalog.flows, catalog.methods,
-        catalog.backgrounds, scenario.spec.options,
+        path, spec, catalog.biosphere, catalog.flows, catalog.methods, catalog.backgrounds,
+        scn.options,
     )  # fmt: skip
     return replace(model, declared=base.declared, declared_path=base.declared_path)
 

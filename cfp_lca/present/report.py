@@ -200,25 +200,29 @@ def _part_table(lcia: dict, lang: str) -> Table:
     )
 
 
-def _activity_table(study: Study, catalog: Catalog) -> Table:
-    """Like the seed report's Table 4.2-1: every foreground input with its factor and GHG."""
+def _purchases(study: Study):
+    """(activity, exchange, amount per functional unit, factor) of every background input."""
     static, m = study.static, study.model
-    annual = m.allocation.annual_output if m.allocation else None
-    rows = []
     for a in m.activities:
         s = static.supply.get(a.code, 0.0)
         for x in a.exchanges:
-            if x.database == m.database or not x.amount or not s:
-                continue
-            factor = static.unit_scores.get((x.database, x.code), 0.0)
-            per_unit = s * x.amount
-            row = [a.stage or "", a.code, x.code, x.unit, per_unit, factor, per_unit * factor]
-            if annual is not None:
-                row += [
-                    x.annual_amount if x.annual_amount is not None else per_unit * annual,
-                    per_unit * factor * annual,
-                ]
-            rows.append(row)
+            if x.database != m.database and x.amount and s:
+                yield a, x, s * x.amount, static.unit_scores.get((x.database, x.code), 0.0)
+
+
+def _activity_table(study: Study, catalog: Catalog) -> Table:
+    """Like the seed report's Table 4.2-1: every foreground input with its factor and GHG."""
+    m = study.model
+    annual = m.allocation.annual_output if m.allocation else None
+    rows = []
+    for a, x, per_unit, factor in _purchases(study):
+        row = [a.stage or "", a.code, x.code, x.unit, per_unit, factor, per_unit * factor]
+        if annual is not None:
+            row += [
+                x.annual_amount if x.annual_amount is not None else per_unit * annual,
+                per_unit * factor * annual,
+            ]
+        rows.append(row)
     headers = [
         "stage",
         "activity",
@@ -235,26 +239,13 @@ def _activity_table(study: Study, catalog: Catalog) -> Table:
     return Table("activity_data", "Activity data and emission factors", headers, rows, formats)
 
 
-def _exchange_shares(study: Study, stage: str | None = None) -> list[tuple]:
-    """(activity, input, unit, amount per unit, GWP) of background inputs, of one stage if given."""
-    static, m = study.static, study.model
-    out = []
-    for a in m.activities:
-        if stage is not None and a.stage != stage:
-            continue
-        s = static.supply.get(a.code, 0.0)
-        for x in a.exchanges:
-            if x.database != m.database and x.amount and s:
-                gwp = s * x.amount * static.unit_scores.get((x.database, x.code), 0.0)
-                out.append((a.code, x.code, x.unit, s * x.amount, gwp))
-    return out
-
-
 def _cutoff_table(study: Study, catalog: Catalog) -> Table:
     """Inputs below 1 % of the product's mass (the declared cut-off rule): all are kept in the
     model; the table shows what the rule would allow to drop, and its share of the GWP."""
     rows = []
-    materials = _exchange_shares(study, study.model.stages[0].code)
+    first = study.model.stages[0].code
+    materials = [(a.code, x.code, x.unit, q, q * f) for a, x, q, f in _purchases(study)
+                 if a.stage == first]  # fmt: skip
     mass = sum(q for _, _, unit, q, _ in materials if unit == "kg" and q > 0)
     for activity, code, unit, q, gwp in materials:
         if unit == "kg" and q > 0 and mass and q / mass < 0.01:
