@@ -13,7 +13,7 @@ import bw2data as bd
 
 from ..model.objects import Catalog, Exchange, Flow, Method, Process, ProductModel
 from ..model.units import brightway_unit
-from .project import MARKER, ProjectError
+from .project import MARKER, ProjectError, project_lock
 
 
 def flow_dataset(flow: Flow) -> dict:
@@ -83,51 +83,48 @@ def owned_names(catalog: Catalog) -> list[str]:
 def check_ownership(catalog: Catalog) -> None:
     """Refuse to overwrite a database or method that cfp_lca did not write."""
     for name in owned_names(catalog):
-        if name in bd.databases and MARKER not in bd.databases[name]:
-            raise ProjectError(
-                f"database '{name}' exists in project '{bd.projects.current}' and was not written "
-                "by cfp_lca; use another project (--project) rather than overwrite it"
-            )
+        _check_owned(name)
     for method in catalog.methods.values():
         if method.name in bd.methods and MARKER not in bd.methods[method.name]:
             raise ProjectError(f"method {method.name} exists and was not written by cfp_lca")
 
 
+def _check_owned(name: str) -> None:
+    if name in bd.databases and MARKER not in bd.databases[name]:
+        raise ProjectError(
+            f"database '{name}' exists in project '{bd.projects.current}' and was not written "
+            "by cfp_lca; use another project (--project) rather than overwrite it"
+        )
+
+
 def is_current(catalog: Catalog) -> bool:
-    """True when every database and method was written from these very files."""
-    names = owned_names(catalog)
-    return all(
-        n in bd.databases
-        and bd.databases[n].get(MARKER, {}).get("fingerprint") == catalog.fingerprint
-        for n in names
-    ) and all(
-        m.name in bd.methods
-        and bd.methods[m.name].get(MARKER, {}).get("fingerprint") == catalog.fingerprint
-        for m in catalog.methods.values()
-    )
+    """True when every database and method was written, completely, from these very files."""
+    return not _stale_databases(catalog) and not _stale_methods(catalog)
 
 
 def write_catalog(catalog: Catalog, force: bool = False) -> bool:
-    """Write everything into the current project; returns False when it was already current."""
-    check_ownership(catalog)
-    if not force and is_current(catalog):
-        return False
-    stamp = _stamp(catalog)
-    _write_database(
-        catalog.biosphere,
-        {(catalog.biosphere, f.code): flow_dataset(f) for f in catalog.flows.values()},
-        stamp,
-        "Elementary flows (greenhouse gases) of cfp_lca",
-    )
-    for name, processes in catalog.backgrounds.items():
-        _write_database(name, _datasets(processes.values(), catalog), stamp, "cfp_lca background")
-    for model in catalog.models.values():
-        model_stamp = {**stamp, "content": content_hash(model)}
-        _write_database(
-            model.database, _datasets(model.activities, catalog), model_stamp, model.title
-        )
-    for method in catalog.methods.values():
-        write_method(method, catalog, stamp)
+    """Write what is missing, stale or incomplete into the current project (everything with
+    ``force``); returns False when all was already current.
+
+    Checked first with the project lock shared, then again holding it alone, so concurrent
+    commands write each database once and never read one half written.
+    """
+    lock = project_lock()
+    with lock.shared():
+        check_ownership(catalog)
+        if not force and is_current(catalog):
+            return False
+    with lock.exclusive():
+        check_ownership(catalog)
+        databases = owned_names(catalog) if force else _stale_databases(catalog)
+        methods = list(catalog.methods.values()) if force else _stale_methods(catalog)
+        if not databases and not methods:
+            return False
+        for name in databases:
+            stamp, data, description = _database_content(catalog, name)
+            _write_database(name, data, stamp, description)
+        for method in methods:
+            write_method(method, catalog, _stamp(catalog))
     return True
 
 
@@ -140,14 +137,18 @@ def ensure_model(catalog: Catalog, model: ProductModel) -> bool:
     write_catalog(catalog)
     name = model.database
     stamp = {**_stamp(catalog), "content": content_hash(model)}
-    if name in bd.databases:
-        mark = bd.databases[name].get(MARKER)
-        if mark is None:
-            raise ProjectError(f"database '{name}' exists and was not written by cfp_lca")
-        if mark == stamp:
+    data = _datasets(model.activities, catalog)
+    lock = project_lock()
+    with lock.shared():
+        _check_owned(name)
+        if database_is_complete(name, stamp):
             return False
-    title = f"{model.title} [{', '.join(f'{k}={v}' for k, v in model.options.items())}]"
-    _write_database(name, _datasets(model.activities, catalog), stamp, title)
+    with lock.exclusive():
+        _check_owned(name)
+        if database_is_complete(name, stamp):
+            return False
+        title = f"{model.title} [{', '.join(f'{k}={v}' for k, v in model.options.items())}]"
+        _write_database(name, data, stamp, title)
     return True
 
 
@@ -157,7 +158,76 @@ def content_hash(model: ProductModel) -> str:
 
 
 def _stamp(catalog: Catalog) -> dict:
-    return {"fingerprint": catalog.fingerprint, "data": str(catalog.root)}
+    """What a written database or method must match to be current: the files' content only,
+    so the same data under another path is the same project."""
+    return {"fingerprint": catalog.fingerprint}
+
+
+def _database_content(catalog: Catalog, name: str) -> tuple[dict, dict, str]:
+    """Stamp, datasets and description of one database the catalog writes."""
+    stamp = _stamp(catalog)
+    if name == catalog.biosphere:
+        data = {(name, f.code): flow_dataset(f) for f in catalog.flows.values()}
+        return stamp, data, "Elementary flows (greenhouse gases) of cfp_lca"
+    if name in catalog.backgrounds:
+        return stamp, _datasets(catalog.backgrounds[name].values(), catalog), "cfp_lca background"
+    model = next(m for m in catalog.models.values() if m.database == name)
+    stamp = {**stamp, "content": content_hash(model)}
+    return stamp, _datasets(model.activities, catalog), model.title
+
+
+def _stale_databases(catalog: Catalog) -> list[str]:
+    """Owned databases that are absent, written from other files, or incomplete."""
+    stamps = {
+        name: _stamp(catalog)
+        | ({"content": content_hash(m)} if (m := _model_of(catalog, name)) else {})
+        for name in owned_names(catalog)
+    }
+    return [name for name, stamp in stamps.items() if not database_is_complete(name, stamp)]
+
+
+def _model_of(catalog: Catalog, database: str) -> ProductModel | None:
+    return next((m for m in catalog.models.values() if m.database == database), None)
+
+
+def _stale_methods(catalog: Catalog) -> list[Method]:
+    return [m for m in catalog.methods.values() if not method_is_complete(m.name, _stamp(catalog))]
+
+
+def database_is_complete(name: str, stamp: dict) -> bool:
+    """True when ``name`` was written from ``stamp`` and holds every activity and exchange
+    that the write verified (a killed or concurrent write leaves it incomplete)."""
+    if name not in bd.databases:
+        return False
+    mark = bd.databases[name].get(MARKER, {})
+    if mark.get("state") != "complete" or {k: mark.get(k) for k in stamp} != stamp:
+        return False
+    return _database_counts(name) == (mark.get("activities"), mark.get("exchanges")) and (
+        bd.Database(name).filepath_processed().is_file()
+    )
+
+
+def method_is_complete(name: tuple, stamp: dict) -> bool:
+    """True when method ``name`` was written from ``stamp`` with all its factors processed."""
+    if name not in bd.methods:
+        return False
+    meta = bd.methods[name]
+    mark = meta.get(MARKER, {})
+    return (
+        mark.get("state") == "complete"
+        and {k: mark.get(k) for k in stamp} == stamp
+        and meta.get("num_cfs") == mark.get("factors")
+        and bd.Method(name).filepath_processed().is_file()
+    )
+
+
+def _database_counts(name: str) -> tuple[int, int]:
+    """Activities and exchanges of a database, counted in the project's SQLite file."""
+    from bw2data.backends import ActivityDataset, ExchangeDataset
+
+    activities = ActivityDataset.select().where(ActivityDataset.database == name).count()
+    exchanges = ExchangeDataset.select().where(ExchangeDataset.output_database == name).count()
+    return activities, exchanges
 
 
 def _datasets(processes: Iterable[Process], catalog: Catalog) -> dict:
@@ -165,23 +235,39 @@ def _datasets(processes: Iterable[Process], catalog: Catalog) -> dict:
 
 
 def _write_database(name: str, data: dict, stamp: dict, description: str) -> None:
+    """Write ``name`` marked incomplete, verify what landed, then mark it complete."""
     db = bd.Database(name)
+    writing = {**stamp, "state": "writing"}
+    if name in bd.databases:
+        bd.databases[name] = {**bd.databases[name], MARKER: writing, "description": description}
+        bd.databases.flush()
+    else:
+        db.register(write_empty=False, description=description, **{MARKER: writing})
     db.write(data)
-    bd.databases[name] = {**bd.databases[name], MARKER: stamp, "description": description}
+    expected = (len(data), sum(len(ds.get("exchanges", ())) for ds in data.values()))
+    found = _database_counts(name)
+    if found != expected:
+        raise ProjectError(
+            f"database '{name}' holds {found[0]} activities and {found[1]} exchanges after "
+            f"writing {expected[0]} and {expected[1]}; it stays marked incomplete"
+        )
+    done = {**stamp, "state": "complete", "activities": found[0], "exchanges": found[1]}
+    bd.databases[name] = {**bd.databases[name], MARKER: done, "description": description}
     bd.databases.flush()
 
 
 def write_method(method: Method, catalog: Catalog, stamp: dict) -> None:
+    """Write a method marked incomplete, then mark it complete with its number of factors."""
     m = bd.Method(method.name)
     meta = {
         "unit": method.unit,
         "description": method.description,
         "source": method.source,
         "year": method.year,
-        MARKER: {**stamp, "id": method.id},
     }
-    m.register(**meta)
-    bd.methods[method.name] = {**bd.methods[method.name], **meta}
+    writing = {**stamp, "id": method.id, "state": "writing"}
+    m.register(**meta, **{MARKER: writing})  # only when new: it sets bw2data's abbreviation
+    bd.methods[method.name] = {**bd.methods[method.name], **meta, MARKER: writing}
     bd.methods.flush()
     m.write(
         [
@@ -189,3 +275,6 @@ def write_method(method: Method, catalog: Catalog, stamp: dict) -> None:
             for f in method.factors
         ]
     )
+    done = {**stamp, "id": method.id, "state": "complete", "factors": len(method.factors)}
+    bd.methods[method.name] = {**bd.methods[method.name], **meta, MARKER: done}
+    bd.methods.flush()
