@@ -5,124 +5,210 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import json
 import logging
+import math
 import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .brightway.project import DEFAULT_PROJECT, ProjectError, configure_data_dir
 from .errors import InputError
 
 DEFAULT_MODEL = "zw32"
+LANGUAGES = ["en", "zh"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--data", type=Path, help="data directory (default: the shipped databases/)"
+class UsageError(Exception):
+    """A command line that argparse refuses, as its one-line message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises its error as one line (caught by ``main``) instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
+
+
+class _Help(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows an option's default where it has one worth showing (not None, off or empty)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        hidden = action.default is None or action.default is False or action.default == []
+        if hidden or "(default" in (action.help or ""):
+            return action.help
+        return super()._get_help_string(action)
+
+
+def _int_at_least(low: int) -> Callable[[str], int]:
+    """An argparse type: an integer >= ``low``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, got {text!r}")
+        return value
+
+    return parse
+
+
+def _power_of_two(text: str) -> int:
+    """An argparse type: a power of 2 of at least 2 (what SALib's Sobol sampling needs)."""
+    value = _int_at_least(2)(text)
+    if value & (value - 1):
+        raise argparse.ArgumentTypeError(f"must be a power of 2, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    """An argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text!r}")
+    return value
+
+
+def _global_options(in_command: bool) -> argparse.ArgumentParser:
+    """--data, --project, --bw-dir; a command's copies set only what is given after it, so
+    the options work before and after the command."""
+    options = argparse.ArgumentParser(add_help=False)
+    kept = argparse.SUPPRESS if in_command else None
+    options.add_argument(
+        "--data", type=Path, default=kept, help="data directory (default: the shipped databases/)"
     )
-    common.add_argument("--project", default=DEFAULT_PROJECT, help="Brightway project name")
-    common.add_argument(
+    options.add_argument(
+        "--project",
+        default=argparse.SUPPRESS if in_command else DEFAULT_PROJECT,
+        help=f"Brightway project name (default: {DEFAULT_PROJECT})",
+    )
+    options.add_argument(
         "--bw-dir",
         type=Path,
+        default=kept,
         help="Brightway data directory (default: $BRIGHTWAY2_DIR, "
         "$BRIGHTWAY_DIR, or Brightway's standard one)",
     )
-    parser = argparse.ArgumentParser(
+    return options
+
+
+def _model_options() -> argparse.ArgumentParser:
+    """The model and its variant options, shared by the commands that compute one model."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("model", nargs="?", default=DEFAULT_MODEL, help="product model name")
+    options.add_argument("--method", help="method id (default: the model's own)")
+    options.add_argument(
+        "--eol", choices=["cut_off", "avoided_burden", "cff"], help="end-of-life approach"
+    )
+    options.add_argument(
+        "--use-stage", action="store_true", help="include the use stage (reported separately)"
+    )
+    options.add_argument(
+        "--option", action="append", default=[], metavar="NAME=VALUE", help="any model option"
+    )
+    return options
+
+
+def _uncertainty_options(iterations: int, sobol: int | None) -> argparse.ArgumentParser:
+    """-n, --seed, --sources (and --sobol-n), the options of every Monte Carlo command."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("-n", "--iterations", type=_int_at_least(2), default=iterations,
+                         help="Monte Carlo iterations (at least 2)")  # fmt: skip
+    options.add_argument("--seed", type=_int_at_least(0), default=0,
+                         help="random seed (a non-negative integer)")  # fmt: skip
+    options.add_argument(
+        "--sources",
+        default="foreground",
+        help="comma-separated: foreground (activity data), background (emission factors), "
+        "characterization (GWP factors), or all",
+    )
+    if sobol is not None:
+        options.add_argument("--sobol-n", type=_power_of_two, default=sobol,
+                             help="Sobol base sample (a power of 2)")  # fmt: skip
+    return options
+
+
+def _output_options() -> dict[str, argparse.ArgumentParser]:
+    """--json and --lang, each alone."""
+    json_option = argparse.ArgumentParser(add_help=False)
+    json_option.add_argument("--json", action="store_true", help="print one strict JSON object")
+    lang_option = argparse.ArgumentParser(add_help=False)
+    lang_option.add_argument("--lang", choices=LANGUAGES, default="en", help="language")
+    return {"json": json_option, "lang": lang_option}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: global options (before or after the command) and the commands."""
+    parser = _Parser(
         prog="cfp-lca",
         description="Product carbon footprints on Brightway. Without a command: build the "
         "project, compute the shipped models and audit the declared figures.",
-        parents=[common],
+        parents=[_global_options(in_command=False)],
+        formatter_class=_Help,
     )
-    sub = parser.add_subparsers(dest="command")
-    run = sub.add_parser("run", parents=[common], help="the main job (default)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common, model = _global_options(in_command=True), _model_options()
+    out = _output_options()
+
+    def command(name: str, about: str, *parents: argparse.ArgumentParser):
+        return sub.add_parser(name, parents=[common, *parents], help=about, description=about,
+                              formatter_class=_Help)  # fmt: skip
+
+    run = command("run", "the main job (default)")
     run.add_argument("--out", type=Path, help="report folder (default: a new cfp_lca_report*)")
-    b = sub.add_parser("build", parents=[common], help="write flows, methods and databases")
+    b = command("build", "write flows, methods and databases")
     b.add_argument("--force", action="store_true", help="rewrite even when the files are unchanged")
-    model_options = argparse.ArgumentParser(add_help=False)
-    model_options.add_argument("model", nargs="?", default=DEFAULT_MODEL)
-    model_options.add_argument("--method", help="method id (default: the model's own)")
-    model_options.add_argument(
-        "--eol", choices=["cut_off", "avoided_burden", "cff"], help="end-of-life approach"
-    )
-    model_options.add_argument(
-        "--use-stage", action="store_true", help="include the use stage (reported separately)"
-    )
-    model_options.add_argument(
-        "--option", action="append", default=[], metavar="NAME=VALUE", help="any model option"
-    )
-    lc = sub.add_parser(
-        "lcia", parents=[common, model_options], help="static GWP100 by stage, part and process"
-    )
-    lc.add_argument("--json", action="store_true", help="print a JSON object")
-    lc.add_argument("--lang", choices=["en", "zh"], default="en")
+    lc = command("lcia", "static GWP100 by stage, part and process", model, out["json"],
+                 out["lang"])  # fmt: skip
     lc.add_argument(
         "--beside-report",
         action="store_true",
         help="print the stages beside those of the model this one compares with (the report)",
     )
-    au = sub.add_parser("audit", parents=[common], help="recompute the study's declared figures")
-    au.add_argument("model", nargs="?", default="zw32-report")
-    au.add_argument("--json", action="store_true")
-    mc = sub.add_parser("mc", parents=[common, model_options], help="Monte Carlo uncertainty")
-    mc.add_argument("-n", "--iterations", type=int, default=10_000)
-    mc.add_argument("--seed", type=int, default=0)
-    mc.add_argument("--engine", choices=["fast", "brightway"], default="fast")
-    mc.add_argument(
-        "--sources",
-        default="foreground",
-        help="comma-separated: foreground (activity data), background (emission factors), "
-        "characterization (GWP factors), or all (default: foreground)",
-    )
-    mc.add_argument("--chunk-size", type=int, default=None, help="iterations per chunk")
-    mc.add_argument("--tolerance", type=float, help="stop when the mean's relative 95 %% "
-                    "half-width falls below this")  # fmt: skip
-    mc.add_argument("--save-samples", type=Path, help="write the samples to this .npy file")
-    mc.add_argument("--json", action="store_true")
-    mc.add_argument("--lang", choices=["en", "zh"], default="en")
-    gs = sub.add_parser("gsa", parents=[common, model_options], help="sensitivity analysis")
-    gs.add_argument("-n", "--iterations", type=int, default=20_000, help="Monte Carlo draws")
-    gs.add_argument("--sobol-n", type=int, default=4096, help="Sobol base sample (power of 2)")
-    gs.add_argument("--seed", type=int, default=0)
-    gs.add_argument("--sources", default="foreground")
+    au = command("audit", "recompute the study's declared figures", out["json"])
+    au.add_argument("model", nargs="?", default="zw32-report", help="product model name")
+    mc = command("mc", "Monte Carlo uncertainty", model, _uncertainty_options(10_000, None),
+                 out["json"], out["lang"])  # fmt: skip
+    mc.add_argument("--engine", choices=["fast", "brightway"], default="fast",
+                    help="fast engine or bw2calc's own Monte Carlo (the reference)")  # fmt: skip
+    mc.add_argument("--chunk-size", type=_int_at_least(1), default=None,
+                    help="iterations per chunk (default: the engine's)")  # fmt: skip
+    mc.add_argument("--tolerance", type=_positive_float, help="stop when the mean's relative "
+                    "95 %% half-width falls below this")  # fmt: skip
+    mc.add_argument("--save-samples", type=Path, help="write the samples to this new .npy file")
+    gs = command("gsa", "sensitivity analysis", model, _uncertainty_options(20_000, 4096),
+                 out["json"])  # fmt: skip
     gs.add_argument("--no-groups", action="store_true", help="Sobol per input, not per part")
-    gs.add_argument("--json", action="store_true")
-    cp = sub.add_parser("compare", parents=[common], help="scenarios under paired uncertainty")
-    cp.add_argument("model", nargs="?", default=DEFAULT_MODEL)
+    cp = command("compare", "scenarios under paired uncertainty",
+                 _uncertainty_options(10_000, None), out["json"])  # fmt: skip
+    cp.add_argument("model", nargs="?", default=DEFAULT_MODEL, help="product model name")
     cp.add_argument("scenarios", nargs="*", help="scenario names (default: all of the model)")
-    cp.add_argument("-n", "--iterations", type=int, default=10_000)
-    cp.add_argument("--seed", type=int, default=0)
-    cp.add_argument("--sources", default="foreground")
     cp.add_argument("--method", help="method id (default: the model's own)")
     cp.add_argument("--scenario-dir", type=Path, help="scenario files (default: scenarios/)")
     cp.add_argument("--plots", type=Path, help="write box and heat-map figures to this folder")
-    cp.add_argument("--json", action="store_true")
-    sc = sub.add_parser("scenarios", parents=[common], help="list, export or import scenarios")
-    sc.add_argument("action", choices=["list", "export", "import"])
-    sc.add_argument("model", nargs="?", default=DEFAULT_MODEL)
-    sc.add_argument("file", nargs="?", type=Path, help="Activity Browser scenario difference file")
+    sc = command("scenarios", "list, export or import scenarios")
+    sc.add_argument("action", choices=["list", "export", "import"], help="what to do")
+    sc.add_argument("model", nargs="?", default=DEFAULT_MODEL, help="product model name")
+    sc.add_argument("file", nargs="?", type=Path, help="Activity Browser scenario difference "
+                    "file (a new one to export, an existing one to import)")  # fmt: skip
     sc.add_argument("--only", nargs="*", help="scenarios to export (default: all)")
-    sc.add_argument("--scenario-dir", type=Path)
-    pl = sub.add_parser("plot", parents=[common, model_options], help="figures for a model")
+    sc.add_argument("--scenario-dir", type=Path, help="scenario files (default: scenarios/)")
+    pl = command("plot", "figures for a model", model, _uncertainty_options(20_000, 2048),
+                 out["lang"])  # fmt: skip
     pl.add_argument("--out", type=Path, required=True, help="folder for the figures")
-    pl.add_argument("-n", "--iterations", type=int, default=20_000)
-    pl.add_argument("--sobol-n", type=int, default=2048)
-    pl.add_argument("--seed", type=int, default=0)
-    pl.add_argument("--sources", default="foreground")
-    pl.add_argument("--no-groups", action="store_true")
-    pl.add_argument("--lang", choices=["en", "zh"], default="en")
-    rp = sub.add_parser("report", parents=[common, model_options], help="the CFP study report")
+    pl.add_argument("--no-groups", action="store_true", help="Sobol per input, not per part")
+    rp = command("report", "the CFP study report", model, _uncertainty_options(20_000, 2048),
+                 out["lang"])  # fmt: skip
     rp.add_argument("--out", type=Path, required=True, help="folder for the report (new or empty)")
-    rp.add_argument("--lang", choices=["en", "zh"], default="en")
-    rp.add_argument("-n", "--iterations", type=int, default=20_000)
-    rp.add_argument("--seed", type=int, default=0)
-    rp.add_argument("--sources", default="foreground")
-    rp.add_argument("--sobol-n", type=int, default=2048)
-    rp.add_argument("--scenario-dir", type=Path)
-    sub.add_parser("list", parents=[common], help="models, methods and background databases")
+    rp.add_argument("--scenario-dir", type=Path, help="scenario files (default: scenarios/)")
+    command("list", "models, methods and background databases")
     return parser
 
 
@@ -132,8 +218,10 @@ def quiet_brightway() -> None:
     if not sys.stderr.isatty():
         os.environ.setdefault("TQDM_DISABLE", "1")
     warnings.filterwarnings("ignore", message="(?s).*pypardiso")
+    from .brightway.project import import_brightway
+
     with contextlib.redirect_stdout(io.StringIO()):
-        import bw2data  # noqa: F401  (creates the feedback logger quieted below)
+        import_brightway()  # creates the feedback logger quieted below
 
     feedback = logging.getLogger("brightway-stdout-feedback")
     for handler in list(feedback.handlers):
@@ -145,31 +233,151 @@ def quiet_brightway() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    command: Callable = COMMANDS[args.command or "run"]
+    """Run one command; bad input of any kind is one line on stderr and exit status 2."""
     try:
+        args = build_parser().parse_args(argv)
+        _check_environment(args)
+        _check_outputs(args)
         configure_data_dir(args.bw_dir)
         quiet_brightway()
-        return command(args) or 0
+        _check_sources(args)
+        with _project_access():
+            code = COMMANDS[args.command or "run"](args) or 0
+        sys.stdout.flush()
+        return code
+    except UsageError as exc:
+        return _fail(str(exc))
     except (InputError, ProjectError) as exc:
-        print(f"cfp-lca: error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"cfp-lca: error: {exc}")
+    except BrokenPipeError:
+        return _stdout_closed()
+    except OSError as exc:
+        if exc.filename is None:
+            raise
+        return _fail(f"cfp-lca: error: {exc.filename}: {exc.strerror or exc}")
+
+
+def _project_access():
+    """The command's shared hold on the Brightway directory: writers wait until it ends."""
+    from .brightway.project import project_lock
+
+    lock = project_lock()
+    lock.on_wait = lambda text: print(f"cfp-lca: {text}", file=sys.stderr)
+    return lock.shared()
+
+
+def _fail(message: str) -> int:
+    """Print an error as one line on stderr; the exit status of bad input."""
+    print(" ".join(message.splitlines()), file=sys.stderr)
+    return 2
+
+
+def _stdout_closed() -> int:
+    """The reader of stdout went away (``| head``): stop quietly, as Python's docs advise."""
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 1
+
+
+def _check_environment(args: argparse.Namespace) -> None:
+    """The Brightway data directory, checked before bw2data is imported (it reads it then)."""
+    if args.bw_dir is not None:
+        _check_output(args.bw_dir, "folder", "--bw-dir")
+        return
+    value = os.environ.get("BRIGHTWAY2_DIR")
+    if value:
+        if not Path(value).expanduser().is_dir():
+            raise InputError(f"BRIGHTWAY2_DIR={value}", None,
+                             "not a directory (create it, or unset the variable)")  # fmt: skip
+    elif os.environ.get("BRIGHTWAY_DIR"):
+        _check_output(Path(os.environ["BRIGHTWAY_DIR"]).expanduser(), "folder", "BRIGHTWAY_DIR")
+
+
+OUTPUTS = {  # (command, attribute) -> (option, what it must be)
+    ("run", "out"): ("--out", "empty folder"),
+    ("report", "out"): ("--out", "empty folder"),
+    ("plot", "out"): ("--out", "folder"),
+    ("compare", "plots"): ("--plots", "folder"),
+    ("mc", "save_samples"): ("--save-samples", "new file"),
+    ("export", "file"): ("FILE", "new file"),
+}
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Every path the command will write, checked before any work."""
+    if args.command in (None, "run") and getattr(args, "out", None) is None:
+        args.out = free_folder(Path("cfp_lca_report"))
+    command = "export" if getattr(args, "action", None) == "export" else args.command or "run"
+    for (name, attribute), (option, kind) in OUTPUTS.items():
+        path = getattr(args, attribute, None) if name == command else None
+        if path is not None:
+            _check_output(path, kind, option)
+
+
+def _check_output(path: Path, kind: str, option: str) -> None:
+    """Refuse a path that cannot be written as ``kind`` (new file, folder, empty folder)."""
+    try:
+        exists = path.exists() or path.is_symlink()
+        if exists and kind == "new file":
+            raise InputError(path, option, "exists already: choose a new file name")
+        if exists and not path.is_dir():
+            raise InputError(path, option, "is a file, not a folder")
+        if exists and kind == "empty folder" and any(path.iterdir()):
+            raise InputError(path, option, "is not empty: name a new or empty folder")
+        folder = path if exists else _nearest_existing(path)
+    except OSError as exc:
+        raise InputError(path, option, f"cannot use this path: {exc.strerror or exc}") from None
+    if kind == "new file" and folder != path.absolute().parent:
+        raise InputError(path, option, f"folder {path.absolute().parent} does not exist")
+    if not folder.is_dir():
+        raise InputError(path, option, f"{folder} is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(path, option, f"cannot write in {folder}: permission denied")
+
+
+def _nearest_existing(path: Path) -> Path:
+    """The closest ancestor of ``path`` that exists (a folder, or a file in the way)."""
+    return next(p for p in path.absolute().parents if p.exists() or p.is_symlink())
+
+
+def _check_sources(args: argparse.Namespace) -> None:
+    """--sources as a tuple of uncertainty sources; an unknown one is a usage error."""
+    if not hasattr(args, "sources") or isinstance(args.sources, tuple):
+        return
+    from .calc.montecarlo import SOURCES
+
+    text = args.sources
+    named = tuple(p.strip() for p in text.split(",") if p.strip())
+    parts = SOURCES if named == ("all",) else named
+    unknown = [p for p in parts if p not in SOURCES]
+    if unknown or not parts:
+        problem = f"unknown source(s) {', '.join(map(repr, unknown))}" if unknown else "none"
+        raise UsageError(f"cfp-lca {args.command}: error: argument --sources: {problem} (choose "
+                         f"from {', '.join(SOURCES)}, or all; comma-separated)")  # fmt: skip
+    args.sources = tuple(dict.fromkeys(parts))
 
 
 def _catalog(args):
+    """Load and validate every data file (nothing is written)."""
     from .model.loading import load_catalog
 
     return load_catalog(args.data)
 
 
-def _prepared(args):
-    """Load and validate every file, then bring the Brightway project up to date."""
-    catalog = _catalog(args)
+def _write(args, catalog) -> None:
+    """Bring the Brightway project up to date with the validated catalog."""
     from .brightway.project import open_project
     from .brightway.writing import write_catalog
 
     open_project(args.project)
     write_catalog(catalog)
+
+
+def _prepared(args):
+    """Load and validate every file, then bring the Brightway project up to date."""
+    catalog = _catalog(args)
+    _write(args, catalog)
     return catalog
 
 
@@ -188,9 +396,8 @@ def _options(args) -> dict:
     return options
 
 
-def _model(catalog, name: str, options: dict | None = None):
-    """The model (with options applied), its foreground database written and current."""
-    from .brightway.writing import ensure_model
+def _variant(catalog, name: str, options: dict | None = None):
+    """The model with options applied, validated (nothing is written)."""
     from .model.loading import model_variant
 
     if name not in catalog.models:
@@ -198,12 +405,26 @@ def _model(catalog, name: str, options: dict | None = None):
         raise InputError(
             catalog.root / "foreground", None, f"unknown model '{name}' (known: {known})"
         )
-    model = model_variant(catalog, name, options or {})
-    ensure_model(catalog, model)
+    return model_variant(catalog, name, options or {})
+
+
+def _ensure(catalog, *models) -> None:
+    """Write the foreground databases of ``models`` unless they are current."""
+    from .brightway.writing import ensure_model
+
+    for model in models:
+        ensure_model(catalog, model)
+
+
+def _model(catalog, name: str, options: dict | None = None):
+    """The model (with options applied), its foreground database written and current."""
+    model = _variant(catalog, name, options)
+    _ensure(catalog, model)
     return model
 
 
 def _method(catalog, model, method_id: str | None):
+    """The method by id (the model's own by default); an unknown id is an input error."""
     method_id = method_id or model.method
     if method_id not in catalog.methods:
         known = ", ".join(sorted(catalog.methods))
@@ -213,7 +434,25 @@ def _method(catalog, model, method_id: str | None):
     return catalog.methods[method_id]
 
 
+def _setup(args):
+    """Catalog, model variant and method, all validated first; then the project is written."""
+    catalog = _catalog(args)
+    model = _variant(catalog, args.model, _options(args))
+    method = _method(catalog, model, args.method)
+    _write(args, catalog)
+    _ensure(catalog, model)
+    return catalog, model, method
+
+
+def _print_json(data: dict) -> None:
+    """Print a result as strict JSON (undefined numbers as null)."""
+    from .present.tables import json_text
+
+    print(json_text(data))
+
+
 def cmd_build(args) -> int:
+    """Write flows, methods and databases (idempotent)."""
     catalog = _catalog(args)
     from .brightway.project import data_dir, open_project
     from .brightway.writing import owned_names, write_catalog
@@ -228,12 +467,11 @@ def cmd_build(args) -> int:
 
 
 def cmd_lcia(args) -> int:
+    """Static LCIA of one model, optionally beside the model it compares with."""
     from .calc.lcia import static_lcia
     from .present.tables import beside_text, lcia_dict, lcia_text
 
-    catalog = _prepared(args)
-    model = _model(catalog, args.model, _options(args))
-    method = _method(catalog, model, args.method)
+    catalog, model, method = _setup(args)
     result = static_lcia(catalog, model, method)
     other = None
     if args.beside_report:
@@ -245,7 +483,7 @@ def cmd_lcia(args) -> int:
         out = lcia_dict(result, model)
         if other is not None:
             out["beside"] = lcia_dict(other[1], other[0])
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        _print_json(out)
     else:
         print(lcia_text(result, model, args.lang))
         if other is not None:
@@ -255,32 +493,24 @@ def cmd_lcia(args) -> int:
 
 
 def cmd_audit(args) -> int:
+    """Recompute every figure the study declares."""
     from .calc.audit import audit
     from .calc.lcia import static_lcia
     from .present.tables import audit_dict, audit_text
 
-    catalog = _prepared(args)
-    model = _model(catalog, args.model)
+    catalog = _catalog(args)
+    model = _variant(catalog, args.model)
     if model.declared is None:
         raise InputError(model.path, None, "this model has no declared-figures file to audit")
     method = _method(catalog, model, model.declared.method)
+    _write(args, catalog)
+    _ensure(catalog, model)
     result = audit(catalog, model, static_lcia(catalog, model, method))
-    print(
-        json.dumps(audit_dict(result), indent=2, ensure_ascii=False)
-        if args.json
-        else audit_text(result)
-    )
+    if args.json:
+        _print_json(audit_dict(result))
+    else:
+        print(audit_text(result))
     return 0
-
-
-def _sources(text: str) -> tuple[str, ...]:
-    from .calc.montecarlo import SOURCES
-
-    parts = SOURCES if text == "all" else tuple(p.strip() for p in text.split(",") if p.strip())
-    unknown = [p for p in parts if p not in SOURCES]
-    if unknown or not parts:
-        raise InputError(None, "--sources", f"unknown source {unknown}; choose from {SOURCES}")
-    return parts
 
 
 def progress_bar(total: int, label: str):
@@ -300,58 +530,49 @@ def progress_bar(total: int, label: str):
 
 
 def cmd_mc(args) -> int:
+    """Monte Carlo of one model."""
     from .calc.montecarlo import DEFAULT_CHUNK, run_monte_carlo
     from .present.tables import mc_dict, mc_text
 
-    catalog = _prepared(args)
-    model = _model(catalog, args.model, _options(args))
-    method = _method(catalog, model, args.method)
-    if args.iterations < 2:
-        raise InputError(None, "-n", "need at least 2 iterations")
-    if args.save_samples is not None and args.save_samples.exists():
-        raise InputError(args.save_samples, None, "exists already: choose a new file name")
+    catalog, model, method = _setup(args)
     update, close = progress_bar(args.iterations, f"Monte Carlo {model.name}")
     try:
         result = run_monte_carlo(
             catalog, model, method, n=args.iterations, seed=args.seed,
-            sources=_sources(args.sources), chunk_size=args.chunk_size or DEFAULT_CHUNK,
+            sources=args.sources, chunk_size=args.chunk_size or DEFAULT_CHUNK,
             engine=args.engine, save_samples=args.save_samples, tolerance=args.tolerance,
             progress=update,
         )  # fmt: skip
     finally:
         close()
     if args.json:
-        print(json.dumps(mc_dict(result, model), indent=2, ensure_ascii=False))
+        _print_json(mc_dict(result, model))
     else:
         print(mc_text(result, model, args.lang))
     return 0
-
-
-def _check_sobol_n(n: int) -> None:
-    """SALib's Sobol sampling needs a power of two."""
-    if n < 2 or n & (n - 1):
-        raise InputError(None, "--sobol-n", f"must be a power of 2, got {n}")
 
 
 def sensitivity(model, method, args):
     """The sensitivity analysis the command-line options ask for."""
     from .calc.sensitivity import analyse
 
-    _check_sobol_n(args.sobol_n)
     try:
-        return analyse(model, method, _sources(args.sources), args.iterations, args.sobol_n,
+        return analyse(model, method, args.sources, args.iterations, args.sobol_n,
                        args.seed, group=not args.no_groups)  # fmt: skip
     except ValueError as exc:
         raise InputError(model.path, None, str(exc)) from None
 
 
 def cmd_gsa(args) -> int:
+    """Sensitivity analysis of one model."""
     from .present.tables import gsa_dict, gsa_text
 
-    catalog = _prepared(args)
-    model = _model(catalog, args.model, _options(args))
-    data = gsa_dict(sensitivity(model, _method(catalog, model, args.method), args), model)
-    print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else gsa_text(data))
+    catalog, model, method = _setup(args)
+    data = gsa_dict(sensitivity(model, method, args), model)
+    if args.json:
+        _print_json(data)
+    else:
+        print(gsa_text(data))
     return 0
 
 
@@ -373,31 +594,23 @@ def _scenarios(catalog, args, model_name: str) -> dict:
     return {w: found[w] for w in wanted}
 
 
-def _scenario_models(catalog, scenarios: dict) -> dict:
-    from .brightway.writing import ensure_model
-
-    models = {}
-    for name, scenario in scenarios.items():
-        models[name] = scenario.built
-        ensure_model(catalog, models[name])
-    return models
-
-
 def cmd_compare(args) -> int:
+    """Scenarios under paired Monte Carlo."""
     from .calc.compare import compare
     from .present.tables import compare_dict, compare_text
 
-    catalog = _prepared(args)
-    base = _model(catalog, args.model)
+    catalog = _catalog(args)
+    base = _variant(catalog, args.model)
     scenarios = _scenarios(catalog, args, args.model)
     if len(scenarios) < 2:
         raise InputError(None, "scenarios", "name at least two scenarios to compare")
-    models = _scenario_models(catalog, scenarios)
     method = _method(catalog, base, args.method)
+    models = {name: scenario.built for name, scenario in scenarios.items()}
+    _write(args, catalog)
+    _ensure(catalog, base, *models.values())
     update, close = progress_bar(args.iterations, "paired Monte Carlo")
     try:
-        result = compare(models, method, args.iterations, args.seed, _sources(args.sources),
-                         update)  # fmt: skip
+        result = compare(models, method, args.iterations, args.seed, args.sources, update)
     finally:
         close()
     data = compare_dict(result, {k: v.title for k, v in scenarios.items()}, method.unit,
@@ -407,52 +620,68 @@ def cmd_compare(args) -> int:
 
         figures = comparison_figures(result, method.unit, args.plots)
         data["figures"] = [str(p) for paths in figures.values() for p in paths]
-    print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else compare_text(data))
+    if args.json:
+        _print_json(data)
+    else:
+        print(compare_text(data))
     return 0
 
 
 def cmd_scenarios(args) -> int:
-    from .calc.lcia import static_lcia
-    from .model.ab_scenarios import apply_sdf, export_sdf, read_sdf
-
-    catalog = _prepared(args)
-    base = _model(catalog, args.model)
+    """List scenarios, export them as a difference file, or import and compute one."""
+    catalog = _catalog(args)
+    base = _variant(catalog, args.model)
     if args.action == "list":
         for name, scenario in _scenarios(catalog, args, args.model).items():
             print(f"{name:<20} {scenario.title}")
         return 0
     if args.file is None:
-        raise InputError(None, "file", f"'scenarios {args.action}' needs a file name")
+        raise InputError(None, "FILE", f"'scenarios {args.action}' needs a file name")
     if args.action == "export":
-        if args.file.exists():
-            raise InputError(args.file, None, "exists already: choose a new file name")
-        models = _scenario_models(catalog, _scenarios(catalog, args, args.model))
-        export_sdf(catalog, base, models, args.file)
-        print(f"wrote {len(models)} scenarios to {args.file}")
-        return 0
-    names, rows = read_sdf(args.file)
-    from .brightway.writing import ensure_model
+        return _export(catalog, base, args)
+    return _import(catalog, base, args)
 
+
+def _export(catalog, base, args) -> int:
+    """Write the model's scenarios as an Activity Browser difference file (no project write)."""
+    from .model.ab_scenarios import added_activities, export_sdf
+
+    models = {k: v.built for k, v in _scenarios(catalog, args, args.model).items()}
+    export_sdf(catalog, base, models, args.file)
+    print(f"wrote {len(models)} scenarios to {args.file}")
+    for name, model in models.items():
+        added = added_activities(base, model)
+        if added:
+            print(f"note: scenario '{name}' adds {', '.join(added)}, which the database "
+                  f"'{base.database}' lacks: written as the exchanges of the activities that "
+                  "buy it (totals exact)", file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def _import(catalog, base, args) -> int:
+    """Check the whole difference file, then write each scenario's database and compute it."""
+    from .calc.lcia import static_lcia
+    from .model.ab_scenarios import load_sdf
+
+    models = load_sdf(catalog, base, args.file)
+    _write(args, catalog)
+    _ensure(catalog, base, *models.values())
     print(f"{'scenario':<20} {'total':>12}  ({base.title})")
-    for k, name in enumerate(names):
-        model = apply_sdf(base, name, {key: v[k] for key, v in rows.items()})
-        ensure_model(catalog, model)
+    for name, model in models.items():
         print(f"{name:<20} {static_lcia(catalog, model).total:12.4f}")
     return 0
 
 
 def cmd_plot(args) -> int:
+    """Every figure of one model."""
     from .calc.study import run_study
     from .present.figures import model_figures
 
-    catalog = _prepared(args)
-    model = _model(catalog, args.model, _options(args))
-    method = _method(catalog, model, args.method)
-    _check_sobol_n(args.sobol_n)
+    catalog, model, method = _setup(args)
     update, close = progress_bar(args.iterations, f"Monte Carlo {model.name}")
     try:
         study = run_study(catalog, model, method, args.iterations, args.seed,
-                          _sources(args.sources), {}, {}, None, args.sobol_n, update,
+                          args.sources, {}, {}, None, args.sobol_n, update,
                           group=not args.no_groups)  # fmt: skip
     except ValueError as exc:
         raise InputError(model.path, None, str(exc)) from None
@@ -465,19 +694,19 @@ def cmd_plot(args) -> int:
 
 
 def cmd_report(args) -> int:
+    """The CFP study report of one model."""
     from .calc.study import run_study
     from .present.report import write_report
 
-    if args.out.exists() and any(args.out.iterdir()):
-        raise InputError(args.out, None, "is not empty: name a new or empty folder")
-    _check_sobol_n(args.sobol_n)
-    catalog = _prepared(args)
-    model = _model(catalog, args.model, _options(args))
+    catalog = _catalog(args)
+    model = _variant(catalog, args.model, _options(args))
     method = _method(catalog, model, args.method)
     args.scenarios = None
     scenarios = _scenarios(catalog, args, args.model)
-    models = _scenario_models(catalog, scenarios) if len(scenarios) > 1 else {}
-    related = _model(catalog, model.comparison[0]) if model.comparison else None
+    models = {k: v.built for k, v in scenarios.items()} if len(scenarios) > 1 else {}
+    related = _variant(catalog, model.comparison[0]) if model.comparison else None
+    _write(args, catalog)
+    _ensure(catalog, model, *models.values(), *([related] if related else []))
     update, close = progress_bar(args.iterations, f"Monte Carlo {model.name}")
     try:
         study = run_study(
@@ -486,7 +715,7 @@ def cmd_report(args) -> int:
             method,
             args.iterations,
             args.seed,
-            _sources(args.sources),
+            args.sources,
             models,
             {k: v.title for k, v in scenarios.items()},
             related,
@@ -505,6 +734,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_list(args) -> int:
+    """Models, methods and background databases of the data directory."""
     catalog = _catalog(args)
     for m in catalog.models.values():
         print(f"model   {m.name:<16} {m.title}")
@@ -543,9 +773,9 @@ def cmd_run(args) -> int:
             print()
     if DEFAULT_MODEL in catalog.models:
         report = argparse.Namespace(
-            **vars(args), out=getattr(args, "out", None) or free_folder(Path("cfp_lca_report")),
-            model=DEFAULT_MODEL, lang="en", iterations=20_000, seed=0, sources="foreground",
-            sobol_n=2048, scenario_dir=None, method=None, option=[], eol=None, use_stage=False,
+            **{**vars(args), "command": "report"}, model=DEFAULT_MODEL, lang="en",
+            iterations=20_000, seed=0, sources=("foreground",), sobol_n=2048, scenario_dir=None,
+            method=None, option=[], eol=None, use_stage=False,
         )  # fmt: skip
         print(f"Writing the study report of {DEFAULT_MODEL} ...")
         cmd_report(report)

@@ -82,15 +82,13 @@ def test_fast_comparison_agrees_with_bw2calc_multilca(built, models):
 def test_activity_browser_round_trip(built, models, tmp_path):
     from cfp_lca.brightway.writing import ensure_model
     from cfp_lca.calc.lcia import static_lcia
-    from cfp_lca.model.ab_scenarios import COLUMNS, apply_sdf, export_sdf, read_sdf
+    from cfp_lca.model.ab_scenarios import COLUMNS, export_sdf, load_sdf
 
     base = built.models["zw32"]
     path = export_sdf(built, base, models, tmp_path / "zw32_sdf.csv")
     header = path.read_text(encoding="utf-8").splitlines()[0].split(";")
     assert tuple(header[: len(COLUMNS)]) == COLUMNS and header[len(COLUMNS) :] == list(models)
-    names, rows = read_sdf(path)
-    for k, name in enumerate(names):
-        imported = apply_sdf(base, name, {key: v[k] for key, v in rows.items()})
+    for name, imported in load_sdf(built, base, path).items():
         ensure_model(built, imported)
         expected = static_lcia(built, models[name]).total
         assert static_lcia(built, imported).total == pytest.approx(expected, rel=1e-12), name

@@ -7,6 +7,7 @@ absent or were written by cfp_lca before; a rebuild with unchanged files writes 
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Iterable
 
 import bw2data as bd
@@ -98,8 +99,11 @@ def _check_owned(name: str) -> None:
 
 
 def is_current(catalog: Catalog) -> bool:
-    """True when every database and method was written, completely, from these very files."""
-    return not _stale_databases(catalog) and not _stale_methods(catalog)
+    """True when every database and method was written, completely, from these very files,
+    after the databases whose node ids it holds."""
+    return all(
+        database_is_complete(name, _database_stamp(catalog, name)) for name in owned_names(catalog)
+    ) and all(method_is_complete(m.name, _method_stamp(catalog)) for m in catalog.methods.values())
 
 
 def write_catalog(catalog: Catalog, force: bool = False) -> bool:
@@ -107,7 +111,8 @@ def write_catalog(catalog: Catalog, force: bool = False) -> bool:
     ``force``); returns False when all was already current.
 
     Checked first with the project lock shared, then again holding it alone, so concurrent
-    commands write each database once and never read one half written.
+    commands write each database once and never read one half written. Databases go in
+    dependency order, each stamped after its dependencies are written (see ``_depends``).
     """
     lock = project_lock()
     with lock.shared():
@@ -116,15 +121,17 @@ def write_catalog(catalog: Catalog, force: bool = False) -> bool:
             return False
     with lock.exclusive():
         check_ownership(catalog)
-        databases = owned_names(catalog) if force else _stale_databases(catalog)
-        methods = list(catalog.methods.values()) if force else _stale_methods(catalog)
-        if not databases and not methods:
+        if not force and is_current(catalog):
             return False
-        for name in databases:
-            stamp, data, description = _database_content(catalog, name)
-            _write_database(name, data, stamp, description)
-        for method in methods:
-            write_method(method, catalog, _stamp(catalog))
+        for name in owned_names(catalog):
+            stamp = _database_stamp(catalog, name)
+            if force or not database_is_complete(name, stamp):
+                data, description = _database_content(catalog, name)
+                _write_database(name, data, stamp, description)
+        for method in catalog.methods.values():
+            stamp = _method_stamp(catalog)
+            if force or not method_is_complete(method.name, stamp):
+                write_method(method, catalog, stamp)
     return True
 
 
@@ -136,15 +143,15 @@ def ensure_model(catalog: Catalog, model: ProductModel) -> bool:
     """
     write_catalog(catalog)
     name = model.database
-    stamp = {**_stamp(catalog), "content": content_hash(model)}
     data = _datasets(model.activities, catalog)
     lock = project_lock()
     with lock.shared():
         _check_owned(name)
-        if database_is_complete(name, stamp):
+        if database_is_complete(name, _model_stamp(catalog, model)):
             return False
     with lock.exclusive():
         _check_owned(name)
+        stamp = _model_stamp(catalog, model)
         if database_is_complete(name, stamp):
             return False
         title = f"{model.title} [{', '.join(f'{k}={v}' for k, v in model.options.items())}]"
@@ -157,41 +164,59 @@ def content_hash(model: ProductModel) -> str:
     return hashlib.sha256(repr(model.activities).encode()).hexdigest()
 
 
-def _stamp(catalog: Catalog) -> dict:
-    """What a written database or method must match to be current: the files' content only,
-    so the same data under another path is the same project."""
-    return {"fingerprint": catalog.fingerprint}
+def _depends(catalog: Catalog, name: str) -> list[str]:
+    """Databases whose node ids ``name``'s processed data holds: the biosphere and the
+    backgrounds written before it; for a model (or any variant), all of them.
+
+    Rewriting a database gives its nodes new ids, so what was processed against the old ones
+    (bw2data's datapackages, a method's factors) must be rewritten too, even after a crash
+    between the two writes: each stamp records the write token of its dependencies.
+    """
+    base = [catalog.biosphere, *catalog.backgrounds]
+    return base[: base.index(name)] if name in base else base
 
 
-def _database_content(catalog: Catalog, name: str) -> tuple[dict, dict, str]:
-    """Stamp, datasets and description of one database the catalog writes."""
-    stamp = _stamp(catalog)
+def _token(name: str) -> str | None:
+    """The token of the last complete write of ``name`` (None when absent or incomplete)."""
+    if name not in bd.databases:
+        return None
+    return bd.databases[name].get(MARKER, {}).get("token")
+
+
+def _stamp(catalog: Catalog, depends: Iterable[str]) -> dict:
+    """What a written database or method must match to be current: the files' content (not
+    their path: the same data elsewhere is the same project) and its dependencies' writes."""
+    return {"fingerprint": catalog.fingerprint, "depends": {d: _token(d) for d in depends}}
+
+
+def _database_stamp(catalog: Catalog, name: str) -> dict:
+    model = _model_of(catalog, name)
+    if model is not None:
+        return _model_stamp(catalog, model)
+    return _stamp(catalog, _depends(catalog, name))
+
+
+def _model_stamp(catalog: Catalog, model: ProductModel) -> dict:
+    return {**_stamp(catalog, _depends(catalog, model.database)), "content": content_hash(model)}
+
+
+def _method_stamp(catalog: Catalog) -> dict:
+    return _stamp(catalog, [catalog.biosphere])
+
+
+def _database_content(catalog: Catalog, name: str) -> tuple[dict, str]:
+    """Datasets and description of one database the catalog writes."""
     if name == catalog.biosphere:
         data = {(name, f.code): flow_dataset(f) for f in catalog.flows.values()}
-        return stamp, data, "Elementary flows (greenhouse gases) of cfp_lca"
+        return data, "Elementary flows (greenhouse gases) of cfp_lca"
     if name in catalog.backgrounds:
-        return stamp, _datasets(catalog.backgrounds[name].values(), catalog), "cfp_lca background"
-    model = next(m for m in catalog.models.values() if m.database == name)
-    stamp = {**stamp, "content": content_hash(model)}
-    return stamp, _datasets(model.activities, catalog), model.title
-
-
-def _stale_databases(catalog: Catalog) -> list[str]:
-    """Owned databases that are absent, written from other files, or incomplete."""
-    stamps = {
-        name: _stamp(catalog)
-        | ({"content": content_hash(m)} if (m := _model_of(catalog, name)) else {})
-        for name in owned_names(catalog)
-    }
-    return [name for name, stamp in stamps.items() if not database_is_complete(name, stamp)]
+        return _datasets(catalog.backgrounds[name].values(), catalog), "cfp_lca background"
+    model = _model_of(catalog, name)
+    return _datasets(model.activities, catalog), model.title
 
 
 def _model_of(catalog: Catalog, database: str) -> ProductModel | None:
     return next((m for m in catalog.models.values() if m.database == database), None)
-
-
-def _stale_methods(catalog: Catalog) -> list[Method]:
-    return [m for m in catalog.methods.values() if not method_is_complete(m.name, _stamp(catalog))]
 
 
 def database_is_complete(name: str, stamp: dict) -> bool:
@@ -251,7 +276,13 @@ def _write_database(name: str, data: dict, stamp: dict, description: str) -> Non
             f"database '{name}' holds {found[0]} activities and {found[1]} exchanges after "
             f"writing {expected[0]} and {expected[1]}; it stays marked incomplete"
         )
-    done = {**stamp, "state": "complete", "activities": found[0], "exchanges": found[1]}
+    done = {
+        **stamp,
+        "state": "complete",
+        "activities": found[0],
+        "exchanges": found[1],
+        "token": uuid.uuid4().hex,
+    }
     bd.databases[name] = {**bd.databases[name], MARKER: done, "description": description}
     bd.databases.flush()
 

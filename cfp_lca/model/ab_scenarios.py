@@ -3,18 +3,23 @@
 One row per exchange (from activity, to activity, flow type) of the base model's foreground
 database, one column of amounts per scenario; semicolon-separated CSV as the Activity Browser
 reads it. Keys are written against the base model's database, so the file applies to the
-database the Activity Browser sees for the model.
+database the Activity Browser sees for the model; an activity that a scenario adds is written as
+the exchanges of the activities that buy it. A file is read whole and every row checked (keys,
+flow types, finite amounts, no duplicates, every node present) before any model is built.
 """
 
 from __future__ import annotations
 
+import ast
 import csv
-from collections.abc import Mapping
-from dataclasses import replace
+import io
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError
-from .objects import Catalog, Exchange, Process, ProductModel
+from .objects import Catalog, Exchange, Flow, Process, ProductModel
 
 COLUMNS = (
     "from activity name",
@@ -31,91 +36,279 @@ COLUMNS = (
     "to key",
     "flow type",
 )
+FLOW_TYPES = ("technosphere", "biosphere")
 
 
 def _rows(base: ProductModel, model: ProductModel) -> dict[tuple, tuple[float, Exchange]]:
-    """(from key, to key, flow type) -> (amount, exchange), foreground keys on the base db."""
-    out = {}
+    """(from key, to key, flow type) -> (amount, exchange), foreground keys on the base db.
+
+    An activity the base database lacks (a scenario that switches a stage on) cannot be a row's
+    activity: its exchanges are folded into the activities that buy it, scaled by what they buy,
+    so the totals are exact; such rows are new exchanges, 0 in a column without the activity.
+    """
+    added = added_activities(base, model)
+    out: dict[tuple, tuple[float, Exchange]] = {}
     for activity in model.activities:
-        for x in activity.exchanges:
+        if activity.code in added:
+            continue
+        for x, amount in _folded(model, added, activity.exchanges, 1.0, (activity.code,)):
             source_db = base.database if x.database == model.database else x.database
             key = ((source_db, x.code), (base.database, activity.code), x.kind)
-            amount = out.get(key, (0.0, x))[0] + x.amount
-            out[key] = (amount, x)
+            out[key] = (out.get(key, (0.0, x))[0] + amount, x)
     return out
+
+
+def added_activities(base: ProductModel, model: ProductModel) -> dict[str, Process]:
+    """The activities of ``model`` that the base model's database does not have, by code."""
+    codes = {a.code for a in base.activities}
+    return {a.code: a for a in model.activities if a.code not in codes}
+
+
+def _folded(
+    model: ProductModel,
+    added: Mapping[str, Process],
+    exchanges: tuple[Exchange, ...],
+    factor: float,
+    path: tuple[str, ...],
+) -> Iterator[tuple[Exchange, float]]:
+    """(exchange, amount per unit of the buyer), purchases of added activities expanded."""
+    for x in exchanges:
+        inner = added.get(x.code) if x.database == model.database else None
+        if inner is None:
+            yield x, factor * x.amount
+        elif x.code in path:
+            raise InputError(model.path, f"activity '{x.code}'", "added activities that buy from "
+                             f"each other ({' > '.join((*path, x.code))}) cannot be written as "
+                             "a scenario difference file")  # fmt: skip
+        else:
+            yield from _folded(model, added, inner.exchanges, factor * x.amount, (*path, x.code))
 
 
 def export_sdf(
     catalog: Catalog, base: ProductModel, scenarios: Mapping[str, ProductModel], path: Path
 ) -> Path:
     """Write the scenario difference file of ``scenarios`` (name -> model) against ``base``."""
-    base_codes = {a.code for a in base.activities}
     per = {name: _rows(base, m) for name, m in scenarios.items()}
-    for name, m in scenarios.items():
-        extra = {a.code for a in m.activities} - base_codes
-        if extra:
-            raise InputError(
-                path, name, f"activities {sorted(extra)} are not in the base database "
-                f"'{base.database}': export the scenarios against a base that has them"
-            )  # fmt: skip
     keys = sorted({k for rows in per.values() for k in rows})
     names = {a.code: a for a in base.activities}
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow([*COLUMNS, *scenarios])
-        for src, dst, kind in keys:
-            source = _describe(catalog, base, src)
-            target = names[dst[1]]
-            writer.writerow([
-                *source, repr(src),
-                target.name, target.meta.get("reference product", target.name), target.location,
-                "", dst[0], repr(dst), kind,
-                *(repr(per[s].get((src, dst, kind), (0.0,))[0]) for s in scenarios),
-            ])  # fmt: skip
+    lines = [[*COLUMNS, *scenarios]]
+    for src, dst, kind in keys:
+        target = names[dst[1]]
+        lines.append([
+            *_describe(catalog, base, src), repr(src),
+            target.name, target.meta.get("reference product", target.name), target.location,
+            "", dst[0], repr(dst), kind,
+            *(repr(per[s].get((src, dst, kind), (0.0,))[0]) for s in scenarios),
+        ])  # fmt: skip
+    with open(path, "x", newline="", encoding="utf-8") as handle:  # every row made first
+        csv.writer(handle, delimiter=";").writerows(lines)
     return path
 
 
 def _describe(catalog: Catalog, base: ProductModel, key: tuple[str, str]) -> list[str]:
+    """Name, reference product, location, categories and database of a row's source."""
+    node = _source_node(catalog, base, key)
+    if isinstance(node, Flow):
+        return [node.name, "", "", "::".join(node.categories), key[0]]
+    return [node.name, node.meta.get("reference product", node.name), node.location, "", key[0]]
+
+
+def _source_node(catalog: Catalog, base: ProductModel, key: tuple[str, str]) -> Flow | Process:
+    """The biosphere flow, background process or model activity a key names (KeyError if none)."""
     db, code = key
     if db == catalog.biosphere:
-        flow = catalog.flows[code]
-        return [flow.name, "", "", "::".join(flow.categories), db]
-    process = base.activity(code) if db == base.database else catalog.backgrounds[db][code]
-    return [
-        process.name,
-        process.meta.get("reference product", process.name),
-        process.location,
-        "",
-        db,
-    ]
+        return catalog.flows[code]
+    if db == base.database:
+        return {a.code: a for a in base.activities}[code]
+    return catalog.backgrounds[db][code]
+
+
+@dataclass(frozen=True)
+class DifferenceRow:
+    """One exchange of a difference file: where it is, its key and one amount per scenario."""
+
+    line: int
+    key: tuple[tuple[str, str], tuple[str, str], str]  # (from key, to key, flow type)
+    amounts: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class DifferenceFile:
+    """A whole difference file, read and checked."""
+
+    path: Path
+    names: tuple[str, ...]
+    rows: tuple[DifferenceRow, ...]
+
+    def column(self, k: int) -> dict[tuple, float]:
+        """(from key, to key, flow type) -> amount of the k-th scenario."""
+        return {row.key: row.amounts[k] for row in self.rows}
 
 
 def read_sdf(path: Path) -> tuple[list[str], dict[tuple, list[float]]]:
     """Scenario names and (from key, to key, flow type) -> amounts, from a difference file."""
-    import ast
-
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle, delimiter=";")
-        header = next(reader)
-        missing = [c for c in COLUMNS if c not in header]
-        if missing:
-            raise InputError(path, "header", f"missing columns {missing}")
-        at = {c: header.index(c) for c in COLUMNS}
-        names = header[len(COLUMNS) :]
-        rows = {}
-        for number, row in enumerate(reader, start=2):
-            try:
-                src = tuple(ast.literal_eval(row[at["from key"]]))
-                dst = tuple(ast.literal_eval(row[at["to key"]]))
-                amounts = [float(v) for v in row[len(COLUMNS) :]]
-            except (ValueError, SyntaxError, IndexError) as exc:
-                raise InputError(path, f"line {number}", f"cannot read row: {exc}") from None
-            rows[(src, dst, row[at["flow type"]])] = amounts
-    return names, rows
+    table = read_table(path)
+    return list(table.names), {row.key: list(row.amounts) for row in table.rows}
 
 
-def apply_sdf(base: ProductModel, name: str, column: Mapping[tuple, float]) -> ProductModel:
-    """The base model with every listed exchange amount set to the scenario's column."""
+def load_sdf(catalog: Catalog, base: ProductModel, path: Path) -> dict[str, ProductModel]:
+    """Every scenario of a difference file applied to ``base`` (name -> model).
+
+    The whole file is read and every key checked against the model and the catalog first; the
+    models are built in memory, so a bad file fails before anything is written.
+    """
+    table = read_table(path)
+    _check_keys(catalog, base, table)
+    return {
+        name: apply_sdf(catalog, base, name, table.column(k)) for k, name in enumerate(table.names)
+    }
+
+
+def read_table(path: Path) -> DifferenceFile:
+    """Read a difference file; any malformed header, key, amount or duplicate is an error."""
+    lines = _csv_lines(Path(path))
+    header = _header(path, lines)
+    at = {c: header.index(c) for c in COLUMNS}
+    columns = tuple(i for i, c in enumerate(header) if c not in COLUMNS)
+    rows: list[DifferenceRow] = []
+    seen: dict[tuple, int] = {}
+    for number, cells in enumerate(lines[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        row = _row(path, number, cells, header, at, columns)
+        if row.key in seen:
+            raise InputError(path, f"row {number}", f"duplicate of row {seen[row.key]} (same "
+                             "from key, to key and flow type)")  # fmt: skip
+        seen[row.key] = number
+        rows.append(row)
+    return DifferenceFile(Path(path), tuple(header[i] for i in columns), tuple(rows))
+
+
+def _csv_lines(path: Path) -> list[list[str]]:
+    """The file's rows of cells: UTF-8 text (a byte-order mark allowed), ';'-separated."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    if b"\0" in data:
+        raise InputError(path, None, "binary file: expected ';'-separated UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem = "not UTF-8 text: save the file as UTF-8"
+        raise InputError(path, f"byte {exc.start}", problem) from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise InputError(path, f"row {reader.line_num}", f"malformed CSV: {exc}") from None
+
+
+def _header(path: Path, lines: list[list[str]]) -> list[str]:
+    """The header row, with every key column, no duplicate and at least one scenario column."""
+    if not lines or not any(c.strip() for c in lines[0]):
+        raise InputError(path, "row 1", "empty file: expected a header row with the columns "
+                         f"{', '.join(COLUMNS)} and one column per scenario")  # fmt: skip
+    header = [c.strip() for c in lines[0]]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise InputError(path, "row 1", f"missing columns {missing}")
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        raise InputError(path, "row 1", f"duplicate columns {twice}")
+    if not [c for c in header if c not in COLUMNS]:
+        raise InputError(path, "row 1", "no scenario columns: add one column of amounts per "
+                         "scenario after 'flow type'")  # fmt: skip
+    if "" in header:
+        raise InputError(path, "row 1", f"column {header.index('') + 1} has no name")
+    return header
+
+
+def _row(
+    path: Path,
+    number: int,
+    cells: list[str],
+    header: list[str],
+    at: dict[str, int],
+    columns: tuple[int, ...],
+) -> DifferenceRow:
+    """One data row: both keys, the flow type and a finite amount per scenario column."""
+    entry = f"row {number}"
+    if len(cells) != len(header):
+        raise InputError(path, entry, f"{len(cells)} cells, but the header has {len(header)}")
+    src = _key(path, entry, "from key", cells[at["from key"]])
+    dst = _key(path, entry, "to key", cells[at["to key"]])
+    database = cells[at["from database"]].strip()
+    if database and database != src[0]:
+        raise InputError(path, entry, f"from key {src!r} is not in the 'from database' "
+                         f"'{database}' of the row")  # fmt: skip
+    kind = cells[at["flow type"]].strip()
+    if kind not in FLOW_TYPES:
+        raise InputError(path, entry, f"flow type '{kind}': must be one of {', '.join(FLOW_TYPES)}")
+    amounts = tuple(_amount(path, entry, header[i], cells[i]) for i in columns)
+    return DifferenceRow(number, (src, dst, kind), amounts)
+
+
+def _key(path: Path, entry: str, column: str, text: str) -> tuple[str, str]:
+    """A key cell: a Python tuple of two non-empty strings, (database, code)."""
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        value = None
+    if (
+        not isinstance(value, tuple | list)
+        or len(value) != 2
+        or not all(isinstance(v, str) and v for v in value)
+    ):
+        raise InputError(path, entry, f"{column} {text!r}: expected ('database', 'code')")
+    return (value[0], value[1])
+
+
+def _amount(path: Path, entry: str, column: str, text: str) -> float:
+    """A finite amount."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(path, entry, f"scenario '{column}': {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise InputError(path, entry, f"scenario '{column}': amount {text!r} is not finite")
+    return value
+
+
+def _check_keys(catalog: Catalog, base: ProductModel, table: DifferenceFile) -> None:
+    """Every row names an activity of the model and an existing source of the right type."""
+    codes = {a.code for a in base.activities}
+    for row in table.rows:
+        src, dst, kind = row.key
+        if dst[0] != base.database or dst[1] not in codes:
+            raise InputError(table.path, f"row {row.line}", f"to key {dst!r}: no activity "
+                             f"'{dst[1]}' in the model's database '{base.database}'")  # fmt: skip
+        problem = _source_problem(catalog, base, src, kind)
+        if problem:
+            raise InputError(table.path, f"row {row.line}", f"from key {src!r}: {problem}")
+
+
+def _source_problem(
+    catalog: Catalog, base: ProductModel, src: tuple[str, str], kind: str
+) -> str | None:
+    """What is wrong with a row's source (None if it exists and suits the flow type)."""
+    if src[0] not in (catalog.biosphere, base.database, *catalog.backgrounds):
+        return f"unknown database '{src[0]}'"
+    try:
+        node = _source_node(catalog, base, src)
+    except KeyError:
+        return f"no activity or flow '{src[1]}' in database '{src[0]}'"
+    expected = "biosphere" if isinstance(node, Flow) else "technosphere"
+    if kind != expected:
+        return f"flow type '{kind}', but '{src[1]}' is a {expected} node"
+    return None
+
+
+def apply_sdf(
+    catalog: Catalog, base: ProductModel, name: str, column: Mapping[tuple, float]
+) -> ProductModel:
+    """The base model with every listed exchange amount set to the scenario's column; a new
+    exchange is in its source's unit."""
     activities = []
     for activity in base.activities:
         sums: dict[tuple, float] = {}
@@ -132,8 +325,9 @@ def apply_sdf(base: ProductModel, name: str, column: Mapping[tuple, float]) -> P
         for key, amount in column.items():
             (db, code), (_, to), kind = key
             if to == activity.code and (key not in sums or not sums[key]) and amount:
+                unit = _source_node(catalog, base, (db, code)).unit
                 exchanges.append(
-                    Exchange(db, code, amount, "", kind, {"uncertainty type": 0, "loc": amount},
+                    Exchange(db, code, amount, unit, kind, {"uncertainty type": 0, "loc": amount},
                              "scenario difference file", f"{name}: imported", amount < 0)
                 )  # fmt: skip
         activities.append(replace(activity, exchanges=tuple(exchanges)))
@@ -151,8 +345,6 @@ def _relink(activity: Process, old: str, new: str) -> Process:
 
 def _rescaled(x: Exchange, amount: float) -> dict:
     """Keep the relative spread of the distribution when the amount changes."""
-    import math
-
     u = dict(x.uncertainty)
     if u.get("uncertainty type", 0) in (0, 1):
         u["loc"] = amount

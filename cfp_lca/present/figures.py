@@ -10,15 +10,12 @@ from ..calc.montecarlo import MonteCarloResult
 from ..calc.sensitivity import SensitivityResult
 from ..model.objects import ProductModel
 from . import plots
+from .tables import reported_stages, stage_label
 
 
 def _stage_items(model: ProductModel, static: StaticResult, lang: str) -> list[tuple[str, float]]:
-    items = []
-    for s in model.stages:
-        if s.separate and not any(a.stage == s.code for a in model.activities):
-            continue
-        items.append((s.name_zh if lang == "zh" and s.name_zh else s.name, static.stages[s.code]))
-    return items
+    """(label, value) of each stage the model has activities in."""
+    return [(stage_label(s, lang), static.stages[s.code]) for s in reported_stages(model)]
 
 
 def model_figures(

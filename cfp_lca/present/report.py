@@ -173,11 +173,7 @@ def _stage_name(row: dict, lang: str) -> str:
 
 
 def _stage_table(lcia: dict, lang: str) -> Table:
-    rows = [
-        [_stage_name(r, lang), r["value"], r["share"]]
-        for r in lcia["stage_table"]
-        if r["value"] or r["code"] not in lcia["separate_stages"]
-    ]
+    rows = [[_stage_name(r, lang), r["value"], r["share"]] for r in lcia["stage_table"]]
     rows.append([t("total", lang), lcia["total"], 100.0])
     unit = f"{lcia['unit']} / unit"
     return Table(
@@ -293,11 +289,7 @@ def _quality_table(study: Study) -> Table:
 
 def _mc_table(mc: dict, lang: str) -> Table:
     rows = [["total", *(mc["total"][f] for f in STATS)]]
-    rows += [
-        [name, *(v[f] for f in STATS)]
-        for name, v in mc["stages"].items()
-        if v["std"] or v["deterministic"]
-    ]
+    rows += [[name, *(v[f] for f in STATS)] for name, v in mc["stages"].items()]
     return Table(
         "monte_carlo",
         f"Monte Carlo statistics ({mc['iterations']:,} iterations, "
@@ -457,11 +449,7 @@ def _sections(
 ) -> list[tuple[str, list]]:
     """(heading, [paragraph strings, Table objects, figure keys]) in report order."""
     m, lcia, mc = study.model, data["lcia"], data["mc"]
-    stages = ", ".join(
-        _stage_name(r, lang)
-        for r in lcia["stage_table"]
-        if r["value"] or r["code"] not in lcia["separate_stages"]
-    )
+    stages = ", ".join(_stage_name(r, lang) for r in lcia["stage_table"])
     alloc = (
         t("alloc", lang).format(
             period=m.allocation.period or "-",

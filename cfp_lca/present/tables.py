@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -11,7 +14,31 @@ from ..calc.compare import Comparison
 from ..calc.lcia import StaticResult
 from ..calc.montecarlo import MonteCarloResult
 from ..calc.sensitivity import SensitivityResult
-from ..model.objects import ProductModel
+from ..model.objects import ProductModel, Stage
+
+
+def json_text(data: Any) -> str:
+    """Strict JSON (RFC 8259) of a result dict: an undefined number (NaN, infinity) is null."""
+    return json.dumps(_defined(data), indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def _defined(value: Any) -> Any:
+    """``value`` with numpy scalars made plain and every non-finite float replaced by None."""
+    if isinstance(value, dict):
+        return {k: _defined(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_defined(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def reported_stages(model: ProductModel) -> tuple[Stage, ...]:
+    """The stages this model variant has activities in (a stage switched off is left out)."""
+    used = {a.stage for a in model.activities}
+    return tuple(s for s in model.stages if s.code in used)
 
 
 def format_table(
@@ -40,7 +67,7 @@ def lcia_dict(result: StaticResult, model: ProductModel) -> dict:
             "value": result.stages[s.code],
             "share": result.share(result.stages[s.code]),
         }
-        for s in model.stages
+        for s in reported_stages(model)
     ]
     out = {
         "model": model.name,
@@ -93,9 +120,7 @@ def lcia_text(result: StaticResult, model: ProductModel, lang: str = "en", top: 
         cells = [name, f"{v:.4f}", f"{result.share(v):.2f} %"]
         return [*cells, f"{v * annual:.3f}"] if annual is not None else cells
 
-    for s in model.stages:
-        if s.separate and not any(a.stage == s.code for a in model.activities):
-            continue
+    for s in reported_stages(model):
         rows.append(row(stage_label(s, lang) + (" (separate)" if s.separate else ""),
                         result.stages[s.code]))  # fmt: skip
     rows.append(row("total", result.total))
@@ -140,9 +165,7 @@ def beside_text(
     notes = model.comparison[1] if model.comparison else {}
     other_stages = {s.code for s in other_model.stages}
     rows = []
-    for s in model.stages:
-        if s.separate and not any(a.stage == s.code for a in model.activities):
-            continue
+    for s in reported_stages(model):
         mine = result.stages[s.code]
         theirs = other.stages.get(s.code) if s.code in other_stages else None
         diff = "" if theirs is None else f"{mine - theirs:+.4f}"
@@ -228,7 +251,7 @@ STAT_FIELDS = ("deterministic", "mean", "median", "std", "cv",
 
 def mc_dict(result: MonteCarloResult, model: ProductModel) -> dict:
     """The machine-readable Monte Carlo result (the ``--json`` object)."""
-    names = {s.code: s.name for s in model.stages}
+    names = {s.code: s.name for s in reported_stages(model)}
     conv = result.convergence
     return {
         "model": result.model,
@@ -248,9 +271,9 @@ def mc_dict(result: MonteCarloResult, model: ProductModel) -> dict:
         "converged": result.converged,
         "total": {f: getattr(result.stats["total"], f) for f in STAT_FIELDS},
         "stages": {
-            names.get(label, label): {f: getattr(result.stats[label], f) for f in STAT_FIELDS}
+            names[label]: {f: getattr(result.stats[label], f) for f in STAT_FIELDS}
             for label in result.labels
-            if label != "total"
+            if label in names
         },
         "convergence": {
             "iterations": conv.iterations.tolist(),
@@ -263,12 +286,10 @@ def mc_dict(result: MonteCarloResult, model: ProductModel) -> dict:
 
 def mc_text(result: MonteCarloResult, model: ProductModel, lang: str = "en") -> str:
     """Statistics of the total and each stage, one row each."""
-    stages = {s.code: s for s in model.stages}
+    stages = {s.code: s for s in reported_stages(model)}
     rows = []
-    for label in result.labels:
+    for label in (x for x in result.labels if x == "total" or x in stages):
         st = result.stats[label]
-        if label != "total" and st.deterministic == 0 and st.std == 0:
-            continue
         name = "total" if label == "total" else stage_label(stages[label], lang)
         values = (st.deterministic, st.mean, st.median, st.std)
         rows.append([name, *(f"{v:.2f}" for v in values), f"{100 * st.cv:.1f} %",
