@@ -1,11 +1,14 @@
 """Monte Carlo speed: the fast engine against bw2calc's LCA and PartitionedMonteCarloLCA.
 
-Run: ``python benchmarks/bench_montecarlo.py [--fast-n 1000000] [--bw-n 300] [--big-n 10000000]``
+Run: ``python benchmarks/bench_montecarlo.py [--fast-n 1000000] [--bw-n 300] [--big-n 10000000]
+[--sources all|foreground,...]``
 
 For each product model available (zw32-report, and zw32 once its file exists) it prints the
-iterations per second of the three engines, measured in this one run, with the ratios, then
-the peak memory of a ``--big-n`` fast run (tracemalloc peak of Python/numpy allocations, and
-the process's maximum resident set size).
+iterations per second of the three engines, measured in this one run, with the ratios; beside
+the fast engine, the numpy RNG bound (drawing only the random numbers the engine draws, with
+the same generators on the same threads) and the share of it reached end to end and by the
+engine's chunks alone; then the peak memory of a ``--big-n`` fast run (tracemalloc peak of
+Python/numpy allocations, and the process's maximum resident set size).
 """
 
 from __future__ import annotations
@@ -28,15 +31,53 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import bw2calc as bc  # noqa: E402
 import bw2data as bd  # noqa: E402
+import numpy as np  # noqa: E402
 
 from cfp_lca.brightway.datapackages import dependency_order  # noqa: E402
 from cfp_lca.brightway.project import open_project  # noqa: E402
 from cfp_lca.brightway.writing import write_catalog  # noqa: E402
 from cfp_lca.calc.lcia import model_lca  # noqa: E402
-from cfp_lca.calc.montecarlo import run_monte_carlo  # noqa: E402
+from cfp_lca.calc.montecarlo import (  # noqa: E402
+    BLOCK_SIZE,
+    DEFAULT_CHUNK,
+    SOURCES,
+    FastEngine,
+    run_monte_carlo,
+    threads,
+)
+from cfp_lca.calc.montecarlo.sampling import block_generator  # noqa: E402
 from cfp_lca.model.loading import load_catalog  # noqa: E402
 
 MODELS = ("zw32-report", "zw32")
+
+
+def rng_bound_rate(engine: FastEngine, n: int, seed: int = 1) -> float:
+    """Iterations per second of drawing only the engine's random numbers: as many normal
+    values per iteration, from the same block generators, spread over the same threads."""
+    sizes = [(sampler.stream, sampler.n_uncertain) for sampler, _ in engine.samplers]
+    blocks = range(-(-n // BLOCK_SIZE))
+
+    def work(part: range) -> None:
+        buffers = [np.empty((u, BLOCK_SIZE)) for _, u in sizes]
+        for block in part:
+            for (stream, _), buffer in zip(sizes, buffers, strict=True):
+                block_generator(seed, stream, block).standard_normal(out=buffer)
+
+    workers = threads.WORKERS
+    t = time.perf_counter()
+    if workers > 1:
+        list(threads.pool().map(work, [blocks[w::workers] for w in range(workers)]))
+    else:
+        work(blocks)
+    return n / (time.perf_counter() - t)
+
+
+def chunk_rate(engine: FastEngine, n: int, seed: int = 1) -> float:
+    """Iterations per second of the engine's chunks alone: no setup, no statistics."""
+    t = time.perf_counter()
+    for lo in range(0, n, DEFAULT_CHUNK):
+        engine.chunk(seed, lo, min(n, lo + DEFAULT_CHUNK))
+    return n / (time.perf_counter() - t)
 
 
 def bw2calc_rate(model, method, n: int) -> float:
@@ -80,12 +121,22 @@ def main() -> None:
     parser.add_argument("--fast-n", type=int, default=1_000_000)
     parser.add_argument("--bw-n", type=int, default=300)
     parser.add_argument("--big-n", type=int, default=10_000_000)
+    parser.add_argument(
+        "--sources",
+        default="all",
+        help="the fast engine's sources: all, or a comma-separated subset (bw2calc's rates "
+        "always draw every distribution)",
+    )
     args = parser.parse_args()
+    sources = SOURCES if args.sources == "all" else tuple(args.sources.split(","))
 
     catalog = load_catalog(Path(__file__).resolve().parents[1] / "databases")
     open_project("cfp_bench_mc")
     write_catalog(catalog)
-    print(f"bw2calc {bc.__version__}, cores available: {len(os.sched_getaffinity(0))}")
+    print(
+        f"bw2calc {bc.__version__}, cores available: {len(os.sched_getaffinity(0))}, "
+        f"fast-engine threads: {threads.WORKERS}, uncertainty sources: {', '.join(sources)}"
+    )
     last = None
     for name in MODELS:
         if name not in catalog.models:
@@ -94,14 +145,29 @@ def main() -> None:
         model = catalog.models[name]
         method = catalog.methods[model.method]
         last = (model, method)
-        res = run_monte_carlo(catalog, model, method, n=args.fast_n, seed=1)
+        res = run_monte_carlo(catalog, model, method, n=args.fast_n, seed=1, sources=sources)
         fast = res.iterations / res.elapsed
+        t = time.perf_counter()
+        engine = FastEngine(model, method, sources)
+        setup = time.perf_counter() - t
+        chunks = chunk_rate(engine, args.fast_n)
+        bound = rng_bound_rate(engine, args.fast_n)
         bw = bw2calc_rate(model, method, args.bw_n)
         part = partitioned_rate(model, method, args.bw_n)
+        draws = sum(sampler.n_uncertain for sampler, _ in engine.samplers)
         print(f"\n{name}: {len(model.activities)} foreground activities")
         print(
             f"  fast engine      {fast:14,.0f} it/s  "
-            f"({res.iterations:,} it in {res.elapsed:.2f} s, setup included)"
+            f"({res.iterations:,} it in {res.elapsed:.2f} s, setup included)  "
+            f"{fast / bound:.0%} of the RNG bound"
+        )
+        print(
+            f"    its chunks     {chunks:14,.0f} it/s  (no setup, no statistics)  "
+            f"{chunks / bound:.0%} of the RNG bound; setup {setup:.3f} s"
+        )
+        print(
+            f"    RNG bound      {bound:14,.0f} it/s  "
+            f"({draws} normal draws per iteration, PCG64 per block, {threads.WORKERS} threads)"
         )
         print(f"  bw2calc LCA MC   {bw:14,.1f} it/s  -> fast is {fast / bw:,.0f}x")
         if isinstance(part, float):
@@ -113,7 +179,7 @@ def main() -> None:
     model, method = last
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
-    res = run_monte_carlo(catalog, model, method, n=args.big_n, seed=1)
+    res = run_monte_carlo(catalog, model, method, n=args.big_n, seed=1, sources=sources)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

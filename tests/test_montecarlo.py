@@ -146,7 +146,7 @@ def test_single_lognormal_stage_closed_form(setup):
 
 def test_same_seed_same_numbers_whatever_the_chunk_size(setup, tmp_path):
     from cfp_lca.calc.montecarlo import run_monte_carlo
-    from cfp_lca.calc.sampling import BLOCK_SIZE
+    from cfp_lca.calc.montecarlo.sampling import BLOCK_SIZE
 
     catalog, model, method = setup
     n = 3 * BLOCK_SIZE + 123
@@ -183,7 +183,7 @@ def test_same_seed_same_numbers_whatever_the_chunk_size(setup, tmp_path):
 
 def test_tolerance_stops_at_a_block_boundary(setup):
     from cfp_lca.calc.montecarlo import run_monte_carlo
-    from cfp_lca.calc.sampling import BLOCK_SIZE
+    from cfp_lca.calc.montecarlo.sampling import BLOCK_SIZE
 
     catalog, model, method = setup
     runs = [
@@ -199,7 +199,7 @@ def test_tolerance_stops_at_a_block_boundary(setup):
 
 def test_solver_flags_singular_samples_and_solves_the_rest():
     """Acyclic (substitution) and cyclic (dense) systems against numpy, with a zero pivot."""
-    from cfp_lca.calc.solvers import BatchedSystem
+    from cfp_lca.calc.montecarlo.solvers import BatchedSystem
 
     rng = np.random.default_rng(0)
     N = 50
@@ -294,7 +294,7 @@ def test_block_kernel_gives_the_evaluators_numbers(built, name):
     another order: equal within float64 rounding bounds, not bit for bit, on every CPU.
     """
     from cfp_lca.calc.montecarlo import SOURCES, FastEngine
-    from cfp_lca.calc.sampling import BLOCK_SIZE
+    from cfp_lca.calc.montecarlo.sampling import BLOCK_SIZE
 
     model = built.models[name]
     method = built.methods[model.method]
@@ -312,3 +312,56 @@ def test_block_kernel_gives_the_evaluators_numbers(built, name):
             bound = _rounding_bound(engine.evaluator.s, ref)
             np.testing.assert_allclose(got, ref, rtol=0, atol=bound, equal_nan=True)
             assert bound < 1e-9 * np.nanmax(np.abs(ref))  # the bound is tight enough to mean it
+
+
+def test_chunk_written_into_a_given_array_is_the_same_chunk(setup):
+    """FastEngine.chunk with ``out`` (how run_monte_carlo fills the statistics' store) writes
+    the very numbers it returns without it, for the block kernel and the Evaluator path."""
+    from cfp_lca.calc.montecarlo import SOURCES, FastEngine
+
+    _, model, method = setup
+    for sources in (SOURCES, ("foreground",)):
+        engine = FastEngine(model, method, sources)
+        for kernel in (engine._kernel, None):
+            engine._kernel = kernel
+            ref, ref_bad = engine.chunk(5, 300, 9000)
+            store = np.full((ref.shape[0], 10_000), -1.0)
+            got, bad = engine.chunk(5, 300, 9000, out=store[:, 300:9000])
+            assert np.shares_memory(got, store) and np.array_equal(bad, ref_bad)
+            assert np.array_equal(got, ref, equal_nan=True)
+            assert (store[:, :300] == -1).all() and (store[:, 9000:] == -1).all()
+
+
+def test_percentiles_by_selection_equal_numpys_bit_for_bit():
+    """linear_percentiles selects only the order statistics it needs; np.percentile partitions
+    everything. Same numbers, bit for bit (sign of zero included), on data made to trip it:
+    ties, reversed order, infinities, tiny and huge magnitudes, zeros of both signs where a
+    percentile falls, float32, short arrays."""
+    from cfp_lca.calc.montecarlo.statistics import PERCENTILES, linear_percentiles
+
+    rng = np.random.default_rng(12)
+    n = 70_001
+    zeros = rng.normal(size=n)
+    zeros[: n // 2] = 0.0
+    zeros[n // 2 : n - 100] = -0.0
+    infinite = rng.normal(size=n)
+    infinite[rng.integers(0, n, 500)] = np.inf
+    infinite[rng.integers(0, n, 500)] = -np.inf
+    cases = [
+        rng.lognormal(3.0, 1.0, size=200_000),
+        np.round(rng.normal(size=n), 1),  # many ties
+        np.sort(rng.normal(size=n))[::-1].copy(),
+        rng.normal(size=n) * 1e-300,
+        rng.lognormal(size=n) * 1e300,
+        zeros,
+        infinite,
+        rng.normal(size=n).astype(np.float32),
+        rng.normal(size=17),
+        np.array([4.0]),
+    ]
+    for x in cases:
+        got = linear_percentiles(x, PERCENTILES)
+        want = np.percentile(x, PERCENTILES)
+        assert got.dtype == want.dtype
+        assert np.array_equal(got, want, equal_nan=True)
+        assert np.array_equal(np.signbit(got), np.signbit(want))

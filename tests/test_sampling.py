@@ -4,7 +4,12 @@ import bw_processing as bwp
 import numpy as np
 import pytest
 
-from cfp_lca.calc.sampling import BLOCK_SIZE, Sampler, UnsupportedDistribution, draw_samples
+from cfp_lca.calc.montecarlo.sampling import (
+    BLOCK_SIZE,
+    Sampler,
+    UnsupportedDistribution,
+    draw_samples,
+)
 
 N = 200_000
 Z = 4.5  # bound in standard errors: tests are deterministic, the bound only guards the seed

@@ -17,8 +17,7 @@ import bw2data as bd
 import numpy as np
 
 from ..model.objects import Method, ProductModel
-from .montecarlo import SOURCES, FastEngine, reference_packages
-from .sampling import BLOCK_SIZE
+from .montecarlo import BLOCK_SIZE, SOURCES, FastEngine, reference_packages
 
 
 @dataclass(frozen=True)

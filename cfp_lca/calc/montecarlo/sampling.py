@@ -17,12 +17,12 @@ Supported stats_arrays ids, with the conventions of stats_arrays (and so of bw2c
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+
+from . import threads
 
 BLOCK_SIZE = 4096
 STATIC_IDS = (0, 1)
@@ -30,17 +30,6 @@ LOGNORMAL, NORMAL, UNIFORM, TRIANGULAR = 2, 3, 4, 5
 SUPPORTED_IDS = (*STATIC_IDS, LOGNORMAL, NORMAL, UNIFORM, TRIANGULAR)
 MAX_REDRAWS = 100
 _F32_RTOL = 4 * float(np.finfo(np.float32).eps)
-
-
-_WORKERS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
-_POOL: ThreadPoolExecutor | None = None
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _POOL
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="cfp-draw")
-    return _POOL
 
 
 class UnsupportedDistribution(ValueError):
@@ -331,10 +320,10 @@ class Sampler:
             ]
 
         blocks = range(first, last + 1)
-        if len(blocks) > 1 and _WORKERS > 1:
+        if len(blocks) > 1 and threads.WORKERS > 1:
             # numpy's generators and ufuncs release the GIL; each block has its own generator
             # and its own slice of ``out``, so threads change nothing in the numbers
-            list(_pool().map(fill, blocks))
+            list(threads.pool().map(fill, blocks))
         else:
             for block in blocks:
                 fill(block)

@@ -1,0 +1,86 @@
+"""Monte Carlo uncertainty of a product model: bw2calc's own iteration, and a fast engine.
+
+``engine="brightway"`` iterates bw2calc's stochastic LCA: slow, and the reference.
+``engine="fast"`` reads the same matrix entries and distributions from a bw2calc LCA and:
+
+1. pre-solves the background once: the characterized score per unit of every background
+   product bought by the foreground (``h``); per sample only when background values vary;
+2. draws all samples of the uncertain values at once, chunk by chunk
+   (:mod:`.sampling`), sign flips and duplicate sums as matrix_utils applies them;
+3. solves the foreground supply for all samples at once (:mod:`.solvers`);
+4. attributes each foreground activity its own characterized emissions plus
+   amount x ``h`` of each background product it buys (as ``lcia.foreground_contributions``),
+   sums them into stages and the total, and streams the statistics.
+
+The score algebra: with the foreground (F) and the background reachable from it (R),
+``A_FF s = f``, ``h_R = A_RR^-T (C B_R)^T 1``, ``u_F = (C B_F)^T 1 - A_RF^T h_R`` and the
+contribution of foreground activity j is ``s_j u_j``; their sum is bw2calc's score.
+
+The parts, one module each:
+
+* :mod:`.structure`: the model's matrix entries, classified into foreground, interface and
+  background sets, in a canonical order (``ModelStructure``, ``build_structure``);
+* :mod:`.sampling`: vectorized stats_arrays draws, one generator per block of iterations;
+* :mod:`.solvers`: one small system solved for many samples (substitution or batched LU);
+* :mod:`.evaluate`: scores of many samples from entry values (``Evaluator``);
+* :mod:`.kernel`: the same scores for whole blocks into preallocated workspaces;
+* :mod:`.engines`: ``FastEngine`` and bw2calc's reference (``BrightwayEngine``);
+* :mod:`.statistics`: streamed statistics, convergence and ``MonteCarloResult``;
+* :mod:`.scheduling`: chunks computed one ahead and ``run_monte_carlo``;
+* :mod:`.threads`: the worker threads they share.
+"""
+
+from __future__ import annotations
+
+from .engines import GROUP_BLOCKS, BrightwayEngine, FastEngine, reference_lca, reference_packages
+from .evaluate import Evaluator, fast_scores_from_matrices
+from .sampling import BLOCK_SIZE, Sampler, UnsupportedDistribution, draw_samples
+from .scheduling import DEFAULT_CHUNK, run_monte_carlo
+from .solvers import BatchedSystem
+from .statistics import (
+    FLOAT64_STORE_BYTES,
+    MAX_REPORTED_SINGULAR,
+    PERCENTILES,
+    Z95,
+    Convergence,
+    MonteCarloResult,
+    QuantityStats,
+)
+from .structure import (
+    SOURCES,
+    EntrySet,
+    ModelStructure,
+    MonteCarloError,
+    build_structure,
+    entry_identity,
+)
+
+__all__ = [
+    "BLOCK_SIZE",
+    "DEFAULT_CHUNK",
+    "FLOAT64_STORE_BYTES",
+    "GROUP_BLOCKS",
+    "MAX_REPORTED_SINGULAR",
+    "PERCENTILES",
+    "SOURCES",
+    "Z95",
+    "BatchedSystem",
+    "BrightwayEngine",
+    "Convergence",
+    "EntrySet",
+    "Evaluator",
+    "FastEngine",
+    "ModelStructure",
+    "MonteCarloError",
+    "MonteCarloResult",
+    "QuantityStats",
+    "Sampler",
+    "UnsupportedDistribution",
+    "build_structure",
+    "draw_samples",
+    "entry_identity",
+    "fast_scores_from_matrices",
+    "reference_lca",
+    "reference_packages",
+    "run_monte_carlo",
+]

@@ -1,0 +1,287 @@
+"""The Monte Carlo engines: the fast vectorized one and bw2calc's own iteration.
+
+An engine has a ``structure``, the ``deterministic`` scores, and ``chunk(seed, start, stop)``
+returning the (labels, stop - start) scores and the singular mask of those iterations.
+:class:`FastEngine` draws whole blocks and evaluates them with the block kernel where it
+applies, with the Evaluator elsewhere; :class:`BrightwayEngine` iterates a stochastic bw2calc
+LCA on :func:`reference_packages`, the reference the fast engine is checked against.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import bw2calc as bc
+import bw2data as bd
+import bw_processing as bwp
+import numpy as np
+
+from ...brightway.datapackages import dependency_order, inventory_datapackage, method_datapackage
+from ...model.objects import Method, ProductModel
+from ..lcia import foreground_contributions, model_lca
+from . import threads
+from .evaluate import Evaluator
+from .kernel import BlockKernel, Workspace
+from .sampling import BLOCK_SIZE, Sampler
+from .structure import SOURCES, build_structure, check_sources, node_keys_or_error
+
+GROUP_BLOCKS = 4  # blocks evaluated together by the fast engine (fewer, longer numpy calls)
+
+
+class FastEngine:
+    """Vectorized sampling and solving of one model for the selected sources."""
+
+    STREAMS = {"foreground": 0, "background": 1, "characterization": 2}
+
+    def __init__(
+        self,
+        model: ProductModel,
+        method: Method,
+        sources: Sequence[str] = SOURCES,
+        paired: bool = False,
+    ):
+        """``paired``: one random stream per exchange, keyed by its identity, so engines of
+        different scenarios draw the same numbers for the exchanges they share."""
+        self.sources = check_sources(sources)
+        lca = model_lca(model, method)
+        lca.lci()
+        lca.lcia()
+        self.static_score = float(lca.score)
+        self.structure = build_structure(model, lca)
+        st = self.structure
+        self.samplers: list[tuple[Sampler, list[tuple[str, int, int]]]] = []
+        uncertain: dict[str, np.ndarray] = {}
+        for source in SOURCES:
+            if source not in self.sources:
+                continue
+            names = [k for k, es in st.sets.items() if es.source == source]
+            dists, amounts, keys, layout, offset = [], [], [], [], 0
+            for name in names:
+                es, idx = st.sets[name], st.uncertain_entries(name)
+                uncertain[name] = idx
+                # draws are made on the stored (unflipped) amount, then flipped
+                dists.append(es.distributions[idx])
+                amounts.append(es.amount[idx] * es.sign[idx])
+                keys.append(es.identity[idx])
+                layout.append((name, offset, offset + idx.size))
+                offset += idx.size
+            if offset:
+                sampler = Sampler.from_arrays(
+                    np.concatenate(dists),
+                    np.concatenate(amounts),
+                    stream=self.STREAMS[source],
+                    keys=np.concatenate(keys) if paired else None,
+                )
+                self.samplers.append((sampler, layout))
+        self.evaluator = Evaluator(st, uncertain)
+        static = Evaluator(st, {})
+        det, _ = static.scores({}, 1)
+        self.deterministic = dict(zip(st.labels, det[:, 0].tolist(), strict=True))
+        # per sampler: the matrix sign of each drawn row, and its sets as row ranges
+        self._signs: list[np.ndarray | None] = []
+        for _, layout in self.samplers:
+            sign = np.concatenate(
+                [st.sets[name].sign[self.evaluator.unc[name]] for name, _, _ in layout]
+            )
+            self._signs.append(None if (sign == 1.0).all() else sign)
+        self._kernel = BlockKernel.build(self.evaluator)
+        self._local = threading.local()
+
+    def draw_values(self, seed: int, start: int, stop: int) -> dict[str, np.ndarray]:
+        """Per entry set, the (uncertain entries, stop - start) draws in matrix sign."""
+        values: dict[str, np.ndarray] = {}
+        for sampler, layout in self.samplers:
+            draws = sampler.draw(seed, start, stop)
+            for name, lo, hi in layout:
+                sign = self.structure.sets[name].sign[self.evaluator.unc[name]]
+                values[name] = draws[lo:hi] * sign[:, None]
+        return values
+
+    def chunk(
+        self, seed: int, start: int, stop: int, out: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(q, stop - start) scores and the singular mask of iterations ``start`` to ``stop``;
+        the scores are written into ``out`` when given (e.g. a slice of the statistics' store).
+
+        Block by block: each block of ``BLOCK_SIZE`` iterations is drawn and evaluated whole
+        in cache-sized preallocated arrays, blocks shared among threads (numpy releases the
+        GIL in its loops); a sample's numbers depend only on its block, never on the chunk.
+        """
+        if self._kernel is None or stop <= start:
+            scores, bad = self.evaluator.scores(self.draw_values(seed, start, stop), stop - start)
+            if out is None:
+                return scores, bad
+            out[...] = scores
+            return out, bad
+        N = stop - start
+        if out is None:
+            out = np.empty((self._kernel.q, N))
+        bad = np.empty(N, dtype=bool)
+        blocks = list(range(start // BLOCK_SIZE, (stop - 1) // BLOCK_SIZE + 1))
+        groups = [blocks[i : i + GROUP_BLOCKS] for i in range(0, len(blocks), GROUP_BLOCKS)]
+
+        def work(part: list[list[int]]) -> None:
+            for group in part:
+                ws = self._workspace(len(group))
+                self._group(seed, group, ws)
+                for g, b in enumerate(group):
+                    lo, hi = max(start, b * BLOCK_SIZE), min(stop, (b + 1) * BLOCK_SIZE)
+                    a, z = lo - b * BLOCK_SIZE, hi - b * BLOCK_SIZE
+                    out[:, lo - start : hi - start] = ws.out[:, g, a:z]
+                    bad[lo - start : hi - start] = ws.bad[g, a:z]
+
+        workers = min(threads.WORKERS, len(groups))
+        if workers > 1:
+            list(threads.pool().map(work, [groups[w::workers] for w in range(workers)]))
+        else:
+            work(groups)
+        return out, bad
+
+    def _workspace(self, blocks: int) -> Workspace:
+        spaces = getattr(self._local, "spaces", None)
+        if spaces is None:
+            spaces = self._local.spaces = {}
+        if blocks not in spaces:
+            sizes = [s.n_uncertain for s, _ in self.samplers]
+            spaces[blocks] = Workspace(self._kernel, sizes, blocks)
+        return spaces[blocks]
+
+    def _group(self, seed: int, blocks: list[int], ws: Workspace) -> None:
+        """Draws (in matrix sign) and scores of whole blocks into ``ws``."""
+        values: dict[str, np.ndarray] = {}
+        for (sampler, layout), sign, buf in zip(self.samplers, self._signs, ws.draws, strict=True):
+            for g, b in enumerate(blocks):
+                sampler.draw_block_into(seed, b, buf[g], factor=sign)
+            rows = buf.transpose(1, 0, 2)  # (u, blocks, B)
+            for name, lo, hi in layout:
+                values[name] = rows[lo:hi]
+        self._kernel.run(values, ws)
+
+
+def reference_packages(
+    model: ProductModel | Sequence[ProductModel],
+    method: Method,
+    seed: int,
+    sources: Sequence[str] = SOURCES,
+) -> list[bwp.Datapackage]:
+    """The model's datapackages for bw2calc's Monte Carlo, one per matrix with its own seed.
+
+    ``seed_override`` would give every resource group the same seed, and so the same normal
+    draws to the technosphere and biosphere groups (correlated parameters); separate packages
+    seeded from ``SeedSequence(seed)`` keep them independent. Distributions of sources not
+    selected are set to undefined (type 0: the static amount).
+    """
+    sources = check_sources(sources)
+    models = [model] if isinstance(model, ProductModel) else list(model)
+    fg = {n.id for m in models for n in bd.Database(m.database)}
+    seeds = np.random.SeedSequence(seed).generate_state(3).tolist()
+    databases = list(dict.fromkeys(d for m in models for d in dependency_order(m.database)))
+    inventory = inventory_datapackage(databases)
+    cf = method_datapackage(method.name)
+    out = []
+    for k, (dp, label) in enumerate(
+        ((inventory, "technosphere"), (inventory, "biosphere"), (cf, "characterization"))
+    ):
+        indices = dp.get_resource(f"{label}.indices")[0]
+        try:
+            dist = dp.get_resource(f"{label}.distributions")[0].copy()
+        except KeyError:  # bw_processing leaves out an all-undefined array
+            dist = np.zeros(indices.size, dtype=bwp.UNCERTAINTY_DTYPE)
+            dist["loc"] = dp.get_resource(f"{label}.data")[0]
+        if label == "characterization":
+            keep = np.full(dist.size, "characterization" in sources)
+        else:
+            in_fg = np.isin(indices["col"], list(fg))
+            keep = np.where(in_fg, "foreground" in sources, "background" in sources)
+        data = dp.get_resource(f"{label}.data")[0]
+        # an undefined distribution draws its ``loc``: the static amount, not ln(amount)
+        dist["uncertainty_type"][~keep] = 0
+        dist["loc"][~keep] = data[~keep]
+        try:
+            flip = dp.get_resource(f"{label}.flip")[0]
+        except KeyError:
+            flip = np.zeros(indices.size, dtype=bool)
+        # canonical entry order, so bw2calc's draws do not depend on the ids given at writing
+        keys = node_keys_or_error(set(indices["row"].tolist()) | set(indices["col"].tolist()))
+        order = np.array(
+            sorted(
+                range(indices.size),
+                key=lambda k: (keys[indices["col"][k]], keys[indices["row"][k]], k),
+            ),
+            dtype=np.int64,
+        )
+        indices, data, flip, dist = indices[order], data[order], flip[order], dist[order]
+        new = bwp.create_datapackage(
+            sum_intra_duplicates=True, sum_inter_duplicates=False, seed=int(seeds[k])
+        )
+        new.add_persistent_vector(
+            matrix=f"{label}_matrix",
+            name=label,
+            indices_array=indices,
+            data_array=data,
+            flip_array=flip,
+            distributions_array=dist,
+            **({"identifier": list(method.name)} if label == "characterization" else {}),
+        )
+        out.append(new)
+    return out
+
+
+def reference_lca(
+    model: ProductModel, method: Method, seed: int, sources: Sequence[str] = SOURCES
+) -> bc.LCA:
+    """bw2calc's stochastic LCA of the model (lci and lcia done: already the first draw)."""
+    reference = bd.get_node(database=model.database, code=model.reference)
+    lca = bc.LCA(
+        {reference.id: model.functional_amount},
+        data_objs=reference_packages(model, method, seed, sources),
+        use_distributions=True,
+    )
+    lca.lci()
+    lca.lcia()
+    return lca
+
+
+class BrightwayEngine:
+    """bw2calc's own Monte Carlo: one LCA iterated with ``next``; stages as in static LCIA."""
+
+    def __init__(
+        self, model: ProductModel, method: Method, seed: int, sources: Sequence[str] = SOURCES
+    ):
+        self.sources = check_sources(sources)
+        self.model = model
+        fast = FastEngine(model, method, ())
+        self.structure = fast.structure
+        self.deterministic = fast.deterministic
+        self.lca = reference_lca(model, method, seed, self.sources)
+        self.nodes = {n.id: n["code"] for n in bd.Database(model.database)}
+        self.stage_of = {a.code: a.stage for a in model.activities}
+        self.first = True
+
+    def chunk(self, seed: int, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and singular mask of bw2calc's next ``stop - start`` iterations (the LCA
+        carries its own seed; ``seed`` is not used)."""
+        del seed
+        labels = self.structure.labels
+        out = np.full((len(labels), stop - start), np.nan)
+        bad = np.zeros(stop - start, dtype=bool)
+        for k in range(stop - start):
+            try:
+                if not self.first:
+                    next(self.lca)
+                self.first = False
+                by_activity, _ = foreground_contributions(self.lca, self.nodes)
+                stages = np.zeros(len(labels) - 1)
+                for code, value in by_activity.items():
+                    stage = self.stage_of.get(code)
+                    if stage is not None:
+                        stages[labels.index(stage) - 1] += value
+                out[0, k] = self.lca.score
+                out[1:, k] = stages
+            except Exception:  # noqa: BLE001 - a failed iteration is reported, not fatal
+                bad[k] = True
+            if not np.isfinite(out[:, k]).all():
+                bad[k] = True
+        out[:, bad] = np.nan
+        return out, bad

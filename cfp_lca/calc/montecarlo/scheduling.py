@@ -1,0 +1,197 @@
+"""Running a Monte Carlo: chunks scheduled one ahead, statistics streamed, the result.
+
+:func:`run_monte_carlo` asks the engine for chunks of whole blocks (the next one computed in a
+background thread while the statistics of the current one are taken), folds them into the
+statistics block by block, so that nothing depends on the chunk size, and stops at ``n`` or
+at the first block boundary where the requested tolerance is met.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from ...model.objects import Catalog, Method, ProductModel
+from .engines import BrightwayEngine, FastEngine
+from .sampling import BLOCK_SIZE
+from .statistics import Accumulator, Convergence, MonteCarloResult
+from .structure import SOURCES, MonteCarloError, check_sources
+
+DEFAULT_CHUNK = 16 * BLOCK_SIZE
+
+
+class ChunkSource:
+    """Chunks of a fast engine computed one ahead in a background thread, so that the
+    statistics of a chunk are taken while the next one is drawn (the engine is pure: a chunk
+    depends only on its bounds). Other engines are called in turn.
+
+    ``store``: a float64 (labels, n) array where a fast engine writes each chunk's scores in
+    place (the statistics' store), so that its worker threads, not the statistics, fill it.
+    """
+
+    _EXECUTOR: ThreadPoolExecutor | None = None
+
+    def __init__(
+        self,
+        eng: FastEngine | BrightwayEngine,
+        seed: int,
+        n: int,
+        chunk: int,
+        store: np.ndarray | None = None,
+    ):
+        self.eng, self.seed, self.n, self.chunk = eng, seed, n, chunk
+        self.ahead = isinstance(eng, FastEngine) and n > chunk
+        fast_store = isinstance(eng, FastEngine) and store is not None
+        self.store = store if fast_store and store.dtype == np.float64 else None
+        self.pending: tuple[int, int, Future] | None = None
+
+    @classmethod
+    def _executor(cls) -> ThreadPoolExecutor:
+        """The one thread that computes chunks ahead, started on first use."""
+        if cls._EXECUTOR is None:
+            cls._EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cfp-chunk")
+        return cls._EXECUTOR
+
+    def get(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and singular mask of iterations ``start`` to ``stop``; the next chunk starts."""
+        if self.pending is not None and self.pending[:2] == (start, stop):
+            result = self.pending[2].result()
+        else:
+            self.close()
+            result = self._compute(start, stop)
+        self.pending = None
+        if self.ahead and stop < self.n:
+            nxt = min(self.n, stop + self.chunk)
+            fut = self._executor().submit(self._compute, stop, nxt)
+            self.pending = (stop, nxt, fut)
+        return result
+
+    def _compute(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """The engine's chunk, written into the store where there is one."""
+        if self.store is None:
+            return self.eng.chunk(self.seed, start, stop)
+        return self.eng.chunk(self.seed, start, stop, out=self.store[:, start:stop])
+
+    def close(self) -> None:
+        """Wait for (or cancel) the chunk computed ahead."""
+        if self.pending is not None:
+            if not self.pending[2].cancel():
+                self.pending[2].result()
+            self.pending = None
+
+
+def run_monte_carlo(
+    catalog: Catalog,
+    model: ProductModel | str,
+    method: Method | str | None = None,
+    n: int = 10_000,
+    seed: int = 0,
+    sources: Sequence[str] = SOURCES,
+    chunk_size: int = DEFAULT_CHUNK,
+    engine: str = "fast",
+    save_samples: str | Path | None = None,
+    keep_samples: bool = False,
+    tolerance: float | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> MonteCarloResult:
+    """Monte Carlo of one functional unit of ``model`` in the current project.
+
+    ``chunk_size`` is rounded up to whole blocks of ``BLOCK_SIZE``; results do not
+    depend on it. ``tolerance``: stop at the first block boundary where the total's 95 %
+    half-width relative to its running mean falls below it. ``save_samples``: a ``.npy`` file
+    written as (iterations, labels) float64. ``progress`` is called with iterations done.
+    """
+    t0 = time.perf_counter()
+    if isinstance(model, str):
+        model = catalog.models[model]
+    if method is None:
+        method = catalog.methods[model.method]
+    elif isinstance(method, str):
+        method = catalog.methods[method]
+    if n < 1:
+        raise MonteCarloError("n must be at least 1")
+    sources = check_sources(sources)
+    chunk = max(1, math.ceil(chunk_size / BLOCK_SIZE)) * BLOCK_SIZE
+    if engine == "fast":
+        eng: FastEngine | BrightwayEngine = FastEngine(model, method, sources)
+    elif engine == "brightway":
+        eng = BrightwayEngine(model, method, seed, sources)
+        chunk = min(chunk, BLOCK_SIZE)
+    else:
+        raise MonteCarloError(f"unknown engine {engine!r}: 'fast' or 'brightway'")
+    labels = eng.structure.labels
+    save_path = Path(save_samples) if save_samples is not None else None
+    acc = Accumulator(len(labels), n, eng.deterministic["total"], save_path)
+    converged = None if tolerance is None else False
+    done = 0
+    source = ChunkSource(eng, seed, n, chunk, acc.store)
+    while done < n and not converged:
+        stop = min(n, done + chunk)
+        q_chunk, bad_chunk = source.get(done, stop)
+        # statistics are combined block by block, so they do not depend on the chunk size
+        for lo in range(done, stop, BLOCK_SIZE):
+            hi = min(stop, lo + BLOCK_SIZE)
+            q, bad = q_chunk[:, lo - done : hi - done], bad_chunk[lo - done : hi - done]
+            conv = acc.running(q[0], bad, lo)
+            if tolerance is not None:
+                its, kk, mean, hw = conv
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ok = (hw / np.abs(mean) < tolerance) & (kk > 1)
+                ok &= (its % BLOCK_SIZE == 0) | (its == n)
+                if ok.any():
+                    first = int(np.argmax(ok))
+                    hi = int(its[first])
+                    q, bad = q[:, : hi - lo], bad[: hi - lo]
+                    conv = tuple(a[: first + 1] for a in conv)
+                    converged = True
+            acc.add(q, bad, lo, conv)
+            if converged:
+                stop = hi
+                break
+        done = stop
+        if progress is not None:
+            progress(done)
+    source.close()
+    stats = acc.stats(labels, eng.deterministic)
+    conv_arr = np.array(acc.conv, dtype=np.float64).reshape(-1, 3)
+    samples = acc.store[:, :done] if keep_samples else None
+    if acc.file is not None:
+        acc.file.flush()
+        if done < n:  # a tolerance stop: rewrite the file with the iterations run
+            data = np.array(acc.file[:done])
+            del acc.file
+            np.save(save_path, data)
+        else:
+            del acc.file
+    return MonteCarloResult(
+        model=model.name,
+        method=method.id,
+        unit=method.unit,
+        engine=engine,
+        n=n,
+        iterations=done,
+        valid=acc.count,
+        seed=seed,
+        sources=sources,
+        chunk_size=chunk,
+        labels=labels,
+        deterministic=dict(eng.deterministic),
+        stats=stats,
+        convergence=Convergence(
+            iterations=conv_arr[:, 0].astype(np.int64),
+            mean=conv_arr[:, 1],
+            half_width=conv_arr[:, 2],
+        ),
+        singular_count=acc.singular_count,
+        singular_iterations=np.array(acc.singular, dtype=np.int64),
+        elapsed=time.perf_counter() - t0,
+        tolerance=tolerance,
+        converged=converged,
+        samples=samples,
+        samples_path=save_path,
+    )

@@ -1,0 +1,289 @@
+"""Statistics of a Monte Carlo run, streamed block by block, and its result.
+
+:class:`Accumulator` combines each block's mean and variance into the running ones (Chan et
+al.), notes the convergence of the total's mean at fixed checkpoints, and keeps every sample
+(float64, or float32 above ``FLOAT64_STORE_BYTES``) for the percentiles.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import threads
+from .sampling import BLOCK_SIZE
+
+PERCENTILES = (2.5, 5.0, 25.0, 50.0, 75.0, 95.0, 97.5)
+FLOAT64_STORE_BYTES = 256 * 2**20
+MAX_REPORTED_SINGULAR = 1000
+Z95 = 1.959963984540054
+SELECTION_MIN = 4 * BLOCK_SIZE  # shorter rows: np.percentile partitions them whole
+SELECTION_SAMPLE = 65536  # strided sample that brackets the order statistics wanted
+
+
+@dataclass(frozen=True)
+class QuantityStats:
+    """Deterministic value and sampled statistics of one quantity (the total or a stage)."""
+
+    deterministic: float
+    mean: float
+    median: float
+    std: float
+    cv: float
+    p2_5: float
+    p5: float
+    p25: float
+    p75: float
+    p95: float
+    p97_5: float
+
+
+@dataclass(frozen=True)
+class Convergence:
+    """Running mean of the total and its 95 % confidence half-width against valid iterations."""
+
+    iterations: np.ndarray
+    mean: np.ndarray
+    half_width: np.ndarray
+
+    @property
+    def relative_half_width(self) -> np.ndarray:
+        """Half-width relative to the running mean's magnitude."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self.half_width / np.abs(self.mean)
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    """Everything a Monte Carlo run gives: options, statistics, convergence, samples."""
+
+    model: str
+    method: str
+    unit: str
+    engine: str
+    n: int  # iterations requested
+    iterations: int  # iterations run (fewer when a tolerance stopped the run)
+    valid: int  # iterations in the statistics (singular ones excluded)
+    seed: int
+    sources: tuple[str, ...]
+    chunk_size: int
+    labels: tuple[str, ...]  # "total" then the stage codes
+    deterministic: dict[str, float]
+    stats: dict[str, QuantityStats]
+    convergence: Convergence
+    singular_count: int
+    singular_iterations: np.ndarray  # the first MAX_REPORTED_SINGULAR of them
+    elapsed: float
+    tolerance: float | None = None
+    converged: bool | None = None
+    samples: np.ndarray | None = field(default=None, repr=False)  # (labels, iterations)
+    samples_path: Path | None = None
+
+
+class Accumulator:
+    """Streaming mean/variance (Chan et al.) and a bounded store for percentiles."""
+
+    def __init__(self, q: int, n: int, shift: float, save_path: Path | None):
+        self.count = 0
+        self.mean = np.zeros(q)
+        self.m2 = np.zeros(q)
+        dtype = np.float64 if n * q * 8 <= FLOAT64_STORE_BYTES else np.float32
+        self.store = np.empty((q, n), dtype=dtype)
+        self.valid = np.ones(n, dtype=bool)
+        self.filled = 0
+        self.shift = shift
+        self.total_sum = 0.0  # of (total - shift), valid only
+        self.total_sq = 0.0
+        self.conv: list[tuple[int, float, float]] = []
+        self.singular: list[int] = []
+        self.singular_count = 0
+        self.file = None
+        if save_path is not None:
+            self.file = np.lib.format.open_memmap(
+                save_path, mode="w+", dtype=np.float64, shape=(n, q)
+            )
+
+    def checkpoints(self, start: int, stop: int) -> np.ndarray:
+        """Iteration counts (1-based, absolute) inside (start, stop] where convergence is noted."""
+        pts = [2**k for k in range(4, 13) if start < 2**k <= stop]
+        first = (start // BLOCK_SIZE + 1) * BLOCK_SIZE
+        pts += list(range(first, stop + 1, BLOCK_SIZE))
+        pts.append(stop)
+        return np.unique(np.array(pts, dtype=np.int64))
+
+    def running(
+        self, total: np.ndarray, bad: np.ndarray, start: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Running (count, mean, half-width) at each checkpoint of this chunk."""
+        x = np.where(bad, 0.0, total - self.shift)
+        k = np.cumsum(~bad) + self.count
+        s1 = np.cumsum(x) + self.total_sum
+        s2 = np.cumsum(x * x) + self.total_sq
+        pts = self.checkpoints(start, start + total.size) - start - 1
+        kk, a, b = k[pts].astype(float), s1[pts], s2[pts]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = a / kk
+            var = np.maximum(b - a * a / kk, 0.0) / (kk - 1)
+            hw = Z95 * np.sqrt(var / kk)
+        return pts + start + 1, kk, mean + self.shift, hw
+
+    def add(self, q: np.ndarray, bad: np.ndarray, start: int, conv: tuple[np.ndarray, ...]) -> None:
+        """Fold the (labels, n) scores of iterations ``start``.. (singular ones flagged)."""
+        n = q.shape[1]
+        good = ~bad
+        if bad.any():
+            idx = np.flatnonzero(bad) + start
+            self.singular_count += idx.size
+            room = MAX_REPORTED_SINGULAR - len(self.singular)
+            self.singular.extend(idx[:room].tolist())
+        # the (q, n) copy in Fortran order, as ``q[:, good]`` gives it: the same sums
+        x = q[:, good] if not bool(good.all()) else np.asfortranarray(q)
+        nb = x.shape[1]
+        if nb:
+            mb = x.mean(axis=1)
+            dev = np.subtract(x, mb[:, None])
+            m2b = np.multiply(dev, dev, out=dev).sum(axis=1)
+            tot = self.count + nb
+            delta = mb - self.mean
+            self.mean = self.mean + delta * nb / tot
+            self.m2 = self.m2 + m2b + delta**2 * self.count * nb / tot
+            self.count = tot
+            t = x[0] - self.shift
+            self.total_sum += float(t.sum())
+            self.total_sq += float((t * t).sum())
+        if not self._holds(q, start):
+            self.store[:, start : start + n] = q
+        self.valid[start : start + n] = good
+        if self.file is not None:
+            self.file[start : start + n] = q.T
+        self.filled = start + n
+        for it, _k, m, hw in zip(*conv, strict=True):
+            self.conv.append((int(it), float(m), float(hw)))
+
+    def _holds(self, q: np.ndarray, start: int) -> bool:
+        """Whether ``q`` is the store's own slice from ``start`` (the engine wrote it there)."""
+        view = self.store[:, start:]
+        return (
+            q.dtype == view.dtype
+            and q.strides == view.strides
+            and q.__array_interface__["data"][0] == view.__array_interface__["data"][0]
+        )
+
+    def stats(
+        self, labels: Sequence[str], deterministic: Mapping[str, float]
+    ) -> dict[str, QuantityStats]:
+        """Statistics of each label over the valid iterations folded in."""
+        out = {}
+        var = self.m2 / (self.count - 1) if self.count > 1 else np.full_like(self.m2, np.nan)
+        valid = self.valid[: self.filled]
+        all_valid = bool(valid.all())
+
+        def percentiles(i: int) -> np.ndarray:
+            row = self.store[i, : self.filled]
+            row = row if all_valid else row[valid]
+            if row.size:
+                return linear_percentiles(row, PERCENTILES).astype(np.float64)
+            return np.full(len(PERCENTILES), np.nan)
+
+        # comparisons and np.partition release the GIL: one label per thread
+        if len(labels) > 1 and self.filled >= 4 * BLOCK_SIZE and threads.WORKERS > 1:
+            pcts = list(threads.pool().map(percentiles, range(len(labels))))
+        else:
+            pcts = [percentiles(i) for i in range(len(labels))]
+        for i, label in enumerate(labels):
+            pct = pcts[i]
+            mean, std = float(self.mean[i]), float(math.sqrt(var[i]))
+            out[label] = QuantityStats(
+                deterministic=deterministic[label],
+                mean=mean,
+                median=float(pct[3]),
+                std=std,
+                cv=std / abs(mean) if mean else float("nan"),
+                p2_5=float(pct[0]),
+                p5=float(pct[1]),
+                p25=float(pct[2]),
+                p75=float(pct[4]),
+                p95=float(pct[5]),
+                p97_5=float(pct[6]),
+            )
+        return out
+
+
+def linear_percentiles(x: np.ndarray, percentiles: Sequence[float]) -> np.ndarray:
+    """``np.percentile(x, percentiles)`` (method "linear") of a 1-d array, bit for bit.
+
+    A long finite float64 array is not partitioned whole: the order statistics the percentiles
+    interpolate between are selected among the few values that a sorted sample brackets
+    around them, then interpolated as numpy does. Elsewhere np.percentile itself.
+    """
+    n = x.size
+    if n < SELECTION_MIN or x.dtype != np.float64 or x.ndim != 1 or np.isnan(x).any():
+        return np.percentile(x, percentiles)
+    q = np.true_divide(np.asarray(percentiles, dtype=np.float64), 100)
+    if not ((q >= 0) & (q < 1)).all():
+        return np.percentile(x, percentiles)
+    virtual = (n - 1) * q
+    previous = np.floor(virtual)
+    gamma = virtual - previous
+    below = previous.astype(np.intp)
+    values = _order_statistics(x, np.unique(np.concatenate([below, below + 1])))
+    if values is None or 0.0 in values.values():  # which zero (+0.0 or -0.0) is partition's
+        return np.percentile(x, percentiles)
+    return _lerp(
+        np.array([values[k] for k in below.tolist()]),
+        np.array([values[k + 1] for k in below.tolist()]),
+        gamma,
+    )
+
+
+def _lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """numpy's linear interpolation between order statistics (``_lerp`` of np.quantile)."""
+    diff = b - a
+    out = a + diff * t
+    np.subtract(b, diff * (1 - t), out=out, where=t >= 0.5)
+    return out
+
+
+def _order_statistics(x: np.ndarray, ranks: np.ndarray) -> dict[int, float] | None:
+    """The values of rank ``ranks`` (0-based, sorted) in ``x``, or None where a bracket
+    drawn from a strided sample misses one (then the caller partitions the whole array)."""
+    n = x.size
+    step = max(1, n // SELECTION_SAMPLE)
+    sample = x[::step].copy()
+    m = sample.size
+    share = ranks / n
+    centre = ranks * (m / n)
+    half = 6.0 * np.sqrt(m * share * (1 - share)) + 2.0  # six binomial sd and a margin
+    low = np.floor(centre - half).astype(np.intp)
+    high = np.ceil(centre + half).astype(np.intp)
+    edges = np.unique(np.concatenate([low[low >= 0], high[high < m]]))
+    if edges.size:
+        sample.partition(edges)
+    windows: list[list] = []  # [low, high, ranks] with overlapping brackets merged
+    for r, a, b in zip(ranks.tolist(), low.tolist(), high.tolist(), strict=True):
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], b)
+            windows[-1][2].append(r)
+        else:
+            windows.append([a, b, [r]])
+    values: dict[int, float] = {}
+    for a, b, rs in windows:
+        mask, smaller = None, 0
+        if a >= 0:
+            mask = x >= sample[a]
+            smaller = n - int(np.count_nonzero(mask))
+        if b < m:
+            upper = x <= sample[b]
+            mask = upper if mask is None else np.logical_and(mask, upper, out=mask)
+        inside = x[mask] if mask is not None else x.copy()
+        if not (smaller <= rs[0] and rs[-1] < smaller + inside.size):
+            return None
+        kth = [r - smaller for r in rs]
+        inside.partition(kth)
+        for r, k in zip(rs, kth, strict=True):
+            values[r] = inside[k]
+    return values
