@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import bw2data as bd
 
 from ..model.objects import Catalog, Exchange, Flow, Method, Process, ProductModel
+from ..model.structure import check_model
 from ..model.units import brightway_unit
 from .project import MARKER, ProjectError, project_lock
 
@@ -141,6 +142,7 @@ def ensure_model(catalog: Catalog, model: ProductModel) -> bool:
     Variants come from options, scenarios or imported difference files, none of which the
     catalog's fingerprint covers, so the stamp is a hash of the activities themselves.
     """
+    check_model(catalog, model)  # variants from difference files bypass the loader's check
     write_catalog(catalog)
     name = model.database
     data = _datasets(model.activities, catalog)

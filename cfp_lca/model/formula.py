@@ -1,12 +1,23 @@
-"""Arithmetic formulas over named pint quantities: no names but parameters, no calls."""
+"""Arithmetic formulas over named pint quantities: no names but parameters, no calls.
+
+Evaluation is bounded: the text is at most MAX_LENGTH characters and MAX_DEPTH levels deep,
+numbers are floats (never Python's unbounded integers, so ``10 ** 10 ** 10`` cannot run for
+ever), an exponent is at most MAX_EXPONENT in size, and every intermediate result must be a
+finite real number: division by zero or an overflow to inf is an error naming the sub-term.
+"""
 
 from __future__ import annotations
 
 import ast
+import math
 import operator
 from collections.abc import Mapping
 
 import pint
+
+MAX_LENGTH = 2000  # characters; the longest shipped formula has about 420
+MAX_DEPTH = 100  # nested operations (a sum of n terms is n levels deep)
+MAX_EXPONENT = 100.0  # |b| in a ** b; physical formulas use squares, roots, years of growth
 
 _BINARY = {
     ast.Add: operator.add,
@@ -19,35 +30,124 @@ _UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
 
 
 class FormulaProblem(ValueError):
-    """A formula that is not plain arithmetic over known parameters."""
+    """A formula that is not plain arithmetic over known parameters, or has no finite value."""
 
 
 def evaluate(text: str, names: Mapping[str, pint.Quantity | float]) -> pint.Quantity | float:
     """Evaluate ``text`` with +, -, *, /, **, numbers and the given names."""
+    if len(text) > MAX_LENGTH:
+        raise FormulaProblem(
+            f"formula of {len(text)} characters is longer than the limit of {MAX_LENGTH}: "
+            "split it into parameters"
+        )
+    line = " ".join(text.split())  # YAML block scalars may break a formula over lines
     try:
-        tree = ast.parse(text, mode="eval")
-    except SyntaxError as exc:
-        raise FormulaProblem(f"formula '{text}' is not valid arithmetic") from exc
-    return _eval(tree.body, names, text)
+        tree = ast.parse(line, mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        raise FormulaProblem(f"formula '{_shown(line)}' is not valid arithmetic") from exc
+    return _Evaluator(text, names).value(tree.body, 0)
 
 
-def _eval(node: ast.AST, names: Mapping, text: str):
-    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-        return node.value
-    if isinstance(node, ast.Name):
-        if node.id not in names:
-            known = ", ".join(sorted(names)) or "none"
+class _Evaluator:
+    """Walks the syntax tree of one formula, checking every step."""
+
+    def __init__(self, text: str, names: Mapping[str, pint.Quantity | float]):
+        self.text = _shown(" ".join(text.split()))
+        self.names = names
+
+    def problem(self, node: ast.AST | None, what: str) -> FormulaProblem:
+        """A FormulaProblem naming the formula and, where useful, the offending sub-term."""
+        term = f" ('{ast.unparse(node)}')" if node is not None else ""
+        return FormulaProblem(f"formula '{self.text}': {what}{term}")
+
+    def value(self, node: ast.AST, depth: int) -> pint.Quantity | float:
+        """The value of one node: a number, a parameter, or an operation on values."""
+        if depth > MAX_DEPTH:
+            raise self.problem(None, f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, ast.Constant):
+            return self.constant(node)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            left = self.value(node.left, depth + 1)
+            right = self.value(node.right, depth + 1)
+            return self.binary(node, left, right)
+        if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+            return _UNARY[type(node.op)](self.value(node.operand, depth + 1))
+        raise FormulaProblem(
+            f"formula '{self.text}' may only use numbers, parameters and + - * / ** "
+            f"('{ast.unparse(node)}' is not allowed)"
+        )
+
+    def constant(self, node: ast.Constant) -> float:
+        """A number literal, as a finite float (True, strings and complex are not numbers)."""
+        if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise FormulaProblem(
-                f"formula '{text}' uses unknown parameter '{node.id}' (known: {known})"
+                f"formula '{self.text}' may only use numbers, parameters and + - * / ** "
+                f"('{ast.unparse(node)}' is not a number)"
             )
-        return names[node.id]
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         try:
-            return _BINARY[type(node.op)](
-                _eval(node.left, names, text), _eval(node.right, names, text)
+            number = float(node.value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise self.problem(node, "number too large for a float")
+        return number
+
+    def name(self, node: ast.Name) -> pint.Quantity | float:
+        """A parameter's value; an unknown name lists the known ones."""
+        if node.id not in self.names:
+            known = ", ".join(sorted(self.names)) or "none"
+            raise FormulaProblem(
+                f"formula '{self.text}' uses unknown parameter '{node.id}' (known: {known})"
             )
+        return self.names[node.id]
+
+    def binary(self, node: ast.BinOp, left, right) -> pint.Quantity | float:
+        """One checked operation: no zero divisor, bounded exponent, a finite real result."""
+        if isinstance(node.op, ast.Div) and _magnitude(right) == 0:
+            raise self.problem(node.right, "division by zero")
+        if isinstance(node.op, ast.Pow):
+            right = self.exponent(node, right)
+        try:
+            result = _BINARY[type(node.op)](left, right)
         except pint.errors.DimensionalityError as exc:
-            raise FormulaProblem(f"formula '{text}': {exc}") from exc
-    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
-        return _UNARY[type(node.op)](_eval(node.operand, names, text))
-    raise FormulaProblem(f"formula '{text}' may only use numbers, parameters and + - * / **")
+            raise FormulaProblem(f"formula '{self.text}': {exc}") from None
+        except pint.errors.PintError as exc:
+            raise self.problem(node, str(exc)) from None
+        except ZeroDivisionError:
+            raise self.problem(node, "division by zero") from None
+        except OverflowError:
+            raise self.problem(node, "overflows: the result is not a finite number") from None
+        except (ValueError, TypeError) as exc:
+            raise self.problem(node, f"cannot be computed ({exc})") from None
+        magnitude = _magnitude(result)
+        if isinstance(magnitude, complex):
+            raise self.problem(node, "a negative number to a fractional power is not real")
+        if not math.isfinite(magnitude):
+            raise self.problem(node, "overflows: the result is not a finite number")
+        return result
+
+    def exponent(self, node: ast.BinOp, right) -> float:
+        """An exponent is a dimensionless number of at most MAX_EXPONENT in size."""
+        if isinstance(right, pint.Quantity):
+            if not right.dimensionless:
+                raise self.problem(
+                    node.right, f"an exponent must be dimensionless, not {right.units:~}"
+                )
+            right = float(right.to("dimensionless").magnitude)
+        if abs(right) > MAX_EXPONENT:
+            raise self.problem(
+                node.right, f"exponent {right:g} is larger than the limit of {MAX_EXPONENT:g}"
+            )
+        return right
+
+
+def _shown(line: str) -> str:
+    """A formula as messages quote it: at most 120 characters."""
+    return line if len(line) <= 120 else line[:117] + "..."
+
+
+def _magnitude(value) -> float | complex:
+    """The plain number of a quantity or float."""
+    return value.magnitude if isinstance(value, pint.Quantity) else value

@@ -7,7 +7,10 @@ written anywhere, so bad input can never damage a Brightway project.
 from __future__ import annotations
 
 import hashlib
+import keyword
+import math
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -41,8 +44,9 @@ from .schema import (
     ParameterSpec,
     ProcessSpec,
 )
+from .structure import check_foreground, check_technosphere
 from .uncertainty import stats_arrays_fields
-from .units import UnitProblem, convert, parse_unit, quantity
+from .units import UnitMismatch, UnitProblem, convert, parse_unit, quantity
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -60,22 +64,172 @@ def default_data_dir() -> Path:
 # ---------------------------------------------------------------- reading and validating
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse one YAML file; a syntax error names the line and column."""
+MAX_FILE_MB_VARIABLE = "CFP_LCA_MAX_FILE_MB"
+DEFAULT_MAX_FILE_MB = 5.0
+# Entries a file may expand to through YAML aliases (``*name``): far above any real data file,
+# far below what a "billion laughs" file (a few aliases of aliases) expands to.
+MAX_ENTRIES = 1_000_000
+
+
+def max_file_bytes() -> int:
+    """The size limit for one data file: CFP_LCA_MAX_FILE_MB megabytes, 5 by default."""
+    text = os.environ.get(MAX_FILE_MB_VARIABLE, "").strip()
+    if not text:
+        return int(DEFAULT_MAX_FILE_MB * 1e6)
     try:
-        text = path.read_text(encoding="utf-8")
+        limit = float(text)
+    except ValueError:
+        limit = math.nan
+    if not (math.isfinite(limit) and limit > 0):
+        raise InputError(
+            f"{MAX_FILE_MB_VARIABLE}={text}", None, "must be a positive number of megabytes"
+        )
+    return int(limit * 1e6)
+
+
+def read_text(path: Path) -> str:
+    """A data file's text: size-checked before reading, UTF-8, not binary."""
+    limit = max_file_bytes()
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(
+                path,
+                None,
+                f"file is {size / 1e6:.3g} MB, above the limit of {limit / 1e6:g} MB for a data "
+                f"file (set {MAX_FILE_MB_VARIABLE} to a larger number of MB to raise it)",
+            )
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
     except OSError as exc:
-        raise InputError(path, None, f"cannot read file: {exc.strerror}") from exc
+        raise InputError(path, None, f"cannot read file: {exc.strerror or exc}") from exc
+    if len(raw) > limit:
+        raise InputError(path, None, f"file grew above the limit of {limit / 1e6:g} MB")
+    return decode_text(path, raw)
+
+
+def decode_text(path: Path, raw: bytes) -> str:
+    """UTF-8 text (a BOM allowed); a binary or otherwise encoded file names the first bad byte."""
+    if b"\x00" in raw:
+        where = _line_of(raw, raw.index(b"\x00"))
+        raise InputError(path, None, f"binary file, not YAML text (a NUL byte on line {where})")
     try:
-        data = yaml.safe_load(text)
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        byte = raw[exc.start]
+        raise InputError(
+            path,
+            None,
+            f"not UTF-8 text (byte 0x{byte:02x} on line {_line_of(raw, exc.start)}): "
+            "save the file as UTF-8",
+        ) from None
+
+
+def _line_of(raw: bytes, offset: int) -> int:
+    """1-based line number of a byte offset, for messages."""
+    return raw.count(b"\n", 0, offset) + 1
+
+
+class DataLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing duplicate keys and reading YAML 1.2 numbers like 1e-3.
+
+    PyYAML (YAML 1.1) keeps the last of two equal keys silently and reads ``1e-3`` (no
+    decimal point) as a text; both would pass a typo or turn a number into an error.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        """Refuse a key given twice in one mapping (merge keys ``<<`` may still override)."""
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key '{key_node.value}'", key_node.start_mark
+                    )
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
+
+
+DataLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
+
+
+def parse_yaml(path: Path, text: str) -> Any:
+    """YAML text to Python data; a syntax error names the line and column."""
+    try:
+        return yaml.load(text, Loader=DataLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        problem = (
+            f"YAML syntax error at line {line}: character {char} is not allowed ({exc.reason})"
+        )
+        raise InputError(path, None, problem) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(path, None, f"YAML syntax error{where}: {problem}") from exc
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
+        raise InputError(path, None, f"YAML syntax error{where}: {_one_line(problem)}") from None
+    except RecursionError:
+        raise InputError(path, None, "YAML nested too deeply") from None
+
+
+def _one_line(text: str) -> str:
+    """Collapse whitespace and line breaks: a message is one line."""
+    return " ".join(str(text).split())
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse one data file into a mapping; size, encoding, syntax and shape are checked."""
+    data = parse_yaml(path, read_text(path))
+    if data is None:
+        raise InputError(path, None, "the file is empty (expected a mapping of fields)")
     if not isinstance(data, dict):
-        raise InputError(path, None, "expected a mapping of fields at the top of the file")
+        kind = "a list" if isinstance(data, list) else f"a single value ({_one_line(data)[:40]})"
+        raise InputError(
+            path, None, f"expected a mapping of fields at the top of the file, got {kind}"
+        )
+    check_expansion(path, data)
     return data
+
+
+def check_expansion(path: Path, data: Any) -> None:
+    """Refuse data that YAML aliases expand beyond MAX_ENTRIES entries or into a loop.
+
+    Aliases share objects, so the parsed data are small; validation walks them as a tree,
+    so the expanded size is what counts. Counted once per distinct object (memoized).
+    """
+    sizes: dict[int, int] = {}
+
+    def size(node: Any) -> int:
+        """Entries under ``node`` once aliases are expanded (itself included)."""
+        if not isinstance(node, dict | list):
+            return 1
+        key = id(node)
+        if key in sizes:
+            if sizes[key] < 0:
+                raise InputError(path, None, "a YAML alias contains itself (a recursive structure)")
+            return sizes[key]
+        sizes[key] = -1
+        children = node.values() if isinstance(node, dict) else node
+        total = 1 + sum(size(child) for child in children)
+        if total > MAX_ENTRIES:
+            raise InputError(
+                path,
+                None,
+                f"the data expand to more than {MAX_ENTRIES:,} entries (YAML aliases "
+                "repeated over and over?): write the entries out",
+            )
+        sizes[key] = total
+        return total
+
+    try:
+        size(data)
+    except RecursionError:
+        raise InputError(path, None, "YAML nested too deeply") from None
 
 
 def entry_label(data: Any, loc: Iterable) -> str:
@@ -106,21 +260,102 @@ def validate(path: Path, data: Any, schema: type[T]) -> T:
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-        field = loc[-1] if loc and isinstance(loc[-1], str) else None
-        if err["type"] == "missing":
-            problem = f"required field '{field}' is missing"
-            loc = loc[:-1]
-        elif err["type"] == "extra_forbidden":
-            problem = f"unknown field '{field}'"
-            loc = loc[:-1]
-        else:
-            msg = err["msg"].removeprefix("Value error, ")
-            problem = f"{field}: {msg}" if field else msg
-            if field:
-                loc = loc[:-1]
-        raise InputError(path, entry_label(data, loc) or None, problem) from None
+        errors = exc.errors()
+    first = errors[0]
+    loc = data_location(data, first["loc"], first["type"] == "missing")
+    field = loc[-1] if loc and isinstance(loc[-1], str) else None
+    if first["type"] == "missing":
+        problem = f"required field '{field}' is missing"
+    elif first["type"] == "extra_forbidden":
+        problem = f"unknown field '{field}'"
+    else:
+        same = [e for e in errors if data_location(data, e["loc"], False) == loc]
+        problem = error_text(first, same)
+        problem = f"{field}: {problem}" if field else problem
+    if field:
+        loc = loc[:-1]
+    raise InputError(path, entry_label(data, loc) or None, problem) from None
+
+
+def data_location(data: Any, loc: Iterable, missing: bool) -> list:
+    """The part of a pydantic error location that exists in the data (drops union tags)."""
+    loc = list(loc)
+    out: list = []
+    node = data
+    for i, key in enumerate(loc):
+        found, child = _child(node, key)
+        if found:
+            node = child
+        elif not (missing and i == len(loc) - 1):
+            continue
+        out.append(key)
+    return out
+
+
+def _child(node: Any, key: Any) -> tuple[bool, Any]:
+    """(True, node[key]) where the data have that key or index, else (False, None)."""
+    if isinstance(node, dict) and key in node:
+        return True, node[key]
+    if isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+        return True, node[key]
+    return False, None
+
+
+EXPECTED = {
+    "float_type": "a number",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "string_type": "a text",
+    "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+    "dict_type": "a mapping",
+    "list_type": "a list",
+}
+
+
+def error_text(first: Mapping, same: list[Mapping]) -> str:
+    """One pydantic error as a sentence; a wrong type says what was expected and what came."""
+    if first["type"] in EXPECTED:
+        wanted = " or ".join(dict.fromkeys(EXPECTED.get(e["type"], "?") for e in same))
+        return f"expected {wanted}, got {describe(first.get('input'))}{_hint(first)}"
+    if first["type"] == "finite_number":
+        return f"must be a finite number, got {describe(first.get('input'))}"
+    if first["type"] == "literal_error":
+        return f"{describe(first.get('input'))} is not one of {first['ctx']['expected']}"
+    if first["type"] == "too_short":
+        least = first["ctx"]["min_length"]
+        return f"needs at least {least} item{'s' if least > 1 else ''}, got none"
+    msg = first["msg"].removeprefix("Value error, ")
+    if msg.startswith("Input should be "):
+        return f"must be {msg.removeprefix('Input should be ')}, got {describe(first.get('input'))}"
+    return msg
+
+
+def describe(value: Any) -> str:
+    """A value as the file shows it, for 'got ...' in messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, str):
+        return f"the text '{_one_line(value)[:60]}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return _one_line(repr(value))[:60]
+
+
+def _hint(error: Mapping) -> str:
+    """A quoted number is the commonest slip: say how to fix it."""
+    value = error.get("input")
+    if error["type"] in ("float_type", "int_type") and isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return ""
+        return " (a number in quotes: remove the quotes)"
+    return ""
 
 
 def check_unique(path: Path, kind: str, codes: Iterable[str]) -> None:
@@ -145,6 +380,11 @@ def parameter_values(
     out = dict(known or {})
     for name, spec in params.items():
         where = f"{entry} > parameters > {name}" if entry else f"parameters > {name}"
+        if not name.isidentifier() or keyword.iskeyword(name):
+            raise InputError(
+                path, where, f"parameter name '{name}' cannot be used in a formula: use letters, "
+                "digits and _, not starting with a digit",
+            )  # fmt: skip
         try:
             if spec.formula is not None:
                 result = evaluate(spec.formula, out)
@@ -195,10 +435,14 @@ def resolve_amount(
         target = f"({input_unit}) / ({owner_unit})"
         try:
             amount = convert(q, target)
-        except UnitProblem:
+        except UnitMismatch:
             amount = convert(q / quantity(1.0, owner_unit), target)
     except (UnitProblem, FormulaProblem) as exc:
         raise InputError(path, entry, f"{exc} (needed: {input_unit} per {owner_unit})") from None
+    if not math.isfinite(amount):
+        raise InputError(
+            path, entry, f"the amount is not a finite number ({amount}) per {owner_unit}"
+        )
     if spec.credit and amount > 0:
         raise InputError(path, entry, f"a credit must be a negative amount, got {amount:g}")
     if amount < 0 and not spec.credit:
@@ -292,9 +536,13 @@ def load_method(path: Path, flows: Mapping[str, Flow]) -> Method:
             raise InputError(path, entry, f"unknown flow '{f.flow}' (not in the flows file)")
         try:
             value = convert(quantity(f.value, f.unit), f"({spec.unit}) / ({flows[f.flow].unit})")
+            unc = stats_arrays_fields(
+                value, value / f.value if f.value else 1.0, f.uncertainty, None
+            )
         except UnitProblem as exc:
             raise InputError(path, entry, str(exc)) from None
-        unc = stats_arrays_fields(value, value / f.value if f.value else 1.0, f.uncertainty, None)
+        except ValueError as exc:
+            raise InputError(path, entry, f"uncertainty: {exc}") from None
         factors.append(Factor(f.flow, value, f.source, unc))
     return Method(
         spec.id,
@@ -441,6 +689,7 @@ def build_model(
     for db in spec.backgrounds:
         if db not in backgrounds:
             raise InputError(path, "backgrounds", f"unknown background database '{db}'")
+    check_when(path, spec)
     chosen = choose_options(path, spec, options or {})
     kept = [
         (i, a)
@@ -493,7 +742,7 @@ def build_model(
         activities.append(
             Process(database, a.code, a.name, a.unit, tuple(exchanges), "CN", a.stage, a.part, meta)
         )
-    return ProductModel(
+    model = ProductModel(
         name=spec.model,
         database=database,
         title=spec.name,
@@ -513,6 +762,8 @@ def build_model(
         if spec.comparison
         else None,
     )
+    check_foreground(model, backgrounds)
+    return model
 
 
 def choose_options(path: Path, spec: ModelFile, given: Mapping[str, Any]) -> dict:
@@ -528,6 +779,41 @@ def choose_options(path: Path, spec: ModelFile, given: Mapping[str, Any]) -> dic
             raise InputError(path, f"options > {name}", f"'{value}' is not one of {choices}")
         chosen[name] = match[0]
     return chosen
+
+
+def check_when(path: Path, spec: ModelFile) -> None:
+    """Every ``when`` names an option and its choices: a typo would drop an entry silently."""
+    for i, a in enumerate(spec.activities):
+        entry = f"activities[{i}] '{a.code}'"
+        _check_condition(path, entry, a.when, spec)
+        for kind, items in (("inputs", a.inputs), ("emissions", a.emissions)):
+            for j, x in enumerate(items):
+                name = x.input if kind == "inputs" else x.flow
+                _check_condition(path, f"{entry} > {kind}[{j}] '{name}'", x.when, spec)
+
+
+def _check_condition(path: Path, entry: str, when: Mapping | None, spec: ModelFile) -> None:
+    """One ``when``: known options, values among their choices."""
+    for name, wanted in (when or {}).items():
+        if name not in spec.options:
+            known = ", ".join(spec.options) or "none"
+            raise InputError(
+                path, entry, f"'when' names unknown option '{name}' (options: {known})"
+            )
+        choices = spec.options[name].choices
+        for value in wanted if isinstance(wanted, list) else [wanted]:
+            if value not in choices:
+                shown = ", ".join(_choice(c) for c in choices)
+                raise InputError(
+                    path,
+                    entry,
+                    f"'when': {_choice(value)} is not a choice of option '{name}' ({shown})",
+                )
+
+
+def _choice(value: Any) -> str:
+    """An option value as the file writes it: true/false bare, texts quoted."""
+    return describe(value) if isinstance(value, bool) else f"'{value}'"
 
 
 def holds(path: Path, entry: str, when: Mapping | None, chosen: Mapping[str, Any]) -> bool:
@@ -630,7 +916,7 @@ def load_declared(path: Path, model: ProductModel, methods: Mapping[str, Method]
 
 
 def model_variant(catalog: Catalog, name: str, options: Mapping[str, Any]) -> ProductModel:
-    """The model ``name`` with some options changed (a separate foreground database)."""
+    """The model ``name`` with some options changed, checked like the default (matrix too)."""
     base = catalog.models[name]
     if not options or all(base.options.get(k) == v for k, v in options.items()):
         return base
@@ -661,6 +947,7 @@ def load_catalog(root: Path | None = None) -> Catalog:
         spec, processes = load_background(path, biosphere, flows)
         if spec.database in backgrounds:
             raise InputError(path, "database", f"duplicate database name '{spec.database}'")
+        check_technosphere(processes.values(), path, "processes")
         backgrounds[spec.database] = processes
     models: dict[str, ProductModel] = {}
     for path in sorted((root / "foreground").glob("*.yaml")):
@@ -681,5 +968,15 @@ def load_catalog(root: Path | None = None) -> Catalog:
     digest = hashlib.sha256()
     for path in files:
         digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
+        _hash_file(digest, path)
     return Catalog(root, biosphere, flows, methods, backgrounds, models, digest.hexdigest())
+
+
+def _hash_file(digest: Any, path: Path) -> None:
+    """Feed a file to a digest in blocks: a stray large file costs no memory."""
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    except OSError as exc:
+        raise InputError(path, None, f"cannot read file: {exc.strerror or exc}") from None

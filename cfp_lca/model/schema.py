@@ -1,37 +1,86 @@
 """What the human-edited YAML files may contain, as pydantic models.
 
 These classes check shape and plain values only; references between files, units and
-formulas are checked when the files are resolved into a model (``loading``).
+formulas are checked when the files are resolved into a model (``loading``). Types are
+strict: a quoted number, ``true`` where a number belongs or a number where a text belongs is
+an error, never silently converted (ints are accepted where floats are expected).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+# The widest lognormal accepted (sigma = ln gsd): gsd 22026, more than four orders of magnitude
+# at one standard deviation; wider is a typo, and draws at 6 sd would span 50 orders.
+MAX_SIGMA = 10.0
 
 
 class Strict(BaseModel):
-    """Base: unknown fields are errors, so a typo never passes silently."""
+    """Base: unknown fields are errors and types are strict, so a typo never passes silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-def _finite(value: float | None) -> float | None:
-    if value is not None and not math.isfinite(value):
-        raise ValueError("must be a finite number")
+Number = Annotated[float, Field(allow_inf_nan=False)]
+
+
+def _code(text: str) -> str:
+    """A code names an entry in references (``db:code``): not empty, no ':' or edge spaces."""
+    if not text.strip():
+        raise ValueError("must not be empty")
+    if text != text.strip():
+        raise ValueError(f"'{text}' starts or ends with a space")
+    if ":" in text:
+        raise ValueError(f"'{text}' contains ':', which separates database and code in references")
+    return text
+
+
+def _text(text: str) -> str:
+    """Names and units must say something: an empty text is a forgotten value."""
+    if not text.strip():
+        raise ValueError("must not be empty")
+    return text
+
+
+def _score(value: int) -> int:
+    """A pedigree score is one of the five rows of the matrix (Weidema et al. 2013)."""
+    if not 1 <= value <= 5:
+        raise ValueError(f"a pedigree score is 1, 2, 3, 4 or 5, got {value}")
     return value
+
+
+Code = Annotated[str, AfterValidator(_code)]
+Text = Annotated[str, AfterValidator(_text)]
+Year = Annotated[int, Field(ge=1900, le=2100)]
+Score = Annotated[int, AfterValidator(_score)]
 
 
 class QuantitySpec(Strict):
     """A number with its unit and where it comes from."""
 
-    value: float
-    unit: str
+    value: Number
+    unit: Text
     source: str | None = None
 
-    _check_finite = field_validator("value")(_finite)
+
+# Which parameters each distribution takes (stats_arrays vocabulary).
+DISTRIBUTION_PARAMETERS = {
+    "none": (),
+    "lognormal": ("gsd", "sigma"),
+    "normal": ("cv", "sd"),
+    "triangular": ("minimum", "maximum"),
+    "uniform": ("minimum", "maximum"),
+}
 
 
 class UncertaintySpec(Strict):
@@ -40,39 +89,80 @@ class UncertaintySpec(Strict):
     lognormal: ``gsd`` (geometric standard deviation) or ``sigma`` (standard deviation of ln);
     normal: ``cv`` (relative) or ``sd`` (in the amount's unit);
     triangular / uniform: ``minimum`` and ``maximum`` in the amount's unit.
+    A distribution without spread (sigma 0, gsd 1, sd 0, minimum = maximum) is an error, not
+    "no uncertainty" in disguise: write ``distribution: none`` for an exact amount.
     """
 
     distribution: Literal["none", "lognormal", "normal", "triangular", "uniform"]
-    gsd: float | None = Field(default=None, gt=1)
-    sigma: float | None = Field(default=None, ge=0)
-    cv: float | None = Field(default=None, ge=0)
-    sd: float | None = Field(default=None, ge=0)
-    minimum: float | None = None
-    maximum: float | None = None
+    gsd: Number | None = None
+    sigma: Number | None = None
+    cv: Number | None = None
+    sd: Number | None = None
+    minimum: Number | None = None
+    maximum: Number | None = None
     source: str | None = None
 
     @model_validator(mode="after")
     def _parameters_match(self) -> UncertaintySpec:
-        need = {
-            "lognormal": ("gsd", "sigma"),
-            "normal": ("cv", "sd"),
-        }
-        if self.distribution in need:
-            given = [n for n in need[self.distribution] if getattr(self, n) is not None]
-            if len(given) != 1:
-                options = " or ".join(need[self.distribution])
-                raise ValueError(f"{self.distribution} needs exactly one of {options}")
-        if self.distribution in ("triangular", "uniform"):
-            if self.minimum is None or self.maximum is None:
-                raise ValueError(f"{self.distribution} needs minimum and maximum")
-            if not self.minimum < self.maximum:
-                raise ValueError("minimum must be below maximum")
-        for name in ("gsd", "sigma", "cv", "sd", "minimum", "maximum"):
-            _finite(getattr(self, name))
+        allowed = DISTRIBUTION_PARAMETERS[self.distribution]
+        given = [n for n in ("gsd", "sigma", "cv", "sd", "minimum", "maximum") if self._has(n)]
+        stray = [n for n in given if n not in allowed]
+        if stray:
+            joint = " or " if self.distribution in ("lognormal", "normal") else " and "
+            takes = joint.join(allowed) if allowed else "no parameters"
+            raise ValueError(f"{self.distribution} takes {takes}, not {', '.join(stray)}")
+        if self.distribution in ("lognormal", "normal") and len(given) != 1:
+            raise ValueError(f"{self.distribution} needs exactly one of {' or '.join(allowed)}")
+        if self.distribution in ("triangular", "uniform") and len(given) != 2:
+            raise ValueError(f"{self.distribution} needs minimum and maximum")
+        _check_spread(self)
         return self
 
+    def _has(self, name: str) -> bool:
+        """Whether the parameter ``name`` is given."""
+        return getattr(self, name) is not None
 
-Score = Literal[1, 2, 3, 4, 5]
+
+def _no_spread(distribution: str, name: str, value: float, wanted: str) -> ValueError:
+    """The message for a distribution whose spread is zero: it would silently be exact."""
+    return ValueError(
+        f"{distribution} with {name} {value:g} has no spread: remove the uncertainty "
+        f"(or write distribution: none) or give {name} {wanted}"
+    )
+
+
+def _check_spread(u: UncertaintySpec) -> None:
+    """Spreads must be positive (and lognormals not absurdly wide), bounds ordered."""
+    if u.gsd is not None:
+        if u.gsd == 1:
+            raise _no_spread("lognormal", "gsd", u.gsd, "> 1")
+        if u.gsd < 1:
+            raise ValueError(f"gsd (a geometric standard deviation) must be above 1, got {u.gsd:g}")
+        if math.log(u.gsd) > MAX_SIGMA:
+            raise ValueError(f"gsd {u.gsd:g} is wider than e^{MAX_SIGMA:g}: not a real spread")
+    if u.sigma is not None:
+        if u.sigma == 0:
+            raise _no_spread("lognormal", "sigma", u.sigma, "> 0")
+        if u.sigma < 0:
+            raise ValueError(f"sigma must be positive, got {u.sigma:g}")
+        if u.sigma > MAX_SIGMA:
+            raise ValueError(f"sigma {u.sigma:g} is above {MAX_SIGMA:g}: not a real spread")
+    for name in ("cv", "sd"):
+        value = getattr(u, name)
+        if value is not None and value == 0:
+            raise _no_spread("normal", name, value, "> 0")
+        if value is not None and value < 0:
+            raise ValueError(f"{name} must be positive, got {value:g}")
+    if u.minimum is not None and u.maximum is not None:
+        if u.minimum == u.maximum:
+            raise ValueError(
+                f"{u.distribution} with minimum = maximum = {u.minimum:g} has no spread: "
+                "remove the uncertainty (or write distribution: none) or widen the bounds"
+            )
+        if u.minimum > u.maximum:
+            raise ValueError(
+                f"minimum must be below maximum, got minimum {u.minimum:g} > maximum {u.maximum:g}"
+            )
 
 
 class PedigreeSpec(Strict):
@@ -83,8 +173,19 @@ class PedigreeSpec(Strict):
     temporal: Score
     geographical: Score
     technological: Score
-    basic_variance: float = Field(ge=0)
+    basic_variance: Number = Field(ge=0, le=MAX_SIGMA**2)
     basic_source: str | None = None
+
+    @model_validator(mode="after")
+    def _has_spread(self) -> PedigreeSpec:
+        scores = (self.reliability, self.completeness, self.temporal)
+        scores += (self.geographical, self.technological)
+        if self.basic_variance == 0 and scores == (1, 1, 1, 1, 1):
+            raise ValueError(
+                "pedigree scores all 1 with basic_variance 0 give no spread: remove the "
+                "pedigree (or write uncertainty: {distribution: none}) or give a basic_variance"
+            )
+        return self
 
 
 class ParameterSpec(Strict):
@@ -94,13 +195,11 @@ class ParameterSpec(Strict):
     with its own distribution), not parameters, so a parameter used twice is not correlated.
     """
 
-    value: float | None = None
-    formula: str | None = None
-    unit: str = "dimensionless"
-    source: str
+    value: Number | None = None
+    formula: Text | None = None
+    unit: Text = "dimensionless"
+    source: Text
     uncertainty: UncertaintySpec | None = None
-
-    _check_finite = field_validator("value")(_finite)
 
     @model_validator(mode="after")
     def _one_of(self) -> ParameterSpec:
@@ -118,7 +217,7 @@ class OptionSpec(Strict):
 
     default: OptionValue
     choices: list[OptionValue] = Field(min_length=2)
-    description: str
+    description: Text
 
     @model_validator(mode="after")
     def _default_is_a_choice(self) -> OptionSpec:
@@ -132,8 +231,8 @@ class AmountFields(Strict):
 
     amount: QuantitySpec | None = None
     annual_amount: QuantitySpec | None = None
-    formula: str | None = None
-    unit: str | None = None
+    formula: Text | None = None
+    unit: Text | None = None
     source: str | None = None
     uncertainty: UncertaintySpec | None = None
     pedigree: PedigreeSpec | None = None
@@ -149,6 +248,10 @@ class AmountFields(Strict):
             raise ValueError("give exactly one of amount, annual_amount or formula")
         if self.formula is not None and self.unit is None:
             raise ValueError("a formula needs the unit its result is expressed in")
+        if self.formula is None and self.unit is not None:
+            raise ValueError(
+                "unit belongs to a formula only: amount and annual_amount carry their own unit"
+            )
         if self.uncertainty is not None and self.pedigree is not None:
             raise ValueError("give an uncertainty or pedigree scores, not both")
         return self
@@ -157,22 +260,22 @@ class AmountFields(Strict):
 class EmissionSpec(AmountFields):
     """An elementary flow (emission) of a process per unit of its reference product."""
 
-    flow: str
+    flow: Code
 
 
 class InputSpec(AmountFields):
     """A technosphere input: another process or foreground activity, per unit of reference."""
 
-    input: str
+    input: Text
 
 
 # ---------------------------------------------------------------- flows and methods
 
 
 class FlowSpec(Strict):
-    code: str
-    name: str
-    unit: str
+    code: Code
+    name: Text
+    unit: Text
     categories: list[str]
     cas: str | None = None
     formula: str | None = None
@@ -180,28 +283,26 @@ class FlowSpec(Strict):
 
 
 class FlowsFile(Strict):
-    database: str
+    database: Code
     description: str | None = None
-    flows: list[FlowSpec]
+    flows: list[FlowSpec] = Field(min_length=1)
 
 
 class FactorSpec(Strict):
-    flow: str
-    value: float
-    unit: str
-    source: str
+    flow: Code
+    value: Number
+    unit: Text
+    source: Text
     uncertainty: UncertaintySpec | None = None
-
-    _check_finite = field_validator("value")(_finite)
 
 
 class MethodFile(Strict):
-    id: str
-    name: list[str] = Field(min_length=1)
-    unit: str
-    year: int
-    description: str
-    source: str
+    id: Code
+    name: list[Text] = Field(min_length=1)
+    unit: Text
+    year: Year
+    description: Text
+    source: Text
     factors: list[FactorSpec] = Field(min_length=1)
 
 
@@ -211,13 +312,13 @@ class MethodFile(Strict):
 class ProcessSpec(Strict):
     """A background process: one reference product, its emissions and inputs."""
 
-    code: str
-    name: str
-    unit: str
+    code: Code
+    name: Text
+    unit: Text
     reference_product: str | None = None
-    location: str = "CN"
-    year: int | None = None
-    source: str
+    location: Text = "CN"
+    year: Year | None = None
+    source: Text
     category: str | None = None
     comment: str | None = None
     parameters: dict[str, ParameterSpec] = {}
@@ -226,14 +327,14 @@ class ProcessSpec(Strict):
 
 
 class BackgroundFile(Strict):
-    database: str
+    database: Code
     description: str | None = None
     processes: list[ProcessSpec] = Field(min_length=1)
 
 
 class StageSpec(Strict):
-    code: str
-    name: str
+    code: Code
+    name: Text
     name_zh: str | None = None
     separate: bool = False
 
@@ -241,7 +342,7 @@ class StageSpec(Strict):
 class AllocationSpec(Strict):
     """How annual plant data become per-unit data: divided by the annual output."""
 
-    basis: str
+    basis: Text
     annual_output: QuantitySpec
     period: str | None = None
 
@@ -249,9 +350,9 @@ class AllocationSpec(Strict):
 class ActivitySpec(Strict):
     """A foreground activity: a stage or a part of the product, per one of its unit."""
 
-    code: str
-    name: str
-    unit: str = "unit"
+    code: Code
+    name: Text
+    unit: Text = "unit"
     stage: str | None = None
     part: str | None = None
     comment: str | None = None
@@ -264,26 +365,26 @@ class ActivitySpec(Strict):
 class ComparisonSpec(Strict):
     """How this model's stages relate to another model's (e.g. the report model), in words."""
 
-    model: str
+    model: Text
     notes: dict[str, str]
 
 
 class FunctionalUnitSpec(Strict):
-    amount: float = Field(gt=0)
-    unit: str
-    description: str
+    amount: Number = Field(gt=0)
+    unit: Text
+    description: Text
 
 
 class ModelFile(Strict):
     """A product model: a foreground database linked to background databases."""
 
-    model: str
-    database: str
-    name: str
+    model: Code
+    database: Code
+    name: Text
     description: str | None = None
     functional_unit: FunctionalUnitSpec
-    reference_activity: str
-    method: str
+    reference_activity: Text
+    method: Text
     backgrounds: list[str] = Field(min_length=1)
     allocation: AllocationSpec | None = None
     options: dict[str, OptionSpec] = {}
@@ -299,7 +400,7 @@ class ModelFile(Strict):
 class DeclaredSpec(Strict):
     """A figure a study declares, exactly as printed, and what quantity it states."""
 
-    id: str
+    id: Text
     quantity: Literal[
         "total",
         "total_annual",
@@ -316,23 +417,25 @@ class DeclaredSpec(Strict):
     activity: str | None = None
     input: str | None = None
     printed: str
-    unit: str
-    where: str
+    unit: Text
+    where: Text
 
     @field_validator("printed")
     @classmethod
     def _numeric(cls, text: str) -> str:
         try:
-            float(text.rstrip("%"))
+            value = float(text.rstrip("%"))
         except ValueError as exc:
-            raise ValueError(f"printed figure '{text}' is not a number") from exc
+            raise ValueError(f"'{text}' is not a number") from exc
+        if not math.isfinite(value):
+            raise ValueError(f"'{text}' is not a finite number")
         return text
 
 
 class DeclaredFile(Strict):
-    model: str
-    method: str
-    document: str
+    model: Text
+    method: Text
+    document: Text
     figures: list[DeclaredSpec] = Field(min_length=1)
 
 
@@ -342,21 +445,21 @@ class DeclaredFile(Strict):
 class SwapSpec(Strict):
     """Replace one background process by another wherever the model buys it (same unit)."""
 
-    old: str
-    new: str
+    old: Text
+    new: Text
     activities: list[str] | None = None  # only in these activities; all when omitted
-    source: str
+    source: Text
 
 
 class ChangeSpec(Strict):
     """Change one input of one activity: scale it, replace it, or remove it."""
 
-    activity: str
-    input: str
-    scale: float | None = Field(default=None, ge=0)
+    activity: Text
+    input: Text
+    scale: Number | None = Field(default=None, ge=0)
     replace: InputSpec | None = None
     remove: bool = False
-    source: str
+    source: Text
 
     @model_validator(mode="after")
     def _one_change(self) -> ChangeSpec:
@@ -369,16 +472,16 @@ class ChangeSpec(Strict):
 class AddSpec(Strict):
     """A new input of an existing activity."""
 
-    activity: str
+    activity: Text
     add: InputSpec
 
 
 class ScenarioFile(Strict):
     """An overlay on a product model: options, parameters, swapped processes, changed inputs."""
 
-    scenario: str
-    model: str
-    name: str
+    scenario: Text
+    model: Text
+    name: Text
     kind: Literal["design", "method", "context"] = "design"  # improvement, accounting, setting
     description: str | None = None
     options: dict[str, OptionValue] = {}

@@ -42,11 +42,23 @@ def stats_arrays_fields(
 
     ``scale`` converts numbers given in the file's unit into the stored amount's unit
     (unit conversion and allocation are linear, so distributions scale with the amount).
+    Raises ValueError where the distribution does not fit the amount or is not finite.
     """
+    fields = _fields(amount, scale, spec, pedigree)
+    for name, value in fields.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"the distribution's {name} is not a finite number ({value})")
+    return fields
+
+
+def _fields(
+    amount: float, scale: float, spec: UncertaintySpec | None, pedigree: PedigreeSpec | None
+) -> dict:
+    """The stats_arrays fields, unchecked; a zero amount is exact (no lognormal of 0)."""
+    if amount == 0 or (pedigree is None and (spec is None or spec.distribution == "none")):
+        return {"uncertainty type": UndefinedUncertainty.id, "loc": amount}
     if pedigree is not None:
         return _lognormal(amount, pedigree_sigma(pedigree))
-    if spec is None or spec.distribution == "none" or amount == 0:
-        return {"uncertainty type": UndefinedUncertainty.id, "loc": amount}
     if spec.distribution == "lognormal":
         sigma = spec.sigma if spec.sigma is not None else math.log(spec.gsd)
         return _lognormal(amount, sigma)
@@ -63,8 +75,12 @@ def stats_arrays_fields(
 
 
 def _lognormal(amount: float, sigma: float) -> dict:
-    if sigma == 0:
-        return {"uncertainty type": UndefinedUncertainty.id, "loc": amount}
+    """A lognormal around ``amount`` (negative amounts mirrored); a zero spread is refused."""
+    if not sigma > 0:
+        raise ValueError(
+            f"lognormal with sigma {sigma:g} has no spread: remove the uncertainty or give "
+            "sigma > 0"
+        )
     return {
         "uncertainty type": LognormalUncertainty.id,
         "loc": math.log(abs(amount)),
