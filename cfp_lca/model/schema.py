@@ -218,6 +218,9 @@ class OptionSpec(Strict):
     default: OptionValue
     choices: list[OptionValue] = Field(min_length=2)
     description: Text
+    # True when the option changes the system boundary (e.g. a life-cycle stage in or out):
+    # a scenario is then compared with the baseline that has the same value, never across.
+    boundary: bool = False
 
     @model_validator(mode="after")
     def _default_is_a_choice(self) -> OptionSpec:
