@@ -116,19 +116,47 @@ def _model_options() -> argparse.ArgumentParser:
     return options
 
 
-def _uncertainty_options(iterations: int, sobol: int | None) -> argparse.ArgumentParser:
+def _threshold(text: str) -> tuple[float, bool]:
+    """An argparse type: a relevance threshold, an amount or a percentage ('2%'), >= 0; as
+    (value, relative) with a percentage as a fraction."""
+    number, relative = (text.strip()[:-1], True) if text.strip().endswith("%") else (text, False)
+    try:
+        value = float(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number or a percentage such as 2%"
+        ) from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
+    return (value / 100, True) if relative else (value, False)
+
+
+def _threshold_option() -> argparse.ArgumentParser:
+    """--threshold, for the commands that compare scenarios."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
+        "--threshold", type=_threshold, default="1%",
+        help="relevance threshold t of a change against the baseline: an amount in the "
+        "method's unit, or with %% a share of the baseline's deterministic total; scenarios "
+        "report P(change < -t) and P(change > +t)",
+    )  # fmt: skip
+    return options
+
+
+SOURCES_HELP = ("comma-separated: foreground (activity data), background (emission factors), "
+                "characterization (GWP factors), or all")  # fmt: skip
+
+
+def _uncertainty_options(
+    iterations: int, sobol: int | None, sources: str = "all"
+) -> argparse.ArgumentParser:
     """-n, --seed, --sources (and --sobol-n), the options of every Monte Carlo command."""
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument("-n", "--iterations", type=_int_at_least(2), default=iterations,
                          help="Monte Carlo iterations (at least 2)")  # fmt: skip
     options.add_argument("--seed", type=_int_at_least(0), default=0,
                          help="random seed (a non-negative integer)")  # fmt: skip
-    options.add_argument(
-        "--sources",
-        default="foreground",
-        help="comma-separated: foreground (activity data), background (emission factors), "
-        "characterization (GWP factors), or all",
-    )
+    options.add_argument("--sources", default=sources, help=SOURCES_HELP)
     if sobol is not None:
         options.add_argument("--sobol-n", type=_power_of_two, default=sobol,
                              help="Sobol base sample (a power of 2)")  # fmt: skip
@@ -161,7 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common, *parents], help=about, description=about,
                               formatter_class=_Help)  # fmt: skip
 
-    run = command("run", "the main job (default)")
+    run = command("run", "the main job (default); its study report's Monte Carlo draws all "
+                  "uncertainty sources")  # fmt: skip
     run.add_argument("--out", type=Path, help="report folder (default: a new cfp_lca_report*)")
     b = command("build", "write flows, methods and databases")
     b.add_argument("--force", action="store_true", help="rewrite even when the files are unchanged")
@@ -183,16 +212,18 @@ def build_parser() -> argparse.ArgumentParser:
     mc.add_argument("--tolerance", type=_positive_float, help="stop when the mean's relative "
                     "95 %% half-width falls below this")  # fmt: skip
     mc.add_argument("--save-samples", type=Path, help="write the samples to this new .npy file")
-    gs = command("gsa", "sensitivity analysis", model, _uncertainty_options(20_000, 4096),
-                 out["json"])  # fmt: skip
+    gs = command("gsa", "sensitivity analysis", model,
+                 _uncertainty_options(20_000, 4096, "foreground"), out["json"])  # fmt: skip
     gs.add_argument("--no-groups", action="store_true", help="Sobol per input, not per part")
-    cp = command("compare", "scenarios under paired uncertainty",
-                 _uncertainty_options(10_000, None), out["json"])  # fmt: skip
+    cp = command("compare", "scenarios under paired uncertainty, each against the baseline "
+                 "of its system boundary", _uncertainty_options(10_000, None),
+                 _threshold_option(), out["json"])  # fmt: skip
     cp.add_argument("model", nargs="?", default=DEFAULT_MODEL, help="product model name")
     cp.add_argument("scenarios", nargs="*", help="scenario names (default: all of the model)")
     cp.add_argument("--method", help="method id (default: the model's own)")
     cp.add_argument("--scenario-dir", type=Path, help="scenario files (default: scenarios/)")
-    cp.add_argument("--plots", type=Path, help="write box and heat-map figures to this folder")
+    cp.add_argument("--plots", type=Path, help="write the figures (paired changes with +-t, "
+                    "pairwise probabilities) to this folder")  # fmt: skip
     sc = command("scenarios", "list, export or import scenarios")
     sc.add_argument("action", choices=["list", "export", "import"], help="what to do")
     sc.add_argument("model", nargs="?", default=DEFAULT_MODEL, help="product model name")
@@ -205,7 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--out", type=Path, required=True, help="folder for the figures")
     pl.add_argument("--no-groups", action="store_true", help="Sobol per input, not per part")
     rp = command("report", "the CFP study report", model, _uncertainty_options(20_000, 2048),
-                 out["lang"])  # fmt: skip
+                 _threshold_option(), out["lang"])  # fmt: skip
     rp.add_argument("--out", type=Path, required=True, help="folder for the report (new or empty)")
     rp.add_argument("--scenario-dir", type=Path, help="scenario files (default: scenarios/)")
     command("list", "models, methods and background databases")
@@ -541,7 +572,7 @@ def cmd_mc(args) -> int:
             catalog, model, method, n=args.iterations, seed=args.seed,
             sources=args.sources, chunk_size=args.chunk_size or DEFAULT_CHUNK,
             engine=args.engine, save_samples=args.save_samples, tolerance=args.tolerance,
-            progress=update,
+            keep_samples=True, progress=update,
         )  # fmt: skip
     finally:
         close()
@@ -594,9 +625,16 @@ def _scenarios(catalog, args, model_name: str) -> dict:
     return {w: found[w] for w in wanted}
 
 
+def _relevance(args):
+    """The --threshold of the command as a Threshold."""
+    from .calc.compare import Threshold
+
+    return Threshold(*args.threshold)
+
+
 def cmd_compare(args) -> int:
-    """Scenarios under paired Monte Carlo."""
-    from .calc.compare import compare
+    """Scenarios under paired Monte Carlo, each against the baseline of its system boundary."""
+    from .calc.compare import compare, plan_comparison
     from .present.tables import compare_dict, compare_text
 
     catalog = _catalog(args)
@@ -605,16 +643,16 @@ def cmd_compare(args) -> int:
     if len(scenarios) < 2:
         raise InputError(None, "scenarios", "name at least two scenarios to compare")
     method = _method(catalog, base, args.method)
-    models = {name: scenario.built for name, scenario in scenarios.items()}
+    plan = plan_comparison(catalog, scenarios)
     _write(args, catalog)
-    _ensure(catalog, base, *models.values())
+    _ensure(catalog, base, *plan.models.values())
     update, close = progress_bar(args.iterations, "paired Monte Carlo")
     try:
-        result = compare(models, method, args.iterations, args.seed, args.sources, update)
+        result = compare(plan.models, method, args.iterations, args.seed, args.sources, update,
+                         plan.groups, _relevance(args))  # fmt: skip
     finally:
         close()
-    data = compare_dict(result, {k: v.title for k, v in scenarios.items()}, method.unit,
-                        kinds={k: v.spec.kind for k, v in scenarios.items()})  # fmt: skip
+    data = compare_dict(result, plan.titles, method.unit, kinds=plan.kinds)
     if args.plots:
         from .present.figures import comparison_figures
 
@@ -681,7 +719,7 @@ def cmd_plot(args) -> int:
     update, close = progress_bar(args.iterations, f"Monte Carlo {model.name}")
     try:
         study = run_study(catalog, model, method, args.iterations, args.seed,
-                          args.sources, {}, {}, None, args.sobol_n, update,
+                          args.sources, None, None, args.sobol_n, update,
                           group=not args.no_groups)  # fmt: skip
     except ValueError as exc:
         raise InputError(model.path, None, str(exc)) from None
@@ -695,6 +733,7 @@ def cmd_plot(args) -> int:
 
 def cmd_report(args) -> int:
     """The CFP study report of one model."""
+    from .calc.compare import plan_comparison
     from .calc.study import run_study
     from .present.report import write_report
 
@@ -703,26 +742,15 @@ def cmd_report(args) -> int:
     method = _method(catalog, model, args.method)
     args.scenarios = None
     scenarios = _scenarios(catalog, args, args.model)
-    models = {k: v.built for k, v in scenarios.items()} if len(scenarios) > 1 else {}
+    plan = plan_comparison(catalog, scenarios) if len(scenarios) > 1 else None
     related = _variant(catalog, model.comparison[0]) if model.comparison else None
     _write(args, catalog)
-    _ensure(catalog, model, *models.values(), *([related] if related else []))
+    _ensure(catalog, model, *(plan.models.values() if plan else ()), *filter(None, [related]))
     update, close = progress_bar(args.iterations, f"Monte Carlo {model.name}")
     try:
-        study = run_study(
-            catalog,
-            model,
-            method,
-            args.iterations,
-            args.seed,
-            args.sources,
-            models,
-            {k: v.title for k, v in scenarios.items()},
-            related,
-            args.sobol_n,
-            update,
-            scenario_kinds={k: v.spec.kind for k, v in scenarios.items()},
-        )
+        study = run_study(catalog, model, method, args.iterations, args.seed, args.sources,
+                          plan, related, args.sobol_n, update,
+                          threshold=_relevance(args))  # fmt: skip
     except ValueError as exc:
         raise InputError(model.path, None, str(exc)) from None
     finally:
@@ -759,6 +787,7 @@ def cmd_run(args) -> int:
     the study report of the component model."""
     from .calc.audit import audit
     from .calc.lcia import static_lcia
+    from .calc.montecarlo import SOURCES
     from .present.tables import audit_text, lcia_text
 
     catalog = _prepared(args)
@@ -774,8 +803,8 @@ def cmd_run(args) -> int:
     if DEFAULT_MODEL in catalog.models:
         report = argparse.Namespace(
             **{**vars(args), "command": "report"}, model=DEFAULT_MODEL, lang="en",
-            iterations=20_000, seed=0, sources=("foreground",), sobol_n=2048, scenario_dir=None,
-            method=None, option=[], eol=None, use_stage=False,
+            iterations=20_000, seed=0, sources=SOURCES, sobol_n=2048, scenario_dir=None,
+            method=None, option=[], eol=None, use_stage=False, threshold=_threshold("1%"),
         )  # fmt: skip
         print(f"Writing the study report of {DEFAULT_MODEL} ...")
         cmd_report(report)

@@ -44,6 +44,9 @@ def test_mc_saves_samples_and_refuses_to_overwrite(built, capsys, tmp_path):
     samples = np.load(path)
     assert samples.shape[0] == 5000
     assert np.median(samples[:, 0]) == pytest.approx(out["total"]["median"], rel=1e-9)
+    assert out["sources"] == ["foreground", "background", "characterization"]  # the default
+    below = 100 * np.mean(samples[:, 0] < out["total"]["deterministic"])
+    assert out["deterministic_percentile"] == pytest.approx(below, abs=1e-9)
     assert (
         main(["mc", "zw32", "-n", "100", "--save-samples", str(path), "--project", TEST_PROJECT])
         == 2

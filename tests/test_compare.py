@@ -6,14 +6,17 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 import pytest
 
 from cfp_lca.cli import main
-from conftest import REPO, TEST_PROJECT
+from conftest import DATA, REPO, TEST_PROJECT
 
 SIGMA = math.log(1.5)  # GSD of the copper supplier leg in zw32.yaml
+TINY_PROJECT = "cfp_tiny"
 M_COPPER_T = (9 + 3 + 3 * 0.45 + 5 + 1.5) / 1000  # t, the copper masses of zw32.yaml
 TRUCK_30T = 0.078  # kgCO2e/(t*km), GB/T 51366-2019
 
@@ -51,7 +54,7 @@ def test_paired_difference_has_exactly_the_spread_of_the_one_changed_input(built
 
     pair = {k: models[k] for k in ("baseline", "copper-near")}
     n = 40_000
-    c = compare(pair, built.methods["ipcc-ar5-gwp100"], n, seed=3)
+    c = compare(pair, built.methods["ipcc-ar5-gwp100"], n, seed=3, sources=("foreground",))
     delta = M_COPPER_T * (500 - 150) * TRUCK_30T
     assert c.deterministic[0] - c.deterministic[1] == pytest.approx(delta, rel=1e-9)
     d = c.difference(0, 1)
@@ -62,7 +65,7 @@ def test_paired_difference_has_exactly_the_spread_of_the_one_changed_input(built
     assert np.median(d) == pytest.approx(delta, rel=0.02)
     assert (d > 0).all()  # paired: the nearer supplier is lower in every iteration
     assert c.difference(0, 1, paired=False).std() > 50 * d.std()
-    assert c.probability_lower()[1, 0] == 1.0
+    assert c.beyond(1, 0, 0.0) == (1.0, 0.0)
 
 
 def test_fast_comparison_agrees_with_bw2calc_multilca(built, models):
@@ -70,7 +73,7 @@ def test_fast_comparison_agrees_with_bw2calc_multilca(built, models):
 
     three = {k: models[k] for k in ("baseline", "green-power", "aluminium-housing")}
     method = built.methods["ipcc-ar5-gwp100"]
-    fast = compare(three, method, 20_000, seed=1)
+    fast = compare(three, method, 20_000, seed=1, sources=("foreground",))
     ref = reference_compare(three, method, 400, seed=2, sources=("foreground",))
     for k in range(3):
         f, r = fast.paired[k], ref[k]
@@ -115,13 +118,14 @@ def test_compare_cli_over_all_shipped_scenarios(built, capsys):
     args = ["compare", "zw32", "-n", "2000", "--seed", "1", "--json", "--project", TEST_PROJECT]
     assert main(args) == 0
     data = json.loads(capsys.readouterr().out)
-    names = [r["scenario"] for r in data["scenarios"]]
+    assert data["sources"] == ["foreground", "background", "characterization"]
+    names = [r["scenario"] for g in data["groups"] for r in g["scenarios"]]
     assert names[0] == "baseline" and len(names) == 12
-    row = {r["scenario"]: r for r in data["scenarios"]}
-    assert row["recycled-content"]["p_lower_than_baseline"] == 1.0
-    assert row["use-stage"]["change"] == pytest.approx(
-        (3 * 200**2 * 60e-6 + 15) * 8760 * 20 / 1000 * 0.5306, rel=1e-9
-    )
+    row = {r["scenario"]: r for g in data["groups"] for r in g["scenarios"]}
+    assert row["recycled-content"]["p_reduction"] == 1.0
+    assert row["baseline"]["p_reduction"] is None and row["baseline"]["p_increase"] is None
+    use = row["use-stage"]["deterministic"] - row["baseline"]["deterministic"]
+    assert use == pytest.approx((3 * 200**2 * 60e-6 + 15) * 8760 * 20 / 1000 * 0.5306, rel=1e-9)
 
 
 def test_a_swapped_supplier_keeps_the_draws_of_the_amount(built, models):
@@ -131,7 +135,223 @@ def test_a_swapped_supplier_keeps_the_draws_of_the_amount(built, models):
     from cfp_lca.calc.compare import compare
 
     pair = {k: models[k] for k in ("baseline", "green-power")}
-    c = compare(pair, built.methods["ipcc-ar5-gwp100"], 20_000, seed=5)
+    c = compare(pair, built.methods["ipcc-ar5-gwp100"], 20_000, seed=5, sources=("foreground",))
     a0, s2 = 10593.054 / 4302, 0.0006 + 0.0006 + 0.0001
     std = a0 * (0.5366 - 0.04) * math.sqrt((math.exp(s2) - 1) * math.exp(s2))
     assert c.difference(0, 1).std() == pytest.approx(std, rel=0.05)
+
+
+# ------------------------------------------------ a small model of its own: thresholds, boundary
+# tiny: `make` burns 100 kg (lognormal, gsd 2: X = draw / 100 ~ LN(0, ln 2)), buys 10 kWh of the
+# national 2022 grid (0.5366 kgCO2/kWh) and emits 0.1 kg of fossil CH4 (GWP 30, given a
+# lognormal of gsd 1.25 here); the boundary option `use_phase` adds `use`, which burns 50 kg
+# (lognormal, gsd 1.5). Burning 1 kg emits 1 kg of CO2, exactly.
+TINY_MODEL = """\
+model: tiny
+database: cfp-tiny
+name: tiny product
+functional_unit: {amount: 1, unit: unit, description: "1 unit"}
+reference_activity: product
+method: ipcc-ar5-gwp100
+backgrounds: [cfp-china-background]
+options:
+  use_phase: {default: false, choices: [false, true], boundary: true, description: "use phase"}
+stages:
+  - {code: making, name: making}
+  - {code: use, name: use, separate: true}
+activities:
+  - code: product
+    name: product
+    inputs:
+      - {input: make, amount: {value: 1, unit: unit}, source: structure}
+      - {input: use, amount: {value: 1, unit: unit}, source: structure, when: {use_phase: true}}
+  - code: make
+    name: making
+    stage: making
+    inputs:
+      - {input: burn, amount: {value: 100, unit: kg}, source: t, uncertainty: {distribution: lognormal, gsd: 2}}
+      - {input: electricity_cn_national_2022, amount: {value: 10, unit: kWh}, source: t, uncertainty: {distribution: none}}
+    emissions:
+      - {flow: ch4_fossil, amount: {value: 0.1, unit: kg}, source: t, uncertainty: {distribution: none}}
+  - code: use
+    name: use
+    stage: use
+    inputs:
+      - {input: burn, amount: {value: 50, unit: kg}, source: t, uncertainty: {distribution: lognormal, gsd: 1.5}}
+  - code: burn
+    name: burning
+    unit: kg
+    stage: making
+    emissions:
+      - {flow: co2_fossil, amount: {value: 1, unit: kg/kg}, source: t, uncertainty: {distribution: none}}
+"""  # noqa: E501
+TINY_SCENARIOS = {
+    "baseline": "",
+    "less": "changes: [{activity: make, input: burn, scale: 0.99, source: t}]",
+    "more": "changes: [{activity: make, input: burn, scale: 1.02, source: t}]",
+    "use": "options: {use_phase: true}",
+    "less-in-use": "options: {use_phase: true}\n"
+    "changes: [{activity: make, input: burn, scale: 0.99, source: t}]",
+}
+TINY_DET = 100 + 10 * 0.5366 + 0.1 * 30  # kg CO2e, without the use phase
+S_MAKE = math.log(2)
+
+
+def write_tiny_data(root: Path) -> Path:
+    """The shipped flows, methods and national grid factors, and only the tiny model and its
+    scenarios (the CH4 factor given a lognormal of gsd 1.25); returns the data directory."""
+    data = root / "databases"
+    for part in ("flows.yaml", "methods", "background/china.yaml"):
+        (data / part).parent.mkdir(parents=True, exist_ok=True)
+        copy = shutil.copytree if (DATA / part).is_dir() else shutil.copy
+        copy(DATA / part, data / part)
+    method = data / "methods" / "ipcc-ar5-gwp100.yaml"
+    text = method.read_text(encoding="utf-8")
+    old = 'fossil methane incl. CO2 from oxidation"}'
+    assert old in text
+    method.write_text(text.replace(old, old[:-1] + ", uncertainty: {distribution: lognormal, "
+                                   "gsd: 1.25}}"), encoding="utf-8")  # fmt: skip
+    (data / "foreground").mkdir()
+    (data / "foreground" / "tiny.yaml").write_text(TINY_MODEL, encoding="utf-8")
+    scenarios = root / "scenarios" / "tiny"
+    scenarios.mkdir(parents=True)
+    for name, body in TINY_SCENARIOS.items():
+        head = f"scenario: {name}\nmodel: tiny\nname: {name}\n"
+        (scenarios / f"{name}.yaml").write_text(head + body + "\n", encoding="utf-8")
+    return data
+
+
+@pytest.fixture(scope="module")
+def tiny_data(tmp_path_factory) -> Path:
+    return write_tiny_data(tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture()
+def tiny(tiny_data):
+    """The tiny data directory; the current Brightway project is restored afterwards."""
+    import bw2data as bd
+
+    from cfp_lca.brightway.project import open_project
+
+    before = bd.projects.current
+    yield tiny_data
+    open_project(before)
+
+
+def tiny_compare(capsys, data: Path, *args: str) -> dict:
+    capsys.readouterr()
+    command = ["compare", "tiny", *args, "--json", "--data", str(data), "--project", TINY_PROJECT]
+    assert main(command) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def beyond_ln(t: float, factor: float = 1.0) -> float:
+    """P(factor X > t) for X ~ LN(0, ln 2), the draw of make's 100 kg over 100 kg."""
+    return 1 - NormalDist().cdf(math.log(t / factor) / S_MAKE)
+
+
+def mc_error(n: int) -> float:
+    """4.5 standard errors of a share estimated from n iterations (at worst p = 0.5)."""
+    return 4.5 * math.sqrt(0.25 / n)
+
+
+def test_thresholded_probabilities_have_the_closed_form(tiny, capsys):
+    """less burns 1 kg less of make's 100: its paired change is -X exactly (the grid factor and
+    the GWP of CH4 are drawn alike in both), more's is +2X. With t = 1 % of the baseline's
+    deterministic total: P(change < -t) = P(X > t) for less, P(change > t) = P(2X > t) for more;
+    in the matrix, less against more: P(-3X < -t) = P(X > t/3)."""
+    n = 20_000
+    data = tiny_compare(capsys, tiny, "baseline", "less", "more", "-n", str(n), "--seed", "4")
+    assert data["sources"] == ["foreground", "background", "characterization"]
+    assert data["threshold"] == {"value": 0.01, "relative": True,
+                                 "text": "1 % of the baseline's deterministic total"}  # fmt: skip
+    (group,) = data["groups"]
+    t = 0.01 * TINY_DET
+    assert group["threshold"] == pytest.approx(t, rel=1e-12)
+    rows = {r["scenario"]: r for r in group["scenarios"]}
+    assert rows["baseline"]["deterministic"] == pytest.approx(TINY_DET, rel=1e-12)
+    assert rows["less"]["change"] == pytest.approx(-1.0, abs=1e-9)
+    assert rows["less"]["p_reduction"] == pytest.approx(beyond_ln(t), abs=mc_error(n))
+    assert rows["less"]["p_increase"] == 0.0
+    assert rows["more"]["p_increase"] == pytest.approx(beyond_ln(t, 2.0), abs=mc_error(n))
+    assert rows["more"]["p_reduction"] == 0.0
+    pairwise = group["p_reduction"]
+    assert pairwise["less"]["more"] == pytest.approx(beyond_ln(t, 3.0), abs=mc_error(n))
+    assert pairwise["more"]["less"] == 0.0 and pairwise["less"]["less"] is None
+    no_probability = ("p_reduction", "p_increase", "p_reduction_unpaired", "p_increase_unpaired")
+    assert all(rows["baseline"][k] is None for k in no_probability)
+    assert data["message"] is None
+
+
+@pytest.mark.parametrize(("option", "t"), [("2", 2.0), ("0.5%", 0.005 * TINY_DET)])
+def test_threshold_option_absolute_or_relative(tiny, capsys, option, t):
+    n = 20_000
+    args = ("baseline", "less", "-n", str(n), "--seed", "5", "--threshold", option)
+    data = tiny_compare(capsys, tiny, *args)
+    assert data["threshold"]["relative"] is option.endswith("%")
+    group = data["groups"][0]
+    assert group["threshold"] == pytest.approx(t, rel=1e-12)
+    less = group["scenarios"][1]
+    assert less["p_reduction"] == pytest.approx(beyond_ln(t), abs=mc_error(n))
+
+
+def test_compare_text_states_the_threshold_and_leaves_the_baseline_blank(tiny, capsys):
+    args = ["compare", "tiny", "baseline", "less", "-n", "500", "--data", str(tiny)]
+    assert main([*args, "--project", TINY_PROJECT]) == 0
+    text = capsys.readouterr().out
+    assert "Relevance threshold t = 1 % of the baseline's deterministic total" in text
+    assert "P(reduction) = P(change < -t)" in text and "P(lower)" not in text
+    assert f"baseline 'baseline', t = {0.01 * TINY_DET:.4g} kg CO2e" in text
+    first = next(line for line in text.splitlines() if line.startswith("baseline "))
+    assert first.endswith("(+0.0 %)")  # no probability after the change
+
+
+def test_a_scenario_of_another_boundary_is_compared_with_the_baseline_of_that_boundary(
+    tiny, capsys
+):
+    """less-in-use switches the use phase on: it is compared with the baseline with the use
+    phase on (built for it, TINY_DET + 50 kg), whose use-phase draws Y are its own: the change
+    is -X, spread sd(X), not -X + 50 (Y - 1) as against the baseline without the use phase."""
+    n = 20_000
+    data = tiny_compare(capsys, tiny, "baseline", "less", "less-in-use", "-n", str(n),
+                        "--seed", "6")  # fmt: skip
+    first, second = data["groups"]
+    assert first["boundary"] == {"use_phase": False}
+    assert [r["scenario"] for r in first["scenarios"]] == ["baseline", "less"]
+    assert second["boundary"] == {"use_phase": True}
+    base, row = second["scenarios"]
+    assert second["baseline"] == base["scenario"] == row["baseline"] == "baseline[use_phase=true]"
+    assert base["deterministic"] == pytest.approx(TINY_DET + 50, rel=1e-12)
+    assert base["p_reduction"] is None and base["p_increase"] is None
+    assert row["change"] == pytest.approx(-1.0, abs=1e-9)
+    sd = math.sqrt((math.exp(S_MAKE**2) - 1) * math.exp(S_MAKE**2))
+    assert row["difference"]["std"] == pytest.approx(sd, rel=0.1)
+    t = 0.01 * (TINY_DET + 50)
+    assert second["threshold"] == pytest.approx(t, rel=1e-12)
+    assert row["p_reduction"] == pytest.approx(beyond_ln(t), abs=mc_error(n))
+    assert "same system boundary" in data["message"] and "use_phase=true" in data["message"]
+
+
+def test_a_scenario_that_only_switches_the_boundary_is_the_baseline_of_its_group(tiny, capsys):
+    args = ["compare", "tiny", "baseline", "less", "use", "less-in-use", "-n", "500"]
+    assert main([*args, "--data", str(tiny), "--project", TINY_PROJECT]) == 0
+    text = capsys.readouterr().out
+    assert "in 2 groups: use_phase=false against 'baseline'; use_phase=true against 'use'" in text
+    assert "use_phase=true: baseline 'use', t = " in text
+    assert "baseline[use_phase=true]" not in text
+
+
+def test_a_changed_baseline_without_a_same_boundary_twin_is_refused(tiny, capsys):
+    """Baseline 'more' changes the model; nothing to compare less-in-use with: refused."""
+    args = ["compare", "tiny", "more", "less-in-use", "-n", "10", "--data", str(tiny)]
+    assert main([*args, "--project", TINY_PROJECT]) == 2
+    err = capsys.readouterr().err
+    assert "less-in-use" in err and "use_phase=true" in err and "'more' changes the model" in err
+
+
+def test_monte_carlo_commands_default_to_all_sources(tiny, capsys):
+    capsys.readouterr()
+    args = ["mc", "tiny", "-n", "200", "--json", "--data", str(tiny), "--project", TINY_PROJECT]
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["sources"] == [
+        "foreground", "background", "characterization"]  # fmt: skip

@@ -94,6 +94,8 @@ ARGUMENTS = {
     "sobol n not a power of 2": (["gsa", "--sobol-n", "100"], ["--sobol-n", "power of 2"]),
     "sobol n zero": (["report", "--out", "r", "--sobol-n", "0"], ["--sobol-n", "'0'"]),
     "unknown source": (["mc", "--sources", "foreground,typo"], ["'typo'", "all"]),
+    "threshold negative": (["compare", "--threshold=-1%"], ["--threshold", "'-1%'"]),
+    "threshold not a number": (["report", "--threshold", "x%"], ["--threshold", "'x%'"]),
     "empty source list": (["gsa", "--sources", ","], ["--sources", "all"]),
     "unknown language": (["lcia", "--lang", "de"], ["--lang", "'de'"]),
     "unknown command": (["lcai"], ["'lcai'"]),
@@ -130,7 +132,7 @@ def test_help_shows_defaults(capsys):
     assert stop.value.code == 0
     text = " ".join(capsys.readouterr().out.split())
     shown = ("product model name (default: zw32)", "(default: 10000)", "(default: 0)",
-             "strict JSON", "language (default: en)", "or all (default: foreground)")  # fmt: skip
+             "strict JSON", "language (default: en)", "or all (default: all)")  # fmt: skip
     for fragment in shown:
         assert fragment in text, fragment
 
@@ -352,7 +354,8 @@ def test_export_of_all_scenarios_round_trips(bw_dir, tmp_path, capsys):
     assert "'grid-2030' adds use_stage" in io.err and "Traceback" not in io.err
     assert main(["compare", "zw32", "-n", "2", "--json", "--project", "cfp_sdf"]) == 0
     expected = {r["scenario"]: r["deterministic"]
-                for r in json.loads(capsys.readouterr().out)["scenarios"]}  # fmt: skip
+                for g in json.loads(capsys.readouterr().out)["groups"]
+                for r in g["scenarios"]}  # fmt: skip
     assert main(["scenarios", "import", "zw32", str(path), "--project", "cfp_sdf"]) == 0
     rows = [line.split() for line in capsys.readouterr().out.splitlines()[1:]]
     assert {name: float(total) for name, total in rows} == pytest.approx(expected, abs=1e-4)

@@ -76,6 +76,12 @@ def _draw(name: str, out: Path, lang: str) -> list[Path]:
         return plots.scenario_boxes(
             ["base", "recycled", "green power"], _SCEN, [20.2, 17.1, 15.3], u, out, "Scen", lang
         )
+    if name == "scenario_changes":
+        changes = [s - _SCEN[0] for s in _SCEN[1:]]
+        return plots.scenario_boxes(
+            ["recycled", "green power"], changes, [-3.1, -4.9], u, out, "Changes", lang,
+            threshold=0.2,
+        )  # fmt: skip
     if name == "probability_heatmap":
         m = np.array([[np.mean(a < b) for b in _SCEN] for a in _SCEN])
         return plots.probability_heatmap(["base", "recycled", "green"], m, out, "P", lang=lang)
@@ -92,6 +98,7 @@ FUNCS = [
     "sensitivity_bars",
     "sobol_bars",
     "scenario_boxes",
+    "scenario_changes",
     "probability_heatmap",
 ]
 

@@ -4,9 +4,11 @@ of lcia and mc run with the same options (the report renders those very dicts)."
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import pytest
+from test_compare import S_MAKE, TINY_DET, write_tiny_data
 
 from cfp_lca.cli import main
 from conftest import TEST_PROJECT
@@ -94,3 +96,87 @@ def test_improvements_are_design_options_only(report):
     assert not {"avoided-burden", "cff", "zhejiang-grid", "lifecycle-grid"} & set(names)
     reductions = [float(r[2]) for r in rows]
     assert reductions == sorted(reductions, reverse=True)
+
+
+def test_report_states_the_variance_by_source_and_the_percentile_of_its_own_run(report, capsys):
+    """The all-sources variance and the deterministic value's percentile are those of the run
+    that `mc` makes with the same options (the report's Monte Carlo, not another run)."""
+    md = (report / "report.md").read_text(encoding="utf-8")
+    rows = {r[0]: r for r in table(md, "Variance of the total by uncertainty source")}
+    sources = ("foreground (activity data)", "background (emission factors)",
+               "characterization (GWP factors)")  # fmt: skip
+    assert sum(float(rows[k][2]) for k in sources) == pytest.approx(100, abs=0.2)
+    capsys.readouterr()
+    assert main(["mc", "zw32", "--json", *FAST]) == 0
+    mc = json.loads(capsys.readouterr().out)
+    combined = rows["all sources together (the Monte Carlo run)"][1].replace(",", "")
+    assert combined == f"{mc['total']['std'] ** 2:.2f}"
+    assert f"at the {mc['deterministic_percentile']:.1f}th percentile" in md
+    assert "median, not their mean" in md and "first-order split" in md
+
+
+@pytest.fixture()
+def tiny_project(tmp_path):
+    """The tiny model of test_compare written into its own project (restored afterwards)."""
+    import bw2data as bd
+
+    from cfp_lca.brightway.project import open_project
+    from cfp_lca.brightway.writing import ensure_model, write_catalog
+    from cfp_lca.model.loading import load_catalog
+
+    before = bd.projects.current
+    catalog = load_catalog(write_tiny_data(tmp_path))
+    open_project("cfp_tiny")
+    write_catalog(catalog)
+    ensure_model(catalog, catalog.models["tiny"])
+    yield catalog
+    open_project(before)
+
+
+def lognormal_variance(sigma: float) -> float:
+    """Variance of LN(0, sigma): (e^(s^2) - 1) e^(s^2)."""
+    return (math.exp(sigma**2) - 1) * math.exp(sigma**2)
+
+
+def test_variance_by_source(tiny_project):
+    """tiny = 100 X + 5.366 H + 3 C, three independent lognormals of median 1: X (foreground,
+    gsd 2), H (the grid factor, pedigree (2,2,1,1,1) + basic 0.0006: s^2 = 0.0013), C (the GWP
+    of CH4, gsd 1.25). Each source alone has the variance of its term; the shares of their sum
+    add up to 1; the model is additive, so the interactions are nil within sampling error."""
+    from cfp_lca.calc.montecarlo import SOURCES, run_monte_carlo
+    from cfp_lca.calc.study import source_variance
+
+    catalog = tiny_project
+    model, method = catalog.models["tiny"], catalog.methods["ipcc-ar5-gwp100"]
+    n = 40_000
+    mc = run_monte_carlo(catalog, model, method, n=n, seed=3, keep_samples=True)
+    assert mc.sources == SOURCES  # the default
+    sv = source_variance(catalog, model, method, mc)
+    assert sum(sv.shares.values()) == pytest.approx(1.0, rel=1e-12)
+    for source in SOURCES:
+        alone = run_monte_carlo(catalog, model, method, n=n, seed=3, sources=(source,))
+        assert sv.alone[source] == alone.stats["total"].std ** 2
+    closed = {
+        "foreground": 100**2 * lognormal_variance(S_MAKE),
+        "background": (10 * 0.5366) ** 2 * lognormal_variance(math.sqrt(0.0013)),
+        "characterization": (0.1 * 30) ** 2 * lognormal_variance(math.log(1.25)),
+    }
+    assert sv.alone == pytest.approx(closed, rel=0.12)
+    assert sv.combined == mc.stats["total"].std ** 2
+    assert abs(sv.interactions) < 0.05 * sv.combined
+
+
+def test_deterministic_value_is_the_median_of_a_lognormal_total(tiny_project):
+    """With the foreground alone, total = 100 X + 8.366 (X ~ LN(0, ln 2)): the deterministic
+    total (X = 1) is the median, at the 50th percentile; the mean is 100 e^(s^2/2) + 8.366."""
+    from cfp_lca.calc.montecarlo import run_monte_carlo
+    from cfp_lca.calc.study import deterministic_percentile
+
+    catalog, n = tiny_project, 40_000
+    mc = run_monte_carlo(catalog, catalog.models["tiny"], n=n, seed=8, sources=("foreground",),
+                         keep_samples=True)  # fmt: skip
+    assert mc.stats["total"].deterministic == pytest.approx(TINY_DET, rel=1e-12)
+    assert deterministic_percentile(mc) == pytest.approx(50, abs=100 * 4.5 * math.sqrt(0.25 / n))
+    mean = 100 * math.exp(S_MAKE**2 / 2) + TINY_DET - 100
+    sd = 100 * math.sqrt(lognormal_variance(S_MAKE))
+    assert mc.stats["total"].mean == pytest.approx(mean, abs=4.5 * sd / math.sqrt(n))

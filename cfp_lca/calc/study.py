@@ -2,15 +2,66 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from ..model.objects import Catalog, Method, ProductModel
 from .audit import AuditResult, audit
-from .compare import Comparison, compare
+from .compare import DEFAULT_THRESHOLD, Comparison, Plan, Threshold, compare
 from .lcia import StaticResult, static_lcia
 from .montecarlo import MonteCarloResult, run_monte_carlo
 from .sensitivity import SensitivityResult, analyse
+
+
+@dataclass(frozen=True)
+class SourceVariance:
+    """Variance of the total with each uncertainty source alone (same seed and iterations as
+    the study's run) and with all of them together (the study's run itself)."""
+
+    alone: dict[str, float]
+    combined: float
+
+    @property
+    def shares(self) -> dict[str, float]:
+        """Each source's variance over the sum of the sources' variances (first order)."""
+        total = sum(self.alone.values())
+        return {k: v / total if total else float("nan") for k, v in self.alone.items()}
+
+    @property
+    def interactions(self) -> float:
+        """What the first-order sum leaves out: combined variance minus the sum."""
+        return self.combined - sum(self.alone.values())
+
+
+def variance(mc: MonteCarloResult) -> float:
+    """Variance of the total of a run, from its statistics."""
+    return mc.stats["total"].std ** 2
+
+
+def source_variance(
+    catalog: Catalog, model: ProductModel, method: Method, mc: MonteCarloResult
+) -> SourceVariance:
+    """Run the engine of ``mc`` once per source of ``mc`` alone (same seed, same iterations);
+    a run of one source is its own breakdown."""
+    alone = {
+        source: variance(mc) if mc.sources == (source,) else variance(
+            run_monte_carlo(catalog, model, method, n=mc.iterations, seed=mc.seed,
+                            sources=(source,), engine=mc.engine)
+        )
+        for source in mc.sources
+    }  # fmt: skip
+    return SourceVariance(alone, variance(mc))
+
+
+def deterministic_percentile(mc: MonteCarloResult) -> float | None:
+    """Share (%) of the total's samples below its deterministic value; None without samples."""
+    if mc.samples is None:
+        return None
+    total = np.asarray(mc.samples[mc.labels.index("total")], dtype=np.float64)
+    total = total[np.isfinite(total)]
+    return 100 * float((total < mc.stats["total"].deterministic).mean()) if total.size else None
 
 
 @dataclass(frozen=True)
@@ -28,6 +79,7 @@ class Study:
     audited: AuditResult | None
     audited_model: ProductModel | None
     beside: tuple[ProductModel, StaticResult] | None
+    sources_variance: SourceVariance | None = None
 
 
 def run_study(
@@ -37,29 +89,32 @@ def run_study(
     n: int,
     seed: int,
     sources: Sequence[str],
-    scenarios: Mapping[str, ProductModel],
-    scenario_titles: Mapping[str, str],
+    scenarios: Plan | None,
     related: ProductModel | None = None,
     sobol_n: int = 2048,
     progress: Callable[[int], None] | None = None,
     group: bool = True,
-    scenario_kinds: Mapping[str, str] | None = None,
+    threshold: Threshold = DEFAULT_THRESHOLD,
 ) -> Study:
     """Run everything for ``model``; ``related`` is the model it compares with (the report's),
-    whose declared figures are audited when ``model`` has none of its own."""
+    whose declared figures are audited when ``model`` has none of its own; ``scenarios`` are
+    compared when they hold at least two."""
     static = static_lcia(catalog, model, method)
     mc = run_monte_carlo(catalog, model, method, n=n, seed=seed, sources=sources,
                          keep_samples=True, progress=progress)  # fmt: skip
     gsa = analyse(model, method, sources, min(n, 20_000), sobol_n, seed, group)
-    comparison = (
-        compare(scenarios, method, min(n, 20_000), seed, sources) if len(scenarios) > 1 else None
-    )
+    comparison = None
+    if scenarios is not None and len(scenarios.models) > 1:
+        comparison = compare(scenarios.models, method, min(n, 20_000), seed, sources,
+                             groups=scenarios.groups, threshold=threshold)  # fmt: skip
     target = model if model.declared is not None else related
     audited = None
     if target is not None and target.declared is not None:
         declared_method = catalog.methods[target.declared.method]
         audited = audit(catalog, target, static_lcia(catalog, target, declared_method))
     beside = (related, static_lcia(catalog, related, method)) if related is not None else None
-    return Study(model, method, static, mc, gsa, comparison, dict(scenario_titles),
-                 dict(scenario_kinds or {}), audited,
-                 target if audited else None, beside)  # fmt: skip
+    return Study(model, method, static, mc, gsa, comparison,
+                 dict(scenarios.titles) if scenarios else {},
+                 dict(scenarios.kinds) if scenarios else {}, audited,
+                 target if audited else None, beside,
+                 source_variance(catalog, model, method, mc))  # fmt: skip

@@ -99,27 +99,45 @@ def model_figures(
     return files
 
 
+def _group_suffix(c: Comparison, k: int) -> str:
+    """File-name suffix of boundary group ``k``: none for the first, its options for others."""
+    if k == 0:
+        return ""
+    label = c.groups[k].label.replace(", ", "_").replace("=", "-")
+    return "_" + "".join(ch if ch.isalnum() or ch in "_-." else "_" for ch in label)
+
+
 def comparison_figures(
     c: Comparison, unit: str, out: Path, lang: str = "en"
 ) -> dict[str, list[Path]]:
-    """Box plot of the scenarios and the heat map of pairwise probabilities."""
+    """Per boundary group with scenarios to compare: box plot of each scenario's paired change
+    against the group's baseline (with the threshold +-t), and the heat map of pairwise
+    probabilities P(row < column - t)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     files = {}
-    files["scenarios_boxes"] = plots.scenario_boxes(
-        list(c.names),
-        list(c.paired),
-        list(c.deterministic),
-        f"{unit} / unit",
-        out / "scenarios_boxes",
-        f"Scenarios, paired Monte Carlo ({c.n:,} runs)",
-        lang,
-    )
-    files["scenarios_probability_lower"] = plots.probability_heatmap(
-        list(c.names),
-        c.probability_lower(),
-        out / "scenarios_probability_lower",
-        "Probability that the row scenario is lower than the column",
-        lang,
-    )
+    for k, g in enumerate(c.groups):
+        if len(g.names) < 2:
+            continue
+        t, base, others = c.threshold_of(g), c.index(g.baseline), g.names[1:]
+        where = f" ({g.label})" if g.label else ""
+        key = f"scenarios_changes{_group_suffix(c, k)}"
+        files[key] = plots.scenario_boxes(
+            list(others),
+            [c.difference(c.index(name), base) for name in others],
+            [c.deterministic[c.index(name)] - c.deterministic[base] for name in others],
+            f"{unit} / unit",
+            out / key,
+            f"Change against {g.baseline}{where}, {c.n:,} paired runs",
+            lang,
+            threshold=t,
+        )
+        key = f"scenarios_probability_reduction{_group_suffix(c, k)}"
+        files[key] = plots.probability_heatmap(
+            list(g.names),
+            c.reduction_matrix(g),
+            out / key,
+            f"P(row < column - t), t = {t:.3g} {unit}{where}",
+            lang,
+        )
     return files

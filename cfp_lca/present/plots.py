@@ -79,8 +79,9 @@ LABELS: dict[str, dict[str, str]] = {
     "total order": {"en": "total order (ST)", "zh": "总效应指数 (ST)"},
     "Sobol index": {"en": "Sobol index", "zh": "Sobol 指数"},
     "error bars": {"en": "error bars: 95 % confidence", "zh": "误差线：95 % 置信区间"},
-    "probability lower": {"en": "P(row < column)", "zh": "P(行 < 列)"},
-    "row lower": {"en": "row scenario", "zh": "行情景"},
+    "probability reduction": {"en": "P(row < column \u2212 t)", "zh": "P(行 < 列 \u2212 t)"},
+    "row": {"en": "row scenario", "zh": "行情景"},
+    "threshold": {"en": "relevance threshold \u00b1t", "zh": "相关性阈值 \u00b1t"},
     "column": {"en": "column scenario", "zh": "列情景"},
     "box note": {
         "en": "box: 25-75 %, line: median, whiskers: 2.5-97.5 %",
@@ -724,9 +725,10 @@ def scenario_boxes(
     out: Path | str,
     title: str,
     lang: str = "en",
+    threshold: float | None = None,
 ) -> list[Path]:
     """One box per scenario (box 25-75 %, whiskers 2.5-97.5 %, no outlier dots), with the
-    deterministic result as a red diamond."""
+    deterministic result as a red diamond; for changes, dashed lines at +-``threshold``."""
     if not (len(labels) == len(samples) == len(deterministic)):
         raise ValueError("labels, samples and deterministic must have the same length")
     data = [np.asarray(s, dtype=float).ravel() for s in samples]
@@ -756,6 +758,12 @@ def scenario_boxes(
             zorder=3,
             label=label("deterministic", lang),
         )
+        if threshold is not None:
+            ax.axhline(0.0, color=C_GREY, lw=0.8)
+            for y in (-threshold, threshold):
+                ax.axhline(y, color=C_GREY, lw=0.9, ls="--",
+                           label=f"{label('threshold', lang)} = \u00b1{_fmt(threshold)}"
+                           if y > 0 else None)  # fmt: skip
         rot = max((len(s) for s in labels), default=0) * len(labels) > 70
         ax.set_xticks(
             x,
@@ -780,8 +788,8 @@ def probability_heatmap(
     title: str,
     lang: str = "en",
 ) -> list[Path]:
-    """Pairwise probabilities P(row < column) as an annotated heat map; the diagonal (and any
-    NaN) is left grey."""
+    """Pairwise probabilities (P(row < column - t) for a relevance threshold t) as an annotated
+    heat map; the diagonal (and any NaN) is left grey."""
     m = np.asarray(matrix, dtype=float)
     n = len(labels)
     if m.shape != (n, n):
@@ -812,8 +820,8 @@ def probability_heatmap(
         for s in ax.spines.values():
             s.set_visible(False)
         ax.set_xlabel(label("column", lang))
-        ax.set_ylabel(label("row lower", lang))
+        ax.set_ylabel(label("row", lang))
         cb = fig.colorbar(im, ax=ax, shrink=0.8)
-        cb.set_label(label("probability lower", lang))
+        cb.set_label(label("probability reduction", lang))
         ax.set_title(title)
         return _save(fig, out)

@@ -2,7 +2,10 @@
 Markdown twin, and every table as CSV and as a sheet of one Excel workbook.
 
 Every number comes from the same dicts that the ``--json`` outputs print (``lcia_dict``,
-``mc_dict``, ``gsa_dict``, ``compare_dict``, ``audit_dict``), so report and JSON cannot differ.
+``mc_dict``, ``gsa_dict``, ``compare_dict``, ``audit_dict``), so report and JSON cannot differ;
+the variance by uncertainty source (``source_variance_dict``) is the report's alone. Each
+statistic comes from one run: the model's distribution from its Monte Carlo, the scenarios as
+paired differences from the comparison.
 """
 
 from __future__ import annotations
@@ -10,13 +13,21 @@ from __future__ import annotations
 import base64
 import csv
 import html
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..calc.study import Study
 from ..model.objects import Catalog
 from .figures import comparison_figures, model_figures
-from .tables import audit_dict, compare_dict, gsa_dict, lcia_dict, mc_dict
+from .tables import (
+    audit_dict,
+    compare_dict,
+    gsa_dict,
+    lcia_dict,
+    mc_dict,
+    source_variance_dict,
+)
 
 TEXT = {
     "title": ("Product carbon footprint study", "产品碳足迹研究报告"),
@@ -82,6 +93,34 @@ TEXT = {
         "deterministic {det:.2f}).",
         "总量的 95 % 区间：{lo:.2f} 至 {hi:.2f} {unit}（中位数 {median:.2f}，确定值 {det:.2f}）。",
     ),
+    "convention": (
+        "Lognormal amounts have the deterministic amount as their median, not their mean (the "
+        "mean of each lies above it, by a factor exp(sigma^2/2)): the deterministic total lies "
+        "at the {percentile:.1f}th percentile of the Monte Carlo total (the share of samples "
+        "below it), and the mean of the total ({mean:.2f}) differs from it.",
+        "对数正态分布以确定值为中位数而非均值（各量的均值高出 exp(sigma^2/2) 倍）：确定性总量位于"
+        "蒙特卡罗总量分布的第 {percentile:.1f} 百分位（低于它的样本所占比例），总量均值"
+        "（{mean:.2f}）与其不同。",
+    ),
+    "by_source": (
+        "Share of variance from each source: the engine is run once per source alone (same seed "
+        "and iterations); each source's variance is given with its share of the sum of these "
+        "variances. This is a first-order split: interactions between sources (a sampled amount "
+        "times a sampled factor) are ignored in the shares and appear as the difference between "
+        "the variance with all sources (the run above) and the sum.",
+        "各来源的方差贡献：每次只让一个来源不确定，以相同的随机种子和迭代次数运行；给出各来源的方差及"
+        "其占各来源方差之和的比例。这是一阶分解：来源之间的交互作用（抽样的活动数据乘以抽样的因子）"
+        "不计入比例，体现为全部来源同时不确定时的方差（上表的运行）与该和之差。",
+    ),
+    "threshold": (
+        "Relevance threshold t = {text} (per group: {values}). P(reduction) = P(change < -t) and "
+        "P(increase) = P(change > +t), the change paired (common random numbers) against the "
+        "baseline of the scenario's group; a change within +-t is no decision either way. The "
+        "baseline's own row has no probability.",
+        "相关性阈值 t = {text}（各组：{values}）。P(减排) = P(变化 < -t)，"
+        "P(增排) = P(变化 > +t)，变化为与所在组基准情景的配对差（公共随机数）；"
+        "变化在 +-t 以内则不作判断。基准情景本身不给出概率。",
+    ),
     "use_off": (
         "The use stage is outside the boundary of this run (option use_stage=false), as in the "
         "seed report; it is reported separately when switched on.",
@@ -105,6 +144,11 @@ ZH = {
     "deterministic": "确定值", "mean": "均值", "median": "中位数", "std": "标准差",
     "group": "组", "where": "位置", "printed": "报告值", "recomputed": "复算值",
     "finding": "发现", "note": "说明", "option": "方案", "mean reduction": "平均减排量",
+    "Variance of the total by uncertainty source": "按不确定性来源的总量方差",
+    "variance": "方差", "share of the sum (%)": "占和的比例 (%)", "baseline": "基准情景",
+    "boundary": "系统边界", "change vs baseline": "相对基准的变化",
+    "mean paired difference": "配对差均值", "P(reduction) %": "P(减排) %",
+    "P(increase) %": "P(增排) %",
 }  # fmt: skip
 
 
@@ -147,6 +191,8 @@ def study_tables(study: Study, catalog: Catalog, lang: str) -> tuple[dict, list[
         data["compare"] = compare_dict(
             study.comparison, study.scenario_titles, study.static.unit, kinds=study.scenario_kinds
         )
+    if study.sources_variance is not None:
+        data["sources_variance"] = source_variance_dict(study.sources_variance)
     if study.audited is not None:
         data["audit"] = audit_dict(study.audited)
     tables = [
@@ -156,6 +202,11 @@ def study_tables(study: Study, catalog: Catalog, lang: str) -> tuple[dict, list[
         _cutoff_table(study, catalog),
         _quality_table(study),
         _mc_table(data["mc"], lang),
+        *(
+            [_source_variance_table(data["sources_variance"], data["mc"]["unit"])]
+            if "sources_variance" in data
+            else []
+        ),
         _spearman_table(data["gsa"]),
         _sobol_table(data["gsa"]),
         _tornado_table(data["gsa"]),
@@ -337,64 +388,76 @@ def _tornado_table(gsa: dict) -> Table:
     )
 
 
+SOURCE_NAMES = {
+    "foreground": "foreground (activity data)",
+    "background": "background (emission factors)",
+    "characterization": "characterization (GWP factors)",
+}
+
+
+def _source_variance_table(sv: dict, unit: str) -> Table:
+    rows = [[SOURCE_NAMES.get(k, k), v["variance"], 100 * v["share"]]
+            for k, v in sv["sources"].items()]  # fmt: skip
+    rows.append(["sum of the sources alone (first order)", sv["sum"], 100.0])
+    rows.append(["all sources together (the Monte Carlo run)", sv["combined"], ""])
+    rows.append(["interactions (all together minus the sum)", sv["interactions"], ""])
+    return Table(
+        "variance_by_source",
+        "Variance of the total by uncertainty source",
+        ["source", f"variance ({unit})^2", "share of the sum (%)"],
+        rows,
+        [None, ",.2f", ".1f"],
+    )
+
+
+def _probability(p: float | None) -> float | str:
+    """A probability in %, blank for a baseline's own row."""
+    return "" if p is None else 100 * p
+
+
+def _compare_rows(cmp: dict) -> Iterator[tuple[dict, dict]]:
+    """(group, row) of every scenario, group by group."""
+    return ((g, r) for g in cmp["groups"] for r in g["scenarios"])
+
+
 def _compare_table(cmp: dict) -> Table:
+    """Each scenario against its group's baseline: only paired differences, so no statistic of
+    a model is printed beside another run's value of it (section 9 has the model's own)."""
     rows = [
-        [
-            r["scenario"],
-            r["deterministic"],
-            r["median"],
-            r["p2_5"],
-            r["p97_5"],
-            r["change"],
-            100 * r["p_lower_than_baseline"],
-        ]
-        for r in cmp["scenarios"]
-    ]
+        [r["scenario"], g["label"] or "-", r["baseline"], r["deterministic"], r["change"],
+         r["difference"]["mean"], r["difference"]["p2_5"], r["difference"]["p97_5"],
+         _probability(r["p_reduction"]), _probability(r["p_increase"])]
+        for g, r in _compare_rows(cmp)
+    ]  # fmt: skip
     return Table(
         "scenarios",
-        f"Scenarios (paired Monte Carlo, {cmp['n']:,} iterations)",
-        [
-            "scenario",
-            "deterministic",
-            "median",
-            "2.5 %",
-            "97.5 %",
-            "change vs baseline",
-            "P(lower than baseline) %",
-        ],
+        f"Scenarios against the baseline of their boundary (paired Monte Carlo, {cmp['n']:,} "
+        f"iterations, t = {cmp['threshold']['text']})",
+        ["scenario", "boundary", "baseline", "deterministic", "change vs baseline",
+         "mean paired difference", "difference 2.5 %", "difference 97.5 %", "P(reduction) %",
+         "P(increase) %"],
         rows,
-        [None, ".2f", ".2f", ".2f", ".2f", "+.2f", ".1f"],
-    )
+        [None, None, None, ".2f", "+.2f", "+.2f", "+.2f", "+.2f", ".1f", ".1f"],
+    )  # fmt: skip
 
 
 def _improvement_table(cmp: dict) -> Table:
-    better = [r for r in cmp["scenarios"] if r["difference"]["mean"] < 0 and r["kind"] == "design"]
+    better = [r for _, r in _compare_rows(cmp) if r["p_reduction"] is not None
+              and r["difference"]["mean"] < 0 and r["kind"] == "design"]  # fmt: skip
     better.sort(key=lambda r: r["difference"]["mean"])
     rows = [
-        [
-            r["scenario"],
-            r["title"],
-            -r["difference"]["mean"],
-            -r["difference"]["p97_5"],
-            -r["difference"]["p2_5"],
-            100 * r["p_lower_than_baseline"],
-        ]
+        [r["scenario"], r["title"], -r["difference"]["mean"], -r["difference"]["p97_5"],
+         -r["difference"]["p2_5"], 100 * r["p_reduction"]]
         for r in better
-    ]
+    ]  # fmt: skip
     return Table(
         "improvements",
         "Improvement options (design scenarios) ranked by mean reduction",
-        [
-            "scenario",
-            "option",
-            "mean reduction",
-            "reduction 2.5 %",
-            "reduction 97.5 %",
-            "P(lower) %",
-        ],
+        ["scenario", "option", "mean reduction", "reduction 2.5 %", "reduction 97.5 %",
+         "P(reduction) %"],
         rows,
         [None, None, ".2f", ".2f", ".2f", ".1f"],
-    )
+    )  # fmt: skip
 
 
 def _audit_table(a: dict) -> Table:
@@ -518,9 +581,15 @@ def _sections(
                     median=total_p["median"],
                     det=total_p["deterministic"],
                 ),
+                *_convention(mc, lang),
                 tables["monte_carlo"],
                 "fig:monte_carlo_total",
                 "fig:monte_carlo_convergence",
+                *(
+                    [t("by_source", lang), tables["variance_by_source"]]
+                    if "variance_by_source" in tables
+                    else []
+                ),
             ],
         ),
         (
@@ -536,16 +605,33 @@ def _sections(
         ),
     ]
     if "scenarios" in tables:
+        scenario_figures = [f"fig:{k}" for k in figures if k.startswith("scenarios_")]
         out.append(
             (
                 t("scenarios", lang),
-                [tables["scenarios"], "fig:scenarios_boxes", "fig:scenarios_probability_lower"],
+                [*_threshold_text(data["compare"], lang), tables["scenarios"], *scenario_figures],
             )
         )
         out.append((t("improvement", lang), [tables["improvements"]]))
     if "audit" in tables:
         out.append((t("audit", lang), [tables["audit"]]))
     return out
+
+
+def _convention(mc: dict, lang: str) -> list[str]:
+    """The lognormal convention with the percentile of the deterministic total (if known)."""
+    if mc["deterministic_percentile"] is None:
+        return []
+    return [t("convention", lang).format(percentile=mc["deterministic_percentile"],
+                                         mean=mc["total"]["mean"])]  # fmt: skip
+
+
+def _threshold_text(cmp: dict, lang: str) -> list[str]:
+    """The relevance threshold and, when scenarios were regrouped by boundary, the message."""
+    values = "; ".join(f"{g['label'] or g['baseline']}: {g['threshold']:.4g} {cmp['unit']}"
+                       for g in cmp["groups"])  # fmt: skip
+    text = t("threshold", lang).format(text=cmp["threshold"]["text"], values=values)
+    return [text, *([cmp["message"]] if cmp["message"] else [])]
 
 
 def write_report(study: Study, catalog: Catalog, out: Path, lang: str = "en") -> dict[str, Path]:

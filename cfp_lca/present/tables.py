@@ -10,10 +10,11 @@ from typing import Any
 import numpy as np
 
 from ..calc.audit import AuditResult
-from ..calc.compare import Comparison
+from ..calc.compare import Comparison, Group
 from ..calc.lcia import StaticResult
 from ..calc.montecarlo import MonteCarloResult
 from ..calc.sensitivity import SensitivityResult
+from ..calc.study import SourceVariance, deterministic_percentile
 from ..model.objects import ProductModel, Stage
 
 
@@ -270,6 +271,7 @@ def mc_dict(result: MonteCarloResult, model: ProductModel) -> dict:
         "tolerance": result.tolerance,
         "converged": result.converged,
         "total": {f: getattr(result.stats["total"], f) for f in STAT_FIELDS},
+        "deterministic_percentile": deterministic_percentile(result),
         "stages": {
             names[label]: {f: getattr(result.stats[label], f) for f in STAT_FIELDS}
             for label in result.labels
@@ -307,11 +309,36 @@ def mc_text(result: MonteCarloResult, model: ProductModel, lang: str = "en") -> 
         f"{result.elapsed:.2f} s ({result.iterations / max(result.elapsed, 1e-9):,.0f} it/s)\n"
     )
     tail = f"\n95 % half-width of the mean: {100 * rel:.3f} % of the mean"
+    sentence = percentile_sentence(deterministic_percentile(result))
+    tail += f"\n{sentence}" if sentence else ""
     if result.singular_count:
         tail += f"\n{result.singular_count} singular samples excluded"
     if result.tolerance is not None:
         tail += f" (tolerance {result.tolerance:g}: {'met' if result.converged else 'not met'})"
     return head + "\n" + table + tail
+
+
+def source_variance_dict(sv: SourceVariance) -> dict:
+    """Variance of the total with each source alone and its share of their sum (first order:
+    interactions ignored), the variance with all sources and what the sum leaves out."""
+    shares = sv.shares
+    return {
+        "sources": {k: {"variance": v, "share": shares[k]} for k, v in sv.alone.items()},
+        "sum": sum(sv.alone.values()),
+        "combined": sv.combined,
+        "interactions": sv.interactions,
+    }
+
+
+def percentile_sentence(percentile: float | None) -> str:
+    """Where the deterministic value falls in the Monte Carlo total, and why (the lognormal
+    convention); empty without samples."""
+    if percentile is None:
+        return ""
+    return (f"Lognormal amounts have the deterministic amount as their median (their mean lies "
+            f"above it, by exp(sigma^2/2)): the deterministic total lies at the "
+            f"{percentile:.1f}th percentile of the Monte Carlo total (the share of samples "
+            "below it).")  # fmt: skip
 
 
 def gsa_dict(result: SensitivityResult, model: ProductModel) -> dict:
@@ -372,84 +399,127 @@ def gsa_text(data: dict, top: int = 10) -> str:
     ])  # fmt: skip
 
 
-def compare_dict(
-    c: Comparison, titles: dict[str, str], unit: str, base: int = 0, kinds: dict | None = None
-) -> dict:
-    """Scenario comparison, machine-readable: per scenario, per pair, paired and unpaired."""
-    p_lower = c.probability_lower()
-    p_unpaired = c.probability_lower(c.unpaired)
-    rows = []
-    for i, name in enumerate(c.names):
-        x, d, du = c.paired[i], c.difference(i, base), c.difference(i, base, paired=False)
-        rows.append({
-            "scenario": name,
-            "title": titles.get(name, name),
-            "kind": (kinds or {}).get(name, "design"),
-            "deterministic": float(c.deterministic[i]),
-            "mean": float(x.mean()),
-            "median": float(np.median(x)),
-            "p2_5": float(np.percentile(x, 2.5)),
-            "p97_5": float(np.percentile(x, 97.5)),
-            "change": float(c.deterministic[i] - c.deterministic[base]),
-            "change_percent": float(100 * (c.deterministic[i] / c.deterministic[base] - 1)),
-            "difference": {
-                "mean": float(d.mean()), "std": float(d.std()),
-                "p2_5": float(np.percentile(d, 2.5)), "p97_5": float(np.percentile(d, 97.5)),
-            },
-            "difference_unpaired": {
-                "mean": float(du.mean()), "std": float(du.std()),
-                "p2_5": float(np.percentile(du, 2.5)), "p97_5": float(np.percentile(du, 97.5)),
-            },
-            "p_lower_than_baseline": float(p_lower[i, base]),
-            "p_lower_than_baseline_unpaired": float(p_unpaired[i, base]),
-        })  # fmt: skip
+def _spread(d: np.ndarray) -> dict:
+    """Mean, standard deviation and 95 % interval of a difference."""
+    low, high = np.percentile(d, [2.5, 97.5])
+    return {"mean": float(d.mean()), "std": float(d.std()), "p2_5": float(low),
+            "p97_5": float(high)}  # fmt: skip
+
+
+def _compare_row(c: Comparison, i: int, base: int, t: float, title: str, kind: str) -> dict:
+    """One scenario against its group's baseline; the baseline's own row has no probability."""
+    x, own = c.paired[i], i == base
+    reduction, increase = (None, None) if own else c.beyond(i, base, t)
+    reduction_u, increase_u = (None, None) if own else c.beyond(i, base, t, paired=False)
     return {
-        "baseline": c.names[base],
+        "scenario": c.names[i], "title": title, "kind": kind, "baseline": c.names[base],
+        "deterministic": float(c.deterministic[i]), "mean": float(x.mean()),
+        "median": float(np.median(x)),
+        "p2_5": float(np.percentile(x, 2.5)), "p97_5": float(np.percentile(x, 97.5)),
+        "change": float(c.deterministic[i] - c.deterministic[base]),
+        "change_percent": float(100 * (c.deterministic[i] / c.deterministic[base] - 1)),
+        "difference": _spread(c.difference(i, base)),
+        "difference_unpaired": _spread(c.difference(i, base, paired=False)),
+        "p_reduction": reduction, "p_increase": increase,
+        "p_reduction_unpaired": reduction_u, "p_increase_unpaired": increase_u,
+    }  # fmt: skip
+
+
+def _group_dict(c: Comparison, g: Group, titles: dict[str, str], kinds: dict[str, str]) -> dict:
+    """A boundary group: its baseline, threshold, rows and pairwise P(row < column - t)."""
+    base, t = c.index(g.baseline), c.threshold_of(g)
+    m = c.reduction_matrix(g)
+    rows = [_compare_row(c, c.index(name), base, t, titles.get(name, name),
+                         kinds.get(name, "design")) for name in g.names]  # fmt: skip
+    return {
+        "boundary": g.boundary, "label": g.label, "baseline": g.baseline, "threshold": t,
+        "scenarios": rows,
+        "p_reduction": {a: {b: None if i == j else float(m[i, j]) for j, b in enumerate(g.names)}
+                        for i, a in enumerate(g.names)},
+    }  # fmt: skip
+
+
+def boundary_message(c: Comparison) -> str | None:
+    """One line saying that scenarios were regrouped by system boundary, when they were."""
+    if len(c.groups) < 2:
+        return None
+    groups = "; ".join(f"{g.label} against '{g.baseline}'" for g in c.groups)
+    return (f"Scenarios are compared only with a baseline of the same system boundary, in "
+            f"{len(c.groups)} groups: {groups}.")  # fmt: skip
+
+
+def compare_dict(
+    c: Comparison, titles: dict[str, str], unit: str, kinds: dict | None = None
+) -> dict:
+    """Scenario comparison, machine-readable: per boundary group, per scenario against the
+    group's baseline (paired and unpaired) and per pair, with the relevance threshold."""
+    return {
+        "baseline": c.groups[0].baseline,
         "unit": unit,
         "n": c.n,
         "seed": c.seed,
         "sources": list(c.sources),
-        "scenarios": rows,
-        "p_lower": {
-            a: {b: float(p_lower[i, j]) for j, b in enumerate(c.names)}
-            for i, a in enumerate(c.names)
+        "threshold": {
+            "value": c.threshold.value,
+            "relative": c.threshold.relative,
+            "text": c.threshold.text(unit),
         },  # fmt: skip
+        "message": boundary_message(c),
+        "groups": [_group_dict(c, g, titles, kinds or {}) for g in c.groups],
     }
 
 
-def compare_text(data: dict) -> str:
-    """The comparison table, the paired/unpaired contrast and the probability matrix."""
-    rows = []
-    for r in data["scenarios"]:
+def _percent(p: float | None, digits: int = 1) -> str:
+    """A probability in %, blank where there is none (the baseline's own row)."""
+    return "" if p is None else f"{100 * p:.{digits}f} %"
+
+
+def _group_text(g: dict, unit: str) -> str:
+    """A group's table, its paired/unpaired contrast and its probability matrix."""
+    rows, diff_rows = [], []
+    for r in g["scenarios"]:
         rows.append([r["scenario"], f"{r['deterministic']:.2f}", f"{r['median']:.2f}",
                      f"{r['p2_5']:.2f} - {r['p97_5']:.2f}",
                      f"{r['change']:+.2f} ({r['change_percent']:+.1f} %)",
-                     f"{100 * r['p_lower_than_baseline']:.1f} %"])  # fmt: skip
+                     _percent(r["p_reduction"]), _percent(r["p_increase"])])  # fmt: skip
+        d, du = r["difference"], r["difference_unpaired"]
+        diff_rows.append([r["scenario"], f"{d['mean']:+.2f}",
+                          f"{d['p2_5']:+.2f} .. {d['p97_5']:+.2f}",
+                          f"{du['p2_5']:+.2f} .. {du['p97_5']:+.2f}",
+                          _percent(r["p_reduction_unpaired"])])  # fmt: skip
     table = format_table(
         ["scenario", "deterministic", "median", "95 % interval", "change vs baseline",
-         "P(lower)"], rows, right=(1, 2, 3, 4, 5),
+         "P(reduction)", "P(increase)"], rows, right=range(1, 7),
     )  # fmt: skip
-    diff_rows = []
-    for r in data["scenarios"]:
-        d, du = r["difference"], r["difference_unpaired"]
-        paired = f"{d['p2_5']:+.2f} .. {d['p97_5']:+.2f}"
-        unpaired = f"{du['p2_5']:+.2f} .. {du['p97_5']:+.2f}"
-        diff_rows.append([r["scenario"], f"{d['mean']:+.2f}", paired, unpaired,
-                          f"{100 * r['p_lower_than_baseline_unpaired']:.1f} %"])  # fmt: skip
     diff = format_table(
-        ["scenario", "mean difference", "95 % paired", "95 % unpaired", "P(lower) unpaired"],
-        diff_rows, right=(1, 2, 3, 4),
+        ["scenario", "mean difference", "95 % paired", "95 % unpaired",
+         "P(reduction) unpaired"], diff_rows, right=range(1, 5),
     )  # fmt: skip
-    names = [r["scenario"] for r in data["scenarios"]]
-    short = [n[:10] for n in names]
-    matrix = [[a, *(f"{100 * data['p_lower'][a][b]:.0f}" for b in names)] for a in names]
-    heat = format_table(["P(row < column) %", *short], matrix, right=range(1, len(names) + 1))
-    head = (
-        f"Scenario comparison, {data['n']:,} paired iterations (seed {data['seed']}, sources: "
-        f"{', '.join(data['sources'])}), {data['unit']} per unit, baseline {data['baseline']}"
-    )
+    names = [r["scenario"] for r in g["scenarios"]]
+    matrix = [[a, *("-" if a == b else f"{100 * g['p_reduction'][a][b]:.0f}" for b in names)]
+              for a in names]  # fmt: skip
+    heat = format_table(["P(row < column - t) %", *(n[:10] for n in names)], matrix,
+                        right=range(1, len(names) + 1))  # fmt: skip
+    where = f"{g['label']}: " if g["label"] else ""
+    head = f"{where}baseline '{g['baseline']}', t = {g['threshold']:.4g} {unit}"
     return "\n\n".join([
         head + "\n" + table,
         "Difference to the baseline: paired (common random numbers) against unpaired\n" + diff,
         heat,
     ])  # fmt: skip
+
+
+def compare_text(data: dict) -> str:
+    """The threshold and grouping, then per boundary group: the comparison table, the
+    paired/unpaired contrast and the pairwise probability matrix."""
+    head = [
+        f"Scenario comparison, {data['n']:,} paired iterations (seed {data['seed']}, sources: "
+        f"{', '.join(data['sources'])}), {data['unit']} per unit",
+        f"Relevance threshold t = {data['threshold']['text']}. P(reduction) = P(change < -t), "
+        "P(increase) = P(change > +t), the change paired against the baseline of the "
+        "scenario's group; a change within +-t is neither.",
+    ]
+    if data["message"]:
+        head.append(data["message"])
+    groups = [_group_text(g, data["unit"]) for g in data["groups"]]
+    return "\n\n".join(["\n".join(head), *groups])
