@@ -6,6 +6,7 @@ tests never touch the user's Brightway data.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -24,6 +25,24 @@ import pytest  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "databases"
 TEST_PROJECT = "cfp_test"
+
+
+VOLATILE = (".log", ".lock")  # bw2data's logs and cfp_lca's lock: not project content
+
+
+def brightway_checksum(root: Path | None = None) -> dict[str, tuple[int, str]]:
+    """Relative path -> (size, sha256) of every file under a Brightway data directory (the
+    session's by default), logs and locks aside: equal before and after means untouched."""
+    if root is None:
+        import bw2data as bd
+
+        root = Path(bd.projects._base_data_dir)
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.name.endswith(VOLATILE) and "logs" not in path.parts:
+            data = path.read_bytes()
+            out[str(path.relative_to(root))] = (len(data), hashlib.sha256(data).hexdigest())
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ difference files, scenario export, strict JSON, a closed stdout.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -21,18 +20,10 @@ import pytest
 
 from cfp_lca.cli import main
 from conftest import DATA, REPO
+from conftest import brightway_checksum as checksum
 
 GUARD = "cfp_guard_cli"
 ERROR = re.compile(r"^cfp-lca( [a-z]+)?: error: ")
-
-
-def checksum(root: Path) -> dict[str, tuple[int, str]]:
-    """Relative path -> (size, sha256) of every file under ``root``."""
-    return {
-        str(p.relative_to(root)): (p.stat().st_size, hashlib.sha256(p.read_bytes()).hexdigest())
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ Brightway data directory, taken before and after, shows that nothing was written
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from cfp_lca.cli import main
+from conftest import brightway_checksum as checksum
 
 GUARD = "cfp_guard_data"
 DATA = Path(__file__).resolve().parents[1] / "databases"
@@ -499,22 +499,6 @@ def guard_project() -> str:
     """The shipped data built into project GUARD of the session's Brightway directory."""
     assert main(["build", "--data", str(DATA), "--project", GUARD]) == 0
     return GUARD
-
-
-VOLATILE = (".log", ".lock")
-
-
-def checksum() -> dict[str, tuple[int, str]]:
-    """(size, sha256) of every file under bw2data's data directory, logs and locks aside."""
-    import bw2data as bd
-
-    base = Path(bd.projects._base_data_dir)
-    out = {}
-    for path in sorted(base.rglob("*")):
-        if path.is_file() and not path.name.endswith(VOLATILE) and "logs" not in path.parts:
-            data = path.read_bytes()
-            out[str(path.relative_to(base))] = (len(data), hashlib.sha256(data).hexdigest())
-    return out
 
 
 @pytest.mark.parametrize("name", list(CASES))
