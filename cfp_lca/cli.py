@@ -215,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     gs = command("gsa", "sensitivity analysis", model,
                  _uncertainty_options(20_000, 4096, "foreground"), out["json"])  # fmt: skip
     gs.add_argument("--no-groups", action="store_true", help="Sobol per input, not per part")
+    gs.add_argument("--exchanges", action="store_true",
+                    help="rank the exchanges' own distributions instead of the random "
+                    "parameters")  # fmt: skip
     cp = command("compare", "scenarios under paired uncertainty, each against the baseline "
                  "of its system boundary", _uncertainty_options(10_000, None),
                  _threshold_option(), out["json"])  # fmt: skip
@@ -589,7 +592,8 @@ def sensitivity(model, method, args):
 
     try:
         return analyse(model, method, args.sources, args.iterations, args.sobol_n,
-                       args.seed, group=not args.no_groups)  # fmt: skip
+                       args.seed, group=not args.no_groups,
+                       exchanges=getattr(args, "exchanges", False))  # fmt: skip
     except ValueError as exc:
         raise InputError(model.path, None, str(exc)) from None
 

@@ -15,8 +15,10 @@ import pytest
 from cfp_lca.cli import main
 from conftest import DATA, REPO, TEST_PROJECT
 
-SIGMA = math.log(1.5)  # GSD of the copper supplier leg in zw32.yaml
+SIGMA = math.log(1.3)  # GSD of the copper leg's distance parameter d_copper in zw32.yaml
 TINY_PROJECT = "cfp_tiny"
+COPPER_MASSES = {"m_busbar": 9, "m_wiring": 3, "m_vi_copper": 0.45, "m_pt_copper": 5,
+                 "m_ct_copper": 1.5}  # kg, zw32.yaml; three interrupters  # fmt: skip
 M_COPPER_T = (9 + 3 + 3 * 0.45 + 5 + 1.5) / 1000  # t, the copper masses of zw32.yaml
 TRUCK_30T = 0.078  # kgCO2e/(t*km), GB/T 51366-2019
 
@@ -26,11 +28,17 @@ def scenario_dir(tmp_path_factory):
     """The shipped scenarios plus one that changes a single input: the copper leg's distance."""
     target = tmp_path_factory.mktemp("scenarios") / "scenarios"
     shutil.copytree(REPO / "scenarios", target)
-    (target / "zw32" / "copper-near.yaml").write_text(
-        "scenario: copper-near\nmodel: zw32\nname: copper from 150 km\nparameters:\n"
-        "  d_copper: {value: 150, unit: km, source: test}\n",
-        encoding="utf-8",
+    exact = "".join(
+        f"  {k}: {{value: {v}, unit: kg, source: test}}\n" for k, v in COPPER_MASSES.items()
     )
+    distance = "uncertainty: {distribution: lognormal, gsd: 1.3}"
+    for name, km in (("copper-far", 500), ("copper-near", 150)):
+        (target / "zw32" / f"{name}.yaml").write_text(
+            f"scenario: {name}\nmodel: zw32\nname: copper from {km} km, exact masses\n"
+            f"parameters:\n{exact}  d_copper: {{value: {km}, unit: km, source: test, "
+            f"{distance}}}\n",
+            encoding="utf-8",
+        )
     return target
 
 
@@ -41,18 +49,20 @@ def models(built, scenario_dir):
 
     found = load_scenarios(built, scenario_dir)
     out = {}
-    for name in ("baseline", "copper-near", "green-power", "aluminium-housing"):
+    for name in ("baseline", "copper-far", "copper-near", "green-power", "aluminium-housing"):
         out[name] = found[name].built
         ensure_model(built, out[name])
     return out
 
 
 def test_paired_difference_has_exactly_the_spread_of_the_one_changed_input(built, models):
-    """Only the copper leg differs: paired difference = delta x 0.078 x X, X ~ LN(0, ln 1.5);
-    mean delta e^(s^2/2), std delta sqrt((e^(s^2)-1) e^(s^2)). Unpaired is far wider."""
+    """Both scenarios fix the copper masses; only the distance differs (500 and 150 km, the
+    same spread). The distance is drawn from one stream keyed by the parameter's name, so the
+    paired difference = delta X, delta = M x 350 km x 0.078, X ~ LN(0, ln 1.3): mean
+    delta e^(s^2/2), std delta sqrt((e^(s^2)-1) e^(s^2)). Unpaired is far wider."""
     from cfp_lca.calc.compare import compare
 
-    pair = {k: models[k] for k in ("baseline", "copper-near")}
+    pair = {k: models[k] for k in ("copper-far", "copper-near")}
     n = 40_000
     c = compare(pair, built.methods["ipcc-ar5-gwp100"], n, seed=3, sources=("foreground",))
     delta = M_COPPER_T * (500 - 150) * TRUCK_30T

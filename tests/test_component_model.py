@@ -90,7 +90,9 @@ def test_credits_are_negative_exchanges_through_brightway(built, results):
         "copper_cathode_primary_cn",
         "steel_primary_ice_v2",
     }
-    assert all(e["uncertainty type"] == 2 and e["negative"] for e in credits)
+    # no distribution of their own: their spread comes from the uncertain parameters R2 and
+    # the masses, drawn once for the credit and the recovery it is paired with
+    assert all(e["uncertainty type"] in (0, 1) for e in credits)
     copper = next(e for e in credits if e.input["code"] == "copper_cathode_primary_cn")
     assert copper["amount"] == pytest.approx(-R2_CU * CU_EOL, rel=1e-12)
     method = next(m for m in bd.methods if m[1] == "IPCC AR5" and m[-1] == "GWP100")
@@ -132,14 +134,16 @@ def test_a_factor_without_source_is_refused(data_copy):
 
 
 def test_foreground_data_without_uncertainty_are_refused(data_copy):
-    """Each foreground exchange to the background needs a distribution or pedigree scores."""
+    """A foreground exchange to the background that no uncertain parameter drives (here the
+    plant's metered electricity, primary data) needs a distribution or pedigree scores."""
     from cfp_lca.errors import InputError
     from cfp_lca.model.loading import load_catalog
 
     path = data_copy / "foreground" / "zw32.yaml"
     text = path.read_text(encoding="utf-8")
-    old = ', uncertainty: {distribution: lognormal, gsd: 1.4, source: "estimated mass"}}'
-    line = next(x for x in text.splitlines() if "silicone_rubber" in x and old in x)
-    path.write_text(text.replace(line, line.replace(old, "}")), encoding="utf-8")
-    with pytest.raises(InputError, match="insulation.*silicone_rubber.*needs an uncertainty"):
+    start = text.index("      - input: electricity_cn_national_2022")
+    line_start = text.index("        pedigree:", start)
+    line_end = text.index("\n", line_start) + 1
+    path.write_text(text[:line_start] + text[line_end:], encoding="utf-8")
+    with pytest.raises(InputError, match="production.*electricity_cn_national_2022.*needs an"):
         load_catalog(data_copy)

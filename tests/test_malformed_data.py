@@ -459,8 +459,8 @@ CASES: dict[str, Case] = {
         ("file is 5.51 MB, above the limit of 5 MB", "set CFP_LCA_MAX_FILE_MB"), fast=True,
     ),
     "size: file above a lowered limit": Case(
-        MATERIALS, lambda path: None,
-        ("file is 0.0442 MB, above the limit of 0.04 MB", "CFP_LCA_MAX_FILE_MB"),
+        MATERIALS, write_bytes(b"# " + b"x" * 49_997 + b"\n"),  # 50,000 bytes
+        ("file is 0.05 MB, above the limit of 0.04 MB", "CFP_LCA_MAX_FILE_MB"),
         env={"CFP_LCA_MAX_FILE_MB": "0.04"},
     ),
     "size: alias bomb": Case(

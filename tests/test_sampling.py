@@ -106,3 +106,30 @@ def test_draw_block_into_is_draw_block_times_the_factor():
             ref = s.draw_block(5, block)
             assert np.array_equal(s.draw_block_into(5, block, out), ref)
             assert np.array_equal(s.draw_block_into(5, block, out, factor), ref * factor[:, None])
+
+
+def test_normal_scores_map_to_each_distribution():
+    """from_normal_scores: loc + scale z for (log)normals, the quantile at Phi(z) for the
+    others (how the copula maps correlated scores), checked against scipy.stats."""
+    from scipy import stats
+
+    d = dists(row(2, np.log(3.0), 0.4), row(3, 1.0, 0.2), row(5, 2.0, minimum=1.0, maximum=5.0),
+              row(4, minimum=-1.0, maximum=1.0))  # fmt: skip
+    s = Sampler.from_arrays(d, np.array([3.0, 1.0, 2.0, 0.0]))
+    z = np.array([[-1.5, 0.0, 0.7]] * 4)
+    out = s.from_normal_scores(z)
+    u = stats.norm.cdf(z[0])
+    sigma, sd = s.scale[0], s.scale[1]  # 0.4 and 0.2 as float32 stores them
+    np.testing.assert_allclose(out[0], stats.lognorm(sigma, scale=3.0).ppf(u), rtol=1e-12)
+    np.testing.assert_allclose(out[1], stats.norm(1.0, sd).ppf(u), rtol=1e-12)
+    np.testing.assert_allclose(out[2], stats.triang(0.25, loc=1.0, scale=4.0).ppf(u), rtol=1e-12)
+    np.testing.assert_allclose(out[3], stats.uniform(-1.0, 2.0).ppf(u), rtol=1e-12, atol=1e-15)
+
+
+def test_mean_centred_lognormal_loc_is_taken_in_float64():
+    """A float32 loc near ln|a| - scale^2 / 2 (lognormal_centre: mean) is read as that value."""
+    a, sigma = 2.5, 0.3
+    d = dists(row(2, np.log(a) - sigma**2 / 2, sigma))
+    s = Sampler.from_arrays(d, np.array([a]))
+    scale = float(np.float32(sigma))
+    assert s.loc[0] == np.log(a) - scale**2 / 2

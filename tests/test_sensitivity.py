@@ -90,8 +90,9 @@ def test_spearman_ranks_the_dominant_input_first(report_space):
     assert r.variance_share.sum() == pytest.approx(1.0)
 
 
-def test_gsa_cli_methods_agree_on_the_top_part(built, capsys):
-    """Spearman's top input belongs to Sobol's top group (the part with the widest spread)."""
+def test_gsa_cli_ranks_parameters_and_methods_agree_on_the_top_one(built, capsys):
+    """zw32's masses are random parameters: gsa ranks them (labels are the parameters'), and
+    Spearman's top input is in one of Sobol's two top groups (correlated ones go together)."""
     import json
 
     from cfp_lca.cli import main
@@ -100,9 +101,19 @@ def test_gsa_cli_methods_agree_on_the_top_part(built, capsys):
     args = ["gsa", "zw32", "-n", "5000", "--sobol-n", "1024", "--json", "--project", TEST_PROJECT]
     assert main(args) == 0
     data = json.loads(capsys.readouterr().out)
+    labels = {p.label for p in built.models["zw32"].parameters.random}
     top_input = data["spearman"][0]["input"]
-    owner = top_input.split(" <- ")[0]
-    model = built.models["zw32"]
-    assert model.activity(owner).part == data["sobol"][0]["group"]
+    assert top_input in labels
+    assert top_input in {g for d in data["sobol"][:2] for g in d["group"].split(" + ")}
     assert sum(d["variance_share"] for d in data["spearman"]) == pytest.approx(1.0)
     assert {r["input"] for r in data["tornado"]["rows"]} == {d["input"] for d in data["elasticity"]}
+
+
+def test_exchanges_remain_available_as_inputs(built):
+    """With ``exchanges``, the inputs are the matrix entries with distributions of their own
+    (labelled owner <- input), the parameters held at their values."""
+    model = built.models["zw32"]
+    space = input_space(model, built.methods[model.method], ["foreground"], exchanges=True)
+    assert space.inputs and all(" <- " in x or " -> " in x for x in space.labels)
+    base, _ = tornado(space)
+    assert base == pytest.approx(space.engine.deterministic["total"], rel=1e-12)

@@ -247,8 +247,11 @@ def reference_compare(
     mlca = bc.MultiLCA(
         demands,
         {"impact_categories": [method.name]},
-        data_objs=reference_packages(list(models.values()), method, seed, sources),
+        data_objs=reference_packages(
+            list(models.values()), method, seed, sources, iterations=n, paired=True
+        ),
         use_distributions=True,
+        use_arrays=True,
     )
     mlca.lci()
     mlca.lcia()

@@ -3,6 +3,14 @@
 Global: Spearman rank correlation of each uncertain input with the total and its squared-rank
 share of variance; Sobol first-order and total indices (SALib, inputs optionally grouped).
 Local: elasticities and a tornado (each input at two quantiles or +/- a percentage).
+
+The inputs are the model's random parameters (the eco-design levers: masses, distances,
+rates), labelled by their description, with every other independent uncertain value of the
+selected sources (exchanges' own distributions, background, factors). Where parameters are
+correlated, Sobol indices are given for the group of correlated parameters (indices of
+dependent inputs are not defined one by one), sampled jointly through the copula; tornado
+and elasticities move one parameter alone along its own distribution. With ``exchanges``
+the inputs are the matrix entries with distributions of their own, parameters at their values.
 """
 
 from __future__ import annotations
@@ -15,21 +23,29 @@ from scipy.stats import rankdata
 
 from ..brightway.datapackages import node_keys
 from ..model.objects import Method, ProductModel
+from ..model.parameters import correlated_groups
 from .lcia import model_lca
 from .montecarlo import FastEngine
+
+PARAMETER = "parameter"  # UncertainInput.set_name of a random parameter
 
 
 @dataclass(frozen=True)
 class UncertainInput:
-    """One uncertain matrix entry: where it sits, what it is called, how it is grouped."""
+    """One uncertain input: a matrix entry (where it sits) or a random parameter (its row in
+    the parameter draws), what it is called, how it is grouped."""
 
     label: str
     group: str
-    set_name: str
-    sampler: int  # which sampler of the engine
-    row: int  # row in that sampler's draws
-    static: float  # value in matrix sign
-    sign: float  # matrix sign / data sign (-1 for technosphere inputs)
+    set_name: str  # the entry set, or PARAMETER
+    sampler: int  # which sampler of the engine (-1 for a parameter)
+    row: int  # row in that sampler's draws, or in the parameter draws
+    static: float  # value in matrix sign (a parameter: its value in its unit)
+    sign: float  # matrix sign / data sign (-1 for technosphere inputs; 1 for a parameter)
+
+    @property
+    def is_parameter(self) -> bool:
+        return self.set_name == PARAMETER
 
 
 @dataclass(frozen=True)
@@ -47,32 +63,53 @@ class InputSpace:
     def signs(self) -> np.ndarray:
         return np.array([i.sign for i in self.inputs])
 
+    def _parameters(self) -> list[int]:
+        """Positions of the parameter inputs (in parameter row order)."""
+        return [j for j, i in enumerate(self.inputs) if i.is_parameter]
+
     def static_matrix(self, n: int) -> np.ndarray:
         """(m, n) copies of the static values (matrix sign)."""
         return np.repeat(np.array([i.static for i in self.inputs])[:, None], n, axis=1)
 
-    def quantiles(self, u: np.ndarray) -> np.ndarray:
-        """(m, N) values in matrix sign at probabilities ``u`` (m, N)."""
+    def quantiles(self, u: np.ndarray, joint: bool = True) -> np.ndarray:
+        """(m, N) values in matrix sign at probabilities ``u`` (m, N); correlated parameters
+        through their copula with ``joint``, else each at its own marginal quantile."""
         out = np.empty_like(u, dtype=np.float64)
         for k, (sampler, _) in enumerate(self.engine.samplers):
-            rows = [j for j, i in enumerate(self.inputs) if i.sampler == k]
+            rows = [j for j, i in enumerate(self.inputs) if i.sampler == k and not i.is_parameter]
             if rows:
                 order = [self.inputs[j].row for j in rows]
                 values = sampler.ppf(u[rows][np.argsort(order)])
                 out[rows] = values[np.argsort(np.argsort(order))] * self.signs[rows, None]
+        rows = self._parameters()
+        if rows:
+            layer = self.engine.parameters
+            full = np.full((layer.sampler.k, u.shape[1]), 0.5)  # others: not used
+            index = [self.inputs[j].row for j in rows]
+            full[index] = u[rows]
+            out[rows] = layer.sampler.quantiles(full, joint)[index]
         return out
 
     def evaluate(self, values: np.ndarray) -> np.ndarray:
-        """Totals (N,) for input values (m, N) in matrix sign."""
+        """Totals (N,) for input values (m, N) in matrix sign; parameters that are not inputs
+        stay at their values."""
         n = values.shape[1]
         by_set: dict[str, list[tuple[int, np.ndarray]]] = {}
         for j, i in enumerate(self.inputs):
+            if i.is_parameter:
+                continue
             layout = {name: lo for name, lo, _ in self.engine.samplers[i.sampler][1]}
             by_set.setdefault(i.set_name, []).append((i.row - layout[i.set_name], values[j]))
         arrays = {
             name: np.vstack([v for _, v in sorted(rows, key=lambda t: t[0])])
             for name, rows in by_set.items()
         }
+        layer = self.engine.parameters
+        if layer is not None:
+            params = np.repeat(layer.model.static_values[:, None], n, axis=1)
+            rows = self._parameters()
+            params[[self.inputs[j].row for j in rows]] = values[rows]
+            layer.complete(arrays, params)
         scores, _ = self.engine.evaluator.scores(arrays, n)
         return scores[0]
 
@@ -80,9 +117,14 @@ class InputSpace:
         """(m, n) Monte Carlo draws, the engine's own (same seed, same draws)."""
         values = self.engine.draw_values(seed, 0, n)
         out = np.empty((len(self.inputs), n))
+        rows = self._parameters()
+        if rows:
+            params = self.engine.parameters.sampler.draw(seed, 0, n)
+            out[rows] = params[[self.inputs[j].row for j in rows]]
         for j, i in enumerate(self.inputs):
-            layout = {name: lo for name, lo, _ in self.engine.samplers[i.sampler][1]}
-            out[j] = values[i.set_name][i.row - layout[i.set_name]]
+            if not i.is_parameter:
+                layout = {name: lo for name, lo, _ in self.engine.samplers[i.sampler][1]}
+                out[j] = values[i.set_name][i.row - layout[i.set_name]]
         return out
 
 
@@ -92,9 +134,21 @@ MATRIX_OF = {
 }  # fmt: skip
 
 
-def input_space(model: ProductModel, method: Method, sources: Sequence[str]) -> InputSpace:
-    """The uncertain inputs of ``model`` for the selected sources, labelled and grouped."""
+def input_space(
+    model: ProductModel, method: Method, sources: Sequence[str], exchanges: bool = False
+) -> InputSpace:
+    """The uncertain inputs of ``model`` for the selected sources, labelled and grouped: its
+    random parameters and the other independent inputs, or with ``exchanges`` the matrix
+    entries with distributions of their own (parameters at their values)."""
     engine = FastEngine(model, method, sources)
+    inputs = entry_inputs(model, method, engine)
+    if engine.parameters is not None and not exchanges:
+        inputs += parameter_inputs(engine)
+    return InputSpace(engine, tuple(inputs))
+
+
+def entry_inputs(model: ProductModel, method: Method, engine: FastEngine) -> list[UncertainInput]:
+    """The matrix entries the engine draws, labelled ``owner <- input`` and grouped by part."""
     lca = model_lca(model, method)
     lca.lci()
     product = {v: k for k, v in lca.dicts.product.items()}
@@ -110,8 +164,7 @@ def input_space(model: ProductModel, method: Method, sources: Sequence[str]) -> 
     for k, (_, layout) in enumerate(engine.samplers):
         for name, lo, _hi in layout:
             es = engine.structure.sets[name]
-            idx = engine.evaluator.unc[name]
-            for r, e in enumerate(idx):
+            for r, e in enumerate(engine.own[name]):
                 row, col = int(es.matrix_row[e]), int(es.matrix_col[e])
                 kind = MATRIX_OF[name]
                 if kind == "characterization":
@@ -124,7 +177,26 @@ def input_space(model: ProductModel, method: Method, sources: Sequence[str]) -> 
                     group = parts.get(owner, f"background: {owner}")
                 static, sign = float(es.amount[e]), float(es.sign[e])
                 inputs.append(UncertainInput(label, group, name, k, lo + r, static, sign))
-    return InputSpace(engine, tuple(inputs))
+    return inputs
+
+
+def parameter_inputs(engine: FastEngine) -> list[UncertainInput]:
+    """The engine's random parameters that drive some exchange (with their correlated
+    partners), labelled by their description; correlated parameters share a group (their
+    Sobol indices are given together)."""
+    model = engine.parameters.model
+    labels = [p.label for p in model.random]
+    group = {i: labels[i] for i in range(len(labels))}
+    kept = set(model.used())
+    for linked in correlated_groups(model.names, model.correlations):
+        group.update(dict.fromkeys(linked, " + ".join(labels[i] for i in linked)))
+        if kept & set(linked):
+            kept |= set(linked)
+    return [
+        UncertainInput(p.label, group[i], PARAMETER, -1, i, p.value, 1.0)
+        for i, p in enumerate(model.random)
+        if i in kept
+    ]
 
 
 # ---------------------------------------------------------------- global
@@ -191,8 +263,9 @@ def sobol_indices(
 
 
 def model_sobol(space: InputSpace, n: int, seed: int, group: bool = True) -> SobolResult:
-    """Sobol indices of the total, inputs grouped by part (or background process)."""
-    groups = [i.group for i in space.inputs] if group else None
+    """Sobol indices of the total, entries grouped by part (or background process) with
+    ``group``; correlated parameters are always grouped together."""
+    groups = [i.group if group or i.is_parameter else i.label for i in space.inputs]
     return sobol_indices(space.labels, groups, space.quantiles, space.evaluate, n, seed)
 
 
@@ -227,7 +300,7 @@ def tornado(space: InputSpace, quantiles: tuple[float, float] | None = (0.05, 0.
         low_set, high_set = static * (1 - percent / 100), static * (1 + percent / 100)
     else:
         u = np.repeat(np.array(quantiles)[None, :], m, axis=0)
-        settings = space.quantiles(u)
+        settings = space.quantiles(u, joint=False)
         low_set, high_set = settings[:, 0], settings[:, 1]
     values = space.static_matrix(2 * m + 1)
     values[np.arange(m), np.arange(m)] = low_set
@@ -261,9 +334,11 @@ def analyse(
     sobol_n: int,
     seed: int,
     group: bool = True,
+    exchanges: bool = False,
 ) -> SensitivityResult:
-    """Spearman, Sobol, elasticities and tornado of ``model``'s total."""
-    space = input_space(model, method, sources)
+    """Spearman, Sobol, elasticities and tornado of ``model``'s total, over its random
+    parameters and other independent inputs (``exchanges``: over matrix entries)."""
+    space = input_space(model, method, sources, exchanges)
     if not space.inputs:
         raise ValueError("no uncertain inputs for the selected sources")
     ranks = spearman_ranking(space, n, seed)

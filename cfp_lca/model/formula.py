@@ -4,6 +4,12 @@ Evaluation is bounded: the text is at most MAX_LENGTH characters and MAX_DEPTH l
 numbers are floats (never Python's unbounded integers, so ``10 ** 10 ** 10`` cannot run for
 ever), an exponent is at most MAX_EXPONENT in size, and every intermediate result must be a
 finite real number: division by zero or an overflow to inf is an error naming the sub-term.
+
+The same evaluator runs over plain magnitudes: :func:`evaluate_magnitudes` takes floats or
+numpy arrays (one value per Monte Carlo sample) for the names and evaluates all samples at
+once. Scalars are checked as above; an array value that is not finite in some samples (a
+division by a draw of zero) stays NaN or inf there, so those samples are flagged downstream
+instead of failing the whole run.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ import ast
 import math
 import operator
 from collections.abc import Mapping
+from functools import lru_cache
 
+import numpy as np
 import pint
 
 MAX_LENGTH = 2000  # characters; the longest shipped formula has about 420
@@ -33,8 +41,29 @@ class FormulaProblem(ValueError):
     """A formula that is not plain arithmetic over known parameters, or has no finite value."""
 
 
+Value = pint.Quantity | float | np.ndarray
+
+
 def evaluate(text: str, names: Mapping[str, pint.Quantity | float]) -> pint.Quantity | float:
     """Evaluate ``text`` with +, -, *, /, **, numbers and the given names."""
+    return _Evaluator(text, names).value(parse(text).body, 0)
+
+
+def evaluate_magnitudes(text: str, names: Mapping[str, float | np.ndarray]) -> float | np.ndarray:
+    """``text`` over plain magnitudes: floats, or arrays of samples evaluated all at once."""
+    with np.errstate(all="ignore"):
+        return _Evaluator(text, names).value(parse(text).body, 0)
+
+
+def formula_names(text: str) -> frozenset[str]:
+    """The names a formula uses (its parameters), to know what it depends on."""
+    return frozenset(n.id for n in ast.walk(parse(text)) if isinstance(n, ast.Name))
+
+
+@lru_cache(maxsize=4096)
+def parse(text: str) -> ast.Expression:
+    """The syntax tree of a formula (cached: Monte Carlo evaluates each formula per block); too
+    long or not arithmetic syntax is a FormulaProblem."""
     if len(text) > MAX_LENGTH:
         raise FormulaProblem(
             f"formula of {len(text)} characters is longer than the limit of {MAX_LENGTH}: "
@@ -45,22 +74,27 @@ def evaluate(text: str, names: Mapping[str, pint.Quantity | float]) -> pint.Quan
         tree = ast.parse(line, mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         raise FormulaProblem(f"formula '{_shown(line)}' is not valid arithmetic") from exc
-    return _Evaluator(text, names).value(tree.body, 0)
+    return tree
 
 
 class _Evaluator:
     """Walks the syntax tree of one formula, checking every step."""
 
-    def __init__(self, text: str, names: Mapping[str, pint.Quantity | float]):
-        self.text = _shown(" ".join(text.split()))
+    def __init__(self, text: str, names: Mapping[str, Value]):
+        self.formula = text
         self.names = names
+
+    @property
+    def text(self) -> str:
+        """The formula as messages quote it."""
+        return _shown(" ".join(self.formula.split()))
 
     def problem(self, node: ast.AST | None, what: str) -> FormulaProblem:
         """A FormulaProblem naming the formula and, where useful, the offending sub-term."""
         term = f" ('{ast.unparse(node)}')" if node is not None else ""
         return FormulaProblem(f"formula '{self.text}': {what}{term}")
 
-    def value(self, node: ast.AST, depth: int) -> pint.Quantity | float:
+    def value(self, node: ast.AST, depth: int) -> Value:
         """The value of one node: a number, a parameter, or an operation on values."""
         if depth > MAX_DEPTH:
             raise self.problem(None, f"nested more than {MAX_DEPTH} levels deep")
@@ -94,7 +128,7 @@ class _Evaluator:
             raise self.problem(node, "number too large for a float")
         return number
 
-    def name(self, node: ast.Name) -> pint.Quantity | float:
+    def name(self, node: ast.Name) -> Value:
         """A parameter's value; an unknown name lists the known ones."""
         if node.id not in self.names:
             known = ", ".join(sorted(self.names)) or "none"
@@ -103,8 +137,11 @@ class _Evaluator:
             )
         return self.names[node.id]
 
-    def binary(self, node: ast.BinOp, left, right) -> pint.Quantity | float:
-        """One checked operation: no zero divisor, bounded exponent, a finite real result."""
+    def binary(self, node: ast.BinOp, left, right) -> Value:
+        """One checked operation: no zero divisor, bounded exponent, a finite real result
+        (per-sample arrays are left unchecked: a sample that fails is flagged downstream)."""
+        if isinstance(left, np.ndarray) or isinstance(right, np.ndarray):
+            return _BINARY[type(node.op)](left, right)
         if isinstance(node.op, ast.Div) and _magnitude(right) == 0:
             raise self.problem(node.right, "division by zero")
         if isinstance(node.op, ast.Pow):

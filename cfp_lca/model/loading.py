@@ -33,7 +33,9 @@ from .objects import (
     ProductModel,
     Stage,
 )
+from .parameters import ParameterBuilder
 from .schema import (
+    ActivitySpec,
     AmountFields,
     BackgroundFile,
     DeclaredFile,
@@ -466,13 +468,15 @@ def make_exchange(
     owner_unit: str,
     names: Mapping[str, pint.Quantity],
     allocation: Allocation | None = None,
+    centre: str = "median",
 ) -> Exchange:
-    """One validated exchange with its stats_arrays uncertainty."""
+    """One validated exchange with its stats_arrays uncertainty (lognormals around the amount
+    as their median, or their mean with ``centre="mean"``)."""
     amount, scale, annual = resolve_amount(
         path, entry, spec, input_unit, owner_unit, names, allocation
     )
     try:
-        fields = stats_arrays_fields(amount, scale, spec.uncertainty, spec.pedigree)
+        fields = stats_arrays_fields(amount, scale, spec.uncertainty, spec.pedigree, centre)
     except ValueError as exc:
         raise InputError(path, entry, f"uncertainty: {exc}") from None
     source = spec.source or _nested_source(spec)
@@ -638,6 +642,7 @@ def _emission(
     owner_unit: str,
     names: Mapping[str, pint.Quantity],
     allocation: Allocation | None = None,
+    centre: str = "median",
 ) -> Exchange:
     if e.flow not in flows:
         raise InputError(path, entry, f"unknown flow '{e.flow}' (not in the flows file)")
@@ -652,6 +657,7 @@ def _emission(
         owner_unit,
         names,
         allocation,
+        centre,
     )
 
 
@@ -705,6 +711,8 @@ def build_model(
             path, "reference_activity", f"unknown activity '{spec.reference_activity}'"
         )
     model_names = parameter_values(path, "", spec.parameters)
+    params = ParameterBuilder(path, spec.lognormal_centre)
+    params.add_scope("", None, spec.parameters, model_names)
     database = variant_database(spec.database, chosen, spec)
     activities = []
     for i, a in kept:
@@ -713,27 +721,31 @@ def build_model(
         if a.stage is not None and a.stage not in stages:
             raise InputError(path, entry, f"unknown stage '{a.stage}'")
         names = parameter_values(path, entry, a.parameters, model_names)
+        if a.parameters:
+            params.add_scope(entry, a.code, a.parameters, names)
         exchanges = []
         for j, e in enumerate(a.emissions):
             sub = f"{entry} > emissions[{j}] '{e.flow}'"
             if holds(path, sub, e.when, chosen):
-                _require_uncertainty(path, sub, e)
+                _require_uncertainty(path, sub, e, params.drives(a.code, e.formula))
                 exchanges.append(
-                    _emission(path, sub, e, biosphere, flows, a.unit, names, allocation)
-                )
+                    _emission(path, sub, e, biosphere, flows, a.unit, names, allocation,
+                              spec.lognormal_centre)
+                )  # fmt: skip
+                _note_driven(params, a, names, sub, e, exchanges)
         for j, inp in enumerate(a.inputs):
             sub = f"{entry} > inputs[{j}] '{inp.input}'"
             if not holds(path, sub, inp.when, chosen):
                 continue
             target, unit = _find_input(path, sub, inp.input, spec, local_units, backgrounds)
             if target[0] != spec.database:
-                _require_uncertainty(path, sub, inp)
+                _require_uncertainty(path, sub, inp, params.drives(a.code, inp.formula))
             target = (database, target[1]) if target[0] == spec.database else target
             exchanges.append(
-                make_exchange(
-                    path, sub, inp, target, "technosphere", unit, a.unit, names, allocation
-                )
-            )
+                make_exchange(path, sub, inp, target, "technosphere", unit, a.unit, names,
+                              allocation, spec.lognormal_centre)
+            )  # fmt: skip
+            _note_driven(params, a, names, sub, inp, exchanges)
         if a.stage is None and any(x.database != database for x in exchanges):
             raise InputError(
                 path, entry, "an activity with background inputs or emissions needs a stage"
@@ -761,9 +773,26 @@ def build_model(
         comparison=(spec.comparison.model, dict(spec.comparison.notes))
         if spec.comparison
         else None,
+        parameters=params.build(spec.correlations),
     )
     check_foreground(model, backgrounds)
     return model
+
+
+def _note_driven(
+    params: ParameterBuilder,
+    activity: ActivitySpec,
+    names: Mapping[str, pint.Quantity],
+    entry: str,
+    spec: AmountFields,
+    exchanges: list[Exchange],
+) -> None:
+    """Record the exchange just made as driven when its formula uses random parameters."""
+    if params.drives(activity.code, spec.formula):
+        params.add_exchange(
+            entry, activity.code, len(exchanges) - 1, spec.formula, exchanges[-1],
+            activity.unit, names,
+        )  # fmt: skip
 
 
 def choose_options(path: Path, spec: ModelFile, given: Mapping[str, Any]) -> dict:
@@ -833,14 +862,15 @@ def variant_database(database: str, chosen: Mapping[str, Any], spec: ModelFile) 
     return f"{database}[{','.join(changed)}]" if changed else database
 
 
-def _require_uncertainty(path: Path, entry: str, spec: AmountFields) -> None:
-    """Foreground data carry a distribution or pedigree scores, so Monte Carlo has real input."""
-    if spec.uncertainty is None and spec.pedigree is None:
+def _require_uncertainty(path: Path, entry: str, spec: AmountFields, driven: bool) -> None:
+    """Foreground data carry a distribution or pedigree scores, or a formula of uncertain
+    parameters (``driven``), so Monte Carlo has real input."""
+    if spec.uncertainty is None and spec.pedigree is None and not driven:
         raise InputError(
             path,
             entry,
-            "foreground exchange needs an uncertainty or pedigree scores "
-            "(use `uncertainty: {distribution: none}` for an exact amount)",
+            "foreground exchange needs an uncertainty or pedigree scores, or a formula of "
+            "uncertain parameters (use `uncertainty: {distribution: none}` for an exact amount)",
         )
 
 

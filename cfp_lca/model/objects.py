@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .schema import DeclaredFile
+
+if TYPE_CHECKING:
+    from .parameters import ParameterModel
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,8 @@ class ProductModel:
     options: dict = field(default_factory=dict, hash=False, compare=False)
     option_specs: dict = field(default_factory=dict, hash=False, compare=False)
     comparison: tuple[str, dict[str, str]] | None = None
+    # random parameters and the exchanges they drive (None: no uncertain parameter)
+    parameters: ParameterModel | None = field(default=None, hash=False, compare=False)
 
     def activity(self, code: str) -> Process:
         return next(a for a in self.activities if a.code == code)

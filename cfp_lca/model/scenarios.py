@@ -132,11 +132,14 @@ def overlay(model: ModelFile, scn: ScenarioFile, path: Path) -> ModelFile:
     new_activities: list[ActivitySpec] = [
         a.model_copy(update={"inputs": edited[a.code]}) for a in model.activities
     ]
+    # a parameter the scenario states exactly no longer takes part in a rank correlation
+    exact = {k for k, v in scn.parameters.items() if v.uncertainty is None and v.pedigree is None}
     return model.model_copy(
         update={
             "database": f"{model.database}{{{scn.scenario}}}",
             "name": f"{model.name}: {scn.name}",
             "parameters": {**model.parameters, **scn.parameters},
+            "correlations": [c for c in model.correlations if not exact & set(c.parameters)],
             "activities": new_activities,
         }
     )

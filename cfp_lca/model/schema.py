@@ -191,20 +191,48 @@ class PedigreeSpec(Strict):
 class ParameterSpec(Strict):
     """A named input to formulas, with unit and source: a value, or a formula of earlier ones.
 
-    ``uncertainty`` documents the parameter for review; Monte Carlo samples the exchanges (each
-    with its own distribution), not parameters, so a parameter used twice is not correlated.
+    A value parameter of a product model with ``uncertainty`` (or ``pedigree``) is a random
+    variable: Monte Carlo draws it once per iteration, in its own unit and centred on its value
+    as exchanges are, and every formula that uses it takes the drawn value. A formula parameter
+    takes its uncertainty from the parameters it uses, so it has none of its own.
+    ``description`` names the parameter in tables and plots (its name where absent).
     """
 
     value: Number | None = None
     formula: Text | None = None
     unit: Text = "dimensionless"
     source: Text
+    description: Text | None = None
     uncertainty: UncertaintySpec | None = None
+    pedigree: PedigreeSpec | None = None
 
     @model_validator(mode="after")
     def _one_of(self) -> ParameterSpec:
         if (self.value is None) == (self.formula is None):
             raise ValueError("give exactly one of value or formula")
+        if self.formula is not None and (self.uncertainty or self.pedigree):
+            raise ValueError(
+                "a formula parameter takes its uncertainty from the parameters it uses: give "
+                "the uncertainty to those, not to the formula"
+            )
+        if self.uncertainty is not None and self.pedigree is not None:
+            raise ValueError("give an uncertainty or pedigree scores, not both")
+        return self
+
+
+class CorrelationSpec(Strict):
+    """A rank (Spearman) correlation between two uncertain parameters of a model, and why."""
+
+    parameters: list[Text] = Field(min_length=2, max_length=2)
+    spearman: Number = Field(ge=-1, le=1)
+    source: Text
+
+    @model_validator(mode="after")
+    def _two_parameters(self) -> CorrelationSpec:
+        if self.parameters[0] == self.parameters[1]:
+            raise ValueError(f"a parameter is not correlated with itself ('{self.parameters[0]}')")
+        if self.spearman == 0:
+            raise ValueError("spearman 0 is no correlation: remove the entry")
         return self
 
 
@@ -392,6 +420,10 @@ class ModelFile(Strict):
     allocation: AllocationSpec | None = None
     options: dict[str, OptionSpec] = {}
     parameters: dict[str, ParameterSpec] = {}
+    # rank correlations between uncertain parameters (Gaussian copula); others independent
+    correlations: list[CorrelationSpec] = []
+    # lognormals of this model's parameters and exchanges: the value is their median or mean
+    lognormal_centre: Literal["median", "mean"] = "median"
     stages: list[StageSpec] = Field(min_length=1)
     comparison: ComparisonSpec | None = None
     activities: list[ActivitySpec] = Field(min_length=1)

@@ -1,4 +1,8 @@
-"""Uncertainty specs to stats_arrays fields: explicit distributions and pedigree lognormals."""
+"""Uncertainty specs to stats_arrays fields: explicit distributions and pedigree lognormals.
+
+Lognormals are centred on the amount a as its median (``loc = ln|a|``) unless the model asks
+for ``lognormal_centre: mean``: then ``loc = ln|a| - sigma^2 / 2`` and a is their mean.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from stats_arrays import (
 )
 
 from .schema import PedigreeSpec, UncertaintySpec
+
+CENTRES = ("median", "mean")  # what the deterministic amount is of a lognormal around it
 
 # Weidema et al. (2013), ecoinvent v3 data quality guideline, Table 10.2: variance of ln per score.
 PEDIGREE_VARIANCES = {
@@ -37,14 +43,18 @@ def stats_arrays_fields(
     scale: float,
     spec: UncertaintySpec | None,
     pedigree: PedigreeSpec | None,
+    centre: str = "median",
 ) -> dict:
     """Brightway exchange fields for the distribution of ``amount``.
 
     ``scale`` converts numbers given in the file's unit into the stored amount's unit
     (unit conversion and allocation are linear, so distributions scale with the amount).
+    ``centre``: whether ``amount`` is the median (default) or the mean of a lognormal.
     Raises ValueError where the distribution does not fit the amount or is not finite.
     """
-    fields = _fields(amount, scale, spec, pedigree)
+    if centre not in CENTRES:
+        raise ValueError(f"lognormal centre '{centre}' is not one of {CENTRES}")
+    fields = _fields(amount, scale, spec, pedigree, centre == "mean")
     for name, value in fields.items():
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"the distribution's {name} is not a finite number ({value})")
@@ -52,16 +62,20 @@ def stats_arrays_fields(
 
 
 def _fields(
-    amount: float, scale: float, spec: UncertaintySpec | None, pedigree: PedigreeSpec | None
+    amount: float,
+    scale: float,
+    spec: UncertaintySpec | None,
+    pedigree: PedigreeSpec | None,
+    mean: bool,
 ) -> dict:
     """The stats_arrays fields, unchecked; a zero amount is exact (no lognormal of 0)."""
     if amount == 0 or (pedigree is None and (spec is None or spec.distribution == "none")):
         return {"uncertainty type": UndefinedUncertainty.id, "loc": amount}
     if pedigree is not None:
-        return _lognormal(amount, pedigree_sigma(pedigree))
+        return _lognormal(amount, pedigree_sigma(pedigree), mean)
     if spec.distribution == "lognormal":
         sigma = spec.sigma if spec.sigma is not None else math.log(spec.gsd)
-        return _lognormal(amount, sigma)
+        return _lognormal(amount, sigma, mean)
     if spec.distribution == "normal":
         sd = abs(amount) * spec.cv if spec.cv is not None else spec.sd * abs(scale)
         return {"uncertainty type": NormalUncertainty.id, "loc": amount, "scale": sd}
@@ -74,8 +88,9 @@ def _fields(
     return fields
 
 
-def _lognormal(amount: float, sigma: float) -> dict:
-    """A lognormal around ``amount`` (negative amounts mirrored); a zero spread is refused."""
+def _lognormal(amount: float, sigma: float, mean: bool = False) -> dict:
+    """A lognormal with median ``amount`` (its mean with ``mean``; negative amounts
+    mirrored); a zero spread is refused."""
     if not sigma > 0:
         raise ValueError(
             f"lognormal with sigma {sigma:g} has no spread: remove the uncertainty or give "
@@ -83,7 +98,7 @@ def _lognormal(amount: float, sigma: float) -> dict:
         )
     return {
         "uncertainty type": LognormalUncertainty.id,
-        "loc": math.log(abs(amount)),
+        "loc": math.log(abs(amount)) - (sigma**2 / 2 if mean else 0.0),
         "scale": sigma,
         "negative": amount < 0,
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
@@ -272,6 +273,8 @@ def mc_dict(result: MonteCarloResult, model: ProductModel) -> dict:
         "converged": result.converged,
         "total": {f: getattr(result.stats["total"], f) for f in STAT_FIELDS},
         "deterministic_percentile": deterministic_percentile(result),
+        "parameters": list(result.parameters),
+        "parameter_correlation": [asdict(c) for c in result.parameter_correlation],
         "stages": {
             names[label]: {f: getattr(result.stats[label], f) for f in STAT_FIELDS}
             for label in result.labels

@@ -21,6 +21,8 @@ The parts, one module each:
 * :mod:`.structure`: the model's matrix entries, classified into foreground, interface and
   background sets, in a canonical order (``ModelStructure``, ``build_structure``);
 * :mod:`.sampling`: vectorized stats_arrays draws, one generator per block of iterations;
+* :mod:`.parameters`: the model's random parameters (correlated through a Gaussian copula),
+  drawn per block, and the foreground entries their formulas drive;
 * :mod:`.solvers`: one small system solved for many samples (substitution or batched LU);
 * :mod:`.evaluate`: scores of many samples from entry values (``Evaluator``);
 * :mod:`.kernel`: the same scores for whole blocks into preallocated workspaces;
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 from .engines import GROUP_BLOCKS, BrightwayEngine, FastEngine, reference_lca, reference_packages
 from .evaluate import Evaluator, fast_scores_from_matrices
+from .parameters import ParameterLayer, ParameterSampler
 from .sampling import BLOCK_SIZE, Sampler, UnsupportedDistribution, draw_samples
 from .scheduling import DEFAULT_CHUNK, run_monte_carlo
 from .solvers import BatchedSystem
@@ -44,6 +47,7 @@ from .statistics import (
     Z95,
     Convergence,
     MonteCarloResult,
+    ParameterCorrelation,
     QuantityStats,
 )
 from .structure import (
@@ -73,6 +77,9 @@ __all__ = [
     "ModelStructure",
     "MonteCarloError",
     "MonteCarloResult",
+    "ParameterCorrelation",
+    "ParameterLayer",
+    "ParameterSampler",
     "QuantityStats",
     "Sampler",
     "UnsupportedDistribution",

@@ -4,7 +4,9 @@ An engine has a ``structure``, the ``deterministic`` scores, and ``chunk(seed, s
 returning the (labels, stop - start) scores and the singular mask of those iterations.
 :class:`FastEngine` draws whole blocks and evaluates them with the block kernel where it
 applies, with the Evaluator elsewhere; :class:`BrightwayEngine` iterates a stochastic bw2calc
-LCA on :func:`reference_packages`, the reference the fast engine is checked against.
+LCA on :func:`reference_packages`, the reference the fast engine is checked against. Entries
+driven by random parameters reach bw2calc as array resources holding the fast engine's values
+(one column per iteration), so both engines compute the same iterations for them.
 """
 
 from __future__ import annotations
@@ -23,10 +25,18 @@ from ..lcia import foreground_contributions, model_lca
 from . import threads
 from .evaluate import Evaluator
 from .kernel import BlockKernel, Workspace
+from .parameters import ParameterLayer
 from .sampling import BLOCK_SIZE, Sampler
-from .structure import SOURCES, build_structure, check_sources, node_keys_or_error
+from .structure import (
+    SOURCES,
+    MonteCarloError,
+    build_structure,
+    check_sources,
+    node_keys_or_error,
+)
 
 GROUP_BLOCKS = 4  # blocks evaluated together by the fast engine (fewer, longer numpy calls)
+PARAMETERS = "parameters"  # the workspace rows of the random parameters' draws
 
 
 class FastEngine:
@@ -41,8 +51,9 @@ class FastEngine:
         sources: Sequence[str] = SOURCES,
         paired: bool = False,
     ):
-        """``paired``: one random stream per exchange, keyed by its identity, so engines of
-        different scenarios draw the same numbers for the exchanges they share."""
+        """``paired``: one random stream per exchange, keyed by its identity, and per random
+        parameter, keyed by its name, so engines of different scenarios draw the same numbers
+        for the exchanges and parameters they share."""
         self.sources = check_sources(sources)
         lca = model_lca(model, method)
         lca.lci()
@@ -51,7 +62,7 @@ class FastEngine:
         self.structure = build_structure(model, lca)
         st = self.structure
         self.samplers: list[tuple[Sampler, list[tuple[str, int, int]]]] = []
-        uncertain: dict[str, np.ndarray] = {}
+        self.own: dict[str, np.ndarray] = {}  # per set, the entries with draws of their own
         for source in SOURCES:
             if source not in self.sources:
                 continue
@@ -59,7 +70,7 @@ class FastEngine:
             dists, amounts, keys, layout, offset = [], [], [], [], 0
             for name in names:
                 es, idx = st.sets[name], st.uncertain_entries(name)
-                uncertain[name] = idx
+                self.own[name] = idx
                 # draws are made on the stored (unflipped) amount, then flipped
                 dists.append(es.distributions[idx])
                 amounts.append(es.amount[idx] * es.sign[idx])
@@ -74,6 +85,12 @@ class FastEngine:
                     keys=np.concatenate(keys) if paired else None,
                 )
                 self.samplers.append((sampler, layout))
+        # random parameters are foreground data: drawn with the foreground source
+        self.parameters: ParameterLayer | None = None
+        uncertain = dict(self.own)
+        if "foreground" in self.sources and model.parameters is not None:
+            self.parameters = ParameterLayer(model, st, paired)
+            uncertain = self.parameters.extended(uncertain)
         self.evaluator = Evaluator(st, uncertain)
         static = Evaluator(st, {})
         det, _ = static.scores({}, 1)
@@ -81,21 +98,23 @@ class FastEngine:
         # per sampler: the matrix sign of each drawn row, and its sets as row ranges
         self._signs: list[np.ndarray | None] = []
         for _, layout in self.samplers:
-            sign = np.concatenate(
-                [st.sets[name].sign[self.evaluator.unc[name]] for name, _, _ in layout]
-            )
+            sign = np.concatenate([st.sets[name].sign[self.own[name]] for name, _, _ in layout])
             self._signs.append(None if (sign == 1.0).all() else sign)
         self._kernel = BlockKernel.build(self.evaluator)
         self._local = threading.local()
 
     def draw_values(self, seed: int, start: int, stop: int) -> dict[str, np.ndarray]:
-        """Per entry set, the (uncertain entries, stop - start) draws in matrix sign."""
+        """Per entry set, the (uncertain entries, stop - start) values in matrix sign: own
+        draws, and the entries driven by random parameters."""
         values: dict[str, np.ndarray] = {}
         for sampler, layout in self.samplers:
             draws = sampler.draw(seed, start, stop)
             for name, lo, hi in layout:
-                sign = self.structure.sets[name].sign[self.evaluator.unc[name]]
+                sign = self.structure.sets[name].sign[self.own[name]]
                 values[name] = draws[lo:hi] * sign[:, None]
+        if self.parameters is not None:
+            params = self.parameters.sampler.draw(seed, start, stop)
+            self.parameters.complete(values, params)
         return values
 
     def chunk(
@@ -144,7 +163,10 @@ class FastEngine:
             spaces = self._local.spaces = {}
         if blocks not in spaces:
             sizes = [s.n_uncertain for s, _ in self.samplers]
-            spaces[blocks] = Workspace(self._kernel, sizes, blocks)
+            rows = {}
+            if self.parameters is not None:
+                rows = {**self.parameters.sizes, PARAMETERS: self.parameters.sampler.k}
+            spaces[blocks] = Workspace(self._kernel, sizes, blocks, rows)
         return spaces[blocks]
 
     def _group(self, seed: int, blocks: list[int], ws: Workspace) -> None:
@@ -156,6 +178,11 @@ class FastEngine:
             rows = buf.transpose(1, 0, 2)  # (u, blocks, B)
             for name, lo, hi in layout:
                 values[name] = rows[lo:hi]
+        if self.parameters is not None:
+            params = ws.rows[PARAMETERS]  # (k, blocks, B)
+            for g, b in enumerate(blocks):
+                self.parameters.sampler.draw_block_into(seed, b, params[:, g])
+            self.parameters.complete(values, params, ws.rows)
         self._kernel.run(values, ws)
 
 
@@ -164,6 +191,8 @@ def reference_packages(
     method: Method,
     seed: int,
     sources: Sequence[str] = SOURCES,
+    iterations: int | None = None,
+    paired: bool = False,
 ) -> list[bwp.Datapackage]:
     """The model's datapackages for bw2calc's Monte Carlo, one per matrix with its own seed.
 
@@ -171,9 +200,17 @@ def reference_packages(
     draws to the technosphere and biosphere groups (correlated parameters); separate packages
     seeded from ``SeedSequence(seed)`` keep them independent. Distributions of sources not
     selected are set to undefined (type 0: the static amount).
+
+    Entries driven by random parameters get their values from array packages (see
+    :func:`parameter_packages`): ``iterations`` columns, the fast engine's values for
+    ``seed`` (``paired``: keyed by name, as in comparisons), so bw2calc computes the very
+    iterations of the fast engine for them.
     """
     sources = check_sources(sources)
     models = [model] if isinstance(model, ProductModel) else list(model)
+    arrays = []
+    if "foreground" in sources:
+        arrays = parameter_packages(models, method, seed, iterations, paired)
     fg = {n.id for m in models for n in bd.Database(m.database)}
     seeds = np.random.SeedSequence(seed).generate_state(3).tolist()
     databases = list(dict.fromkeys(d for m in models for d in dependency_order(m.database)))
@@ -215,28 +252,109 @@ def reference_packages(
         new = bwp.create_datapackage(
             sum_intra_duplicates=True, sum_inter_duplicates=False, seed=int(seeds[k])
         )
-        new.add_persistent_vector(
-            matrix=f"{label}_matrix",
-            name=label,
-            indices_array=indices,
-            data_array=data,
-            flip_array=flip,
-            distributions_array=dist,
-            **({"identifier": list(method.name)} if label == "characterization" else {}),
-        )
+        extra = {"identifier": list(method.name)} if label == "characterization" else {}
+        drawn = _drawn_positions(indices, dist)
+        for name, part in ((label, drawn), (f"{label}-static", ~drawn)):
+            if part.any():
+                new.add_persistent_vector(
+                    matrix=f"{label}_matrix",
+                    name=name,
+                    indices_array=indices[part],
+                    data_array=data[part],
+                    flip_array=flip[part],
+                    **({"distributions_array": dist[part]} if name == label else {}),
+                    **extra,
+                )
         out.append(new)
+    return out + arrays
+
+
+def _drawn_positions(indices: np.ndarray, dist: np.ndarray) -> np.ndarray:
+    """Entries at a matrix position where something is drawn. The others go to a resource
+    without distributions, so bw2calc takes their float64 amount, not the float32 ``loc``
+    that stats_arrays returns for an undefined distribution; a position is never split
+    (its entries are summed within one resource, not overwritten across two)."""
+    drawn = ~np.isin(dist["uncertainty_type"], (0, 1))
+    position = indices["row"].astype(np.int64) * (1 << 32) + indices["col"].astype(np.int64)
+    return np.isin(position, position[drawn])
+
+
+def parameter_packages(
+    models: Sequence[ProductModel],
+    method: Method,
+    seed: int,
+    iterations: int | None,
+    paired: bool = False,
+) -> list[bwp.Datapackage]:
+    """Array packages (one column per iteration, read in order) that overwrite the matrix
+    entries driven by random parameters with the fast engine's values for ``seed``: one
+    package per matrix, so that each matrix steps its own column once per iteration."""
+    columns: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+    for model in models:
+        if model.parameters is None:
+            continue
+        if iterations is None:
+            raise MonteCarloError(
+                f"model '{model.name}' has random parameters: the reference engine needs the "
+                "number of iterations to draw them ahead"
+            )
+        engine = FastEngine(model, method, ("foreground",), paired=paired)
+        values = engine.draw_values(seed, 0, iterations)
+        for name in engine.parameters.rows:
+            matrix = "biosphere_matrix" if name == "fg_bio" else "technosphere_matrix"
+            columns.setdefault(matrix, []).append(_position_values(engine, name, values[name]))
+    out = []
+    for matrix, parts in columns.items():
+        dp = bwp.create_datapackage(
+            sum_intra_duplicates=True, sum_inter_duplicates=False, sequential=True
+        )
+        indices = np.concatenate([p[0] for p in parts])
+        dp.add_persistent_array(
+            matrix=matrix,
+            name=f"parameters-{matrix}",
+            indices_array=indices,
+            data_array=np.concatenate([p[1] for p in parts]),
+            flip_array=np.zeros(indices.size, dtype=bool),
+        )
+        out.append(dp)
     return out
 
 
+def _position_values(
+    engine: FastEngine, name: str, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(indices, (positions, iterations) values in matrix sign) of every matrix position of
+    set ``name`` that holds a driven entry: all entries there summed, as bw2calc sums them."""
+    es = engine.structure.sets[name]
+    unc = engine.evaluator.unc[name]
+    driven = {tuple(es.nodes[unc[pos]]) for pos, *_ in engine.parameters.rows[name]}
+    positions = sorted(driven)
+    index = {p: k for k, p in enumerate(positions)}
+    data = np.zeros((len(positions), values.shape[1]))
+    row_of = {int(e): r for r, e in enumerate(unc.tolist())}
+    for e in range(es.size):
+        k = index.get(tuple(es.nodes[e]))
+        if k is not None:
+            data[k] += values[row_of[e]] if e in row_of else es.amount[e]
+    indices = np.array(positions, dtype=bwp.INDICES_DTYPE)
+    return indices, data
+
+
 def reference_lca(
-    model: ProductModel, method: Method, seed: int, sources: Sequence[str] = SOURCES
+    model: ProductModel,
+    method: Method,
+    seed: int,
+    sources: Sequence[str] = SOURCES,
+    iterations: int | None = None,
 ) -> bc.LCA:
-    """bw2calc's stochastic LCA of the model (lci and lcia done: already the first draw)."""
+    """bw2calc's stochastic LCA of the model (lci and lcia done: already the first draw);
+    ``iterations``: how many the random parameters are drawn for (see reference_packages)."""
     reference = bd.get_node(database=model.database, code=model.reference)
     lca = bc.LCA(
         {reference.id: model.functional_amount},
-        data_objs=reference_packages(model, method, seed, sources),
+        data_objs=reference_packages(model, method, seed, sources, iterations),
         use_distributions=True,
+        use_arrays=True,
     )
     lca.lci()
     lca.lcia()
@@ -247,14 +365,22 @@ class BrightwayEngine:
     """bw2calc's own Monte Carlo: one LCA iterated with ``next``; stages as in static LCIA."""
 
     def __init__(
-        self, model: ProductModel, method: Method, seed: int, sources: Sequence[str] = SOURCES
+        self,
+        model: ProductModel,
+        method: Method,
+        seed: int,
+        sources: Sequence[str] = SOURCES,
+        iterations: int | None = None,
     ):
+        """``iterations``: how many will be run, needed ahead where random parameters drive
+        entries (their values come as arrays, see :func:`reference_packages`)."""
         self.sources = check_sources(sources)
         self.model = model
-        fast = FastEngine(model, method, ())
+        fast = FastEngine(model, method, self.sources)
         self.structure = fast.structure
         self.deterministic = fast.deterministic
-        self.lca = reference_lca(model, method, seed, self.sources)
+        self.parameters = fast.parameters
+        self.lca = reference_lca(model, method, seed, self.sources, iterations)
         self.nodes = {n.id: n["code"] for n in bd.Database(model.database)}
         self.stage_of = {a.code: a.stage for a in model.activities}
         self.first = True

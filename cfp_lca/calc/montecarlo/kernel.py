@@ -8,7 +8,7 @@ Evaluator: the same numbers, without the allocations of sparse products.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,11 +33,20 @@ class Workspace:
     """Preallocated arrays for one block of samples (one per thread): no large allocation, and
     so no page faults, per block."""
 
-    def __init__(self, kernel: BlockKernel, sizes: Sequence[int], blocks: int):
+    def __init__(
+        self,
+        kernel: BlockKernel,
+        sizes: Sequence[int],
+        blocks: int,
+        rows: Mapping[str, int] | None = None,
+    ):
+        """``sizes``: rows drawn by each sampler; ``rows``: further named (n, blocks, B)
+        arrays (random parameters, entry sets completed with the entries they drive)."""
         S = (blocks, BLOCK_SIZE)  # a row: one value per sample of each block
         nF, nR, p = kernel.nF, kernel.nR, kernel.p
         self.blocks = blocks
         self.draws = [np.empty((blocks, u, BLOCK_SIZE)) for u in sizes]
+        self.rows = {name: np.empty((n, *S)) for name, n in (rows or {}).items()}
         self.d = np.empty((nR, *S))
         self.x_R = np.empty((nR, *S))
         self.h = np.empty((p, *S))

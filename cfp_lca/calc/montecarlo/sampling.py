@@ -17,6 +17,7 @@ Supported stats_arrays ids, with the conventions of stats_arrays (and so of bw2c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -91,8 +92,9 @@ class Sampler:
         """Build from a bw_processing UNCERTAINTY_DTYPE array and the static float64 amounts.
 
         bw_processing keeps parameters as float32. Where ``loc`` is the float32 rounding of
-        the static amount (normal, triangular) or of ``ln|amount|`` (lognormal), the float64
-        value is used instead, so that the static amount is the exact median or mode.
+        the static amount (normal, triangular) or of ``ln|amount|`` (lognormal; or of
+        ``ln|amount| - scale^2 / 2``, mean-preserving), the float64 value is used instead, so
+        that the static amount is the exact median, mean or mode.
         """
         amounts = np.asarray(amounts, dtype=np.float64)
         kinds = np.asarray(distributions["uncertainty_type"], dtype=np.int64)
@@ -110,15 +112,15 @@ class Sampler:
         amount = amounts[idx]
         with np.errstate(divide="ignore", invalid="ignore"):
             log_amount = np.log(np.abs(amount))
-        close_log = (kind == LOGNORMAL) & (
-            np.abs(loc - log_amount) <= _F32_RTOL * np.maximum(1.0, np.abs(log_amount))
-        )
-        loc = np.where(close_log, log_amount, loc)
+        scale = d["scale"].astype(np.float64)
+        tolerance = _F32_RTOL * np.maximum(1.0, np.abs(log_amount))
+        for centre in (log_amount, log_amount - scale**2 / 2):  # median, or mean-preserving
+            close_log = (kind == LOGNORMAL) & (np.abs(loc - centre) <= tolerance)
+            loc = np.where(close_log, centre, loc)
         close_lin = np.isin(kind, (NORMAL, TRIANGULAR)) & (
             np.abs(loc - amount) <= _F32_RTOL * np.abs(amount)
         )
         loc = np.where(close_lin, amount, loc)
-        scale = d["scale"].astype(np.float64)
         minimum = d["minimum"].astype(np.float64)
         maximum = d["maximum"].astype(np.float64)
         for k, fields in ((LOGNORMAL, (scale,)), (NORMAL, (scale,))):
@@ -298,36 +300,61 @@ class Sampler:
         loc, scale = self.loc[rows, None], self.scale[rows, None]
         values = loc + scale * z
         logn = self.kind[rows] == LOGNORMAL
-        if logn.any():
+        if logn.all():
+            np.exp(values, out=values)
+        elif logn.any():
             values[logn] = np.exp(values[logn])
+        if logn.any():
             flip = logn & self.negative[rows]
             values[flip] *= -1.0
         return values
 
     def draw(self, seed: int, start: int, stop: int) -> np.ndarray:
         """(u, stop - start) draws for iterations ``start`` to ``stop`` (any bounds)."""
-        out = np.empty((self.n_uncertain, stop - start))
-        if not self.n_uncertain or stop <= start:
-            return out
-        first, last = start // BLOCK_SIZE, (stop - 1) // BLOCK_SIZE
+        return draw_range(self.draw_block, self.n_uncertain, seed, start, stop)
 
-        def fill(block: int) -> None:
-            lo = max(start, block * BLOCK_SIZE)
-            hi = min(stop, (block + 1) * BLOCK_SIZE)
-            values = self.draw_block(seed, block)
-            out[:, lo - start : hi - start] = values[
-                :, lo - block * BLOCK_SIZE : hi - block * BLOCK_SIZE
-            ]
+    def from_normal_scores(self, z: np.ndarray) -> np.ndarray:
+        """Values of the uncertain entries at standard normal scores ``z`` (u, N): ``loc +
+        scale z`` for normals (exponentiated for lognormals, identical in law to their draws),
+        the quantile at Phi(z) for the others. How a Gaussian copula maps correlated scores."""
+        from scipy.special import ndtr
 
-        blocks = range(first, last + 1)
-        if len(blocks) > 1 and threads.WORKERS > 1:
-            # numpy's generators and ufuncs release the GIL; each block has its own generator
-            # and its own slice of ``out``, so threads change nothing in the numbers
-            list(threads.pool().map(fill, blocks))
-        else:
-            for block in blocks:
-                fill(block)
+        gauss = np.isin(self.kind, (LOGNORMAL, NORMAL))
+        if gauss.all():
+            return self._gauss(None, slice(None), z)
+        out = self.ppf(ndtr(z))
+        if gauss.any():
+            out[gauss] = self._gauss(None, np.flatnonzero(gauss), z[gauss])
         return out
+
+
+def draw_range(
+    draw_block: Callable[[int, int], np.ndarray], rows: int, seed: int, start: int, stop: int
+) -> np.ndarray:
+    """(rows, stop - start) values of iterations ``start`` to ``stop`` from whole blocks drawn
+    by ``draw_block(seed, block)``, so that they do not depend on the bounds."""
+    out = np.empty((rows, stop - start))
+    if not rows or stop <= start:
+        return out
+    first, last = start // BLOCK_SIZE, (stop - 1) // BLOCK_SIZE
+
+    def fill(block: int) -> None:
+        lo = max(start, block * BLOCK_SIZE)
+        hi = min(stop, (block + 1) * BLOCK_SIZE)
+        values = draw_block(seed, block)
+        out[:, lo - start : hi - start] = values[
+            :, lo - block * BLOCK_SIZE : hi - block * BLOCK_SIZE
+        ]
+
+    blocks = range(first, last + 1)
+    if len(blocks) > 1 and threads.WORKERS > 1:
+        # numpy's generators and ufuncs release the GIL; each block has its own generator
+        # and its own slice of ``out``, so threads change nothing in the numbers
+        list(threads.pool().map(fill, blocks))
+    else:
+        for block in blocks:
+            fill(block)
+    return out
 
 
 def draw_samples(

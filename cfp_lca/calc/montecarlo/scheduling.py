@@ -18,6 +18,7 @@ import numpy as np
 
 from ...model.objects import Catalog, Method, ProductModel
 from .engines import BrightwayEngine, FastEngine
+from .parameters import achieved_correlations
 from .sampling import BLOCK_SIZE
 from .statistics import Accumulator, Convergence, MonteCarloResult
 from .structure import SOURCES, MonteCarloError, check_sources
@@ -120,7 +121,7 @@ def run_monte_carlo(
     if engine == "fast":
         eng: FastEngine | BrightwayEngine = FastEngine(model, method, sources)
     elif engine == "brightway":
-        eng = BrightwayEngine(model, method, seed, sources)
+        eng = BrightwayEngine(model, method, seed, sources, iterations=n)
         chunk = min(chunk, BLOCK_SIZE)
     else:
         raise MonteCarloError(f"unknown engine {engine!r}: 'fast' or 'brightway'")
@@ -168,6 +169,7 @@ def run_monte_carlo(
             np.save(save_path, data)
         else:
             del acc.file
+    layer = eng.parameters
     return MonteCarloResult(
         model=model.name,
         method=method.id,
@@ -194,4 +196,6 @@ def run_monte_carlo(
         converged=converged,
         samples=samples,
         samples_path=save_path,
+        parameters=layer.names if layer is not None else (),
+        parameter_correlation=achieved_correlations(layer.sampler, seed, done) if layer else (),
     )

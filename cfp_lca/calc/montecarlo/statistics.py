@@ -58,6 +58,17 @@ class Convergence:
 
 
 @dataclass(frozen=True)
+class ParameterCorrelation:
+    """A declared rank correlation between two random parameters, and the one their draws
+    achieved (Spearman over the first ``iterations`` iterations of the run)."""
+
+    parameters: tuple[str, str]
+    declared: float
+    achieved: float
+    iterations: int
+
+
+@dataclass(frozen=True)
 class MonteCarloResult:
     """Everything a Monte Carlo run gives: options, statistics, convergence, samples."""
 
@@ -82,6 +93,8 @@ class MonteCarloResult:
     converged: bool | None = None
     samples: np.ndarray | None = field(default=None, repr=False)  # (labels, iterations)
     samples_path: Path | None = None
+    parameters: tuple[str, ...] = ()  # random parameters drawn (foreground source)
+    parameter_correlation: tuple[ParameterCorrelation, ...] = ()
 
 
 class Accumulator:

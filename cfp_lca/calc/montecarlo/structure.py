@@ -53,6 +53,9 @@ class EntrySet:
     sign: np.ndarray
     distributions: np.ndarray
     identity: np.ndarray | None = None  # stable per-entry keys (see entry_identity)
+    # (row node key, column node key) of each entry, to find a model's exchanges among them
+    edges: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = field(default=(), repr=False)
+    nodes: np.ndarray | None = None  # (size, 2) bw2data ids of each entry's row and column
 
     @property
     def size(self) -> int:
@@ -375,7 +378,14 @@ def _in_canonical_order(
             source=es.source,
             **{f: getattr(es, f)[o] for f in _ARRAY_FIELDS},
             identity=identity,
-        )
+            edges=tuple((rk[k], ck[k]) for k in order),
+            nodes=np.array(
+                [(row_id[kind][r], row_id[kind][r] if name == "cf" else col_id[kind][c])
+                 for r, c in zip(es.matrix_row[o].tolist(), es.matrix_col[o].tolist(),
+                                 strict=True)],
+                dtype=np.int64,
+            ).reshape(-1, 2),
+        )  # fmt: skip
     return sets
 
 
