@@ -94,7 +94,7 @@ _LOCKS: dict[Path, ProjectLock] = {}
 
 def lock_for(base: Path) -> ProjectLock:
     """The (one per process) lock of a Brightway data directory."""
-    base = Path(os.path.abspath(base))
+    base = Path(os.path.realpath(base))  # one lock object per directory, however it is spelt
     if base not in _LOCKS:
         base.mkdir(parents=True, exist_ok=True)
         _LOCKS[base] = ProjectLock(base)
