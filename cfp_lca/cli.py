@@ -315,16 +315,12 @@ def _stdout_closed() -> int:
 
 
 def _check_environment(args: argparse.Namespace) -> None:
-    """The Brightway data directory, checked before bw2data is imported (it reads it then)."""
+    """The Brightway data directory we are asked to create, checked before any work;
+    an existing $BRIGHTWAY2_DIR is checked by ``brightway.project.base_dir``."""
     if args.bw_dir is not None:
         _check_output(args.bw_dir, "folder", "--bw-dir")
         return
-    value = os.environ.get("BRIGHTWAY2_DIR")
-    if value:
-        if not Path(value).expanduser().is_dir():
-            raise InputError(f"BRIGHTWAY2_DIR={value}", None,
-                             "not a directory (create it, or unset the variable)")  # fmt: skip
-    elif os.environ.get("BRIGHTWAY_DIR"):
+    if not os.environ.get("BRIGHTWAY2_DIR") and os.environ.get("BRIGHTWAY_DIR"):
         _check_output(Path(os.environ["BRIGHTWAY_DIR"]).expanduser(), "folder", "BRIGHTWAY_DIR")
 
 

@@ -56,7 +56,9 @@ def base_dir() -> Path:
     if env:
         path = Path(env).expanduser()
         if not path.is_dir():
-            raise ProjectError(f"BRIGHTWAY2_DIR is {env}, which is not an existing directory")
+            raise ProjectError(
+                f"BRIGHTWAY2_DIR={env}: not a directory (create it, or unset the variable)"
+            )
         return path.absolute()
     from platformdirs import PlatformDirs
 

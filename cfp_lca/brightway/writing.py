@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import bw2data as bd
 
@@ -109,21 +109,15 @@ def is_current(catalog: Catalog) -> bool:
 
 def write_catalog(catalog: Catalog, force: bool = False) -> bool:
     """Write what is missing, stale or incomplete into the current project (everything with
-    ``force``); returns False when all was already current.
-
-    Checked first with the project lock shared, then again holding it alone, so concurrent
-    commands write each database once and never read one half written. Databases go in
-    dependency order, each stamped after its dependencies are written (see ``_depends``).
+    ``force``); returns False when all was already current. Databases go in dependency
+    order, each stamped after its dependencies are written (see ``_depends``).
     """
-    lock = project_lock()
-    with lock.shared():
+
+    def current() -> bool:
         check_ownership(catalog)
-        if not force and is_current(catalog):
-            return False
-    with lock.exclusive():
-        check_ownership(catalog)
-        if not force and is_current(catalog):
-            return False
+        return not force and is_current(catalog)
+
+    def write() -> None:
         for name in owned_names(catalog):
             stamp = _database_stamp(catalog, name)
             if force or not database_is_complete(name, stamp):
@@ -133,7 +127,8 @@ def write_catalog(catalog: Catalog, force: bool = False) -> bool:
             stamp = _method_stamp(catalog)
             if force or not method_is_complete(method.name, stamp):
                 write_method(method, catalog, stamp)
-    return True
+
+    return _write_unless(current, write)
 
 
 def ensure_model(catalog: Catalog, model: ProductModel) -> bool:
@@ -146,18 +141,32 @@ def ensure_model(catalog: Catalog, model: ProductModel) -> bool:
     write_catalog(catalog)
     name = model.database
     data = _datasets(model.activities, catalog)
+    title = f"{model.title} [{', '.join(f'{k}={v}' for k, v in model.options.items())}]"
+
+    def current() -> bool:
+        _check_owned(name)
+        return database_is_complete(name, _model_stamp(catalog, model))
+
+    return _write_unless(
+        current, lambda: _write_database(name, data, _model_stamp(catalog, model), title)
+    )
+
+
+def _write_unless(current: Callable[[], bool], write: Callable[[], None]) -> bool:
+    """Run ``write`` unless ``current()``; returns whether it wrote.
+
+    Checked first with the project lock shared (no wait behind other readers when nothing is
+    to write), then again holding it alone, so concurrent commands write once and never read
+    a half-written database.
+    """
     lock = project_lock()
     with lock.shared():
-        _check_owned(name)
-        if database_is_complete(name, _model_stamp(catalog, model)):
+        if current():
             return False
     with lock.exclusive():
-        _check_owned(name)
-        stamp = _model_stamp(catalog, model)
-        if database_is_complete(name, stamp):
+        if current():
             return False
-        title = f"{model.title} [{', '.join(f'{k}={v}' for k, v in model.options.items())}]"
-        _write_database(name, data, stamp, title)
+        write()
     return True
 
 
