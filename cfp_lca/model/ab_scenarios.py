@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError
+from .loading import decode_text
 from .objects import Catalog, Exchange, Flow, Process, ProductModel
 
 COLUMNS = (
@@ -190,13 +191,7 @@ def _csv_lines(path: Path) -> list[list[str]]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
-    if b"\0" in data:
-        raise InputError(path, None, "binary file: expected ';'-separated UTF-8 text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problem = "not UTF-8 text: save the file as UTF-8"
-        raise InputError(path, f"byte {exc.start}", problem) from None
+    text = decode_text(path, data, "';'-separated")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
     try:
         return list(reader)

@@ -110,11 +110,11 @@ def read_text(path: Path) -> str:
     return decode_text(path, raw)
 
 
-def decode_text(path: Path, raw: bytes) -> str:
+def decode_text(path: Path, raw: bytes, kind: str = "YAML") -> str:
     """UTF-8 text (a BOM allowed); a binary or otherwise encoded file names the first bad byte."""
     if b"\x00" in raw:
         where = _line_of(raw, raw.index(b"\x00"))
-        raise InputError(path, None, f"binary file, not YAML text (a NUL byte on line {where})")
+        raise InputError(path, None, f"binary file, not {kind} text (a NUL byte on line {where})")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
