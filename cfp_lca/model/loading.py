@@ -493,6 +493,7 @@ def make_exchange(
         comment=spec.comment,
         annual_amount=annual,
         pair_as=getattr(spec, "pair_as", None),
+        data_type=spec.data_type,
         pedigree=None
         if spec.pedigree is None
         else (
@@ -525,7 +526,7 @@ def load_flows(path: Path) -> tuple[str, dict[str, Flow]]:
         except UnitProblem as exc:
             raise InputError(path, f"flows[{i}] '{f.code}'", str(exc)) from None
         flows[f.code] = Flow(
-            f.code, f.name, f.unit, tuple(f.categories), f.cas, f.formula, f.comment
+            f.code, f.name, f.unit, tuple(f.categories), f.cas, f.formula, f.comment, f.group
         )
     return spec.database, flows
 
@@ -609,8 +610,9 @@ def load_background(
 
 def _process_meta(p: ProcessSpec, values: Mapping[str, pint.Quantity]) -> dict:
     meta = {"source": p.source, "year": p.year, "reference product": p.reference_product or p.name}
-    if p.category:
-        meta["category"] = p.category
+    for key in ("category", "gwp_set", "boundary", "name_zh"):
+        if getattr(p, key):
+            meta[key] = getattr(p, key)
     if p.comment:
         meta["comment"] = p.comment
     if p.parameters:
@@ -751,6 +753,8 @@ def build_model(
                 path, entry, "an activity with background inputs or emissions needs a stage"
             )
         meta = {"comment": a.comment} if a.comment else {}
+        if a.name_zh:
+            meta["name_zh"] = a.name_zh
         activities.append(
             Process(database, a.code, a.name, a.unit, tuple(exchanges), "CN", a.stage, a.part, meta)
         )
@@ -774,6 +778,13 @@ def build_model(
         if spec.comparison
         else None,
         parameters=params.build(spec.correlations),
+        title_zh=spec.name_zh,
+        functional_unit_zh=spec.functional_unit.description_zh,
+        study=spec.study.model_dump() if spec.study else {},
+        functional_unit_info=spec.functional_unit.model_dump(
+            exclude={"amount", "unit", "description", "description_zh"}
+        ),
+        translations={k: dict(v) for k, v in spec.translations.items()},
     )
     check_foreground(model, backgrounds)
     return model

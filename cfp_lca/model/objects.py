@@ -23,6 +23,7 @@ class Flow:
     cas: str | None = None
     formula: str | None = None
     comment: str | None = None
+    group: str | None = None  # fossil, biogenic, land_use_change or precharacterized
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Exchange:
     annual_amount: float | None = None  # as given, before allocation, in ``unit``
     pair_as: str | None = None  # input code this exchange shares random draws with
     pedigree: tuple[int, int, int, int, int] | None = None  # scores, where given
+    data_type: str | None = None  # primary, secondary or estimate, as declared in the data
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,17 @@ class ProductModel:
     comparison: tuple[str, dict[str, str]] | None = None
     # random parameters and the exchanges they drive (None: no uncertain parameter)
     parameters: ParameterModel | None = field(default=None, hash=False, compare=False)
+    title_zh: str | None = None
+    functional_unit_zh: str | None = None
+    # goal and scope statements (schema.StudySpec as a plain dict; {} when the file has none)
+    study: dict = field(default_factory=dict, hash=False, compare=False)
+    # functional unit details: function, reference flow, reference service life
+    functional_unit_info: dict = field(default_factory=dict, hash=False, compare=False)
+    translations: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def translate(self, text: str, lang: str) -> str:
+        """A label in ``lang`` from the model's translations; the text itself otherwise."""
+        return self.translations.get(lang, {}).get(text, text)
 
     def activity(self, code: str) -> Process:
         return next(a for a in self.activities if a.code == code)

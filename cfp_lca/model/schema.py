@@ -63,6 +63,10 @@ Code = Annotated[str, AfterValidator(_code)]
 Text = Annotated[str, AfterValidator(_text)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 Score = Annotated[int, AfterValidator(_score)]
+# A text a reader sees, in one language or several: "text" or {en: "text", zh: "文本"}
+Localized = Text | dict[Literal["en", "zh"], Text]
+# How an exchange's amount was obtained (ISO 14067 6.3.5: site-specific or secondary data)
+DataType = Literal["primary", "secondary", "estimate"]
 
 
 class QuantitySpec(Strict):
@@ -271,6 +275,7 @@ class AmountFields(Strict):
     comment: str | None = None
     when: When | None = None
     pair_as: str | None = None  # in comparisons, draw as the exchange with this input
+    data_type: DataType | None = None  # primary (measured), secondary (database) or estimate
 
     @model_validator(mode="after")
     def _one_amount(self) -> AmountFields:
@@ -311,6 +316,9 @@ class FlowSpec(Strict):
     cas: str | None = None
     formula: str | None = None
     comment: str | None = None
+    # the ISO 14067 7.3 reporting class of the flow: fossil, biogenic, land-use change (dLUC),
+    # or pre-characterized CO2e (a source's own GWP set, not the method's)
+    group: Literal["fossil", "biogenic", "land_use_change", "precharacterized"] | None = None
 
 
 class FlowsFile(Strict):
@@ -350,6 +358,11 @@ class ProcessSpec(Strict):
     location: Text = "CN"
     year: Year | None = None
     source: Text
+    # the factor's GWP set (e.g. "IPCC AR5 GWP100", "gas by gas: the method's") and system
+    # boundary (e.g. "cradle to gate", "combustion only", "well to wheel")
+    gwp_set: Text | None = None
+    boundary: Text | None = None
+    name_zh: str | None = None
     category: str | None = None
     comment: str | None = None
     parameters: dict[str, ParameterSpec] = {}
@@ -383,6 +396,7 @@ class ActivitySpec(Strict):
 
     code: Code
     name: Text
+    name_zh: str | None = None
     unit: Text = "unit"
     stage: str | None = None
     part: str | None = None
@@ -404,6 +418,54 @@ class FunctionalUnitSpec(Strict):
     amount: Number = Field(gt=0)
     unit: Text
     description: Text
+    description_zh: str | None = None
+    function: Localized | None = None  # what the product does (ISO 14067 6.3.3)
+    reference_flow: Localized | None = None  # what is needed to fulfil the function
+    reference_service_life: QuantitySpec | None = None
+
+
+class ExclusionSpec(Strict):
+    """Something left out of the system boundary, why, and its estimated share."""
+
+    item: Localized
+    reason: Localized
+    share: str | None = None  # estimated share of the total, e.g. "< 0.5 %"
+
+
+class ReviewSpec(Strict):
+    """The critical review or verification (ISO 14067 6.7), filled in by the practitioner."""
+
+    kind: Localized = "none"
+    reviewer: str | None = None
+    date: str | None = None
+    statement: Localized | None = None
+
+
+class StudySpec(Strict):
+    """What the study report states on goal and scope (ISO 14067 6.3 and clause 7), from the
+    data: the code holds no study's wording."""
+
+    goal: Localized | None = None
+    intended_application: Localized | None = None
+    reasons: Localized | None = None
+    audience: Localized | None = None
+    commissioner: str | None = None
+    author: str | None = None
+    pcr: Localized | None = None  # product category rules followed (CFP-PCR / PSR)
+    system_boundary: Localized | None = None
+    exclusions: list[ExclusionSpec] = []
+    cut_off_rule: Localized | None = None
+    cut_off_threshold: Number | None = Field(default=None, ge=0, le=1)  # share of the total
+    allocation: Localized | None = None
+    electricity: Localized | None = None
+    end_of_life: Localized | None = None
+    use_stage: Localized | None = None
+    time_period: Localized | None = None
+    data_quality: Localized | None = None
+    assumptions: list[Localized] = []
+    limitations: list[Localized] = []
+    value_choices: list[Localized] = []
+    review: ReviewSpec | None = None
 
 
 class ModelFile(Strict):
@@ -412,8 +474,12 @@ class ModelFile(Strict):
     model: Code
     database: Code
     name: Text
+    name_zh: str | None = None
     description: str | None = None
     functional_unit: FunctionalUnitSpec
+    study: StudySpec | None = None
+    # translations of labels a reader sees (part labels, names): {zh: {"housing": "外壳"}}
+    translations: dict[Literal["zh", "en"], dict[str, str]] = {}
     reference_activity: Text
     method: Text
     backgrounds: list[str] = Field(min_length=1)
