@@ -8,18 +8,13 @@ bw2data's node ids, so results are interchangeable with plain ``bw2calc.LCA`` on
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import pickle
+from collections.abc import Iterable, Sequence
 
 import bw2data as bd
 import bw_processing as bwp
 import numpy as np
 
-# bw2data exchange type -> (matrix, flip sign into the technosphere matrix)
-EDGE_KINDS = {
-    "production": ("technosphere_matrix", False),
-    "technosphere": ("technosphere_matrix", True),
-    "biosphere": ("biosphere_matrix", False),
-}
 UNCERTAINTY_FIELDS = ("uncertainty type", "loc", "scale", "shape", "minimum", "maximum", "negative")
 
 
@@ -49,24 +44,103 @@ def _vector(dp: bwp.Datapackage, matrix: str, rows: list[tuple]) -> None:
     )
 
 
+def _edge_kinds() -> dict[str, tuple[str, bool]]:
+    """bw2data edge type -> (matrix, flip sign into the technosphere matrix), from its labels."""
+    kinds = {t: ("technosphere_matrix", True) for t in bd.labels.technosphere_negative_edge_types}
+    kinds |= {t: ("technosphere_matrix", False) for t in bd.labels.technosphere_positive_edge_types}
+    kinds |= {t: ("biosphere_matrix", False) for t in bd.labels.biosphere_edge_types}
+    return kinds
+
+
+def _rows(model: type, columns: str, where: str, params: Sequence) -> list[tuple]:
+    """Raw rows of a bw2data table: one SQL query, no per-field ORM conversion (which costs
+    more than the query itself on a large database)."""
+    table = model._meta.table_name
+    cursor = model._meta.database.execute_sql(
+        f"SELECT {columns} FROM {table} WHERE {where}", tuple(params)
+    )
+    return cursor.fetchall()
+
+
+def _in(column: str, values: Sequence) -> str:
+    return f"{column} IN ({', '.join('?' * len(values))})"
+
+
+def _node_ids(databases: list[str]) -> tuple[dict[tuple[str, str], int], list[int]]:
+    """Ids of every node of ``databases`` by key, and the ids of their process nodes, in a
+    fixed order (database by database, node id)."""
+    from bw2data.backends import ActivityDataset as AD
+
+    ids: dict[tuple[str, str], int] = {}
+    processes: list[int] = []
+    kinds = set(bd.labels.process_node_types)
+    order = {name: k for k, name in enumerate(databases)}
+    found = _rows(AD, "id, database, code, type", _in("database", databases), databases)
+    for i, db, code, kind in sorted(found, key=lambda r: (order[r[1]], r[0])):
+        ids[(db, code)] = i
+        if (kind or "process") in kinds:
+            processes.append(i)
+    return ids, processes
+
+
+def _missing_ids(keys: set[tuple[str, str]], ids: dict[tuple[str, str], int]) -> None:
+    """Add to ``ids`` the ids of input nodes outside the loaded databases (e.g. the biosphere)."""
+    from bw2data.backends import ActivityDataset as AD
+
+    by_db: dict[str, list[str]] = {}
+    for db, code in keys - ids.keys():
+        by_db.setdefault(db, []).append(code)
+    for db, codes in by_db.items():
+        for lo in range(0, len(codes), 500):
+            part = codes[lo : lo + 500]
+            where = f"database = ? AND {_in('code', part)}"
+            for i, code in _rows(AD, "id, code", where, [db, *part]):
+                ids[(db, code)] = i
+    unknown = keys - ids.keys()
+    if unknown:
+        raise KeyError(f"exchanges point to nodes not in the project: {sorted(unknown)[:5]}")
+
+
 def inventory_datapackage(databases: Iterable[str]) -> bwp.Datapackage:
-    """Technosphere and biosphere of ``databases`` with float64 amounts and their distributions."""
+    """Technosphere and biosphere of ``databases`` with float64 amounts and their distributions.
+
+    Read in bulk (one query per table, not one per node) so that setting up a large imported
+    database costs about what bw2calc's own loading does. Entries come in a fixed order
+    (database, node id, edge id), whatever SQLite's query plan.
+    """
+    from bw2data.backends import ExchangeDataset as ED
+
+    names = list(databases)
+    ids, processes = _node_ids(names)
+    kinds = _edge_kinds()
+    columns = "output_database, output_code, input_database, input_code, type, data, id"
+    position = {i: k for k, i in enumerate(ids.values())}
+    edges = sorted(
+        _rows(ED, columns, _in("output_database", names), names),
+        key=lambda e: (position[ids[(e[0], e[1])]], e[6]),
+    )
+    _missing_ids({(e[2], e[3]) for e in edges}, ids)
+    process_set = set(processes)
     rows: dict[str, list[tuple]] = {"technosphere_matrix": [], "biosphere_matrix": []}
-    for name in databases:
-        for node in bd.Database(name):
-            if node.get("type", "process") not in bd.labels.process_node_types:
-                continue
-            produced = False
-            for edge in node.edges():
-                matrix, flip = EDGE_KINDS[edge["type"]]
-                amount = float(edge["amount"])
-                produced |= edge["type"] == "production"
-                row = edge.input.id
-                rows[matrix].append((row, node.id, amount, flip, uncertainty_row(edge, amount)))
-            if not produced:
-                rows["technosphere_matrix"].append(
-                    (node.id, node.id, 1.0, False, uncertainty_row({}, 1.0))
-                )
+    produced: set[int] = set()
+    producing = set(bd.labels.technosphere_positive_edge_types) - {"substitution"}
+    for out_db, out_code, in_db, in_code, kind, blob, _ in edges:
+        col = ids[(out_db, out_code)]
+        if col not in process_set:
+            continue
+        if kind not in kinds:
+            raise ValueError(f"exchange of {(out_db, out_code)} has unknown type {kind!r}")
+        matrix, flip = kinds[kind]
+        data = pickle.loads(bytes(blob))  # bw2data's PickleField
+        amount = float(data["amount"])
+        if kind in producing:
+            produced.add(col)
+        rows[matrix].append(
+            (ids[(in_db, in_code)], col, amount, flip, uncertainty_row(data, amount))
+        )
+    for col in processes:
+        if col not in produced:
+            rows["technosphere_matrix"].append((col, col, 1.0, False, uncertainty_row({}, 1.0)))
     dp = bwp.create_datapackage(sum_intra_duplicates=True, sum_inter_duplicates=False)
     for matrix, entries in rows.items():
         if entries:

@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
-from .solvers import BatchedSystem
+from .solvers import PERMC_SPEC, BatchedSystem
 from .structure import ModelStructure
 
 
@@ -85,7 +85,8 @@ class Evaluator:
             rhs = np.zeros((nR, p))
             rhs[structure.interface, np.arange(p)] = 1.0
             # h_int = (A^-1 E)^T d_R
-            self.bg_static_inverse = np.atleast_2d(splu(A).solve(rhs)).reshape(nR, p).T.copy()
+            inverse = splu(A, permc_spec=PERMC_SPEC).solve(rhs)
+            self.bg_static_inverse = np.atleast_2d(inverse).reshape(nR, p).T.copy()
 
     def characterization(self, values: np.ndarray | None) -> np.ndarray:
         """(n_flows, 1 or N) characterization factors: static, plus the sampled ones."""

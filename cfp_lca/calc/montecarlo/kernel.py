@@ -47,9 +47,15 @@ class Workspace:
         self.blocks = blocks
         self.draws = [np.empty((blocks, u, BLOCK_SIZE)) for u in sizes]
         self.rows = {name: np.empty((n, *S)) for name, n in (rows or {}).items()}
-        self.d = np.empty((nR, *S))
-        self.x_R = np.empty((nR, *S))
-        self.h = np.empty((p, *S))
+        # background rows only where the kernel uses them: with a static background and static
+        # direct emissions the background enters through ``h_static`` alone, so memory does
+        # not grow with the size of the background database
+        d_rows = nR if kernel.p and kernel.direct["bg_bio"][1] is not None else 0
+        solve_rows = nR if kernel.p and kernel.ev.bg_static_inverse is None else 0
+        h_rows = p if kernel.h_static is None else 0
+        self.d = np.empty((d_rows, *S))
+        self.x_R = np.empty((solve_rows, *S))
+        self.h = np.empty((h_rows, *S))
         self.u = np.empty((nF, *S))
         self.x_F = np.empty((nF, *S))
         self.contrib = np.empty((nF, *S))
@@ -58,7 +64,7 @@ class Workspace:
         self.bad_part = np.zeros(S, dtype=bool)
         self.tmp = np.empty(S)
         self.tmp2 = np.empty(S)
-        self.fin_R = np.empty((nR, *S), dtype=bool)
+        self.fin_R = np.empty((solve_rows, *S), dtype=bool)
         self.fin_F = np.empty((nF, *S), dtype=bool)
         self.fin_q = np.empty((kernel.q, *S), dtype=bool)
 
