@@ -1,0 +1,120 @@
+"""Links from cfp_lca models to databases it did not write (ecoinvent imported with bw2io, any
+Brightway database): find an activity by its code or by name, reference product, location and
+unit, with the candidates named when there are none or several; Brightway's unit names read as
+pint units; and the biosphere flows of such databases that cfp_lca's GWP flows stand for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import bw2data as bd
+
+from ..model.units import UnitProblem, parse_unit
+
+# Brightway / ecoinvent unit names (bw2io's normalized forms) -> pint
+BW_UNITS = {
+    "kilogram": "kg",
+    "gram": "g",
+    "ton": "t",
+    "kilowatt hour": "kWh",
+    "watt hour": "Wh",
+    "megajoule": "MJ",
+    "kilojoule": "kJ",
+    "gigajoule": "GJ",
+    "ton kilometer": "t*km",
+    "kilogram kilometer": "kg*km",
+    "person kilometer": "km",
+    "vehicle kilometer": "km",
+    "kilometer": "km",
+    "meter": "m",
+    "square meter": "m**2",
+    "cubic meter": "m**3",
+    "normal cubic meter": "m**3",
+    "standard cubic meter": "m**3",
+    "litre": "L",
+    "hour": "h",
+    "year": "year",
+    "hectare": "ha",
+    "unit": "unit",
+    "square meter-year": "m**2*year",
+    "cubic meter-year": "m**3*year",
+    "meter-year": "m*year",
+}
+FIELDS = ("name", "reference product", "location", "unit")
+SHOWN = 10
+
+
+class LinkProblem(Exception):
+    """A reference to an outside database that finds no activity, or several."""
+
+
+def pint_unit(bw_unit: str) -> str:
+    """The pint unit of a Brightway unit name ("kilowatt hour" -> "kWh"); pint's own names
+    pass through; anything else is a LinkProblem, never a guessed factor."""
+    text = BW_UNITS.get(bw_unit.strip().lower(), bw_unit)
+    try:
+        parse_unit(text)
+    except UnitProblem as exc:
+        raise LinkProblem(f"unit '{bw_unit}' has no pint equivalent: {exc}") from None
+    return text
+
+
+def _describe(node: Mapping) -> str:
+    return " | ".join(str(node.get(f) or "-") for f in FIELDS) + f" | code {node['code']}"
+
+
+def find_activity(database: str, code: str | None = None, **fields: str) -> bd.Node:
+    """The activity of ``database`` with ``code``, or the one whose ``fields`` (name,
+    reference_product, location, unit) all match exactly; none or several is a LinkProblem
+    listing the candidates."""
+    if database not in bd.databases:
+        raise LinkProblem(f"database '{database}' is not in project '{bd.projects.current}'")
+    wanted = {k.replace("_", " "): v for k, v in fields.items() if v is not None}
+    if code is not None:
+        try:
+            node = bd.get_node(database=database, code=code)
+        except bd.errors.UnknownObject:
+            raise LinkProblem(f"no activity with code '{code}' in '{database}'") from None
+        wrong = {k: v for k, v in wanted.items() if node.get(k) != v}
+        if wrong:
+            raise LinkProblem(
+                f"activity '{code}' of '{database}' is {_describe(node)}, not {wrong}"
+            )
+        return node
+    if not wanted:
+        raise LinkProblem(f"a link to '{database}' needs a code or a name")
+    db = bd.Database(database)
+    hits = [n for n in db if all(n.get(k) == v for k, v in wanted.items())]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        listed = "; ".join(sorted(_describe(n) for n in hits)[:SHOWN])
+        raise LinkProblem(
+            f"{len(hits)} activities of '{database}' match {wanted}: {listed}; add location, "
+            "reference product or unit, or give the code"
+        )
+    near = [n for n in db if n.get("name") == wanted.get("name")] or [
+        n for n in db if str(wanted.get("name", "")).lower() in str(n.get("name", "")).lower()
+    ]
+    listed = "; ".join(sorted(_describe(n) for n in near)[:SHOWN]) or "none with that name"
+    raise LinkProblem(f"no activity of '{database}' matches {wanted}; candidates: {listed}")
+
+
+def matching_flows(
+    flows: Mapping[str, tuple[str, str]], databases: Iterable[str]
+) -> dict[str, list[int]]:
+    """Ids of the biosphere flows of ``databases`` that each cfp_lca flow stands for: the same
+    name (case-insensitive) and the same top-level compartment. ``flows``: code -> (name,
+    compartment)."""
+    by_name = {(n.lower(), c.lower()): code for code, (n, c) in flows.items()}
+    out: dict[str, list[int]] = {code: [] for code in flows}
+    for name in databases:
+        for node in bd.Database(name):
+            if node.get("type", "process") in bd.labels.lci_node_types:
+                continue  # a process or product, not an elementary flow
+            categories = node.get("categories") or ("",)
+            code = by_name.get((str(node.get("name", "")).lower(), str(categories[0]).lower()))
+            if code is not None:
+                out[code].append(node.id)
+    return out
