@@ -3,8 +3,9 @@
 ``write_synthetic(n)`` writes ``bench-biosphere`` (200 flows, the first four of them CO2,
 CH4, N2O, SF6 with a GWP100 method ``("bench", "GWP100")``) and ``bench-background-N``: ``n``
 processes, each producing 1 unit and taking about 14 inputs from other processes (cyclic, as
-in ecoinvent: 12 from its own sector, processes within 100 places of it, 2 from anywhere) and
-about 8 biosphere exchanges, every exchange with a lognormal uncertainty
+in ecoinvent: 10 from its own sector, processes within 100 places of it, and 4 from a core of
+markets every sector buys from, the first 2 % of processes, as electricity, heat, fuels and
+transport) and about 8 biosphere exchanges, every exchange with a lognormal uncertainty
 (sigma 0.1-0.4). Column sums of the inputs stay below 0.6, so the matrix is an M-matrix and
 every draw is solvable. Seeded: the same ``n`` and ``seed`` write the same database.
 """
@@ -64,8 +65,8 @@ def write_synthetic(n: int, seed: int = 42) -> str:
     data = {}
     for j in range(n):
         k = min(INPUTS, n - 1)
-        near = (j + rng.choice(np.r_[-100:0, 1:101], size=k - 2, replace=False)) % n
-        far = rng.choice(n, size=2)
+        near = (j + rng.choice(np.r_[-100:0, 1:101], size=k - 4, replace=False)) % n
+        far = rng.choice(max(4, n // 50), size=4)
         inputs = np.unique(np.r_[near, far])
         inputs = inputs[inputs != j]
         k = inputs.size

@@ -101,16 +101,41 @@ def _missing_ids(keys: set[tuple[str, str]], ids: dict[tuple[str, str], int]) ->
         raise KeyError(f"exchanges point to nodes not in the project: {sorted(unknown)[:5]}")
 
 
+def _stamp(names: list[str]) -> tuple:
+    """What identifies the content of ``names`` in the current project: bw2data stamps a
+    database's ``modified`` at every write or edit of its nodes and edges."""
+    return (
+        str(bd.projects.dir),
+        tuple(names),
+        tuple(bd.databases[n].get("modified") if n in bd.databases else None for n in names),
+    )
+
+
+_PACKAGES: dict[tuple, bwp.Datapackage] = {}
+CACHED_PACKAGES = 8
+
+
 def inventory_datapackage(databases: Iterable[str]) -> bwp.Datapackage:
     """Technosphere and biosphere of ``databases`` with float64 amounts and their distributions.
 
     Read in bulk (one query per table, not one per node) so that setting up a large imported
-    database costs about what bw2calc's own loading does. Entries come in a fixed order
+    database costs about what bw2calc's own loading does, and kept per modification stamp, so
+    a second calculation on the same databases reads nothing. Entries come in a fixed order
     (database, node id, edge id), whatever SQLite's query plan.
     """
+    names = list(databases)
+    key = _stamp(names)
+    if key not in _PACKAGES:
+        if len(_PACKAGES) >= CACHED_PACKAGES:
+            del _PACKAGES[next(iter(_PACKAGES))]
+        _PACKAGES[key] = _read_inventory(names)
+    return _PACKAGES[key]
+
+
+def _read_inventory(names: list[str]) -> bwp.Datapackage:
+    """The float64 inventory datapackage of ``names``, read from the project."""
     from bw2data.backends import ExchangeDataset as ED
 
-    names = list(databases)
     ids, processes = _node_ids(names)
     kinds = _edge_kinds()
     columns = "output_database, output_code, input_database, input_code, type, data, id"
@@ -124,6 +149,7 @@ def inventory_datapackage(databases: Iterable[str]) -> bwp.Datapackage:
     rows: dict[str, list[tuple]] = {"technosphere_matrix": [], "biosphere_matrix": []}
     produced: set[int] = set()
     producing = set(bd.labels.technosphere_positive_edge_types) - {"substitution"}
+    loads = pickle.loads
     for out_db, out_code, in_db, in_code, kind, blob, _ in edges:
         col = ids[(out_db, out_code)]
         if col not in process_set:
@@ -131,7 +157,7 @@ def inventory_datapackage(databases: Iterable[str]) -> bwp.Datapackage:
         if kind not in kinds:
             raise ValueError(f"exchange of {(out_db, out_code)} has unknown type {kind!r}")
         matrix, flip = kinds[kind]
-        data = pickle.loads(bytes(blob))  # bw2data's PickleField
+        data = loads(blob)  # bw2data's PickleField
         amount = float(data["amount"])
         if kind in producing:
             produced.add(col)
