@@ -117,7 +117,8 @@ def bench(n: int, bw_n: int, fast_n: int) -> None:
         worst = max(worst, np.linalg.norm(x[:, k] - exact) / np.linalg.norm(exact))
     print(
         f"  MC background solve  cfp_lca {fast_rate:8.1f} it/s ({fast_n} samples, strategy "
-        f"{system.strategy}, {bad.sum()} singular) = {fast_rate / bw_rate:.0f}x bw2calc; "
+        f"{system.strategy}, {bad.sum()} singular, {system._krylov.fallbacks} direct "
+        f"fallbacks) = {fast_rate / bw_rate:.0f}x bw2calc; "
         f"max rel. difference from a direct solve {worst:.1e}"
     )
 

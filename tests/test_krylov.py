@@ -61,3 +61,4 @@ def test_krylov_flags_an_exactly_singular_sample():
     assert bad.tolist() == [False, True, False]
     assert np.isnan(x[:, 1]).all()
     assert x[n - 1, 0] == 1.0 and x[n - 1, 2] == 0.5
+    assert system._krylov.fallbacks == 1  # the singular sample: BiCGSTAB fails, LU refuses it

@@ -4,6 +4,10 @@ Each foreground activity is credited with its own emissions plus everything upst
 background products it buys (the background's characterized score per unit, solved once).
 Flows between foreground activities are not counted twice, so stages, activities (parts) and
 purchased background products each partition the total exactly.
+
+The total is also partitioned by elementary flow (gas) and by the ISO 14067:2018 7.3 reporting
+group of each flow, and every stage into burdens and credits (exchanges marked ``credit``,
+with their upstream), so credits are reported apart from burdens (ISO 14067 6.4.6.3).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from ..brightway.datapackages import (
     method_datapackage,
     node_keys,
 )
-from ..model.objects import Catalog, Method, ProductModel
+from ..model.objects import Catalog, Flow, Method, ProductModel
 
 
 @dataclass(frozen=True)
@@ -43,11 +47,26 @@ class StaticResult:
 
     separate: tuple[str, ...] = ()  # stages reported beside the comparable total
     supply: dict[str, float] = field(default_factory=dict, repr=False)  # foreground activity
+    flows: dict[str, float] = field(default_factory=dict)  # elementary flow code -> kgCO2e
+    groups: dict[str, float] = field(default_factory=dict)  # ISO 14067 7.3 group -> kgCO2e
+    burdens: dict[str, float] = field(default_factory=dict)  # stage code -> stage - credits
+    credits: dict[str, float] = field(default_factory=dict)  # stage code -> credit exchanges
+    # foreground activity code -> {flow code: kgCO2e} of its own (direct) emissions
+    direct: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
+    factors: dict[str, float] = field(default_factory=dict, repr=False)  # flow code -> CF
+    inventory: dict[str, float] = field(default_factory=dict, repr=False)  # flow code -> amount
+    direct_amounts: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
+    flow_info: dict[str, Flow] = field(default_factory=dict, repr=False)  # name, unit, group
 
     @property
     def comparable_total(self) -> float:
         """The total without separately reported stages (e.g. use, outside the report scope)."""
         return self.total - sum(self.stages[s] for s in self.separate)
+
+    @property
+    def has_credits(self) -> bool:
+        """True when any stage holds a credit."""
+        return any(self.credits.values())
 
     def share(self, value: float) -> float:
         """Percentage of the total."""
@@ -96,6 +115,107 @@ def foreground_contributions(
     return by_activity, by_product
 
 
+# ISO 14067:2018 7.3 classes in which GHG emissions and removals are documented; flows without
+# a group are reported as "other"
+GROUPS = ("fossil", "biogenic", "land_use_change", "precharacterized")
+OTHER_GROUP = "other"
+
+
+def flow_codes(lca: bc.LCA) -> dict[int, str]:
+    """Biosphere matrix row -> elementary flow code."""
+    keys = node_keys(lca.dicts.biosphere)
+    return {row: keys[fid][1] for fid, row in lca.dicts.biosphere.items()}
+
+
+def characterization_factors(lca: bc.LCA, codes: dict[int, str]) -> dict[str, float]:
+    """Characterization factor of every flow in the inventory (zero where the method has none)."""
+    diagonal = lca.characterization_matrix.diagonal()
+    return {code: float(diagonal[row]) for row, code in codes.items()}
+
+
+def by_flow(matrix, codes: dict[int, str]) -> dict[str, float]:
+    """Row sums of a flows x activities matrix (the inventory, characterized or not) by code."""
+    per_row = np.asarray(matrix.sum(axis=1)).ravel()
+    out: dict[str, float] = {}
+    for row, code in codes.items():
+        out[code] = out.get(code, 0.0) + float(per_row[row])
+    return out
+
+
+def flow_details(lca: bc.LCA, catalog: Catalog, codes: dict[int, str]) -> dict[str, Flow]:
+    """The catalog's flow of each code in the inventory; for flows of other biosphere
+    databases (an imported one, say), name, unit and categories read from the project."""
+    from bw2data.backends import ActivityDataset as AD
+
+    out = {code: catalog.flows[code] for code in codes.values() if code in catalog.flows}
+    foreign = [fid for fid, row in lca.dicts.biosphere.items() if codes[row] not in out]
+    for lo in range(0, len(foreign), 500):
+        query = AD.select(AD.id, AD.name, AD.data).where(AD.id.in_(foreign[lo : lo + 500]))
+        for fid, name, data in query.tuples():
+            code = codes[lca.dicts.biosphere[fid]]
+            categories = tuple(data.get("categories") or ())
+            out[code] = Flow(code, name or code, data.get("unit", ""), categories)
+    return out
+
+
+def reporting_group(flow: Flow | None) -> str:
+    """The ISO 14067 7.3 group a flow is reported in ("other" when it has none)."""
+    return flow.group if flow is not None and flow.group in GROUPS else OTHER_GROUP
+
+
+def group_contributions(flows: dict[str, float], info: dict[str, Flow]) -> dict[str, float]:
+    """Flow contributions summed by the flow's reporting group; every ISO group present."""
+    out = dict.fromkeys((*GROUPS, OTHER_GROUP), 0.0)
+    for code, value in flows.items():
+        out[reporting_group(info.get(code))] += value
+    return out
+
+
+def direct_emissions(
+    lca: bc.LCA, foreground: dict[int, str], codes: dict[int, str], characterized: bool = True
+) -> dict[str, dict[str, float]]:
+    """Own emissions of each foreground activity by flow, times its supply: characterized
+    (kgCO2e) or, with ``characterized=False``, in the flow's unit."""
+    B = lca.biosphere_matrix.tocsc()
+    cf = lca.characterization_matrix.diagonal() if characterized else np.ones(B.shape[0])
+    s = lca.supply_array
+    out: dict[str, dict[str, float]] = {}
+    for act_id, code in foreground.items():
+        col = lca.dicts.activity[act_id]
+        start, end = B.indptr[col], B.indptr[col + 1]
+        emitted = out.setdefault(code, {})
+        for row, b in zip(B.indices[start:end], B.data[start:end], strict=True):
+            emitted[codes[row]] = emitted.get(codes[row], 0.0) + float(s[col] * b * cf[row])
+    return out
+
+
+def credit_contributions(
+    model: ProductModel,
+    supply: dict[str, float],
+    unit_scores: dict[tuple[str, str], float],
+    factors: dict[str, float],
+) -> dict[str, float]:
+    """Contribution of exchanges marked ``credit`` by stage: amount x supply x the score per
+    unit of the avoided background product (its upstream) or the factor of the flow.
+
+    A credit on another foreground activity stays in that activity's own stage (it cannot be
+    told apart from its burdens there), as ``foreground_contributions`` counts it.
+    """
+    credits = {s.code: 0.0 for s in model.stages}
+    for a in model.activities:
+        if a.stage is None:
+            continue
+        for x in a.exchanges:
+            if not x.credit or x.database == model.database:
+                continue
+            if x.kind == "biosphere":
+                per_unit = factors.get(x.code, 0.0)
+            else:
+                per_unit = unit_scores[(x.database, x.code)]
+            credits[a.stage] += supply[a.code] * x.amount * per_unit
+    return credits
+
+
 def model_lca(model: ProductModel, method: Method, **kwargs) -> bc.LCA:
     """A bw2calc LCA of one functional unit over float64 packages of the written project."""
     reference = bd.get_node(database=model.database, code=model.reference)
@@ -121,10 +241,15 @@ def static_lcia(
     stages = {s.code: 0.0 for s in model.stages}
     for code, value in by_activity.items():
         if stage_of[code] is not None:
-            stages[stage_of[code]] += value
+            stages[stage_of[code]] += float(value)
     supply = {code: float(lca.supply_array[lca.dicts.activity[i]]) for i, code in nodes.items()}
     keys = node_keys(lca.dicts.product)
     unit_scores = {keys[pid]: float(h[row]) for pid, row in lca.dicts.product.items()}
+    codes = flow_codes(lca)
+    factors = {f.flow: f.value for f in method.factors} | characterization_factors(lca, codes)
+    flows = by_flow(lca.characterized_inventory, codes)
+    info = flow_details(lca, catalog, codes)
+    credits = credit_contributions(model, supply, unit_scores, factors)
     return StaticResult(
         model=model.name,
         method=method.id,
@@ -140,7 +265,36 @@ def static_lcia(
         annual_output=model.allocation.annual_output if model.allocation else None,
         separate=tuple(s.code for s in model.stages if s.separate),
         supply=supply,
+        flows=flows,
+        groups=group_contributions(flows, info),
+        burdens={code: float(stages[code] - credits[code]) for code in stages},
+        credits=credits,
+        direct=direct_emissions(lca, nodes, codes),
+        factors=factors,
+        inventory=by_flow(lca.inventory, codes),
+        direct_amounts=direct_emissions(lca, nodes, codes, characterized=False),
+        flow_info=info,
     )
+
+
+def totals_by_method(catalog: Catalog, model: ProductModel) -> dict[str, float]:
+    """Total of one functional unit under every method of the catalog, by method id.
+
+    One inventory (``lci`` once), characterized by each method in turn through bw2calc's
+    ``switch_method``: the methods differ only in their factors.
+    """
+    methods = list(catalog.methods.values())
+    if not methods:
+        return {}
+    lca = model_lca(model, methods[0])
+    lca.lci()
+    lca.lcia()
+    totals = {methods[0].id: float(lca.score)}
+    for method in methods[1:]:
+        lca.switch_method([method_datapackage(method.name)])
+        lca.lcia_calculation()
+        totals[method.id] = float(lca.score)
+    return totals
 
 
 def part_contributions(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..calc.compare import Comparison
-from ..calc.lcia import StaticResult
+from ..calc.lcia import StaticResult, reporting_group
 from ..calc.montecarlo import MonteCarloResult
 from ..calc.sensitivity import SensitivityResult
 from ..model.objects import ProductModel
@@ -18,6 +18,63 @@ def _stage_items(model: ProductModel, static: StaticResult, lang: str) -> list[t
     return [(stage_label(s, lang), static.stages[s.code]) for s in reported_stages(model)]
 
 
+def _burden_credit_items(
+    model: ProductModel, static: StaticResult, lang: str
+) -> list[tuple[str, float, float]]:
+    """(label, burdens, credits) of each stage the model has activities in."""
+    return [
+        (stage_label(s, lang), static.burdens.get(s.code, static.stages[s.code]),
+         static.credits.get(s.code, 0.0))
+        for s in reported_stages(model)
+    ]  # fmt: skip
+
+
+def _donut_items(model: ProductModel, static: StaticResult, lang: str) -> list[tuple[str, float]]:
+    """Burdens of each stage (the ring), then each stage's credits (negative: listed in the
+    footnote under "credits")."""
+    items = _burden_credit_items(model, static, lang)
+    return [(n, b) for n, b, _ in items] + [(n, c) for n, _, c in items if c]
+
+
+def flow_label(model: ProductModel, name: str, lang: str) -> str:
+    """A flow's name in ``lang``: the model's translation, else the standard gases' table."""
+    translated = model.translate(name, lang)
+    return translated if translated != name else plots.label(name, lang)
+
+
+def _flow_items(model: ProductModel, static: StaticResult, lang: str) -> list[tuple]:
+    """(label, reporting group, kgCO2e) of each elementary flow in the inventory."""
+    items = []
+    for code, value in static.flows.items():
+        flow = static.flow_info.get(code)
+        name = flow.name if flow else code
+        items.append((flow_label(model, name, lang), reporting_group(flow), value))
+    return items
+
+
+def stage_figure(
+    model: ProductModel, static: StaticResult, out: Path, lang: str = "en"
+) -> list[Path]:
+    """Stage contributions: burdens and credits apart (with the net) where any stage has a
+    credit, plain bars of the net otherwise."""
+    unit = f"{static.unit} / unit"
+    if static.has_credits:
+        items = _burden_credit_items(model, static, lang)
+        title = plots.label("burdens and credits by life-cycle stage", lang)
+        return plots.stage_burden_credit_bars(items, unit, out, title, lang)
+    title = plots.label("GWP100 by life-cycle stage", lang)
+    return plots.stage_bars(_stage_items(model, static, lang), unit, out, title, lang)
+
+
+def gas_figure(
+    model: ProductModel, static: StaticResult, out: Path, lang: str = "en"
+) -> list[Path]:
+    """The result by greenhouse gas, coloured by ISO 14067 7.3 reporting group."""
+    unit = f"{static.unit} / unit"
+    title = plots.label("GWP100 by greenhouse gas", lang)
+    return plots.flow_bars(_flow_items(model, static, lang), unit, out, title, lang)
+
+
 def model_figures(
     model: ProductModel,
     static: StaticResult,
@@ -26,76 +83,87 @@ def model_figures(
     out: Path,
     lang: str = "en",
 ) -> dict[str, list[Path]]:
-    """Stage bars and donut, Pareto of parts, Monte Carlo histogram and convergence, tornado,
-    Spearman, contribution to variance and Sobol bars, for one model; returns the files."""
+    """Stage bars (burdens and credits apart) and donut, the result by greenhouse gas, Pareto
+    of parts, Monte Carlo histogram and convergence, tornado, Spearman, contribution to
+    variance and Sobol bars, for one model; returns the files by figure key."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     unit = f"{static.unit} / unit"
     name = model.name if not model.options else model.database.replace("cfp-", "")
     base = out / name.replace("[", "_").replace("]", "").replace("=", "-").replace(",", "_")
     stem = str(base)
-    stages = _stage_items(model, static, lang)
     total_index = mc.labels.index("total")
     conv = mc.convergence
     order = sorted(range(len(gsa.labels)), key=lambda i: -gsa.ranks.variance_share[i])
     tornado_rows = [(r.label, r.low, r.high) for r in gsa.tornado]
-    title = model.name
     s = gsa.sobol
     ranked = [gsa.labels[i] for i in order]
     spearman = [float(gsa.ranks.spearman[i]) for i in order]
     variance = [100 * float(gsa.ranks.variance_share[i]) for i in order]
-    # key: (plot function, data arguments, title, extra keyword arguments)
+
+    def t(key: str) -> str:
+        return plots.label(key, lang)
+
+    # key: (plot function, data arguments, title, extra keyword arguments); titles name what
+    # is shown, never the model's code
     specs = {
-        "stage_contributions": (plots.stage_bars, (stages, unit), "GWP100 by life-cycle stage", {}),
-        "stage_shares_donut": (plots.stage_donut, (stages, unit), "shares of the stages", {}),
+        "stage_shares_donut": (
+            plots.stage_donut,
+            (_donut_items(model, static, lang), unit),
+            t("shares of the stages"),
+            {},
+        ),
         "parts_pareto": (
             plots.pareto_bars,
             (list(static.parts.items()), unit),
-            "contributions by part",
+            t("contributions by part"),
             {},
         ),
         "monte_carlo_total": (
             plots.mc_histogram,
             (mc.samples[total_index], static.total, unit),
-            f"Monte Carlo of the total ({mc.iterations:,} runs)",
+            f"{t('Monte Carlo of the total')} ({mc.iterations:,} {t('runs')})",
             {},
         ),
         "monte_carlo_convergence": (
             plots.convergence,
             (conv.iterations, conv.mean, conv.half_width, unit),
-            "convergence of the mean",
+            t("convergence of the mean"),
             {},
         ),
         "tornado": (
             plots.tornado,
             (gsa.tornado_base, tornado_rows, unit),
-            "inputs at their 5th and 95th percentiles",
+            t("tornado title"),
             {},
         ),
         "spearman": (
             plots.sensitivity_bars,
             (ranked, spearman),
-            "Spearman rank correlation with the total",
-            {"xlabel": "Spearman rho"},
+            t("spearman title"),
+            {"xlabel": t("Spearman rho")},
         ),
         "contribution_to_variance": (
             plots.sensitivity_bars,
             (ranked, variance),
-            "contribution to variance (squared ranks)",
-            {"xlabel": "contribution to variance (%)"},
+            t("variance title"),
+            {"xlabel": t("contribution to variance (%)")},
         ),
         "sobol_indices": (
             plots.sobol_bars,
             (list(s.names), s.s1, s.s1_conf, s.st, s.st_conf),
-            f"Sobol indices ({s.evaluations:,} model runs)",
+            f"{t('Sobol indices')} ({s.evaluations:,} {t('model runs')})",
             {},
         ),
     }
-    files: dict[str, list[Path]] = {}
-    for key, (draw, data, what, extra) in specs.items():
-        files[key] = draw(
-            *data, out=Path(f"{stem}_{key}"), title=f"{title}: {what}", lang=lang, **extra
-        )
+    files: dict[str, list[Path]] = {
+        "stage_contributions": stage_figure(
+            model, static, Path(f"{stem}_stage_contributions"), lang
+        ),
+        "greenhouse_gases": gas_figure(model, static, Path(f"{stem}_greenhouse_gases"), lang),
+    }
+    for key, (draw, data, title, extra) in specs.items():
+        files[key] = draw(*data, out=Path(f"{stem}_{key}"), title=title, lang=lang, **extra)
     return files
 
 
@@ -128,7 +196,8 @@ def comparison_figures(
             [c.deterministic[c.index(name)] - c.deterministic[base] for name in others],
             f"{unit} / unit",
             out / key,
-            f"Change against {g.baseline}{where}, {c.n:,} paired runs",
+            f"{plots.label('change against', lang)} {g.baseline}{where}, {c.n:,} "
+            f"{plots.label('paired runs', lang)}",
             lang,
             threshold=t,
         )

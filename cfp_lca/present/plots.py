@@ -12,6 +12,7 @@ a font.
 from __future__ import annotations
 
 import logging
+import textwrap
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from pathlib import Path
 import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MultipleLocator
 
@@ -38,7 +40,9 @@ __all__ = [
     "sensitivity_bars",
     "sobol_bars",
     "stage_bars",
+    "stage_burden_credit_bars",
     "stage_donut",
+    "flow_bars",
     "tornado",
 ]
 
@@ -87,6 +91,90 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "box: 25-75 %, line: median, whiskers: 2.5-97.5 %",
         "zh": "箱体：25-75 %，横线：中位数，须线：2.5-97.5 %",
     },
+    "burdens": {"en": "burdens", "zh": "排放负荷"},
+    "net": {"en": "net", "zh": "净值"},
+    # ISO 14067:2018 7.3 reporting groups of GHG emissions and removals
+    "fossil": {"en": "fossil", "zh": "化石源"},
+    "biogenic": {"en": "biogenic", "zh": "生物源"},
+    "land_use_change": {"en": "land-use change", "zh": "土地利用变化"},
+    "precharacterized": {"en": "pre-characterized CO2e", "zh": "预表征 CO2e"},
+    # figure titles
+    "GWP100 by life-cycle stage": {
+        "en": "GWP100 by life-cycle stage",
+        "zh": "各生命周期阶段 GWP100",
+    },
+    "burdens and credits by life-cycle stage": {
+        "en": "Burdens and credits by life-cycle stage",
+        "zh": "各生命周期阶段的排放负荷与抵扣",
+    },
+    "GWP100 by greenhouse gas": {
+        "en": "GWP100 by greenhouse gas and reporting group (ISO 14067 7.3)",
+        "zh": "按温室气体与报告类别（ISO 14067 7.3）的 GWP100",
+    },
+    "shares of the stages": {"en": "Shares of the stages", "zh": "各阶段占比"},
+    "contributions by part": {"en": "Contributions by part", "zh": "各部件贡献"},
+    "Monte Carlo of the total": {"en": "Monte Carlo of the total", "zh": "总量的蒙特卡罗模拟"},
+    "runs": {"en": "runs", "zh": "次运行"},
+    "model runs": {"en": "model runs", "zh": "次模型运行"},
+    "convergence of the mean": {"en": "Convergence of the mean", "zh": "均值的收敛"},
+    "tornado title": {
+        "en": "Inputs at their 5th and 95th percentiles",
+        "zh": "输入取第 5 与第 95 百分位数",
+    },
+    "spearman title": {
+        "en": "Spearman rank correlation with the total",
+        "zh": "与总量的 Spearman 秩相关系数",
+    },
+    "variance title": {
+        "en": "Contribution to variance (squared ranks)",
+        "zh": "对方差的贡献（秩相关系数平方）",
+    },
+    "Sobol indices": {"en": "Sobol indices", "zh": "Sobol 指数"},
+    "change against": {"en": "Change against", "zh": "相对于基准情景的变化："},
+    "paired runs": {"en": "paired runs", "zh": "次配对运行"},
+    "Spearman rho": {"en": "Spearman rho", "zh": "Spearman 秩相关系数"},
+    "contribution to variance (%)": {
+        "en": "contribution to variance (%)",
+        "zh": "对方差的贡献 (%)",
+    },
+    # names of the standard elementary flows (ecoinvent / Brightway biosphere3 naming)
+    "Carbon dioxide, fossil": {"en": "Carbon dioxide, fossil", "zh": "二氧化碳（化石源）"},
+    "Carbon dioxide, non-fossil": {
+        "en": "Carbon dioxide, non-fossil",
+        "zh": "二氧化碳（非化石源）",
+    },
+    "Carbon dioxide, in air": {"en": "Carbon dioxide, in air", "zh": "二氧化碳（自空气吸收）"},
+    "Carbon dioxide, from soil or biomass stock": {
+        "en": "Carbon dioxide, from soil or biomass stock",
+        "zh": "二氧化碳（土壤或生物质碳库）",
+    },
+    "Carbon dioxide, land transformation": {
+        "en": "Carbon dioxide, land transformation",
+        "zh": "二氧化碳（土地转化）",
+    },
+    "Methane, fossil": {"en": "Methane, fossil", "zh": "甲烷（化石源）"},
+    "Methane, non-fossil": {"en": "Methane, non-fossil", "zh": "甲烷（非化石源）"},
+    "Dinitrogen monoxide": {"en": "Dinitrogen monoxide", "zh": "氧化亚氮"},
+    "Sulfur hexafluoride": {"en": "Sulfur hexafluoride", "zh": "六氟化硫"},
+    "Methane, tetrafluoro-, R-14": {"en": "Methane, tetrafluoro-, R-14", "zh": "四氟化碳 (R-14)"},
+    "Ethane, 1,1,1,2-tetrafluoro-, HFC-134a": {
+        "en": "Ethane, 1,1,1,2-tetrafluoro-, HFC-134a",
+        "zh": "1,1,1,2-四氟乙烷 (HFC-134a)",
+    },
+    "Nitrogen fluoride": {"en": "Nitrogen fluoride", "zh": "三氟化氮"},
+    "Greenhouse gases, CO2-equivalent (pre-characterized)": {
+        "en": "Greenhouse gases, CO2-equivalent (pre-characterized)",
+        "zh": "温室气体，CO2 当量（预表征）",
+    },
+}
+
+#: Colours of the ISO 14067 7.3 reporting groups in figures by gas.
+GROUP_COLORS = {
+    "fossil": "#3b6ea8",
+    "biogenic": "#4f9d69",
+    "land_use_change": "#8c6d31",
+    "precharacterized": "#e08e45",
+    "other": "#7f7f7f",
 }
 
 
@@ -219,9 +307,14 @@ def _save(fig: Figure, out: Path | str) -> list[Path]:
 
 
 def _footnote(fig: Figure, text: str) -> None:
-    """A small note under the axes; the constrained layout leaves room for it."""
-    fig.get_layout_engine().set(rect=(0, 0.055, 1, 0.945))
-    fig.text(0.01, 0.012, text, fontsize=7.5, color=C_GREY, ha="left", va="bottom")
+    """A small note under the axes, wrapped to the figure's width (CJK glyphs count double);
+    the constrained layout leaves room for its lines."""
+    wide = sum(1 for ch in text if ord(ch) >= 0x2E80)
+    per_char = 7.5 * (0.56 + 0.44 * wide / max(len(text), 1))  # points per character
+    lines = textwrap.wrap(text, max(int(0.9 * fig.get_figwidth() * 72 / per_char), 20))
+    height = (len(lines) * 7.5 * 1.25 + 6) / (fig.get_figheight() * 72)
+    fig.get_layout_engine().set(rect=(0, height + 0.01, 1, 0.99 - height))
+    fig.text(0.01, 0.012, "\n".join(lines), fontsize=7.5, color=C_GREY, ha="left", va="bottom")
 
 
 def _row_height(n: int, base: float = 1.4, per: float = 0.34) -> tuple[float, float]:
@@ -366,6 +459,116 @@ def stage_donut(
                 f"{label('credits not shown', lang)}{colon}{credits}{stop}"
                 f"{label('ring shares', lang)} ({_fmt(gross)} {unit}){stop.strip()}",
             )
+        return _save(fig, out)
+
+
+def stage_burden_credit_bars(
+    stages: Sequence[tuple[str, float, float]],
+    unit: str,
+    out: Path | str,
+    title: str,
+    lang: str = "en",
+) -> list[Path]:
+    """Per stage (name, burdens, credits): burdens right of zero, credits as separate negative
+    bars left of it, and a marker at the net value, labelled with the net and its share.
+
+    Credits are shown apart from burdens, never netted into one bar (ISO 14067:2018 6.4.6.3).
+    """
+    names = [n for n, _, _ in stages]
+    burdens = np.array([float(b) for _, b, _ in stages])
+    credits = np.array([float(c) for _, _, c in stages])
+    net = burdens + credits
+    total = float(net.sum())
+    with _style(lang):
+        fig = _new_figure(_row_height(len(stages)))
+        ax = fig.add_subplot()
+        y = np.arange(len(stages))
+        ax.barh(y, burdens, color=C_POS, height=0.62)
+        ax.barh(y, credits, color=C_NEG, height=0.62)
+        ax.scatter(net, y, marker="D", s=22, color="black", zorder=3)
+        for yi, b, c, v in zip(y, burdens, credits, net, strict=True):
+            share = f" ({_pct(v / total)})" if total else ""
+            ax.annotate(f"{_fmt(v)}{share}", (max(b, 0.0), yi), xytext=(4, 0),
+                        textcoords="offset points", ha="left", va="center", fontsize=8)  # fmt: skip
+            if c < 0:
+                ax.annotate(_fmt(c), (c, yi), xytext=(-3, 0), textcoords="offset points",
+                            ha="right", va="center", fontsize=7.5, color=C_NEG)  # fmt: skip
+        ax.set_yticks(y, names)
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", lw=0.8)
+        lo = min(0.0, float(credits.min(initial=0.0)), float(net.min(initial=0.0)))
+        hi = max(0.0, float(burdens.max(initial=0.0)))
+        span = (hi - lo) or 1.0
+        ax.set_xlim(lo - (0.18 * span if lo < 0 else 0.0), hi + 0.3 * span)
+        ax.set_xlabel(f"{label('contribution', lang)} ({unit})")
+        ax.set_title(title, wrap=True)
+        ax.grid(axis="x", color="#dddddd", lw=0.6)
+        ax.set_axisbelow(True)
+        handles = [
+            Patch(color=C_POS, label=label("burdens", lang)),
+            Patch(color=C_NEG, label=label("credits", lang)),
+            Line2D([], [], marker="D", ls="none", color="black", ms=4.5, label=label("net", lang)),
+            Patch(color="none", label=f"{label('net total', lang)}: {_fmt(total)} {unit}"),
+        ]
+        leg = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13),
+                        ncols=len(handles), handlelength=1.2)  # fmt: skip
+        leg.get_texts()[-1].set_fontweight("bold")
+        return _save(fig, out)
+
+
+def flow_bars(
+    items: Sequence[tuple[str, str, float]],
+    unit: str,
+    out: Path | str,
+    title: str,
+    lang: str = "en",
+    max_items: int = 12,
+    groups: Sequence[str] = ("fossil", "biogenic", "land_use_change", "precharacterized"),
+) -> list[Path]:
+    """Result by elementary flow (gas), one bar per (name, group, value), largest first and
+    coloured by reporting group; the legend gives each group's total.
+
+    ``groups`` are always listed in the legend, even at zero (ISO 14067:2018 7.3 asks for them
+    documented separately); any other group appears when it holds a flow. Beyond
+    ``max_items`` the smallest flows are summed into one grey "other" bar.
+    """
+    rows = sorted(((n, g, float(v)) for n, g, v in items), key=lambda r: -abs(r[2]))
+    sums = dict.fromkeys(groups, 0.0)
+    for _, g, v in rows:
+        sums[g] = sums.get(g, 0.0) + v
+    if len(rows) > max_items:
+        rest = rows[max_items - 1 :]
+        other = (f"{label('other', lang)} ({len(rest)})", "", sum(v for _, _, v in rest))
+        rows = [*rows[: max_items - 1], other]
+    vals = np.array([v for _, _, v in rows])
+    total = float(sum(sums.values()))
+    with _style(lang):
+        fig = _new_figure(_row_height(len(rows), base=2.2))
+        ax = fig.add_subplot()
+        y = np.arange(len(rows))
+        colors = [GROUP_COLORS.get(g, "#a0a7ae") for _, g, _ in rows]
+        ax.barh(y, vals, color=colors, height=0.62)
+        for yi, v in zip(y, vals, strict=True):
+            share = f" ({_pct(v / total)})" if total else ""
+            ax.annotate(f"{_fmt(v)}{share}", (max(v, 0.0), yi), xytext=(4, 0),
+                        textcoords="offset points", ha="left", va="center", fontsize=8)  # fmt: skip
+        ax.set_yticks(y, [textwrap.fill(n, 34) for n, _, _ in rows])
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", lw=0.8)
+        lo, hi = min(0.0, vals.min(initial=0.0)), max(0.0, vals.max(initial=0.0))
+        _pad_xlim(ax, lo, hi, 0.05)
+        ax.set_xlim(ax.get_xlim()[0], hi + 0.35 * ((hi - lo) or 1.0))
+        ax.set_xlabel(f"{label('contribution', lang)} ({unit})")
+        ax.set_title(title, wrap=True)
+        ax.grid(axis="x", color="#dddddd", lw=0.6)
+        ax.set_axisbelow(True)
+        handles = [
+            Patch(color=GROUP_COLORS.get(g, "#a0a7ae"), label=f"{label(g, lang)}: {_fmt(v)}")
+            for g, v in sums.items()
+        ]
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 3),
+                   handlelength=1.2, title=f"{label('total', lang)}: {_fmt(total)} {unit}",
+                   title_fontsize=8)  # fmt: skip
         return _save(fig, out)
 
 

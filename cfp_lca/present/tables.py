@@ -12,7 +12,7 @@ import numpy as np
 
 from ..calc.audit import AuditResult
 from ..calc.compare import Comparison, Group
-from ..calc.lcia import StaticResult
+from ..calc.lcia import GROUPS, OTHER_GROUP, StaticResult, reporting_group
 from ..calc.montecarlo import MonteCarloResult
 from ..calc.sensitivity import SensitivityResult
 from ..calc.study import SourceVariance, deterministic_percentile
@@ -59,8 +59,11 @@ def format_table(
     return "\n".join([line(headers), rule, *(line(r) for r in rows)])
 
 
-def lcia_dict(result: StaticResult, model: ProductModel) -> dict:
-    """The machine-readable LCIA result (the ``--json`` object)."""
+def lcia_dict(
+    result: StaticResult, model: ProductModel, methods: dict[str, float] | None = None
+) -> dict:
+    """The machine-readable LCIA result (the ``--json`` object); ``methods``: the totals under
+    every method (``totals_by_method``), listed when given."""
     stage_rows = [
         {
             "code": s.code,
@@ -68,9 +71,12 @@ def lcia_dict(result: StaticResult, model: ProductModel) -> dict:
             "name_zh": s.name_zh,
             "value": result.stages[s.code],
             "share": result.share(result.stages[s.code]),
+            "burdens": result.burdens.get(s.code, result.stages[s.code]),
+            "credits": result.credits.get(s.code, 0.0),
         }
         for s in reported_stages(model)
     ]
+    precharacterized = result.groups.get("precharacterized", 0.0)
     out = {
         "model": model.name,
         "title": model.title,
@@ -81,9 +87,20 @@ def lcia_dict(result: StaticResult, model: ProductModel) -> dict:
         "total": result.total,
         "stages": {r["name"]: r["value"] for r in stage_rows},
         "stage_table": stage_rows,
+        "burdens": {r["name"]: r["burdens"] for r in stage_rows},
+        "credits": {r["name"]: r["credits"] for r in stage_rows},
         "options": model.options,
         "comparable_total": result.comparable_total,
+        "total_without_separate": result.comparable_total,
         "separate_stages": list(result.separate),
+        "separate_stage_names": separate_names(result, model),
+        "by_flow": flow_rows(result),
+        "by_group": {
+            g: {"value": v, "share": result.share(v)} for g, v in group_items(result).items()
+        },
+        "precharacterized_share": result.share(precharacterized),
+        "method_sensitive_share": result.share(result.total - precharacterized),
+        "direct": direct_rows(result, model),
         "parts": {
             name: {"value": v, "share": result.share(v)} for name, v in _ranked(result.parts)
         },
@@ -95,11 +112,80 @@ def lcia_dict(result: StaticResult, model: ProductModel) -> dict:
             for (db, code), v in _ranked(result.background)
         },
     }
+    if methods is not None:
+        out["methods"] = dict(methods)
     if result.annual_output is not None:
         out["annual_output"] = result.annual_output
         out["annual_total"] = result.total * result.annual_output
         out["stages_annual"] = {r["name"]: r["value"] * result.annual_output for r in stage_rows}
     return out
+
+
+def group_items(result: StaticResult) -> dict[str, float]:
+    """kgCO2e by ISO 14067 7.3 reporting group, every group present even when zero."""
+    return {g: result.groups.get(g, 0.0) for g in (*GROUPS, OTHER_GROUP)}
+
+
+def flow_rows(result: StaticResult) -> list[dict]:
+    """One row per elementary flow of the inventory (gas): amount, factor, kgCO2e, share."""
+    rows = []
+    for code, value in _ranked(result.flows):
+        flow = result.flow_info.get(code)
+        rows.append(
+            {
+                "code": code,
+                "name": flow.name if flow else code,
+                "group": reporting_group(flow),
+                "amount": result.inventory.get(code),
+                "amount_unit": flow.unit if flow else None,
+                "factor": result.factors.get(code, 0.0),
+                "value": value,
+                "share": result.share(value),
+            }
+        )
+    return rows
+
+
+def direct_rows(result: StaticResult, model: ProductModel) -> list[dict]:
+    """Direct emissions of foreground activities per functional unit, with their factors."""
+    names = {a.code: (a.name, a.stage) for a in model.activities}
+    rows = []
+    for activity, emitted in result.direct.items():
+        for code, value in emitted.items():
+            flow = result.flow_info.get(code)
+            name, stage = names.get(activity, (activity, None))
+            rows.append(
+                {
+                    "activity": activity,
+                    "activity_name": name,
+                    "stage": stage,
+                    "flow": code,
+                    "flow_name": flow.name if flow else code,
+                    "amount": result.direct_amounts.get(activity, {}).get(code),
+                    "amount_unit": flow.unit if flow else None,
+                    "factor": result.factors.get(code, 0.0),
+                    "value": value,
+                    "share": result.share(value),
+                }
+            )
+    return sorted(rows, key=lambda r: -abs(r["value"]))
+
+
+def contributors(result: StaticResult) -> dict[str, float]:
+    """Purchased background products and direct emissions of foreground activities, which
+    together partition the total: what a "top contributors" list ranks."""
+    out = {code: v for (_, code), v in result.background.items()}
+    for activity, emitted in result.direct.items():
+        for code, value in emitted.items():
+            flow = result.flow_info.get(code)
+            name = f"{activity}: {flow.name if flow else code} (direct)"
+            out[name] = out.get(name, 0.0) + value
+    return out
+
+
+def separate_names(result: StaticResult, model: ProductModel, lang: str = "en") -> list[str]:
+    """Names of the stages reported beside the comparable total."""
+    return [stage_label(s, lang) for s in model.stages if s.code in result.separate]
 
 
 def _ranked(values: dict) -> list:
@@ -110,24 +196,41 @@ def stage_label(stage, lang: str) -> str:
     return stage.name_zh if lang == "zh" and stage.name_zh else stage.name
 
 
-def lcia_text(result: StaticResult, model: ProductModel, lang: str = "en", top: int = 8) -> str:
-    """Stages with shares and the total, then the top parts and background processes."""
+def lcia_text(
+    result: StaticResult,
+    model: ProductModel,
+    lang: str = "en",
+    top: int = 8,
+    methods: dict[str, float] | None = None,
+) -> str:
+    """Stages (burdens, credits and net where credits exist) and the total, the result by gas
+    and by reporting group, the totals under the other methods, then the top contributors."""
     annual = result.annual_output
-    headers = ["stage", f"{result.unit} / unit", "share"]
+    credits = result.has_credits
+    headers = ["stage"]
+    if credits:
+        headers += [f"burdens ({result.unit})", f"credits ({result.unit})"]
+    headers += [f"{result.unit} / unit", "share"]
     if annual is not None:
         headers.append(f"{result.unit} / year")
     rows = []
 
-    def row(name: str, v: float) -> list[str]:
-        cells = [name, f"{v:.4f}", f"{result.share(v):.2f} %"]
+    def row(name: str, v: float, codes: Sequence[str]) -> list[str]:
+        cells = [name]
+        if credits:
+            cells += [f"{sum(result.burdens.get(c, result.stages[c]) for c in codes):.4f}",
+                      f"{sum(result.credits.get(c, 0.0) for c in codes):.4f}"]  # fmt: skip
+        cells += [f"{v:.4f}", f"{result.share(v):.2f} %"]
         return [*cells, f"{v * annual:.3f}"] if annual is not None else cells
 
     for s in reported_stages(model):
-        rows.append(row(stage_label(s, lang) + (" (separate)" if s.separate else ""),
-                        result.stages[s.code]))  # fmt: skip
-    rows.append(row("total", result.total))
+        name = stage_label(s, lang) + (" (separate)" if s.separate else "")
+        rows.append(row(name, result.stages[s.code], [s.code]))
+    rows.append(row("total", result.total, list(result.stages)))
+    without = ", ".join(separate_names(result, model, lang))
     if result.separate and result.comparable_total != result.total:
-        rows.append(row("total without separate stages", result.comparable_total))
+        kept = [c for c in result.stages if c not in result.separate]
+        rows.append(row(f"total without {without}", result.comparable_total, kept))
     options = ", ".join(f"{k}={v}" for k, v in model.options.items())
     head = (
         f"{model.title}\nfunctional unit: {model.functional_unit}\n"
@@ -136,13 +239,47 @@ def lcia_text(result: StaticResult, model: ProductModel, lang: str = "en", top: 
     )
     if annual is not None:
         head += f"allocation: annual data / annual output {annual:g} ({model.allocation.basis})\n"
-    text = head + "\n" + format_table(headers, rows, right=(1, 2, 3))
+    headline = f"total: {result.total:.4f} {result.unit} / unit"
+    if result.separate and result.comparable_total != result.total:
+        headline += f" (without {without}: {result.comparable_total:.4f})"
+    right = range(1, len(headers))
+    text = head + headline + "\n\n" + format_table(headers, rows, right=right)
+    if result.flows:
+        text += "\n\n" + flow_text(result)
+    if methods:
+        text += "\n" + methods_line(result, methods)
     if len(result.parts) > 1:
         text += "\n\n" + _top_table("part", result.parts, result, top)
-    text += "\n\n" + _top_table(
-        "background process", {f"{c}": v for (_, c), v in result.background.items()}, result, top
-    )
+    text += "\n\n" + _top_table("process or direct emission", contributors(result), result, top)
     return text
+
+
+def flow_text(result: StaticResult) -> str:
+    """The table by gas, the totals by ISO 14067 7.3 group and the method-sensitive share."""
+    rows = [
+        [r["name"], r["group"],
+         "" if r["amount"] is None else f"{r['amount']:.6g} {r['amount_unit'] or ''}".strip(),
+         f"{r['factor']:g}", f"{r['value']:.4f}", f"{r['share']:.2f} %"]
+        for r in flow_rows(result)
+    ]  # fmt: skip
+    table = format_table(
+        ["flow", "group", "amount", "factor", result.unit, "share"], rows, right=(2, 3, 4, 5)
+    )
+    groups = "; ".join(f"{g} {v:.4f}" for g, v in group_items(result).items())
+    pre = result.groups.get("precharacterized", 0.0)
+    return (
+        "by greenhouse gas (elementary flow)\n" + table + f"\nby group (ISO 14067 7.3): {groups}"
+        f"\nmethod-sensitive: {result.share(result.total - pre):.2f} %; pre-characterized "
+        f"(the sources' own GWP sets): {result.share(pre):.2f} %"
+    )
+
+
+def methods_line(result: StaticResult, methods: dict[str, float]) -> str:
+    """The totals under the other methods, on one line."""
+    others = [f"{m} {v:.4f}" for m, v in methods.items() if m != result.method]
+    if not others:
+        return ""
+    return f"under the other methods ({result.unit} / unit): " + "; ".join(others)
 
 
 def _top_table(kind: str, values: dict, result: StaticResult, top: int) -> str:

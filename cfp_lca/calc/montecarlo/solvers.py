@@ -312,6 +312,7 @@ class _SparseSamples:
         self.nominal = np.bincount(slot, system.static, minlength=unique.size)
         self.slots = slot[system.uncertain]
         self.max_condition = system.max_condition
+        self.fallbacks = 0  # samples solved by their own LU: BiCGSTAB did not converge
         try:
             lu = splu(self._matrix(self.nominal), permc_spec=PERMC_SPEC)
             self.preconditioner = LinearOperator((n, n), matvec=lu.solve, dtype=np.float64)
@@ -349,6 +350,7 @@ class _SparseSamples:
                 )
             if info == 0 and np.isfinite(xk).all():
                 return xk, False
+        self.fallbacks += 1
         try:
             lu = splu(A, permc_spec=PERMC_SPEC)
         except RuntimeError:  # exactly singular
