@@ -70,6 +70,7 @@ def connect(workers: int | None = None, scheduler: str | None = None):
         threads_per_worker=1,
         processes=True,
         dashboard_address=None,
+        worker_dashboard_address=None,
         silence_logs=logging.ERROR,
     )
     return Client(cluster)
