@@ -10,7 +10,8 @@ from matplotlib.image import imread
 from cfp_lca.cli import main
 from conftest import TEST_PROJECT
 
-KINDS = ("stage_contributions", "stage_shares_donut", "parts_pareto", "monte_carlo_total",
+KINDS = ("stage_contributions", "greenhouse_gases", "stage_shares_donut", "parts_pareto",
+         "monte_carlo_total",
          "monte_carlo_convergence", "tornado", "spearman", "contribution_to_variance",
          "sobol_indices")  # fmt: skip
 

@@ -59,6 +59,28 @@ PUBLISHED = {
             "Outokumpu (2023), European industry average": 2.8,
         },
     ),
+    "steel_sheet_cold_rolled_cn": (
+        2.53,
+        {
+            "GB/T 51366-2019, Annex D, cold-rolled carbon steel coil (China)": 2.53,
+            "GB/T 51366-2019, Annex D, carbon steel market average (China)": 2.05,
+            "GB/T 51366-2019, Annex D, hot-rolled carbon steel small sections (China)": 2.31,
+            "GB/T 51366-2019, Annex D, hot-dip galvanised carbon steel coil (China)": 3.11,
+            "worldsteel, Sustainability Indicators 2022: 2021 global average, t CO2/t": 1.91,
+            "Hammond & Jones, ICE v2.0 (2011), steel coil/sheet, virgin": 2.74,
+            "Hammond & Jones, ICE v2.0 (2011), steel general, virgin": 2.89,
+        },
+    ),
+    "steel_stainless_304_npi_route": (
+        6.8,
+        {
+            "worldstainless (2023), Stainless Steels and CO2, 30 % scrap (NPI)": 6.8,
+            "worldstainless (2023), Stainless Steels and CO2, 75 % scrap": 2.45,
+            "worldstainless (2023), Stainless Steels and CO2, 85 % scrap": 1.95,
+            "Outokumpu (2023), European industry average": 2.8,
+            "Hammond & Jones, ICE v2.0 (2011), stainless steel 304 (CO2)": 6.15,
+        },
+    ),
     "aluminium_primary_cn": (
         20.3,
         {
@@ -69,19 +91,19 @@ PUBLISHED = {
     ),
 }
 
-# Parameters issue 11 (item 8) names: masses, distances, recovery rates, load current,
-# resistance, standby power, service life.
+# Parameters issue 11 (item 8) names: masses, distances, recovery rates, load (since issue 12
+# the load rate of the PSR, times the rated current), resistance, standby power, service life.
 NAMED_SCALARS = (
     "R2_copper",
     "R2_steel",
-    "load_current",
+    "load_rate",
     "main_circuit_resistance",
     "standby_power",
     "service_life",
 )
 # Shares and rates: any draw outside [0, 1] would be meaningless (a recovered mass above the
-# input, a recycled content above 100 %).
-BOUNDED = ("R1_copper", "R1_steel", "R2_copper", "R2_steel", "epoxy_resin_share")
+# input, a recycled content above 100 %, a load above the rating).
+BOUNDED = ("R1_copper", "R1_steel", "R2_copper", "R2_steel", "epoxy_resin_share", "load_rate")
 
 
 def _frozen(fields: dict):
@@ -116,9 +138,10 @@ def zw32():
 
 
 def _factor(materials, code):
-    """The single aggregated CO2e emission of a materials process."""
-    found = [x for x in materials[code].exchanges if x.code == "co2e_aggregated"]
+    """The single emission of a materials process (CO2e, or CO2 where the source gives CO2)."""
+    found = [x for x in materials[code].exchanges if x.kind == "biosphere"]
     assert len(found) == 1, code
+    assert found[0].code in ("co2e_aggregated", "co2_fossil"), code
     return found[0]
 
 

@@ -248,7 +248,7 @@ def test_agreement_on_the_component_model_with_credits_foreground_only(built):
     from cfp_lca.calc.montecarlo import run_monte_carlo
     from cfp_lca.model.loading import model_variant
 
-    model = model_variant(built, "zw32", {"end_of_life": "avoided_burden"})
+    model = model_variant(built, "zw32", {"end_of_life": "avoided_burden", "use_stage": False})
     ensure_model(built, model)
     method = built.methods[model.method]
     kw = {"sources": ("foreground",), "keep_samples": True}

@@ -137,11 +137,14 @@ ZH_FUNCS = ["stage_bars", "stage_donut", "mc_histogram", "sobol_bars", "probabil
 @pytest.mark.parametrize("name", ZH_FUNCS)
 def test_chinese_without_cjk_font_warns_and_still_writes(name, tmp_path, monkeypatch):
     monkeypatch.setattr(fonts, "cjk_font", lambda: None)
+    monkeypatch.setattr(fonts, "_warned", [])  # a process that has not warned yet
     out = tmp_path / name
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         paths = _draw(name, out, "zh")
+        again = _draw(name, tmp_path / "again", "zh")  # a second figure: no second warning
     _check_files(paths, out)
+    _check_files(again, tmp_path / "again")
     cjk = [w for w in caught if issubclass(w.category, CJKFontMissing)]
     assert len(cjk) == 1
     msg = str(cjk[0].message)

@@ -10,6 +10,7 @@ from ..calc.montecarlo import MonteCarloResult
 from ..calc.sensitivity import SensitivityResult
 from ..model.objects import ProductModel
 from . import plots
+from .i18n import input_label
 from .tables import reported_stages, stage_label
 
 
@@ -95,9 +96,18 @@ def model_figures(
     total_index = mc.labels.index("total")
     conv = mc.convergence
     order = sorted(range(len(gsa.labels)), key=lambda i: -gsa.ranks.variance_share[i])
-    tornado_rows = [(r.label, r.low, r.high) for r in gsa.tornado]
+    names = {
+        a.code: (a.meta.get("name_zh") if lang == "zh" else None) or a.name
+        for a in model.activities
+    }
+
+    def shown(text: str) -> str:
+        """A sensitivity input or part in words of ``lang``, never an internal code."""
+        return input_label(text, names, lang, model.translations)
+
+    tornado_rows = [(shown(r.label), r.low, r.high) for r in gsa.tornado]
     s = gsa.sobol
-    ranked = [gsa.labels[i] for i in order]
+    ranked = [shown(gsa.labels[i]) for i in order]
     spearman = [float(gsa.ranks.spearman[i]) for i in order]
     variance = [100 * float(gsa.ranks.variance_share[i]) for i in order]
 
@@ -115,7 +125,7 @@ def model_figures(
         ),
         "parts_pareto": (
             plots.pareto_bars,
-            (list(static.parts.items()), unit),
+            ([(model.translate(p, lang), v) for p, v in static.parts.items()], unit),
             t("contributions by part"),
             {},
         ),
@@ -151,7 +161,7 @@ def model_figures(
         ),
         "sobol_indices": (
             plots.sobol_bars,
-            (list(s.names), s.s1, s.s1_conf, s.st, s.st_conf),
+            ([shown(n) for n in s.names], s.s1, s.s1_conf, s.st, s.st_conf),
             f"{t('Sobol indices')} ({s.evaluations:,} {t('model runs')})",
             {},
         ),

@@ -257,12 +257,8 @@ def _style(lang: str) -> Iterator[None]:
         font = fonts.cjk_font()
         if font is None:
             missing = True
-            warnings.warn(
-                "No CJK font is installed, so the Chinese labels of this figure will be drawn "
-                "as empty boxes (missing glyphs). " + fonts.INSTALL_HINT,
-                CJKFontMissing,
-                stacklevel=4,  # _style -> contextmanager.__enter__ -> plot function -> caller
-            )
+            # one warning per process, not one per figure
+            fonts.warn_missing(stacklevel=5)  # warn_missing, _style, __enter__, plot, caller
         else:
             # DejaVu Sans first for Latin letters and digits, the CJK font as fallback.
             rc["font.family"] = ["DejaVu Sans", font]
