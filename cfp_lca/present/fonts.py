@@ -1,17 +1,29 @@
 """Finding a font that can draw Chinese (CJK) glyphs for figures with ``lang="zh"``.
 
-Matplotlib's default font (DejaVu Sans) has no CJK glyphs, so Chinese labels need an installed
-CJK font. Nothing is downloaded: on Debian or Ubuntu, ``apt-get install fonts-noto-cjk``.
+Matplotlib's default font (DejaVu Sans) has no CJK glyphs. The ``mplfonts`` package (a
+dependency) ships Noto Sans CJK SC (SIL Open Font License); its file is registered with
+matplotlib at first use, so a fresh install draws Chinese with no system font. Without it, an
+installed system CJK font is used (on Debian or Ubuntu, ``apt-get install fonts-noto-cjk``).
+Nothing is downloaded.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import warnings
 from pathlib import Path
 
 from matplotlib import font_manager
 
-__all__ = ["CJK_FONT_NAMES", "CJKFontMissing", "INSTALL_HINT", "cjk_font"]
+__all__ = [
+    "CJK_FONT_NAMES",
+    "CJKFontMissing",
+    "INSTALL_HINT",
+    "bundled_cjk_font",
+    "cjk_font",
+    "cjk_font_path",
+    "warn_missing",
+]
 
 #: Family names (case-insensitive prefixes) of common CJK-capable fonts, best first.
 CJK_FONT_NAMES: tuple[str, ...] = (
@@ -55,8 +67,15 @@ _CJK_FILE_HINTS = (
     "pingfang",
 )
 
+#: font files shipped by pip packages, best first: (package, file inside the package)
+BUNDLED_FONTS: tuple[tuple[str, str], ...] = (
+    ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf"),
+    ("mplfonts", "fonts/SourceHanSerifSC-Regular.otf"),
+)
+
 INSTALL_HINT = (
-    "On Debian/Ubuntu install one with `apt-get install fonts-noto-cjk` "
+    "Install the `mplfonts` package (it ships Noto Sans CJK SC), or on Debian/Ubuntu "
+    "install one with `apt-get install fonts-noto-cjk` "
     "(or the smaller `fonts-wqy-microhei`); if matplotlib still does not see it, "
     "delete its font cache (~/.cache/matplotlib)."
 )
@@ -99,10 +118,66 @@ def _scan_system_fonts() -> None:
                 continue
 
 
+_warned: list[bool] = []
+
+
+def warn_missing(stacklevel: int = 3) -> None:
+    """Warn once per process that Chinese labels are drawn without a CJK font (later figures
+    stay silent: one clear line instead of one per figure)."""
+    if _warned:
+        return
+    _warned.append(True)
+    warnings.warn(
+        "No CJK font is installed, so the Chinese labels of the figures will be drawn as empty "
+        "boxes (missing glyphs). " + INSTALL_HINT,
+        CJKFontMissing,
+        stacklevel=stacklevel,
+    )
+
+
+def bundled_cjk_font() -> Path | None:
+    """The file of a CJK font shipped by an installed pip package (found without importing
+    the package), or None."""
+    for package, name in BUNDLED_FONTS:
+        spec = importlib.util.find_spec(package)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            path = Path(folder) / name
+            if path.is_file():
+                return path
+    return None
+
+
+_registered: dict[str, Path] = {}
+
+
+def _register_bundled() -> None:
+    """Add the bundled CJK font file to matplotlib's font list (once)."""
+    if _registered:
+        return
+    path = bundled_cjk_font()
+    if path is None:
+        _registered["none"] = Path()
+        return
+    known = {Path(f.fname).resolve() for f in font_manager.fontManager.ttflist}
+    if path.resolve() not in known:
+        font_manager.fontManager.addfont(str(path))
+    _registered[font_manager.FontProperties(fname=str(path)).get_name()] = path
+
+
 def cjk_font() -> str | None:
-    """The family name of an installed CJK-capable font, or None if there is none."""
+    """The family name of a CJK-capable font (the bundled one first), or None if none."""
+    _register_bundled()
     found = _match({f.name for f in font_manager.fontManager.ttflist})
     if found is None:
         _scan_system_fonts()
         found = _match({f.name for f in font_manager.fontManager.ttflist})
     return found
+
+
+def cjk_font_path() -> Path | None:
+    """The file of the CJK font :func:`cjk_font` picks (for embedding in a PDF), or None."""
+    name = cjk_font()
+    if name is None:
+        return None
+    return next((Path(f.fname) for f in font_manager.fontManager.ttflist if f.name == name),
+                None)  # fmt: skip

@@ -1,0 +1,364 @@
+"""The sections of the study report in the order of ISO 14067:2018 clause 7 (GB/T 24067-2024),
+each naming the clause it answers; every statement from the model data or the results."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .i18n import data_text, t, verbatim
+from .numbers import fixed, with_uncertainty
+from .report_tables import (
+    Context,
+    Table,
+    activity_table,
+    bom_table,
+    compare_rows,
+    comparison_table,
+    credit_table,
+    cutoff_table,
+    data_type_shares,
+    electricity_table,
+    exclusions_table,
+    factors_table,
+    flow_name,
+    flow_table,
+    group_table,
+    gwp_set_table,
+    improvement_table,
+    mc_table,
+    part_table,
+    quality_table,
+    sobol_table,
+    source_variance_table,
+    spearman_table,
+    stage_name,
+    stage_table,
+    tornado_table,
+)
+
+
+@dataclass
+class Section:
+    """A heading, the clause it answers, and its items: paragraphs (str), bullet lists
+    (list[str]), tables and figure keys ("fig:<key>")."""
+
+    key: str
+    clause: str
+    items: list = field(default_factory=list)
+
+
+def _stated(ctx: Context, key: str) -> str:
+    """A statement of the data's ``study`` block, or that the data does not state it."""
+    return data_text(ctx.study.model.study.get(key), ctx.lang) or t("not_stated", ctx.lang)
+
+
+def _labelled(ctx: Context, key: str, value: str | None = None) -> str:
+    """``Label: statement`` of a study field."""
+    sep = "：" if ctx.lang == "zh" else ": "
+    return f"**{t(key, ctx.lang)}**{sep}{value if value is not None else _stated(ctx, key)}"
+
+
+def _total(ctx: Context, value: float) -> str:
+    """A figure of the total's magnitude, rounded at the total's standard uncertainty."""
+    return with_uncertainty(value, ctx.data["mc"]["total"]["std"])
+
+
+def _fu(ctx: Context) -> str:
+    """The functional unit in the report's language."""
+    m = ctx.study.model
+    if ctx.lang == "zh" and m.functional_unit_zh:
+        return m.functional_unit_zh
+    return verbatim(m.functional_unit, ctx.lang)
+
+
+def goal(ctx: Context) -> Section:
+    """Goal, intended application, reasons, audience, commissioner and PCR (6.3.1, 7.3)."""
+    items = [_labelled(ctx, k) for k in ("goal", "intended_application", "reasons", "audience")]
+    commissioner = ctx.study.model.study.get("commissioner")
+    items.append(_labelled(ctx, "commissioner", verbatim(commissioner, ctx.lang)
+                           if commissioner else t("not_stated", ctx.lang)))  # fmt: skip
+    items.append(_labelled(ctx, "pcr"))
+    return Section("s_goal", "6.3.1, 7.3", items)
+
+
+def functional_unit(ctx: Context) -> Section:
+    """Function, functional unit, reference flow and reference service life (6.3.3, 7.3)."""
+    info, lang = ctx.study.model.functional_unit_info, ctx.lang
+    life = info.get("reference_service_life")
+    life_text = t("not_stated", lang)
+    if life:
+        source = verbatim(life.get("source") or "", lang)
+        life_text = f"{life['value']:g} {verbatim(str(life['unit']), lang)} ({source})"
+    return Section("s_fu", "6.3.3, 7.3", [
+        _labelled(ctx, "function", data_text(info.get("function"), lang)
+                  or t("not_stated", lang)),
+        _labelled(ctx, "functional_unit", _fu(ctx)),
+        _labelled(ctx, "reference_flow", data_text(info.get("reference_flow"), lang)
+                  or t("not_stated", lang)),
+        _labelled(ctx, "service_life", life_text),
+    ])  # fmt: skip
+
+
+def product(ctx: Context) -> Section:
+    """The product and its bill of materials from the model's exchanges (7.3)."""
+    m, lang = ctx.study.model, ctx.lang
+    title = m.title_zh if lang == "zh" and m.title_zh else verbatim(m.title, lang)
+    items = [_labelled(ctx, "product", title)]
+    if m.description:
+        items.append(verbatim(" ".join(m.description.split()), lang))
+    return Section("s_product", "6.3.2, 7.3", [*items, bom_table(ctx)])
+
+
+def boundary(ctx: Context) -> Section:
+    """Boundary, stages included, separate stages, exclusions, time period (6.3.4, 7.3)."""
+    m, lang = ctx.study.model, ctx.lang
+    used = {a.stage for a in m.activities}
+    stages = [s for s in m.stages if s.code in used]
+    sep = "、" if lang == "zh" else ", "
+    items = [
+        _labelled(ctx, "system_boundary"),
+        _labelled(ctx, "included", sep.join(stage_name(s, lang) for s in stages)),
+    ]
+    items += [t("separate_stage", lang, stage=stage_name(s, lang)) for s in stages if s.separate]
+    items += [_labelled(ctx, "use_stage"), _labelled(ctx, "time_period")]
+    table = exclusions_table(ctx)
+    items.append(table if table.rows else _labelled(ctx, "exclusions"))
+    return Section("s_boundary", "6.3.4, 7.3", items)  # fmt: skip
+
+
+def cutoff(ctx: Context) -> Section:
+    """The cut-off rule and the inputs below its threshold, all kept (6.3.4.3, 7.3)."""
+    lang, threshold = ctx.lang, ctx.study.model.study.get("cut_off_threshold")
+    items = [_labelled(ctx, "cut_off_rule")]
+    if threshold is None:
+        return Section("s_cutoff", "6.3.4, 7.3", [*items, t("cutoff_none", lang)])
+    table = cutoff_table(ctx, float(threshold))
+    share = sum(r[4] for r in table.rows)
+    items.append(t("cutoff_check", lang, threshold=fixed(100 * float(threshold), 2),
+                   share=fixed(share, 2)))  # fmt: skip
+    return Section("s_cutoff", "6.3.4, 7.3", [*items, table])
+
+
+def allocation(ctx: Context) -> Section:
+    """Allocation of annual data, end-of-life approach and its justification (6.4.6, 7.3)."""
+    m, lang = ctx.study.model, ctx.lang
+    a = m.allocation
+    items = [_labelled(ctx, "allocation")]
+    items.append(t("alloc_annual", lang, period=verbatim(a.period or "-", lang),
+                   output=f"{a.annual_output:g}", unit=verbatim(a.unit, lang),
+                   basis=verbatim(a.basis, lang)) if a else t("no_alloc", lang))  # fmt: skip
+    items.append(_labelled(ctx, "end_of_life"))
+    options = ", ".join(f"`{k}={v}`" for k, v in m.options.items())
+    if options:
+        items.append(_labelled(ctx, "option_used", options))
+    return Section("s_allocation", "6.4.6, 7.3", items)
+
+
+def electricity(ctx: Context) -> Section:
+    """How electricity is modelled, and the electricity the foreground buys (6.4.9.4, 7.3)."""
+    table = electricity_table(ctx)
+    return Section(
+        "s_electricity",
+        "6.4.9.4, 7.3",
+        [_labelled(ctx, "electricity"), *([table] if table.rows else [])],
+    )
+
+
+def quality(ctx: Context) -> Section:
+    """Data quality statement, data types declared per exchange and their shares (6.3.5)."""
+    lang = ctx.lang
+    shares = data_type_shares(ctx)
+    sep = "；" if lang == "zh" else "; "
+    text = sep.join(f"{t(k, lang)} {fixed(v, 1)} %" for k, v in sorted(shares.items()))
+    return Section("s_quality", "6.3.5, 7.3", [
+        _labelled(ctx, "data_quality"), t("data_types", lang, shares=text),
+        t("pedigree_note", lang), quality_table(ctx),
+    ])  # fmt: skip
+
+
+def method(ctx: Context) -> Section:
+    """Climate change only; the characterization method and the GHGs' factors (6.5, 7.3)."""
+    me, lang = ctx.study.method, ctx.lang
+    line = t("method_line", lang, name=verbatim(" / ".join(me.name[1:]), lang), id=f"`{me.id}`",
+             year=me.year, source=verbatim(me.source, lang))  # fmt: skip
+    return Section("s_method", "6.5, 7.3", [t("climate_only", lang), line, factors_table(ctx)])
+
+
+def inventory(ctx: Context) -> Section:
+    """Every input and direct emission with its factor (6.4, 7.3)."""
+    return Section("s_inventory", "6.4, 7.3", [activity_table(ctx)])
+
+
+def results(ctx: Context) -> Section:
+    """The CFP per functional unit, by stage, part and gas (7.2, 7.3)."""
+    lcia, mc, lang = ctx.data["lcia"], ctx.data["mc"]["total"], ctx.lang
+    unit = lcia["unit"]
+    items = [t("total_line", lang, total=_total(ctx, lcia["total"]), unit=unit, fu=_fu(ctx)),
+             t("total_range", lang, lo=_total(ctx, mc["p2_5"]), hi=_total(ctx, mc["p97_5"]),
+               unit=unit, n=f"{ctx.data['mc']['iterations']:,}"),
+             t("rounding", lang)]  # fmt: skip
+    if lcia["separate_stages"] and lcia["comparable_total"] != lcia["total"]:
+        items.append(t("separate_total", lang, value=ctx.rounded(lcia["comparable_total"]),
+                       unit=unit))  # fmt: skip
+    has_credits = any(ctx.study.static.credits.values())
+    items += [stage_table(ctx), *([] if has_credits else ["fig:stage_contributions"]),
+              "fig:stage_shares_donut"]  # fmt: skip
+    if len(lcia["parts"]) > 1:
+        items += [part_table(ctx), "fig:parts_pareto"]
+    items += [flow_table(ctx), "fig:greenhouse_gases"]
+    return Section("s_results", "7.2, 7.3", items)
+
+
+def ghg_groups(ctx: Context) -> Section:
+    """Fossil, biogenic, dLUC and aircraft emissions and removals, each even when zero (7.3)."""
+    lang = ctx.lang
+    items: list = [t("groups_text", lang), group_table(ctx)]
+    if not any(f.group == "aircraft" for f in ctx.catalog.flows.values()):
+        items.append(t("aircraft_none", lang))
+    return Section("s_ghg", "7.3", items)
+
+
+def credits(ctx: Context) -> Section:
+    """Recycling credits apart from end-of-life burdens (6.4.6.3, 7.3)."""
+    lang = ctx.lang
+    has = any(v for v in ctx.study.static.credits.values())
+    items: list = [t("credits_text", lang), credit_table(ctx)]
+    items += ["fig:stage_contributions"] if has else [t("no_credits", lang)]
+    return Section("s_credits", "6.4.6.3, 7.3", items)
+
+
+def uncertainty(ctx: Context) -> Section:
+    """The one Monte Carlo run: interval, convention, statistics, sources (6.6, 7.3)."""
+    mc, lang = ctx.data["mc"], ctx.lang
+    total = mc["total"]
+    items = [t("interval", lang, lo=_total(ctx, total["p2_5"]), hi=_total(ctx, total["p97_5"]),
+               unit=mc["unit"], median=_total(ctx, total["median"]),
+               mean=_total(ctx, total["mean"]), cv=fixed(100 * total["cv"], 0))]  # fmt: skip
+    if mc["deterministic_percentile"] is not None:
+        items.append(t("convention", lang, percentile=fixed(mc["deterministic_percentile"], 0)))
+    runs = {"n": f"{mc['iterations']:,}", "seed": mc["seed"]}
+    items.append(t("one_run", lang, **runs, n_cmp=f"{ctx.data['compare']['n']:,}")
+                 if "compare" in ctx.data else t("one_run_alone", lang, **runs))  # fmt: skip
+    items += [mc_table(ctx), "fig:monte_carlo_total", "fig:monte_carlo_convergence"]
+    if "sources_variance" in ctx.data:
+        items += [t("by_source", lang), source_variance_table(ctx)]
+    return Section("s_uncertainty", "6.6, 7.3", items)
+
+
+def sensitivity(ctx: Context) -> Section:
+    """Spearman ranks, Sobol indices and tornado (6.6, 7.3)."""
+    return Section("s_sensitivity", "6.6, 7.3", [
+        spearman_table(ctx), "fig:contribution_to_variance", sobol_table(ctx),
+        "fig:sobol_indices", tornado_table(ctx), "fig:tornado",
+    ])  # fmt: skip
+
+
+def scenarios(ctx: Context, figures: list[str]) -> Section | None:
+    """Alternative end-of-life and use profiles and design options, paired (7.3)."""
+    from .report_tables import compare_table
+
+    if "compare" not in ctx.data:
+        return None
+    cmp, lang = ctx.data["compare"], ctx.lang
+    th = cmp["threshold"]
+    text = (t("t_relative", lang, value=f"{100 * th['value']:g}") if th["relative"]
+            else f"{th['value']:g} {cmp['unit']}")  # fmt: skip
+    items = [t("threshold", lang, text=text), compare_table(ctx),
+             *figures, improvement_table(ctx)]  # fmt: skip
+    return Section("s_scenarios", "7.3", items)
+
+
+def assumptions(ctx: Context) -> Section:
+    """Assumptions, limitations, value choices, and the GWP sets of the factors (7.3)."""
+    study, lang = ctx.study.model.study, ctx.lang
+    items: list = []
+    for key in ("assumptions", "limitations", "value_choices"):
+        texts = [data_text(x, lang) for x in study.get(key) or []]
+        items.append(f"**{t(key, lang)}**")
+        items.append([x for x in texts if x] or [t("not_stated", lang)])
+    table = gwp_set_table(ctx)
+    named = [r for r in table.rows if r[0] != t("unstated", lang)]
+    items.append(t("gwp_mixed", lang, k=len(table.rows)) if len(table.rows) > 1
+                 else t("gwp_single", lang, set=named[0][0] if named else "-"))  # fmt: skip
+    items.append(table)
+    return Section("s_assumptions", "7.3", items)
+
+
+def interpretation(ctx: Context) -> Section:
+    """Conclusions drawn from the numbers: dominant stage, part and gas, range, scenarios."""
+    lcia, mc, lang, static = ctx.data["lcia"], ctx.data["mc"], ctx.lang, ctx.study.static
+    items = []
+    top_stage = max(lcia["stage_table"], key=lambda r: abs(r["value"]))
+    items.append(t("dominant", lang, stage=stage_name(ctx.study.model.stage(top_stage["code"]),
+                   lang), share=fixed(top_stage["share"], 0)))  # fmt: skip
+    if len(lcia["parts"]) > 1:
+        name, v = next(iter(lcia["parts"].items()))
+        items.append(t("top_part", lang, part=ctx.name(name), share=fixed(v["share"], 0)))
+    if static.flows:
+        code = max(static.flows, key=lambda c: abs(static.flows[c]))
+        items.append(t("top_flow", lang, flow=flow_name(ctx, code),
+                       share=fixed(static.share(static.flows[code]), 0)))  # fmt: skip
+    top = ctx.data["gsa"]["spearman"][0]["input"] if ctx.data["gsa"]["spearman"] else "-"
+    total = mc["total"]
+    items.append(t("uncertainty_concl", lang, lo=_total(ctx, total["p2_5"]),
+                   hi=_total(ctx, total["p97_5"]), unit=mc["unit"],
+                   cv=fixed(100 * total["cv"], 0), top=ctx.input_name(top)))  # fmt: skip
+    if "compare" in ctx.data:
+        sure = [(r, g) for g, r in compare_rows(ctx.data["compare"])
+                if max(r["p_reduction"] or 0, r["p_increase"] or 0) >= 0.95]  # fmt: skip
+        sep = "；" if lang == "zh" else "; "
+        text = sep.join(f"{ctx.name(r['title'] or r['scenario'])} "
+                        f"{with_uncertainty(r['change'], r['difference']['std'])} "
+                        f"{ctx.data['compare']['unit']}" for r, _ in sure)  # fmt: skip
+        items.append(t("significant", lang, items=text) if sure else t("no_significant", lang))
+    return Section("s_interpretation", "6.6, 7.3", items)
+
+
+def comparison(ctx: Context) -> Section | None:
+    """The difference from the model the data compares with, and the data's notes (7.3)."""
+    if ctx.study.beside is None:
+        return None
+    other_model, other = ctx.study.beside
+    m, lang, static = ctx.study.model, ctx.lang, ctx.study.static
+    diff = static.total - other.total
+    pct = 100 * diff / other.total if other.total else math.nan
+    items: list = [t("comparison_text", lang, mine=_total(ctx, static.total),
+                     other=fixed(other.total, 4), unit=static.unit,
+                     diff=_total(ctx, diff), pct=fixed(pct, 0)), comparison_table(ctx)]  # fmt: skip
+    notes = m.comparison[1] if m.comparison else {}
+    sep = "：" if lang == "zh" else ": "
+    items.append([f"{stage_name(s, lang)}{sep}{data_text(notes[s.code], lang)}"
+                  for s in m.stages if s.code in notes])  # fmt: skip
+    return Section("s_comparison", "7.3", items)
+
+
+def audit(ctx: Context, table: Table | None) -> Section | None:
+    """The declared figures that disagree with their recomputation."""
+    return None if table is None else Section("s_audit", "7.3", [table])
+
+
+def review(ctx: Context) -> Section:
+    """The critical review or verification as recorded in the data, or a placeholder (6.7)."""
+    r, lang = ctx.study.model.study.get("review") or {}, ctx.lang
+    kind = data_text(r.get("kind"), lang)
+    if not r or kind in (None, "none"):
+        return Section("s_review", "6.7", [t("review_placeholder", lang)])
+    return Section("s_review", "6.7", [
+        _labelled(ctx, "review_kind", kind),
+        _labelled(ctx, "reviewer", verbatim(r.get("reviewer") or "-", lang)),
+        _labelled(ctx, "review_date", r.get("date") or "-"),
+        _labelled(ctx, "statement", data_text(r.get("statement"), lang) or "-"),
+    ])  # fmt: skip
+
+
+def all_sections(
+    ctx: Context, scenario_figures: list[str], audit_table: Table | None
+) -> list[Section]:
+    """Every section in report order (ISO 14067:2018 clause 7), those without data left out."""
+    found = [goal(ctx), functional_unit(ctx), product(ctx), boundary(ctx), cutoff(ctx),
+             allocation(ctx), electricity(ctx), quality(ctx), method(ctx), inventory(ctx),
+             results(ctx), ghg_groups(ctx), credits(ctx), uncertainty(ctx), sensitivity(ctx),
+             scenarios(ctx, scenario_figures), assumptions(ctx), interpretation(ctx),
+             comparison(ctx), audit(ctx, audit_table), review(ctx)]  # fmt: skip
+    return [s for s in found if s is not None]

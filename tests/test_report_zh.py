@@ -1,0 +1,82 @@
+"""The Chinese report is Chinese: no Latin-alphabet word outside the allowlist below, and its
+figures draw Chinese glyphs with a CJK font (the one the ``mplfonts`` dependency ships)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pytest
+from test_report_iso import kettle_study  # noqa: F401  (the module fixture)
+
+#: Latin words a Chinese report may hold: units, gases and formulas, proper names of
+#: standards, methods and bodies, statistics symbols. Codes and verbatim data texts are in
+#: backticks (removed before the check), as are figure file names in image links.
+ALLOWED = {
+    # units and quantities
+    "kg", "kWh", "MJ", "km", "tkm", "CO2e", "CO2", "CH4", "N2O", "SF6", "CF4", "GWP", "GWP100",
+    "kgCO2e", "unit",
+    # standards, bodies, methods, proper names
+    "ISO", "GB", "T", "IPCC", "AR5", "AR6", "WG1", "PEF", "CFF", "JCGM", "dLUC", "Sobol",
+    "Spearman",
+    "Weidema", "Monte", "Carlo", "cfp_lca", "PDF", "CSV", "Excel", "WeasyPrint", "pip",
+    "install", "weasyprint", "study.review",
+    # statistics and formulas
+    "P", "t", "S1", "ST", "exp", "sigma", "seed", "rho",
+}  # fmt: skip
+
+
+def latin_words(md: str) -> set[str]:
+    """Latin-alphabet words of a Markdown text outside code spans, links and HTML tags."""
+    text = re.sub(r"`[^`]*`", " ", md)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
+    text = re.sub(r"\]\(#[^)]*\)", "]", text)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return set(re.findall(r"[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9]|[A-Za-z]", text))
+
+
+@pytest.fixture(scope="module")
+def zh_report(kettle_study, tmp_path_factory):  # noqa: F811
+    from cfp_lca.present.report import write_report
+
+    catalog, study = kettle_study
+    out = tmp_path_factory.mktemp("kettle_zh")
+    write_report(study, catalog, out, lang="zh", formats=("md",), date="2026-01-02")
+    return (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_no_latin_word_outside_the_allowlist(zh_report):
+    words = latin_words(zh_report) - ALLOWED
+    assert not words, sorted(words)
+    headings = ("研究目的", "功能单位与基准流", "产品描述与物料清单", "取舍准则", "电力的处理",
+                "影响评价：仅气候变化", "按来源分列的温室气体排放与清除",
+                "鉴定性评审与核查")  # fmt: skip
+    for heading in headings:
+        assert heading in zh_report
+    assert "电热水壶" in zh_report and "烧开 1 升水 1000 次" in zh_report  # name_zh, fu zh
+
+
+def test_latin_words_are_found():
+    """The check finds a word outside the allowlist and ignores codes in backticks."""
+    assert latin_words("总量 `make <- x` kg 与 total") - ALLOWED == {"total"}
+
+
+def test_a_chinese_figure_is_drawn_with_a_cjk_font(tmp_path):
+    """A zh stage chart: no missing-glyph or missing-font warning, and the font matplotlib
+    falls back to for its labels is a CJK font holding every Chinese character drawn."""
+    from matplotlib.ft2font import FT2Font
+
+    from cfp_lca.present import fonts, plots
+
+    labels = ["原材料获取", "生命末期"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        paths = plots.stage_bars([(labels[0], 10.0), (labels[1], -2.0)], "kgCO2e",
+                                 out=tmp_path / "zh", title="各阶段", lang="zh")  # fmt: skip
+    assert paths and all(p.stat().st_size > 0 for p in paths)
+    texts = [str(w.message) for w in caught]
+    assert not [m for m in texts if "Glyph" in m or "CJK" in m or "font" in m.lower()], texts
+    name, path = fonts.cjk_font(), fonts.cjk_font_path()
+    assert name is not None and any(k in name for k in ("CJK", "Han", "Hei", "WenQuanYi"))
+    face = FT2Font(str(path))
+    assert all(face.get_char_index(ord(c)) for c in "".join(labels) + "各阶段")
