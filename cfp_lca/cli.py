@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
-import logging
 import math
 import os
 import sys
-import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from .api import quiet_brightway
 from .brightway.project import DEFAULT_PROJECT, ProjectError, configure_data_dir
 from .errors import InputError
 
-DEFAULT_MODEL = "zw32"
 LANGUAGES = ["en", "zh"]
 
 
@@ -82,8 +79,10 @@ def _global_options(in_command: bool) -> argparse.ArgumentParser:
     options = argparse.ArgumentParser(add_help=False)
     kept = argparse.SUPPRESS if in_command else None
     options.add_argument(
-        "--data", type=Path, default=kept, help="data directory (default: the shipped databases/)"
-    )
+        "--data", type=Path, action="append", default=kept, metavar="DIR",
+        help="data directory, stacked on the shipped library; repeat to stack several, later "
+        "ones replacing entries of the same name (default: the shipped databases/)",
+    )  # fmt: skip
     options.add_argument(
         "--project",
         default=argparse.SUPPRESS if in_command else DEFAULT_PROJECT,
@@ -102,33 +101,31 @@ def _global_options(in_command: bool) -> argparse.ArgumentParser:
 def _model_options() -> argparse.ArgumentParser:
     """The model and its variant options, shared by the commands that compute one model."""
     options = argparse.ArgumentParser(add_help=False)
-    options.add_argument("model", nargs="?", default=DEFAULT_MODEL, help="product model name")
+    options.add_argument("model", nargs="?", default=None, help=MODEL_HELP)
     options.add_argument("--method", help="method id (default: the model's own)")
     options.add_argument(
-        "--eol", choices=["cut_off", "avoided_burden", "cff"], help="end-of-life approach"
-    )
-    options.add_argument(
-        "--use-stage", action="store_true", help="include the use stage (reported separately)"
-    )
-    options.add_argument(
-        "--option", action="append", default=[], metavar="NAME=VALUE", help="any model option"
-    )
+        "--option", action="append", default=[], metavar="NAME=VALUE",
+        help="a model option (see `cfp-lca list`), e.g. --option end_of_life=cff",
+    )  # fmt: skip
+    options.add_argument("--eol", help="same as --option end_of_life=EOL (an option name of "
+                         "the shipped models)")  # fmt: skip
+    options.add_argument("--use-stage", action="store_true", help="same as --option "
+                         "use_stage=true (an option name of the shipped models)")  # fmt: skip
     return options
 
 
+MODEL_HELP = ("product model name (default: the data directory's only model, or the one its "
+              "library.yaml or cfp_lca.toml names)")  # fmt: skip
+
+
 def _threshold(text: str) -> tuple[float, bool]:
-    """An argparse type: a relevance threshold, an amount or a percentage ('2%'), >= 0; as
-    (value, relative) with a percentage as a fraction."""
-    number, relative = (text.strip()[:-1], True) if text.strip().endswith("%") else (text, False)
+    """An argparse type: a relevance threshold (``api.parse_threshold``)."""
+    from .api import parse_threshold
+
     try:
-        value = float(number)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a number or a percentage such as 2%"
-        ) from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
-    return (value / 100, True) if relative else (value, False)
+        return parse_threshold(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.problem) from None
 
 
 def _threshold_option() -> argparse.ArgumentParser:
@@ -143,6 +140,9 @@ def _threshold_option() -> argparse.ArgumentParser:
     return options
 
 
+SCENARIO_DIR_HELP = ("scenario files (default: scenarios/ in the data directory, else beside "
+                     "it)")  # fmt: skip
+REPORT_FORMATS = ["html", "md", "csv", "xlsx", "pdf"]
 SOURCES_HELP = ("comma-separated: foreground (activity data), background (emission factors), "
                 "characterization (GWP factors), or all")  # fmt: skip
 
@@ -189,20 +189,22 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common, *parents], help=about, description=about,
                               formatter_class=_Help)  # fmt: skip
 
-    run = command("run", "the main job (default); its study report's Monte Carlo draws all "
-                  "uncertainty sources")  # fmt: skip
+    run = command("run", "the main job (default): every model's footprint, the audit of "
+                  "declared figures, and a study report (Monte Carlo over all uncertainty "
+                  "sources) for each model the data name, or for MODEL")  # fmt: skip
+    run.add_argument("model", nargs="?", default=None, help="write the report of this model only")
     run.add_argument("--out", type=Path, help="report folder (default: a new cfp_lca_report*)")
     b = command("build", "write flows, methods and databases")
     b.add_argument("--force", action="store_true", help="rewrite even when the files are unchanged")
-    lc = command("lcia", "static GWP100 by stage, part and process", model, out["json"],
+    lc = command("lcia", "static GWP100 by stage, gas, part and process", model, out["json"],
                  out["lang"])  # fmt: skip
     lc.add_argument(
-        "--beside-report",
-        action="store_true",
-        help="print the stages beside those of the model this one compares with (the report)",
-    )
-    au = command("audit", "recompute the study's declared figures", out["json"])
-    au.add_argument("model", nargs="?", default="zw32-report", help="product model name")
+        "--beside", "--beside-report", dest="beside", action="store_true",
+        help="print the stages beside those of the model this one names under `comparison`",
+    )  # fmt: skip
+    au = command("audit", "recompute the figures a study declares", out["json"])
+    au.add_argument("model", nargs="?", default=None, help="product model name (default: the "
+                    "model with a declared-figures file, if only one has)")  # fmt: skip
     mc = command("mc", "Monte Carlo uncertainty", model, _uncertainty_options(10_000, None),
                  out["json"], out["lang"])  # fmt: skip
     mc.add_argument("--engine", choices=["fast", "brightway"], default="fast",
@@ -221,19 +223,19 @@ def build_parser() -> argparse.ArgumentParser:
     cp = command("compare", "scenarios under paired uncertainty, each against the baseline "
                  "of its system boundary", _uncertainty_options(10_000, None),
                  _threshold_option(), out["json"])  # fmt: skip
-    cp.add_argument("model", nargs="?", default=DEFAULT_MODEL, help="product model name")
+    cp.add_argument("model", nargs="?", default=None, help=MODEL_HELP)
     cp.add_argument("scenarios", nargs="*", help="scenario names (default: all of the model)")
     cp.add_argument("--method", help="method id (default: the model's own)")
-    cp.add_argument("--scenario-dir", type=Path, help="scenario files (default: scenarios/)")
+    cp.add_argument("--scenario-dir", type=Path, help=SCENARIO_DIR_HELP)
     cp.add_argument("--plots", type=Path, help="write the figures (paired changes with +-t, "
                     "pairwise probabilities) to this folder")  # fmt: skip
     sc = command("scenarios", "list, export or import scenarios")
     sc.add_argument("action", choices=["list", "export", "import"], help="what to do")
-    sc.add_argument("model", nargs="?", default=DEFAULT_MODEL, help="product model name")
+    sc.add_argument("model", nargs="?", default=None, help=MODEL_HELP)
     sc.add_argument("file", nargs="?", type=Path, help="Activity Browser scenario difference "
                     "file (a new one to export, an existing one to import)")  # fmt: skip
     sc.add_argument("--only", nargs="*", help="scenarios to export (default: all)")
-    sc.add_argument("--scenario-dir", type=Path, help="scenario files (default: scenarios/)")
+    sc.add_argument("--scenario-dir", type=Path, help=SCENARIO_DIR_HELP)
     pl = command("plot", "figures for a model", model, _uncertainty_options(20_000, 2048),
                  out["lang"])  # fmt: skip
     pl.add_argument("--out", type=Path, required=True, help="folder for the figures")
@@ -241,29 +243,18 @@ def build_parser() -> argparse.ArgumentParser:
     rp = command("report", "the CFP study report", model, _uncertainty_options(20_000, 2048),
                  _threshold_option(), out["lang"])  # fmt: skip
     rp.add_argument("--out", type=Path, required=True, help="folder for the report (new or empty)")
-    rp.add_argument("--scenario-dir", type=Path, help="scenario files (default: scenarios/)")
-    command("list", "models, methods and background databases")
+    rp.add_argument("--scenario-dir", type=Path, help=SCENARIO_DIR_HELP)
+    rp.add_argument("--format", dest="formats", action="append", choices=REPORT_FORMATS,
+                    help="a format to write (repeat for several; default: the report's own "
+                    "set)")  # fmt: skip
+    command("list", "models with their options, methods and background databases")
+    nw = command("new", "write a minimal valid model, a baseline scenario and a README into "
+                 "the data directory (--data, default: the current folder)")  # fmt: skip
+    nw.add_argument("name", help="the new model's name (letters, digits, - and _)")
+    command("check", "validate every file of the data directories and print every problem")
+    sh = command("schema", "write the format reference (Markdown) and the JSON Schemas")
+    sh.add_argument("--out", type=Path, default=Path("docs"), help="folder to write into")
     return parser
-
-
-def quiet_brightway() -> None:
-    """Keep Brightway's chatter off stdout (so --json stays parseable); bars only on a terminal."""
-    os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
-    if not sys.stderr.isatty():
-        os.environ.setdefault("TQDM_DISABLE", "1")
-    warnings.filterwarnings("ignore", message="(?s).*pypardiso")
-    from .brightway.project import import_brightway
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        import_brightway()  # creates the feedback logger quieted below
-
-    feedback = logging.getLogger("brightway-stdout-feedback")
-    for handler in list(feedback.handlers):
-        feedback.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("brightway: %(message)s"))
-    feedback.addHandler(handler)
-    feedback.setLevel(logging.ERROR)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -273,10 +264,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check_environment(args)
         _check_outputs(args)
         configure_data_dir(args.bw_dir)
+        command = COMMANDS[args.command or "run"]
+        if args.command in FILE_COMMANDS:  # no Brightway project involved
+            return command(args) or 0
         quiet_brightway()
         _check_sources(args)
         with _project_access():
-            code = COMMANDS[args.command or "run"](args) or 0
+            code = command(args) or 0
         sys.stdout.flush()
         return code
     except UsageError as exc:
@@ -375,50 +369,31 @@ def _check_sources(args: argparse.Namespace) -> None:
     """--sources as a tuple of uncertainty sources; an unknown one is a usage error."""
     if not hasattr(args, "sources") or isinstance(args.sources, tuple):
         return
-    from .calc.montecarlo import SOURCES
+    from .api import parse_sources
 
-    text = args.sources
-    named = tuple(p.strip() for p in text.split(",") if p.strip())
-    parts = SOURCES if named == ("all",) else named
-    unknown = [p for p in parts if p not in SOURCES]
-    if unknown or not parts:
-        problem = f"unknown source(s) {', '.join(map(repr, unknown))}" if unknown else "none"
-        raise UsageError(f"cfp-lca {args.command}: error: argument --sources: {problem} (choose "
-                         f"from {', '.join(SOURCES)}, or all; comma-separated)")  # fmt: skip
-    args.sources = tuple(dict.fromkeys(parts))
+    try:
+        args.sources = parse_sources(args.sources)
+    except InputError as exc:
+        raise UsageError(f"cfp-lca {args.command}: error: argument --sources: {exc.problem}; "
+                         "comma-separated") from None  # fmt: skip
 
 
-def _catalog(args):
-    """Load and validate every data file (nothing is written)."""
+def _workspace(args):
+    """Load and validate every data file (nothing is written); notices go to stderr."""
+    from .api import Workspace
     from .model.loading import load_catalog
 
-    return load_catalog(args.data)
-
-
-def _write(args, catalog) -> None:
-    """Bring the Brightway project up to date with the validated catalog."""
-    from .brightway.project import open_project
-    from .brightway.writing import write_catalog
-
-    open_project(args.project)
-    write_catalog(catalog)
-
-
-def _prepared(args):
-    """Load and validate every file, then bring the Brightway project up to date."""
-    catalog = _catalog(args)
-    _write(args, catalog)
-    return catalog
+    workspace = Workspace(load_catalog(getattr(args, "data", None)), args.project)
+    for notice in workspace.notices:
+        print(f"cfp-lca: notice: {notice}", file=sys.stderr)
+    return workspace
 
 
 def _options(args) -> dict:
-    """Model options from --eol, --use-stage and --option NAME=VALUE."""
-    options = {}
-    for text in getattr(args, "option", []):
-        name, sep, value = text.partition("=")
-        if not sep:
-            raise InputError(None, "--option", f"expected NAME=VALUE, got '{text}'")
-        options[name] = {"true": True, "false": False}.get(value.lower(), value)
+    """Model options from --option NAME=VALUE and the aliases --eol and --use-stage."""
+    from .api import parse_options
+
+    options = parse_options(getattr(args, "option", []))
     if getattr(args, "eol", None):
         options["end_of_life"] = args.eol
     if getattr(args, "use_stage", False):
@@ -426,52 +401,19 @@ def _options(args) -> dict:
     return options
 
 
-def _variant(catalog, name: str, options: dict | None = None):
-    """The model with options applied, validated (nothing is written)."""
-    from .model.loading import model_variant
-
-    if name not in catalog.models:
-        known = ", ".join(sorted(catalog.models))
-        raise InputError(
-            catalog.root / "foreground", None, f"unknown model '{name}' (known: {known})"
-        )
-    return model_variant(catalog, name, options or {})
+def _model(args):
+    """The workspace and the model the command names (or the default one), validated."""
+    workspace = _workspace(args)
+    return workspace, workspace.model(getattr(args, "model", None))
 
 
-def _ensure(catalog, *models) -> None:
-    """Write the foreground databases of ``models`` unless they are current."""
-    from .brightway.writing import ensure_model
-
-    for model in models:
-        ensure_model(catalog, model)
-
-
-def _model(catalog, name: str, options: dict | None = None):
-    """The model (with options applied), its foreground database written and current."""
-    model = _variant(catalog, name, options)
-    _ensure(catalog, model)
-    return model
-
-
-def _method(catalog, model, method_id: str | None):
-    """The method by id (the model's own by default); an unknown id is an input error."""
-    method_id = method_id or model.method
-    if method_id not in catalog.methods:
-        known = ", ".join(sorted(catalog.methods))
-        raise InputError(
-            catalog.root / "methods", None, f"unknown method '{method_id}' (known: {known})"
-        )
-    return catalog.methods[method_id]
-
-
-def _setup(args):
-    """Catalog, model variant and method, all validated first; then the project is written."""
-    catalog = _catalog(args)
-    model = _variant(catalog, args.model, _options(args))
-    method = _method(catalog, model, args.method)
-    _write(args, catalog)
-    _ensure(catalog, model)
-    return catalog, model, method
+def _checked(args):
+    """Workspace, model, options and method, all validated before anything is written."""
+    workspace, model = _model(args)
+    options = _options(args)
+    variant = model.variant(options)
+    workspace.method(args.method or variant.method)
+    return workspace, model, options
 
 
 def _print_json(data: dict) -> None:
@@ -481,65 +423,76 @@ def _print_json(data: dict) -> None:
     print(json_text(data))
 
 
+def _progress(args, label: str):
+    """A progress bar for ``args.iterations`` on a terminal; (callback, close)."""
+    return progress_bar(args.iterations, label)
+
+
 def cmd_build(args) -> int:
     """Write flows, methods and databases (idempotent)."""
-    catalog = _catalog(args)
-    from .brightway.project import data_dir, open_project
-    from .brightway.writing import owned_names, write_catalog
+    from .brightway.project import data_dir
+    from .brightway.writing import owned_names
 
-    open_project(args.project)
-    wrote = write_catalog(catalog, force=args.force)
+    workspace = _workspace(args)
+    wrote = workspace.write(force=args.force)
     state = "written" if wrote else "already up to date"
     print(f"Brightway project '{args.project}' in {data_dir()}: {state}")
-    print(f"  databases: {', '.join(owned_names(catalog))}")
-    print(f"  methods: {', '.join(m.id for m in catalog.methods.values())}")
+    print(f"  databases: {', '.join(owned_names(workspace.catalog))}")
+    print(f"  methods: {', '.join(workspace.methods)}")
+    libraries = (f"{lib['name']} {lib['version']}" for lib in workspace.libraries)
+    print(f"  libraries: {', '.join(libraries)}")
     return 0
 
 
 def cmd_lcia(args) -> int:
     """Static LCIA of one model, optionally beside the model it compares with."""
-    from .calc.lcia import static_lcia
-    from .present.tables import beside_text, lcia_dict, lcia_text
+    from .present.tables import beside_text
 
-    catalog, model, method = _setup(args)
-    result = static_lcia(catalog, model, method)
+    workspace, model, options = _checked(args)
+    if args.beside and model.variant(options).comparison is None:
+        raise InputError(model.base.path, "comparison", "this model names no model to compare with")
+    result = model.lcia(args.method, options)
     other = None
-    if args.beside_report:
-        if model.comparison is None:
-            raise InputError(model.path, "comparison", "this model names no model to compare with")
-        other_model = _model(catalog, model.comparison[0])
-        other = (other_model, static_lcia(catalog, other_model, method))
+    if args.beside:
+        other = workspace.model(result.model.comparison[0]).lcia(args.method or result.method)
     if args.json:
-        out = lcia_dict(result, model)
+        out = result.to_dict()
         if other is not None:
-            out["beside"] = lcia_dict(other[1], other[0])
+            out["beside"] = other.to_dict()
         _print_json(out)
     else:
-        print(lcia_text(result, model, args.lang))
+        print(result.text(args.lang))
         if other is not None:
             print()
-            print(beside_text(result, model, other[1], other[0], args.lang))
+            print(beside_text(result.raw, result.model, other.raw, other.model, args.lang))
     return 0
+
+
+def _audited_model(workspace, name: str | None):
+    """The model to audit: the one named, else the default when it declares figures, else
+    the only model that does."""
+    if name is not None:
+        return workspace.model(name)
+    declaring = [m for m, v in workspace.catalog.models.items() if v.declared is not None]
+    default = workspace.catalog.settings.get("default_model")
+    if default in declaring:
+        return workspace.model(default)
+    if len(declaring) == 1:
+        return workspace.model(declaring[0])
+    if not declaring:
+        raise InputError(workspace.catalog.root, None, "no model here has a declared-figures "
+                         "file (MODEL.declared.yaml) to audit")  # fmt: skip
+    raise InputError(workspace.catalog.root, None, f"{len(declaring)} models declare figures, "
+                     f"name one: {', '.join(declaring)}")  # fmt: skip
 
 
 def cmd_audit(args) -> int:
     """Recompute every figure the study declares."""
-    from .calc.audit import audit
-    from .calc.lcia import static_lcia
-    from .present.tables import audit_dict, audit_text
-
-    catalog = _catalog(args)
-    model = _variant(catalog, args.model)
-    if model.declared is None:
-        raise InputError(model.path, None, "this model has no declared-figures file to audit")
-    method = _method(catalog, model, model.declared.method)
-    _write(args, catalog)
-    _ensure(catalog, model)
-    result = audit(catalog, model, static_lcia(catalog, model, method))
+    result = _audited_model(_workspace(args), args.model).audit()
     if args.json:
-        _print_json(audit_dict(result))
+        _print_json(result.to_dict())
     else:
-        print(audit_text(result))
+        print(result.text())
     return 0
 
 
@@ -561,134 +514,76 @@ def progress_bar(total: int, label: str):
 
 def cmd_mc(args) -> int:
     """Monte Carlo of one model."""
-    from .calc.montecarlo import DEFAULT_CHUNK, run_monte_carlo
-    from .present.tables import mc_dict, mc_text
-
-    catalog, model, method = _setup(args)
-    update, close = progress_bar(args.iterations, f"Monte Carlo {model.name}")
+    _, model, options = _checked(args)
+    update, close = _progress(args, f"Monte Carlo {model.name}")
     try:
-        result = run_monte_carlo(
-            catalog, model, method, n=args.iterations, seed=args.seed,
-            sources=args.sources, chunk_size=args.chunk_size or DEFAULT_CHUNK,
-            engine=args.engine, save_samples=args.save_samples, tolerance=args.tolerance,
-            keep_samples=True, progress=update,
+        result = model.monte_carlo(
+            args.iterations, args.seed, args.sources, args.method, options, args.engine,
+            args.chunk_size, args.tolerance, args.save_samples, update,
         )  # fmt: skip
     finally:
         close()
     if args.json:
-        _print_json(mc_dict(result, model))
+        _print_json(result.to_dict())
     else:
-        print(mc_text(result, model, args.lang))
+        print(result.text(args.lang))
     return 0
-
-
-def sensitivity(model, method, args):
-    """The sensitivity analysis the command-line options ask for."""
-    from .calc.sensitivity import analyse
-
-    try:
-        return analyse(model, method, args.sources, args.iterations, args.sobol_n,
-                       args.seed, group=not args.no_groups,
-                       exchanges=getattr(args, "exchanges", False))  # fmt: skip
-    except ValueError as exc:
-        raise InputError(model.path, None, str(exc)) from None
 
 
 def cmd_gsa(args) -> int:
     """Sensitivity analysis of one model."""
-    from .present.tables import gsa_dict, gsa_text
-
-    catalog, model, method = _setup(args)
-    data = gsa_dict(sensitivity(model, method, args), model)
+    _, model, options = _checked(args)
+    result = model.sensitivity(args.iterations, args.sobol_n, args.seed, args.sources,
+                               args.method, options, group=not args.no_groups,
+                               exchanges=args.exchanges)  # fmt: skip
     if args.json:
-        _print_json(data)
+        _print_json(result.to_dict())
     else:
-        print(gsa_text(data))
+        print(result.text())
     return 0
-
-
-def _scenarios(catalog, args, model_name: str) -> dict:
-    """The model's scenario files (validated), in file order with the baseline first."""
-    from .model.scenarios import load_scenarios
-
-    found = {k: v for k, v in load_scenarios(catalog, args.scenario_dir).items()
-             if v.model == model_name}  # fmt: skip
-    wanted = list(getattr(args, "scenarios", None) or getattr(args, "only", None) or found)
-    unknown = [w for w in wanted if w not in found]
-    if unknown:
-        raise InputError(args.scenario_dir or "scenarios", None,
-                         f"unknown scenario(s) {unknown} for model '{model_name}' "
-                         f"(known: {', '.join(found)})")  # fmt: skip
-    if "baseline" in wanted:
-        wanted.remove("baseline")
-        wanted.insert(0, "baseline")
-    return {w: found[w] for w in wanted}
-
-
-def _relevance(args):
-    """The --threshold of the command as a Threshold."""
-    from .calc.compare import Threshold
-
-    return Threshold(*args.threshold)
 
 
 def cmd_compare(args) -> int:
     """Scenarios under paired Monte Carlo, each against the baseline of its system boundary."""
-    from .calc.compare import compare, plan_comparison
-    from .present.tables import compare_dict, compare_text
-
-    catalog = _catalog(args)
-    base = _variant(catalog, args.model)
-    scenarios = _scenarios(catalog, args, args.model)
-    if len(scenarios) < 2:
-        raise InputError(None, "scenarios", "name at least two scenarios to compare")
-    method = _method(catalog, base, args.method)
-    plan = plan_comparison(catalog, scenarios)
-    _write(args, catalog)
-    _ensure(catalog, base, *plan.models.values())
-    update, close = progress_bar(args.iterations, "paired Monte Carlo")
+    _, model = _model(args)
+    update, close = _progress(args, "paired Monte Carlo")
     try:
-        result = compare(plan.models, method, args.iterations, args.seed, args.sources, update,
-                         plan.groups, _relevance(args))  # fmt: skip
+        result = model.compare(args.scenarios or None, args.iterations, args.seed, args.sources,
+                               args.threshold, args.method, args.scenario_dir, args.plots,
+                               update)  # fmt: skip
     finally:
         close()
-    data = compare_dict(result, plan.titles, method.unit, kinds=plan.kinds)
-    if args.plots:
-        from .present.figures import comparison_figures
-
-        figures = comparison_figures(result, method.unit, args.plots)
-        data["figures"] = [str(p) for paths in figures.values() for p in paths]
     if args.json:
-        _print_json(data)
+        _print_json(result.to_dict())
     else:
-        print(compare_text(data))
+        print(result.text())
     return 0
 
 
 def cmd_scenarios(args) -> int:
     """List scenarios, export them as a difference file, or import and compute one."""
-    catalog = _catalog(args)
-    base = _variant(catalog, args.model)
+    workspace, model = _model(args)
     if args.action == "list":
-        for name, scenario in _scenarios(catalog, args, args.model).items():
+        for name, scenario in model.scenarios(None, args.scenario_dir).items():
             print(f"{name:<20} {scenario.title}")
         return 0
     if args.file is None:
         raise InputError(None, "FILE", f"'scenarios {args.action}' needs a file name")
     if args.action == "export":
-        return _export(catalog, base, args)
-    return _import(catalog, base, args)
+        return _export(workspace, model, args)
+    return _import(workspace, model, args)
 
 
-def _export(catalog, base, args) -> int:
+def _export(workspace, model, args) -> int:
     """Write the model's scenarios as an Activity Browser difference file (no project write)."""
     from .model.ab_scenarios import added_activities, export_sdf
 
-    models = {k: v.built for k, v in _scenarios(catalog, args, args.model).items()}
-    export_sdf(catalog, base, models, args.file)
+    base = model.base
+    models = {k: v.built for k, v in model.scenarios(args.only, args.scenario_dir).items()}
+    export_sdf(workspace.catalog, base, models, args.file)
     print(f"wrote {len(models)} scenarios to {args.file}")
-    for name, model in models.items():
-        added = added_activities(base, model)
+    for name, built in models.items():
+        added = added_activities(base, built)
         if added:
             print(f"note: scenario '{name}' adds {', '.join(added)}, which the database "
                   f"'{base.database}' lacks: written as the exchanges of the activities that "
@@ -696,80 +591,116 @@ def _export(catalog, base, args) -> int:
     return 0
 
 
-def _import(catalog, base, args) -> int:
+def _import(workspace, model, args) -> int:
     """Check the whole difference file, then write each scenario's database and compute it."""
     from .calc.lcia import static_lcia
     from .model.ab_scenarios import load_sdf
 
-    models = load_sdf(catalog, base, args.file)
-    _write(args, catalog)
-    _ensure(catalog, base, *models.values())
-    print(f"{'scenario':<20} {'total':>12}  ({base.title})")
-    for name, model in models.items():
-        print(f"{name:<20} {static_lcia(catalog, model).total:12.4f}")
+    base = model.base
+    models = load_sdf(workspace.catalog, base, args.file)
+    with workspace.reading(base, *models.values()):
+        print(f"{'scenario':<20} {'total':>12}  ({base.title})")
+        for name, built in models.items():
+            print(f"{name:<20} {static_lcia(workspace.catalog, built).total:12.4f}")
     return 0
 
 
 def cmd_plot(args) -> int:
     """Every figure of one model."""
-    from .calc.study import run_study
-    from .present.figures import model_figures
-
-    catalog, model, method = _setup(args)
-    update, close = progress_bar(args.iterations, f"Monte Carlo {model.name}")
+    _, model, options = _checked(args)
+    update, close = _progress(args, f"Monte Carlo {model.name}")
     try:
-        study = run_study(catalog, model, method, args.iterations, args.seed,
-                          args.sources, None, None, args.sobol_n, update,
-                          group=not args.no_groups)  # fmt: skip
-    except ValueError as exc:
-        raise InputError(model.path, None, str(exc)) from None
+        paths = model.plot(args.out, args.lang, args.iterations, args.seed, args.sources,
+                           args.sobol_n, not args.no_groups, args.method, options,
+                           update)  # fmt: skip
     finally:
         close()
-    figures = model_figures(model, study.static, study.mc, study.gsa, args.out, args.lang)
-    for path in (p for paths in figures.values() for p in paths):
+    for path in paths:
         print(path)
     return 0
 
 
 def cmd_report(args) -> int:
     """The CFP study report of one model."""
-    from .calc.compare import plan_comparison
-    from .calc.study import run_study
-    from .present.report import write_report
-
-    catalog = _catalog(args)
-    model = _variant(catalog, args.model, _options(args))
-    method = _method(catalog, model, args.method)
-    args.scenarios = None
-    scenarios = _scenarios(catalog, args, args.model)
-    plan = plan_comparison(catalog, scenarios) if len(scenarios) > 1 else None
-    related = _variant(catalog, model.comparison[0]) if model.comparison else None
-    _write(args, catalog)
-    _ensure(catalog, model, *(plan.models.values() if plan else ()), *filter(None, [related]))
-    update, close = progress_bar(args.iterations, f"Monte Carlo {model.name}")
+    _, model, options = _checked(args)
+    model.scenarios(None, args.scenario_dir)  # every scenario file checked before writing
+    update, close = _progress(args, f"Monte Carlo {model.name}")
     try:
-        study = run_study(catalog, model, method, args.iterations, args.seed, args.sources,
-                          plan, related, args.sobol_n, update,
-                          threshold=_relevance(args))  # fmt: skip
-    except ValueError as exc:
-        raise InputError(model.path, None, str(exc)) from None
+        paths = model.report(args.out, args.lang, args.iterations, args.seed, args.sources,
+                             args.sobol_n, args.threshold, args.method, options,
+                             args.scenario_dir, getattr(args, "formats", None),
+                             update)  # fmt: skip
     finally:
         close()
-    paths = write_report(study, catalog, args.out, args.lang)
-    for kind, path in paths.items():
-        print(f"{kind:<9} {path}")
+    _print_paths(paths)
     return 0
 
 
+def _print_paths(paths: dict) -> None:
+    """The report's files, one per line; a format that could not be written on stderr."""
+    for kind, path in paths.items():
+        if kind == "notice":
+            print(f"cfp-lca: notice: {path}", file=sys.stderr)
+        else:
+            print(f"{kind:<9} {path}")
+
+
 def cmd_list(args) -> int:
-    """Models, methods and background databases of the data directory."""
-    catalog = _catalog(args)
+    """Models (with their options), methods, background databases and libraries."""
+    workspace = _workspace(args)
+    catalog = workspace.catalog
     for m in catalog.models.values():
         print(f"model   {m.name:<16} {m.title}")
+        for name, spec in m.option_specs.items():
+            choices = "/".join(str(c).lower() if isinstance(c, bool) else str(c)
+                               for c in spec["choices"])  # fmt: skip
+            default = (
+                str(spec["default"]).lower()
+                if isinstance(spec["default"], bool)
+                else spec["default"]
+            )
+            print(f"  option {name}={choices} (default {default}): {spec['description']}")
     for m in catalog.methods.values():
         print(f"method  {m.id:<16} {' / '.join(m.name[1:])}")
     for db, processes in catalog.backgrounds.items():
         print(f"background {db}: {len(processes)} processes")
+    for lib in catalog.libraries:
+        print(f"library {lib['name']} {lib['version']} ({lib['role']}: {lib['path']})")
+    return 0
+
+
+def cmd_new(args) -> int:
+    """Write a minimal valid model, its baseline scenario and a README paragraph."""
+    from .model.templates import write_new_model
+
+    target = args.data[-1] if getattr(args, "data", None) else Path(".")
+    for path in write_new_model(args.name, target):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    """Validate every file and print every problem, not only the first; status 2 if any."""
+    from .model.checking import check_data
+
+    problems, notices = check_data(getattr(args, "data", None))
+    for notice in notices:
+        print(f"cfp-lca: notice: {notice}", file=sys.stderr)
+    for problem in problems:
+        print(f"cfp-lca: error: {' '.join(str(problem).splitlines())}", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 2
+    print("no problems found")
+    return 0
+
+
+def cmd_schema(args) -> int:
+    """Write docs/model-format.md and docs/schemas/*.schema.json from the schema."""
+    from .model.reference import write_reference
+
+    for path in write_reference(args.out):
+        print(f"wrote {path}")
     return 0
 
 
@@ -783,34 +714,32 @@ def free_folder(base: Path) -> Path:
 
 
 def cmd_run(args) -> int:
-    """The main job: every shipped model's footprint, the audit of the declared figures, and
-    the study report of the component model."""
-    from .calc.audit import audit
-    from .calc.lcia import static_lcia
-    from .calc.montecarlo import SOURCES
-    from .present.tables import audit_text, lcia_text
-
-    catalog = _prepared(args)
-    for model in catalog.models.values():
-        _model(catalog, model.name)
-        result = static_lcia(catalog, model)
-        print(lcia_text(result, model))
+    """The main job: every model's footprint, the audit of its declared figures, and the
+    study report of each model the data name for it (or of MODEL)."""
+    workspace = _workspace(args)
+    named = getattr(args, "model", None)
+    reported = [workspace.model(named).name] if named else workspace.report_models()
+    workspace.write()
+    for name in workspace.models:
+        model = workspace.model(name)
+        print(model.lcia().text())
         print()
-        if model.declared is not None:
-            method = _method(catalog, model, model.declared.method)
-            print(audit_text(audit(catalog, model, static_lcia(catalog, model, method))))
+        if model.base.declared is not None:
+            print(model.audit().text())
             print()
-    if DEFAULT_MODEL in catalog.models:
-        report = argparse.Namespace(
-            **{**vars(args), "command": "report"}, model=DEFAULT_MODEL, lang="en",
-            iterations=20_000, seed=0, sources=SOURCES, sobol_n=2048, scenario_dir=None,
-            method=None, option=[], eol=None, use_stage=False, threshold=_threshold("1%"),
-        )  # fmt: skip
-        print(f"Writing the study report of {DEFAULT_MODEL} ...")
-        cmd_report(report)
+    for name in reported:
+        out = args.out if len(reported) == 1 else args.out / name
+        print(f"Writing the study report of {name} ...")
+        update, close = progress_bar(20_000, f"Monte Carlo {name}")
+        try:
+            paths = workspace.model(name).report(out, progress=update)  # the API's defaults
+        finally:
+            close()
+        _print_paths(paths)
     return 0
 
 
+FILE_COMMANDS = ("new", "check", "schema")  # commands that read or write data files only
 COMMANDS: dict[str, Callable] = {
     "run": cmd_run,
     "build": cmd_build,
@@ -823,6 +752,9 @@ COMMANDS: dict[str, Callable] = {
     "scenarios": cmd_scenarios,
     "plot": cmd_plot,
     "report": cmd_report,
+    "new": cmd_new,
+    "check": cmd_check,
+    "schema": cmd_schema,
 }
 
 

@@ -122,7 +122,7 @@ def write_catalog(catalog: Catalog, force: bool = False) -> bool:
             stamp = _database_stamp(catalog, name)
             if force or not database_is_complete(name, stamp):
                 data, description = _database_content(catalog, name)
-                _write_database(name, data, stamp, description)
+                _write_database(name, data, stamp, description, catalog.libraries)
         for method in catalog.methods.values():
             stamp = _method_stamp(catalog)
             if force or not method_is_complete(method.name, stamp):
@@ -148,7 +148,8 @@ def ensure_model(catalog: Catalog, model: ProductModel) -> bool:
         return database_is_complete(name, _model_stamp(catalog, model))
 
     return _write_unless(
-        current, lambda: _write_database(name, data, _model_stamp(catalog, model), title)
+        current,
+        lambda: _write_database(name, data, _model_stamp(catalog, model), title, catalog.libraries),
     )
 
 
@@ -270,8 +271,14 @@ def _datasets(processes: Iterable[Process], catalog: Catalog) -> dict:
     return {p.key: process_dataset(p, catalog) for p in processes}
 
 
-def _write_database(name: str, data: dict, stamp: dict, description: str) -> None:
-    """Write ``name`` marked incomplete, verify what landed, then mark it complete."""
+LIBRARIES = "cfp_lca libraries"  # metadata key: the data libraries a database was written from
+
+
+def _write_database(
+    name: str, data: dict, stamp: dict, description: str, libraries: Iterable[dict] = ()
+) -> None:
+    """Write ``name`` marked incomplete, verify what landed, then mark it complete; the
+    metadata name the data libraries it came from (name, version), for reports and review."""
     db = bd.Database(name)
     writing = {**stamp, "state": "writing"}
     if name in bd.databases:
@@ -294,8 +301,16 @@ def _write_database(name: str, data: dict, stamp: dict, description: str) -> Non
         "exchanges": found[1],
         "token": uuid.uuid4().hex,
     }
-    bd.databases[name] = {**bd.databases[name], MARKER: done, "description": description}
+    bd.databases[name] = {
+        **bd.databases[name], MARKER: done, "description": description,
+        LIBRARIES: _library_versions(libraries),
+    }  # fmt: skip
     bd.databases.flush()
+
+
+def _library_versions(libraries: Iterable[dict]) -> list[dict]:
+    """Name and version of each library, bottom first (paths stay out: they are local)."""
+    return [{"name": lib["name"], "version": lib["version"]} for lib in libraries]
 
 
 def write_method(method: Method, catalog: Catalog, stamp: dict) -> None:
@@ -318,5 +333,6 @@ def write_method(method: Method, catalog: Catalog, stamp: dict) -> None:
         ]
     )
     done = {**stamp, "id": method.id, "state": "complete", "factors": len(method.factors)}
-    bd.methods[method.name] = {**bd.methods[method.name], **meta, MARKER: done}
+    versions = {LIBRARIES: _library_versions(catalog.libraries)}
+    bd.methods[method.name] = {**bd.methods[method.name], **meta, MARKER: done, **versions}
     bd.methods.flush()

@@ -11,7 +11,7 @@ import keyword
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,6 +22,14 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
 from .formula import FormulaProblem, evaluate
+from .libraries import (
+    LIBRARY_FILE,
+    Layer,
+    add_files,
+    data_layers,
+    settings_of,
+    shipped_library,
+)
 from .objects import (
     Allocation,
     Catalog,
@@ -52,15 +60,10 @@ from .units import UnitMismatch, UnitProblem, convert, parse_unit, quantity
 
 T = TypeVar("T", bound=BaseModel)
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-
 
 def default_data_dir() -> Path:
-    """CFP_LCA_DATA if set, else the repository's databases/, else the copy in the package."""
-    if os.environ.get("CFP_LCA_DATA"):
-        return Path(os.environ["CFP_LCA_DATA"])
-    repo = PACKAGE_ROOT.parent / "databases"
-    return repo if repo.is_dir() else PACKAGE_ROOT / "_data" / "databases"
+    """The shipped library's directory (see ``libraries.shipped_library``)."""
+    return shipped_library()
 
 
 # ---------------------------------------------------------------- reading and validating
@@ -263,20 +266,37 @@ def validate(path: Path, data: Any, schema: type[T]) -> T:
         return schema.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
-    first = errors[0]
-    loc = data_location(data, first["loc"], first["type"] == "missing")
-    field = loc[-1] if loc and isinstance(loc[-1], str) else None
-    if first["type"] == "missing":
-        problem = f"required field '{field}' is missing"
-    elif first["type"] == "extra_forbidden":
-        problem = f"unknown field '{field}'"
-    else:
-        same = [e for e in errors if data_location(data, e["loc"], False) == loc]
-        problem = error_text(first, same)
-        problem = f"{field}: {problem}" if field else problem
-    if field:
-        loc = loc[:-1]
-    raise InputError(path, entry_label(data, loc) or None, problem) from None
+    raise schema_errors(path, data, errors)[0] from None
+
+
+def schema_problems(path: Path, data: Any, schema: type[BaseModel]) -> list[InputError]:
+    """Every schema error of a file's data, one InputError each (none when valid)."""
+    try:
+        schema.model_validate(data)
+    except ValidationError as exc:
+        return schema_errors(path, data, exc.errors())
+    return []
+
+
+def schema_errors(path: Path, data: Any, errors: list) -> list[InputError]:
+    """pydantic errors as InputErrors naming the entry, one per entry and problem."""
+    out: dict[tuple, InputError] = {}
+    for error in errors:
+        loc = data_location(data, error["loc"], error["type"] == "missing")
+        field = loc[-1] if loc and isinstance(loc[-1], str) else None
+        if error["type"] == "missing":
+            problem = f"required field '{field}' is missing"
+        elif error["type"] == "extra_forbidden":
+            problem = f"unknown field '{field}'"
+        else:
+            same = [e for e in errors if data_location(data, e["loc"], False) == loc]
+            problem = error_text(same[0], same)
+            problem = f"{field}: {problem}" if field else problem
+        if field:
+            loc = loc[:-1]
+        entry = entry_label(data, loc) or None
+        out.setdefault((entry, problem), InputError(path, entry, problem))
+    return list(out.values())
 
 
 def data_location(data: Any, loc: Iterable, missing: bool) -> list:
@@ -967,57 +987,113 @@ def model_variant(catalog: Catalog, name: str, options: Mapping[str, Any]) -> Pr
     return replace(model, declared=base.declared, declared_path=base.declared_path)
 
 
-def load_catalog(root: Path | None = None) -> Catalog:
-    """Read and cross-check every file of a data directory."""
-    root = Path(root) if root is not None else default_data_dir()
-    if not root.is_dir():
-        raise InputError(root, None, "data directory not found")
-    files = sorted(root.rglob("*.yaml"))
-    flows_path = root / "flows.yaml"
-    if not flows_path.is_file():
-        raise InputError(flows_path, None, "the flows file is missing")
-    biosphere, flows = load_flows(flows_path)
+def load_catalog(root: Path | Sequence[Path] | None = None) -> Catalog:
+    """Read and cross-check every file of one data directory or a stack of them.
+
+    ``root`` is a directory or a list, bottom first; each stacks on the shipped library (see
+    ``libraries.data_layers``). Flows, methods, background databases and models of a later
+    directory replace those of the same code, id or name below; each replacement is a notice
+    in ``Catalog.notices`` (the core never prints).
+    """
+    layers = data_layers(root)
+    notices: list[str] = []
+    biosphere, flows = _stacked_flows(layers, notices)
     methods: dict[str, Method] = {}
-    for path in sorted((root / "methods").glob("*.yaml")):
-        method = load_method(path, flows)
-        if method.id in methods:
-            raise InputError(path, "id", f"duplicate method id '{method.id}'")
-        methods[method.id] = method
     backgrounds: dict[str, dict[str, Process]] = {}
-    for path in sorted((root / "background").glob("*.yaml")):
-        spec, processes = load_background(path, biosphere, flows)
-        if spec.database in backgrounds:
-            raise InputError(path, "database", f"duplicate database name '{spec.database}'")
-        check_technosphere(processes.values(), path, "processes")
-        backgrounds[spec.database] = processes
+    for item in layers:
+        own: dict[str, Method] = {}
+        for path in sorted((item.root / "methods").glob("*.yaml")):
+            method = load_method(path, flows)
+            if method.id in own:
+                raise InputError(path, "id", f"duplicate method id '{method.id}'")
+            own[method.id] = method
+        _stack(methods, own, "method", item, notices)
+        own_bg: dict[str, dict[str, Process]] = {}
+        for path in sorted((item.root / "background").glob("*.yaml")):
+            spec, processes = load_background(path, biosphere, flows)
+            if spec.database in own_bg:
+                raise InputError(path, "database", f"duplicate database name '{spec.database}'")
+            check_technosphere(processes.values(), path, "processes")
+            own_bg[spec.database] = processes
+        _stack(backgrounds, own_bg, "background database", item, notices)
     models: dict[str, ProductModel] = {}
-    for path in sorted((root / "foreground").glob("*.yaml")):
-        if path.name.endswith(".declared.yaml"):
-            continue
+    for item in (i for i in layers if i.models):
+        own_models = _layer_models(item.root, biosphere, flows, methods, backgrounds)
+        _stack(models, own_models, "model", item, notices)
+    for model in models.values():
+        if model.database in backgrounds or model.database == biosphere:
+            raise InputError(model.path, "database", f"database name '{model.database}' is taken")
+    check_unique(layers[-1].root, "database", [m.database for m in models.values()])
+    return Catalog(
+        layers[-1].root, biosphere, flows, methods, backgrounds, models, _fingerprint(layers),
+        libraries=tuple(i.describe() for i in layers), notices=tuple(notices),
+        settings=settings_of(layers),
+    )  # fmt: skip
+
+
+def model_files(root: Path) -> list[Path]:
+    """A directory's product model files: ``foreground/*.yaml`` and top-level ``*.yaml`` other
+    than the flows and library files (declared-figure files go with their model)."""
+    found = sorted((root / "foreground").glob("*.yaml"))
+    found += sorted(p for p in root.glob("*.yaml") if p.name not in ("flows.yaml", LIBRARY_FILE))
+    return [p for p in found if not p.name.endswith(".declared.yaml")]
+
+
+def _layer_models(
+    root: Path,
+    biosphere: str,
+    flows: Mapping[str, Flow],
+    methods: Mapping[str, Method],
+    backgrounds: Mapping[str, Mapping[str, Process]],
+) -> dict[str, ProductModel]:
+    """The product models of one directory, each with its declared figures where given."""
+    models: dict[str, ProductModel] = {}
+    for path in model_files(root):
         model = load_model(path, biosphere, flows, methods, backgrounds)
         if model.name in models:
             raise InputError(path, "model", f"duplicate model name '{model.name}'")
-        if model.database in backgrounds or model.database == biosphere:
-            raise InputError(path, "database", f"database name '{model.database}' is taken")
         declared_path = path.with_name(path.stem + ".declared.yaml")
         if declared_path.is_file():
             declared = load_declared(declared_path, model, methods)
             model = replace(model, declared=declared, declared_path=declared_path)
         models[model.name] = model
-    taken = [m.database for m in models.values()]
-    check_unique(root, "database", taken)
+    return models
+
+
+def _stacked_flows(layers: Sequence[Layer], notices: list[str]) -> tuple[str, dict[str, Flow]]:
+    """The biosphere database and its flows: each layer's flows file adds flows or replaces
+    those of the same code; every layer's file must name the same biosphere database."""
+    biosphere: str | None = None
+    flows: dict[str, Flow] = {}
+    for item in layers:
+        path = item.root / "flows.yaml"
+        if not path.is_file():
+            continue
+        name, own = load_flows(path)
+        if biosphere is not None and name != biosphere:
+            raise InputError(
+                path, "database", f"biosphere database '{name}' differs from '{biosphere}' of "
+                "the library below: stacked flows files name the same database",
+            )  # fmt: skip
+        biosphere = name
+        _stack(flows, own, "flow", item, notices)
+    if biosphere is None:
+        path = layers[-1].root / "flows.yaml"
+        raise InputError(path, None, "the flows file is missing (and no library below has one)")
+    return biosphere, flows
+
+
+def _stack(below: dict, own: Mapping, kind: str, item: Layer, notices: list[str]) -> None:
+    """Add one layer's entries; an entry replacing one of the same name below is a notice."""
+    for name, value in own.items():
+        if name in below and below[name] != value:
+            notices.append(f"{item.root}: {kind} '{name}' replaces the one of a library below")
+        below[name] = value
+
+
+def _fingerprint(layers: Sequence[Layer]) -> str:
+    """A digest of every YAML file of every layer (one layer: as for a single directory)."""
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(str(path.relative_to(root)).encode())
-        _hash_file(digest, path)
-    return Catalog(root, biosphere, flows, methods, backgrounds, models, digest.hexdigest())
-
-
-def _hash_file(digest: Any, path: Path) -> None:
-    """Feed a file to a digest in blocks: a stray large file costs no memory."""
-    try:
-        with path.open("rb") as handle:
-            while block := handle.read(1 << 20):
-                digest.update(block)
-    except OSError as exc:
-        raise InputError(path, None, f"cannot read file: {exc.strerror or exc}") from None
+    for i, item in enumerate(layers):
+        add_files(digest, item.root, f"{i}/" if len(layers) > 1 else "")
+    return digest.hexdigest()

@@ -161,6 +161,12 @@ class Catalog:
     backgrounds: dict[str, dict[str, Process]]
     models: dict[str, ProductModel]
     fingerprint: str
+    # the directories read, bottom first: {name, version, path, role ("library" or "data")}
+    libraries: tuple[dict, ...] = ()
+    # replacements of a library's entries by a directory above it, one sentence each
+    notices: tuple[str, ...] = ()
+    # default_model and report_models, from library.yaml / cfp_lca.toml
+    settings: dict = field(default_factory=dict, hash=False, compare=False)
 
     def process(self, database: str, code: str) -> Process:
         if database in self.backgrounds:

@@ -1,0 +1,132 @@
+"""``cfp-lca check``: every problem of every data file at once, not only the first.
+
+Each file is checked on its own (all its schema errors, else its first reference or unit
+error), against the files below it that are valid; the whole stack is then cross-checked as
+``load_catalog`` does when no file has a problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from .libraries import Layer, data_layers, shipped_library
+from .loading import (
+    load_background,
+    load_catalog,
+    load_declared,
+    load_flows,
+    load_method,
+    load_model,
+    model_files,
+    read_yaml,
+    schema_problems,
+)
+from .objects import Catalog
+from .schema import BackgroundFile, FlowsFile, MethodFile, ModelFile, ScenarioFile
+from .structure import check_technosphere
+
+
+def check_data(data: Path | list[Path] | None = None) -> tuple[list[InputError], list[str]]:
+    """(problems, notices) of the data directories stacked as ``load_catalog`` stacks them."""
+    try:
+        layers = data_layers(data)
+    except InputError as exc:
+        return [exc], []
+    problems: list[InputError] = []
+    flows: dict = {}
+    biosphere = "biosphere"
+    for item in layers:
+        path = item.root / "flows.yaml"
+        if path.is_file():
+            loaded = _checked(problems, path, FlowsFile, lambda p: load_flows(p))
+            if loaded is not None:
+                biosphere, own = loaded
+                flows.update(own)
+    methods: dict = {}
+    backgrounds: dict = {}
+    for item in layers:
+        for path in sorted((item.root / "methods").glob("*.yaml")):
+            method = _checked(problems, path, MethodFile, lambda p: load_method(p, flows))
+            if method is not None:
+                methods[method.id] = method
+        for path in sorted((item.root / "background").glob("*.yaml")):
+            loaded = _checked(problems, path, BackgroundFile,
+                              lambda p: _background(p, biosphere, flows))  # fmt: skip
+            if loaded is not None:
+                backgrounds[loaded[0]] = loaded[1]
+    for item in (i for i in layers if i.models):
+        for path in model_files(item.root):
+            _checked(problems, path, ModelFile,
+                     lambda p: _model(p, biosphere, flows, methods, backgrounds))  # fmt: skip
+    if problems:
+        return problems, []
+    try:
+        catalog = load_catalog([i.root for i in layers if i.role == "data"] or None)
+    except InputError as exc:
+        return [exc], []
+    problems += _scenario_problems(catalog, layers)
+    return problems, list(catalog.notices)
+
+
+def _checked(problems: list[InputError], path: Path, schema: type, load: Callable) -> Any:
+    """Load one file: all its schema errors, else its first other error, go to ``problems``."""
+    try:
+        found = schema_problems(path, read_yaml(path), schema)
+        if found:
+            problems.extend(found)
+            return None
+        return load(path)
+    except InputError as exc:
+        problems.append(exc)
+        return None
+
+
+def _background(path: Path, biosphere: str, flows: dict) -> tuple[str, dict]:
+    """A background file with its technosphere checked, as (database, processes)."""
+    spec, processes = load_background(path, biosphere, flows)
+    check_technosphere(processes.values(), path, "processes")
+    return spec.database, processes
+
+
+def _model(path: Path, biosphere: str, flows: dict, methods: dict, backgrounds: dict) -> None:
+    """A model file and its declared-figures file, if any."""
+    model = load_model(path, biosphere, flows, methods, backgrounds)
+    declared = path.with_name(path.stem + ".declared.yaml")
+    if declared.is_file():
+        load_declared(declared, model, methods)
+
+
+def scenario_dirs(catalog: Catalog, layers: list[Layer]) -> list[Path]:
+    """Where scenarios of the data directories are: ``scenarios/`` in each, and beside the
+    shipped library when it is a data directory (the repository's layout)."""
+    out = [i.root / "scenarios" for i in layers if i.models]
+    shipped = shipped_library().resolve()
+    out += [i.root.parent / "scenarios" for i in layers
+            if i.models and i.root.resolve() == shipped]  # fmt: skip
+    return [d for d in dict.fromkeys(out) if d.is_dir()]
+
+
+def _scenario_problems(catalog: Catalog, layers: list[Layer]) -> list[InputError]:
+    """Every scenario file checked on its own against the catalog (its first error)."""
+    from .loading import validate
+    from .scenarios import _apply
+
+    problems: list[InputError] = []
+    for folder in scenario_dirs(catalog, layers):
+        for path in sorted(folder.rglob("*.yaml")):
+            try:
+                data = read_yaml(path)
+                found = schema_problems(path, data, ScenarioFile)
+                if found:
+                    problems.extend(found)
+                    continue
+                spec = validate(path, data, ScenarioFile)
+                if spec.model not in catalog.models:
+                    raise InputError(path, "model", f"unknown model '{spec.model}'")
+                _apply(catalog, spec, path)
+            except InputError as exc:
+                problems.append(exc)
+    return problems

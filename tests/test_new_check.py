@@ -1,0 +1,68 @@
+"""`cfp-lca new` writes a valid model without overwriting anything; `cfp-lca check` prints
+every problem of a folder at once."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cfp_lca.cli import main
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _restore_project():
+    """The commands here switch Brightway's current project: switch back afterwards."""
+    import bw2data as bd
+
+    before = bd.projects.current
+    yield
+    bd.projects.set_current(before, update=False)
+
+
+def test_new_writes_a_valid_model_and_never_overwrites(tmp_path, capsys):
+    """Three files; the model computes to the template's placeholders by hand (1 kg of
+    stainless steel 304 at 6.15 and 1 kWh at 0.6205 kg CO2e); a second run refuses."""
+    folder = tmp_path / "mine"
+    assert main(["new", "gadget", "--data", str(folder)]) == 0
+    written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert written == ["README.md", "gadget.yaml", "scenarios/gadget/baseline.yaml"]
+    before = (folder / "gadget.yaml").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["new", "gadget", "--data", str(folder)]) == 2
+    assert "exists already" in capsys.readouterr().err
+    assert (folder / "gadget.yaml").read_text(encoding="utf-8") == before
+    assert main(["check", "--data", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["lcia", "--data", str(folder), "--json", "--project", "cfp_new"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == pytest.approx(6.15 + 0.6205, rel=1e-12)
+    assert main(["scenarios", "list", "--data", str(folder), "--project", "cfp_new"]) == 0
+    assert "baseline" in capsys.readouterr().out
+
+
+def test_new_refuses_a_bad_name(tmp_path, capsys):
+    """A name with a space or a colon is not a model name."""
+    assert main(["new", "my gadget", "--data", str(tmp_path)]) == 2
+    assert "not a model name" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
+def test_check_prints_every_problem(tmp_path, capsys):
+    """Two broken files and a second error in one of them: all three printed, status 2."""
+    folder = tmp_path / "mine"
+    assert main(["new", "gadget", "--data", str(folder)]) == 0
+    assert main(["new", "widget", "--data", str(tmp_path / "w")]) == 0
+    (tmp_path / "w" / "widget.yaml").rename(folder / "widget.yaml")
+    gadget = folder / "gadget.yaml"
+    text = gadget.read_text(encoding="utf-8")
+    text = text.replace("value: 1.0, unit: kg}", 'value: "1.0", unit: kg}')
+    text = text.replace("  amount: 1\n", "  amount: one\n")
+    gadget.write_text(text, encoding="utf-8")
+    widget = folder / "widget.yaml"
+    widget.write_text(widget.read_text(encoding="utf-8").replace(
+        "input: steel_stainless_304", "input: steel_typo"), encoding="utf-8")  # fmt: skip
+    capsys.readouterr()
+    assert main(["check", "--data", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "3 problem(s) found" in err
+    assert "a number in quotes" in err and "'one'" in err and "steel_typo" in err
