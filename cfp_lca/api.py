@@ -346,6 +346,35 @@ class Workspace:
         open_project(self.project)
         return write_catalog(self.catalog, force=force)
 
+    def import_database(
+        self,
+        path: str | Path,
+        fmt: str,
+        name: str | None = None,
+        link_to: Sequence[str] | None = None,
+    ) -> dict:
+        """Import an LCI database with bw2io (``fmt``: "ecospold2" folder or "excel" workbook)
+        into the project, linked to its databases, so models can name it in ``backgrounds``;
+        written only when every exchange links (see :mod:`cfp_lca.brightway.importing`).
+
+        Example: ``load().import_database("lci-steel.xlsx", "excel", name="steel-lci")``
+        """
+        from .brightway.importing import import_database
+        from .brightway.project import open_project, project_lock
+
+        self.write()
+        with project_lock().exclusive():
+            open_project(self.project)
+            done = import_database(
+                Path(path), fmt, name, list(link_to) if link_to is not None else None
+            )
+        return {
+            "database": done.database,
+            "activities": done.activities,
+            "exchanges": done.exchanges,
+            "linked_to": list(done.linked_to),
+        }
+
     def ensure(self, *models: ProductModel) -> None:
         """The project written and the foreground databases of ``models`` current."""
         quiet_brightway()  # before any module imports bw2data, whose import logs to stdout
@@ -442,8 +471,12 @@ class Model:
         tolerance: float | None = None,
         save_samples: str | Path | None = None,
         progress: Progress = None,
+        workers: int | None = None,
+        scheduler: str | None = None,
     ) -> MonteCarloResult:
-        """Monte Carlo of one functional unit (samples kept: ``.samples()``).
+        """Monte Carlo of one functional unit (samples kept: ``.samples()``). ``workers``: the
+        processes of a local Dask cluster, or ``scheduler``: the address of one; the numbers
+        are those of a local run.
 
         Example: ``model.monte_carlo(n=2000, seed=1).to_frame()``
         """
@@ -457,7 +490,7 @@ class Model:
                 self.catalog, model, chosen, n=n, seed=seed, sources=parse_sources(sources),
                 chunk_size=chunk_size or DEFAULT_CHUNK, engine=engine,
                 save_samples=save_samples, tolerance=tolerance, keep_samples=True,
-                progress=progress,
+                progress=progress, workers=workers, scheduler=scheduler,
             )  # fmt: skip
         return MonteCarloResult(result, model, mc_dict(result, model))
 

@@ -109,8 +109,9 @@ def _model_options() -> argparse.ArgumentParser:
     )  # fmt: skip
     options.add_argument("--eol", help="same as --option end_of_life=EOL (an option name of "
                          "the shipped models)")  # fmt: skip
-    options.add_argument("--use-stage", action="store_true", help="same as --option "
-                         "use_stage=true (an option name of the shipped models)")  # fmt: skip
+    options.add_argument("--use-stage", action=argparse.BooleanOptionalAction, default=None,
+                         help="same as --option use_stage=true (or false with --no-use-stage; "
+                         "an option name of the shipped models)")  # fmt: skip
     return options
 
 
@@ -214,6 +215,11 @@ def build_parser() -> argparse.ArgumentParser:
     mc.add_argument("--tolerance", type=_positive_float, help="stop when the mean's relative "
                     "95 %% half-width falls below this")  # fmt: skip
     mc.add_argument("--save-samples", type=Path, help="write the samples to this new .npy file")
+    mc.add_argument("--workers", type=_int_at_least(1), help="compute the chunks on a local Dask "
+                    "cluster of this many processes (same numbers as in one process)")  # fmt: skip
+    mc.add_argument("--scheduler", metavar="ADDRESS", help="compute the chunks on the Dask "
+                    "cluster at this scheduler address (workers must see the same Brightway "
+                    "data directory)")  # fmt: skip
     gs = command("gsa", "sensitivity analysis", model,
                  _uncertainty_options(20_000, 4096, "foreground"), out["json"])  # fmt: skip
     gs.add_argument("--no-groups", action="store_true", help="Sobol per input, not per part")
@@ -252,6 +258,15 @@ def build_parser() -> argparse.ArgumentParser:
                  "the data directory (--data, default: the current folder)")  # fmt: skip
     nw.add_argument("name", help="the new model's name (letters, digits, - and _)")
     command("check", "validate every file of the data directories and print every problem")
+    im = command("import", "import an LCI database with bw2io (an ecospold2 folder such as "
+                 "ecoinvent's, or a Brightway Excel workbook), linked to the project's "
+                 "databases; nothing is written while an exchange links to nothing")  # fmt: skip
+    im.add_argument("path", type=Path, help="the ecospold2 folder or the Excel file")
+    im.add_argument("--format", dest="fmt", required=True, choices=["ecospold2", "excel"],
+                    help="what PATH holds")  # fmt: skip
+    im.add_argument("--name", help="database name (default: the file's own, or the folder's)")
+    im.add_argument("--link-to", nargs="*", metavar="DB", help="databases to link to "
+                    "(default: every database in the project)")  # fmt: skip
     sh = command("schema", "write the format reference (Markdown) and the JSON Schemas")
     sh.add_argument("--out", type=Path, default=Path("docs"), help="folder to write into")
     return parser
@@ -396,8 +411,8 @@ def _options(args) -> dict:
     options = parse_options(getattr(args, "option", []))
     if getattr(args, "eol", None):
         options["end_of_life"] = args.eol
-    if getattr(args, "use_stage", False):
-        options["use_stage"] = True
+    if getattr(args, "use_stage", None) is not None:
+        options["use_stage"] = args.use_stage
     return options
 
 
@@ -519,7 +534,8 @@ def cmd_mc(args) -> int:
     try:
         result = model.monte_carlo(
             args.iterations, args.seed, args.sources, args.method, options, args.engine,
-            args.chunk_size, args.tolerance, args.save_samples, update,
+            args.chunk_size, args.tolerance, args.save_samples, update, args.workers,
+            args.scheduler,
         )  # fmt: skip
     finally:
         close()
@@ -695,6 +711,21 @@ def cmd_check(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    """Import an LCI database into the project with bw2io."""
+    from .brightway.importing import ImportProblem
+
+    workspace = _workspace(args)
+    try:
+        done = workspace.import_database(args.path, args.fmt, args.name, args.link_to)
+    except ImportProblem as exc:
+        return _fail(str(exc))
+    linked = ", ".join(done["linked_to"]) or "-"
+    print(f"imported '{done['database']}': {done['activities']} activities, "
+          f"{done['exchanges']} exchanges, linked to {linked}")  # fmt: skip
+    return 0
+
+
 def cmd_schema(args) -> int:
     """Write docs/model-format.md and docs/schemas/*.schema.json from the schema."""
     from .model.reference import write_reference
@@ -755,6 +786,7 @@ COMMANDS: dict[str, Callable] = {
     "new": cmd_new,
     "check": cmd_check,
     "schema": cmd_schema,
+    "import": cmd_import,
 }
 
 

@@ -77,3 +77,20 @@ def test_existing_name_and_bad_format_are_refused(workbook):
         import_database(workbook, "simapro", name="x")
     with pytest.raises(ImportProblem, match="folder"):
         import_database(workbook, "ecospold2", name="x")
+
+
+def test_cli_import_round_trips_a_bw2io_export(workbook, capsys):
+    """`cfp-lca import` on bw2io's own Excel export: the copy holds the same activities, and a
+    name that exists is one clear line with exit status 2."""
+    from cfp_lca.cli import main
+
+    project = bd.projects.current
+    args = ["import", str(workbook), "--format", "excel", "--project", project]
+    assert main([*args, "--name", "copy", "--link-to", "bio"]) == 0
+    assert "imported 'copy': 2 activities, 5 exchanges, linked to bio" in capsys.readouterr().out
+    bd.projects.set_current(project)
+    copied = {(a["name"], a["location"], a["unit"]) for a in bd.Database("copy")}
+    assert copied == {(a["name"], a["location"], a["unit"]) for a in bd.Database("src")}
+    assert main([*args, "--name", "copy"]) == 2
+    err = capsys.readouterr().err
+    assert "exists in project" in err and len(err.strip().splitlines()) == 1

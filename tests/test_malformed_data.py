@@ -31,6 +31,13 @@ ZW32 = "foreground/zw32.yaml"
 LCIA = ["lcia", "zw32-report"]
 
 
+def line_of(file: str, text: str) -> int:
+    """The 1-based line of the shipped ``file`` where ``text`` first appears (expected
+    positions follow the data, which other changes move)."""
+    lines = (DATA / file).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if text in line)
+
+
 @dataclass(frozen=True)
 class Case:
     """One malformed copy: the file, how it is broken, the command, and what the error says."""
@@ -153,11 +160,13 @@ CASES: dict[str, Case] = {
     "syntax: duplicate key": Case(
         REPORT,
         replace("{value: 10593.054, unit: kWh}", "{value: 10593.054, value: 1, unit: kWh}"),
-        ("YAML syntax error at line 86, column 43", "duplicate key 'value'"),
+        (f"YAML syntax error at line {line_of(REPORT, '{value: 10593.054, unit: kWh}')}, "
+         "column 43", "duplicate key 'value'"),
     ),
     "syntax: control character": Case(
         CHINA, replace("China national, 2021", "China\x07national, 2021"),
-        ("YAML syntax error at line 11", "#x0007 is not allowed"),
+        (f"YAML syntax error at line {line_of(CHINA, 'China national, 2021')}",
+         "#x0007 is not allowed"),
     ),
     "syntax: nested too deeply": Case(
         AR5, write_bytes(b"id: " + b"[" * 50000 + b"]" * 50000 + b"\n"),
@@ -478,7 +487,8 @@ CASES: dict[str, Case] = {
     ),
     "encoding: latin-1 file": Case(
         CHINA, latin1,
-        ("not UTF-8 text (byte 0xe9 on line 11)", "save the file as UTF-8"),
+        (f"not UTF-8 text (byte 0xe9 on line {line_of(CHINA, 'China national, 2021')})",
+         "save the file as UTF-8"),
     ),
     "shape: empty file": Case(
         AR5, write_bytes(b""),

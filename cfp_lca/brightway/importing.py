@@ -3,13 +3,13 @@ Brightway Excel workbook), linked to the databases already in the project, and w
 when every exchange is linked: a broken database is never written.
 
 The caller opens the project and holds its lock exclusively (:mod:`.locking`); bw2io's own
-console output goes to stderr, so stdout stays the caller's.
+console chatter (strategy by strategy) is silenced: the result or one error says what happened.
 """
 
 from __future__ import annotations
 
 import contextlib
-import sys
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +33,14 @@ class Imported:
     linked_to: tuple[str, ...]
 
 
+def _quiet() -> contextlib.AbstractContextManager:
+    """bw2io prints each strategy it applies; none of it reaches the user."""
+    return contextlib.redirect_stdout(io.StringIO())
+
+
 def _importer(path: Path, fmt: str, name: str | None):
     """bw2io's importer for ``fmt``, its strategies applied."""
-    with contextlib.redirect_stdout(sys.stderr):
+    with _quiet():
         import bw2io
 
         if fmt == "ecospold2":
@@ -102,7 +107,7 @@ def import_database(
     for db in targets:
         if db not in bd.databases:
             raise ImportProblem(f"cannot link to '{db}': not in project '{bd.projects.current}'")
-        with contextlib.redirect_stdout(sys.stderr):
+        with _quiet():
             imp.match_database(db)
     unlinked = _unlinked(imp)
     if unlinked:
@@ -113,7 +118,7 @@ def import_database(
             f"{', '.join(targets) or 'the project'}: {shown}{more}; nothing was written. "
             "Import or name the databases they come from (--link-to)."
         )
-    with contextlib.redirect_stdout(sys.stderr):
+    with _quiet():
         imp.write_database()
     exchanges = sum(len(ds.get("exchanges", [])) for ds in imp.data)
     return Imported(imp.db_name, len(imp.data), exchanges, tuple(targets))

@@ -23,7 +23,8 @@ def flow_dataset(flow: Flow) -> dict:
         "name": flow.name,
         "unit": brightway_unit(flow.unit),
         "categories": flow.categories,
-        "type": "emission",
+        # Brightway's node types: a resource taken from nature, or an emission to it
+        "type": "natural resource" if flow.categories[:1] == ("natural resource",) else "emission",
     }
     for key, value in (
         ("CAS number", flow.cas),
