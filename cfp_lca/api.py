@@ -242,6 +242,25 @@ class AuditResult(Result):
 # ---------------------------------------------------------------- workspace and model
 
 
+def resolve_links_in(project: str) -> None:
+    """Resolve the models' links by name to other databases (``input: {database, name, ...}``)
+    in the Brightway project ``project`` from now on."""
+    from .model.links import set_resolver
+
+    def resolve(link) -> str:
+        from .brightway.linking import resolve_link
+        from .brightway.project import ProjectError, open_project
+
+        quiet_brightway()
+        try:
+            open_project(project, create=False)
+        except ProjectError as exc:
+            raise LookupError(str(exc)) from None
+        return resolve_link(link)
+
+    set_resolver(resolve)
+
+
 def load(
     data: str | Path | Sequence[str | Path] | None = None,
     project: str = DEFAULT_PROJECT,
@@ -260,6 +279,7 @@ def load(
     from .model.loading import load_catalog
 
     configure_data_dir(bw_dir)
+    resolve_links_in(project)
     if isinstance(data, str | Path) or data is None:
         roots = None if data is None else [Path(data)]
     else:

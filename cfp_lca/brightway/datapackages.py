@@ -175,16 +175,64 @@ def _read_inventory(names: list[str]) -> bwp.Datapackage:
 
 
 def method_datapackage(method: tuple[str, ...]) -> bwp.Datapackage:
-    """Characterization factors of ``method`` with float64 values and their distributions."""
+    """Characterization factors of ``method`` with float64 values and their distributions.
+
+    A method cfp_lca wrote also characterizes the same gases in the project's other biosphere
+    databases (bw2io's ``biosphere3`` for ecoinvent, say), so a model linked to such a database
+    is computed with cfp_lca's factors: see :func:`same_flows`.
+    """
     entries = []
     for key, cf in bd.Method(method).load():
         data = cf if isinstance(cf, dict) else {"amount": cf}
         flow_id = key if isinstance(key, int) else bd.get_node(database=key[0], code=key[1]).id
         amount = float(data["amount"])
         entries.append((flow_id, flow_id, amount, False, uncertainty_row(data, amount)))
+    if method[:1] == ("cfp_lca",):
+        twins = same_flows([e[0] for e in entries])
+        entries += [(t, t, *e[2:]) for e in list(entries) for t in twins.get(e[0], ())]
     dp = bwp.create_datapackage(sum_intra_duplicates=True, sum_inter_duplicates=False)
     _vector(dp, "characterization_matrix", entries)
     return dp
+
+
+_TWINS: dict[tuple, dict[int, list[int]]] = {}
+
+
+def same_flows(flow_ids: list[int]) -> dict[int, list[int]]:
+    """For each of ``flow_ids``, the elementary flows of the project's other databases that
+    stand for the same gas: the same name (case-insensitive, the ecoinvent / biosphere3 names
+    cfp_lca's flows use) and the same top-level compartment (air, natural resource, ...).
+    Kept per database modification stamps."""
+    from bw2data.backends import ActivityDataset as AD
+
+    stamp = (
+        str(bd.projects.dir),
+        tuple(sorted((n, str(m.get("modified"))) for n, m in bd.databases.items())),
+        tuple(sorted(flow_ids)),
+    )
+    if stamp in _TWINS:
+        return _TWINS[stamp]
+    kinds = list(bd.labels.lci_node_types)
+    where = f"type IS NULL OR type NOT IN ({', '.join('?' * len(kinds))})"
+    own, others = {}, []
+    wanted = set(flow_ids)
+    for i, name, blob in _rows(AD, "id, name, data", where, kinds):
+        data = pickle.loads(blob)
+        if data.get("type", "process") in kinds:
+            continue
+        compartment = (data.get("categories") or ("",))[0]
+        key = (str(name or "").lower(), str(compartment).lower())
+        if i in wanted:
+            own[key] = i
+        else:
+            others.append((key, i))
+    twins: dict[int, list[int]] = {}
+    for key, i in others:
+        if key in own:
+            twins.setdefault(own[key], []).append(i)
+    _TWINS.clear()
+    _TWINS[stamp] = twins
+    return twins
 
 
 def node_keys(ids: Iterable[int]) -> dict[int, tuple[str, str]]:

@@ -45,7 +45,7 @@ FIELDS = ("name", "reference product", "location", "unit")
 SHOWN = 10
 
 
-class LinkProblem(Exception):
+class LinkProblem(LookupError):
     """A reference to an outside database that finds no activity, or several."""
 
 
@@ -99,6 +99,60 @@ def find_activity(database: str, code: str | None = None, **fields: str) -> bd.N
     ]
     listed = "; ".join(sorted(_describe(n) for n in near)[:SHOWN]) or "none with that name"
     raise LinkProblem(f"no activity of '{database}' matches {wanted}; candidates: {listed}")
+
+
+def resolve_link(link) -> str:
+    """The code of the activity a model's link (schema.LinkSpec) names, its unit checked:
+    the link's unit and the database's must be the same unit (a mismatch is an error, never
+    a conversion factor)."""
+    fields = {
+        "name": link.name,
+        "reference_product": link.reference_product,
+        "location": link.location,
+    }
+    node = find_activity(link.database, link.code, **fields)
+    check_unit(node, link.unit)
+    return node["code"]
+
+
+def check_unit(node: Mapping, unit: str) -> None:
+    """``unit`` (pint) is the unit of ``node`` (a Brightway activity), or a LinkProblem."""
+    theirs = pint_unit(str(node.get("unit", "")))
+    if parse_unit(theirs) != parse_unit(unit):
+        raise LinkProblem(
+            f"activity {_describe(node)} of '{node['database']}' is per {node.get('unit')} "
+            f"({theirs}), not per {unit}: state the amount per {theirs}"
+        )
+
+
+def linked_process(database: str, code: str):
+    """A linked activity as a cfp_lca Process (name, unit, location, no exchanges), for the
+    tables that describe the processes a model buys."""
+    from ..model.objects import Process
+
+    node = bd.get_node(database=database, code=code)
+    meta = {
+        "source": f"Brightway database '{database}' (linked, read only)",
+        "reference product": node.get("reference product") or node.get("name"),
+    }
+    return Process(
+        database, code, str(node.get("name")), pint_unit(str(node.get("unit", "unit"))), (),
+        str(node.get("location") or "GLO"), meta=meta,
+    )  # fmt: skip
+
+
+def check_links(model) -> None:
+    """Every exchange of ``model`` to a database cfp_lca did not write names an activity that
+    exists there, in the unit the model states (a ProductModel; its ``linked`` databases)."""
+    from ..errors import InputError
+
+    for activity in model.activities:
+        for x in activity.exchanges:
+            if x.kind == "technosphere" and x.database in model.linked:
+                try:
+                    check_unit(find_activity(x.database, x.code), x.unit)
+                except LinkProblem as exc:
+                    raise InputError(model.path, x.origin.split(": ", 1)[-1], str(exc)) from None
 
 
 def matching_flows(

@@ -119,6 +119,7 @@ def write_catalog(catalog: Catalog, force: bool = False) -> bool:
         return not force and is_current(catalog)
 
     def write() -> None:
+        _check_linked(catalog)  # before anything is written
         for name in owned_names(catalog):
             stamp = _database_stamp(catalog, name)
             if force or not database_is_complete(name, stamp):
@@ -132,6 +133,15 @@ def write_catalog(catalog: Catalog, force: bool = False) -> bool:
     return _write_unless(current, write)
 
 
+def _check_linked(catalog: Catalog) -> None:
+    """The activities the catalog's models link to in other databases exist, in their units."""
+    from .linking import check_links
+
+    for model in catalog.models.values():
+        if model.linked:
+            check_links(model)
+
+
 def ensure_model(catalog: Catalog, model: ProductModel) -> bool:
     """Write one model variant's foreground database unless it holds exactly this content.
 
@@ -140,6 +150,10 @@ def ensure_model(catalog: Catalog, model: ProductModel) -> bool:
     """
     check_model(catalog, model)  # variants from difference files bypass the loader's check
     write_catalog(catalog)
+    if model.linked:
+        from .linking import check_links
+
+        check_links(model)
     name = model.database
     data = _datasets(model.activities, catalog)
     title = f"{model.title} [{', '.join(f'{k}={v}' for k, v in model.options.items())}]"

@@ -30,6 +30,7 @@ from .libraries import (
     settings_of,
     shipped_library,
 )
+from .links import link_code
 from .objects import (
     Allocation,
     Catalog,
@@ -49,6 +50,7 @@ from .schema import (
     DeclaredFile,
     EmissionSpec,
     FlowsFile,
+    LinkSpec,
     MethodFile,
     ModelFile,
     ParameterSpec,
@@ -600,7 +602,11 @@ def load_background(
             for j, e in enumerate(p.emissions)
         ]
         for j, inp in enumerate(p.inputs):
-            sub = f"{entry} > inputs[{j}] '{inp.input}'"
+            sub = f"{entry} > inputs[{j}] '{input_label(inp.input)}'"
+            if isinstance(inp.input, LinkSpec):
+                raise InputError(
+                    path, sub, "links to other Brightway databases belong in model files"
+                )
             if inp.input not in units:
                 raise InputError(path, sub, f"unknown process '{inp.input}' in {spec.database}")
             _require_source(path, sub, inp)
@@ -714,8 +720,9 @@ def build_model(
     check_unique(path, "stage", (s.code for s in spec.stages))
     if spec.method not in methods:
         raise InputError(path, "method", f"unknown method '{spec.method}'")
+    linked = _linked_databases(path, spec, backgrounds)
     for db in spec.backgrounds:
-        if db not in backgrounds:
+        if db not in backgrounds and db not in linked:
             raise InputError(path, "backgrounds", f"unknown background database '{db}'")
     check_when(path, spec)
     chosen = choose_options(path, spec, options or {})
@@ -756,7 +763,7 @@ def build_model(
                 )  # fmt: skip
                 _note_driven(params, a, names, sub, e, exchanges)
         for j, inp in enumerate(a.inputs):
-            sub = f"{entry} > inputs[{j}] '{inp.input}'"
+            sub = f"{entry} > inputs[{j}] '{input_label(inp.input)}'"
             if not holds(path, sub, inp.when, chosen):
                 continue
             target, unit = _find_input(path, sub, inp.input, spec, local_units, backgrounds)
@@ -805,6 +812,7 @@ def build_model(
             exclude={"amount", "unit", "description", "description_zh"}
         ),
         translations={k: dict(v) for k, v in spec.translations.items()},
+        linked=tuple(sorted(linked)),
     )
     check_foreground(model, backgrounds)
     return model
@@ -919,15 +927,48 @@ def _allocation(path: Path, spec: ModelFile) -> Allocation | None:
     )
 
 
+def input_label(ref: str | LinkSpec) -> str:
+    """An input as messages show it: its code, or ``database:code`` / ``database:name``."""
+    if isinstance(ref, LinkSpec):
+        return f"{ref.database}:{ref.code if ref.code is not None else ref.name}"
+    return ref
+
+
+def _linked_databases(
+    path: Path, spec: ModelFile, backgrounds: Mapping[str, Mapping[str, Process]]
+) -> set[str]:
+    """Databases the model links to by ``input: {database: ...}``: named in ``backgrounds``,
+    and not one of cfp_lca's own (whose processes are named by their codes)."""
+    linked = set()
+    for i, a in enumerate(spec.activities):
+        for j, inp in enumerate(a.inputs):
+            if not isinstance(inp.input, LinkSpec):
+                continue
+            entry = f"activities[{i}] '{a.code}' > inputs[{j}] '{input_label(inp.input)}'"
+            db = inp.input.database
+            if db not in spec.backgrounds:
+                raise InputError(path, entry, f"database '{db}' is not in the model's backgrounds")
+            if db in backgrounds:
+                raise InputError(
+                    path, entry, f"'{db}' is a cfp_lca database: name its process by its code"
+                )
+            linked.add(db)
+    return linked
+
+
 def _find_input(
     path: Path,
     entry: str,
-    ref: str,
+    ref: str | LinkSpec,
     spec: ModelFile,
     local_units: Mapping[str, str],
     backgrounds: Mapping[str, Mapping[str, Process]],
 ) -> tuple[tuple[str, str], str]:
-    """Resolve an input code: 'db:code', a foreground activity, or a process of a background."""
+    """Resolve an input: a link to another database, 'db:code', a foreground activity, or a
+    process of a background."""
+    if isinstance(ref, LinkSpec):
+        _check_unit(path, entry, ref.unit)
+        return (ref.database, link_code(path, entry, ref)), ref.unit
     if ":" in ref:
         db, code = ref.split(":", 1)
         if db == spec.database and code in local_units:

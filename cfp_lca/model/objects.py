@@ -138,6 +138,8 @@ class ProductModel:
     # functional unit details: function, reference flow, reference service life
     functional_unit_info: dict = field(default_factory=dict, hash=False, compare=False)
     translations: dict = field(default_factory=dict, hash=False, compare=False)
+    # Brightway databases cfp_lca did not write that the model links to (read only)
+    linked: tuple[str, ...] = ()
 
     def translate(self, text: str, lang: str) -> str:
         """A label in ``lang`` from the model's translations; the text itself otherwise."""
@@ -171,5 +173,13 @@ class Catalog:
     def process(self, database: str, code: str) -> Process:
         if database in self.backgrounds:
             return self.backgrounds[database][code]
+        if not any(
+            database == m.database or database.startswith(f"{m.database}[")
+            for m in self.models.values()
+        ):
+            # a database the catalog does not hold: one a model links to in the project
+            from ..brightway.linking import linked_process
+
+            return linked_process(database, code)
         model = next(m for m in self.models.values() if m.database == database)
         return model.activity(code)

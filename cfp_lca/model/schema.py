@@ -299,10 +299,39 @@ class EmissionSpec(AmountFields):
     flow: Code
 
 
+class LinkSpec(Strict):
+    """An activity of a Brightway database cfp_lca did not write (ecoinvent imported with bw2io,
+    any database in the project, named in the model's ``backgrounds``): by its code, or by name
+    with reference product, location and unit where the name alone is not unique."""
+
+    database: Code = Field(description="the linked Brightway database (also in `backgrounds`)")
+    code: str | None = Field(default=None, description="the activity's code in that database")
+    name: str | None = Field(default=None, description="the activity's name (instead of code)")
+    reference_product: str | None = Field(
+        default=None, description="its reference product, where the name is not unique"
+    )
+    location: str | None = Field(
+        default=None, description="its location, where the name is not unique"
+    )
+    unit: Text = Field(
+        description="the activity's unit as a pint unit (`kWh`), checked against the database's"
+    )
+
+    @model_validator(mode="after")
+    def _code_or_name(self) -> LinkSpec:
+        if (self.code is None) == (self.name is None):
+            raise ValueError("give the linked activity's code or its name (not both)")
+        return self
+
+
 class InputSpec(AmountFields):
     """A technosphere input: another process or foreground activity, per unit of reference."""
 
-    input: Text
+    input: Text | LinkSpec = Field(
+        description="a process code (of this model, of one of its backgrounds, or "
+        "`database:code`), or a link `{database, code or name, ..., unit}` to a Brightway "
+        "database cfp_lca did not write"
+    )
 
 
 # ---------------------------------------------------------------- flows and methods
