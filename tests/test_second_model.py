@@ -164,6 +164,10 @@ def test_compare_plot_and_report(tote, capsys):
                  "--sobol-n", "64", "--scenario-dir", str(tote["scenarios"]))  # fmt: skip
     texts = [p for p in (root / "report").rglob("*") if p.suffix in (".md", ".html", ".csv")]
     assert texts
+    # the direct emissions are in the report with their factors: N2O (265) and CH4 (30)
+    report = (root / "report" / "report.md").read_text(encoding="utf-8")
+    assert "Dinitrogen monoxide" in report and "Methane, fossil" in report
+    assert "| 265 |" in report.replace(" 265.0 ", " 265 ") and "| 30 |" in report
     for path in texts:
         found = FORBIDDEN.search(path.read_text(encoding="utf-8"))
         assert not found, f"{path.name}: {found.group(0)!r}"
