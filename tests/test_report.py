@@ -213,3 +213,19 @@ def test_deterministic_value_is_the_median_of_a_lognormal_total(tiny_project):
     mean = 100 * math.exp(S_MAKE**2 / 2) + TINY_DET - 100
     sd = 100 * math.sqrt(lognormal_variance(S_MAKE))
     assert mc.stats["total"].mean == pytest.approx(mean, abs=4.5 * sd / math.sqrt(n))
+
+
+def test_every_clause_7_element_for_the_component_model(report):
+    """zw32's Markdown has every ISO 14067 clause 7 section in order, each naming its clause,
+    with the statements its `study:` block gives, and the difference from the report model."""
+    from test_report_iso import REQUIRED, sections
+
+    md = (report / "report.md").read_text(encoding="utf-8")
+    found = sections(md)
+    assert [h for h in found if h in dict(REQUIRED)] == [h for h, _ in REQUIRED]
+    for heading, _ in REQUIRED:
+        assert "Answers ISO 14067:2018 / GB/T 24067-2024" in found[heading], heading
+    assert "Not stated in the model data" not in found["Goal of the study"]
+    assert "0.6205" in found["Treatment of electricity"]  # the life-cycle basis, stated
+    assert "PSR" in md and "Aircraft: 0" in found["GHG emissions and removals by origin"]
+    assert "1345.6" in found["Difference from the comparison model"]  # the seed report's total

@@ -61,8 +61,10 @@ def page_css(header: str, cjk_font: Path | None = None) -> str:
         f'@top-center{{content:"{quoted}";{_MARGIN_TEXT}}}'
         f'@bottom-center{{content:counter(page) " / " counter(pages);{_MARGIN_TEXT}}}}}'
         "body{font-family:'DejaVu Sans','CJK',sans-serif;font-size:9pt;max-width:none;margin:0}"
-        "table{font-size:7pt;page-break-inside:auto}tr{page-break-inside:avoid}"
-        "th,td{min-width:3.2em;word-break:normal}code{font-size:6.5pt}"
+        "table{font-size:7pt;page-break-inside:auto;width:100%;max-width:100%}"
+        "tr{page-break-inside:avoid}"
+        # a wide table wraps its cells within the page rather than running off its edge
+        "th,td{min-width:2.5em;word-break:normal;overflow-wrap:anywhere}code{font-size:6.5pt}"
         "h2{page-break-after:avoid}figure{page-break-inside:avoid;margin:0.5em 0}"
         "img{max-width:100%}nav{page-break-after:always}"
     )
