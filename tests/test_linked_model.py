@@ -94,6 +94,10 @@ stages:
 activities:
   - code: bench
     name: bench
+    inputs:
+      - {{input: frame, amount: {{value: 1, unit: unit}}, source: structure}}
+  - code: frame
+    name: frame, welded
     stage: making
     inputs:
       - input: {steel}

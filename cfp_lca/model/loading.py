@@ -973,14 +973,16 @@ def _find_input(
         db, code = ref.split(":", 1)
         if db == spec.database and code in local_units:
             return (db, code), local_units[code]
-        if db in spec.backgrounds and code in backgrounds[db]:
+        if db in spec.backgrounds and code in backgrounds.get(db, {}):
             return (db, code), backgrounds[db][code].unit
         raise InputError(path, entry, f"unknown process reference '{ref}'")
     hits = []
     if ref in local_units:
         hits.append(((spec.database, ref), local_units[ref]))
     hits += [
-        ((db, ref), backgrounds[db][ref].unit) for db in spec.backgrounds if ref in backgrounds[db]
+        ((db, ref), backgrounds[db][ref].unit)
+        for db in spec.backgrounds
+        if ref in backgrounds.get(db, {})  # a linked database is reached by links only
     ]
     if not hits:
         raise InputError(
