@@ -395,11 +395,9 @@ def _check_sources(args: argparse.Namespace) -> None:
 
 def _workspace(args):
     """Load and validate every data file (nothing is written); notices go to stderr."""
-    from .api import Workspace, resolve_links_in
-    from .model.loading import load_catalog
+    from .api import load
 
-    resolve_links_in(args.project)
-    workspace = Workspace(load_catalog(getattr(args, "data", None)), args.project)
+    workspace = load(getattr(args, "data", None), args.project)
     for notice in workspace.notices:
         print(f"cfp-lca: notice: {notice}", file=sys.stderr)
     return workspace

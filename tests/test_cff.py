@@ -133,7 +133,9 @@ def test_credits_are_their_own_exchanges(cff, p, factors):
     m = _masses(p)
     a, q = p["A_metals"], p["Qs_Qp"]
     copper = (1 - a) * p["R2_copper"] * m["copper"] * q * factors["copper_cathode_primary_cn"]
-    stainless = (1 - a) * p["R2_stainless"] * m["stainless"] * q * factors["steel_stainless_304_npi_route"]
+    stainless = (
+        (1 - a) * p["R2_stainless"] * m["stainless"] * q * factors["steel_stainless_304_npi_route"]
+    )
     assert cff.credits["end_of_life"] < -(copper + stainless)
 
 

@@ -4,7 +4,8 @@ match hand calculations from the factors' published values and the model's state
 
 Published factor values used below (kgCO2e/kg): stainless 304 by the nickel-pig-iron route 6.8
 and at 85 % scrap 1.95 (worldstainless 2023); life-cycle grid factor 0.6205 kgCO2e/kWh
-(MEE/NBS/NEA 2025), split as 0.5306 combustion CO2 (MEE/NBS 2023) + the rest. Parameters as stated in databases/foreground/zw32.yaml.
+(MEE/NBS/NEA 2025), split as 0.5306 combustion CO2 (MEE/NBS 2023) + the rest. Parameters as
+stated in databases/foreground/zw32.yaml.
 """
 
 from __future__ import annotations
@@ -109,7 +110,9 @@ def test_foreground_data_without_uncertainty_are_refused(data_copy):
     line_start = text.index("        pedigree:", start)
     line_end = text.index("\n", line_start) + 1
     path.write_text(text[:line_start] + text[line_end:], encoding="utf-8")
-    with pytest.raises(InputError, match="production.*electricity_cn_lifecycle_2023_co2_split.*needs an"):
+    with pytest.raises(
+        InputError, match="production.*electricity_cn_lifecycle_2023_co2_split.*needs an"
+    ):
         load_catalog(data_copy)
 
 

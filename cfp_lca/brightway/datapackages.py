@@ -205,11 +205,7 @@ def same_flows(flow_ids: list[int]) -> dict[int, list[int]]:
     Kept per database modification stamps."""
     from bw2data.backends import ActivityDataset as AD
 
-    stamp = (
-        str(bd.projects.dir),
-        tuple(sorted((n, str(m.get("modified"))) for n, m in bd.databases.items())),
-        tuple(sorted(flow_ids)),
-    )
+    stamp = (*_stamp(sorted(bd.databases)), tuple(sorted(flow_ids)))
     if stamp in _TWINS:
         return _TWINS[stamp]
     kinds = list(bd.labels.lci_node_types)

@@ -1,12 +1,13 @@
 """Links from cfp_lca models to databases it did not write (ecoinvent imported with bw2io, any
 Brightway database): find an activity by its code or by name, reference product, location and
 unit, with the candidates named when there are none or several; Brightway's unit names read as
-pint units; and the biosphere flows of such databases that cfp_lca's GWP flows stand for.
+pint units. (The biosphere flows of such databases that cfp_lca's GWP flows stand for are
+found by ``datapackages.same_flows``.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import bw2data as bd
 
@@ -153,22 +154,3 @@ def check_links(model) -> None:
                     check_unit(find_activity(x.database, x.code), x.unit)
                 except LinkProblem as exc:
                     raise InputError(model.path, x.origin.split(": ", 1)[-1], str(exc)) from None
-
-
-def matching_flows(
-    flows: Mapping[str, tuple[str, str]], databases: Iterable[str]
-) -> dict[str, list[int]]:
-    """Ids of the biosphere flows of ``databases`` that each cfp_lca flow stands for: the same
-    name (case-insensitive) and the same top-level compartment. ``flows``: code -> (name,
-    compartment)."""
-    by_name = {(n.lower(), c.lower()): code for code, (n, c) in flows.items()}
-    out: dict[str, list[int]] = {code: [] for code in flows}
-    for name in databases:
-        for node in bd.Database(name):
-            if node.get("type", "process") in bd.labels.lci_node_types:
-                continue  # a process or product, not an elementary flow
-            categories = node.get("categories") or ("",)
-            code = by_name.get((str(node.get("name", "")).lower(), str(categories[0]).lower()))
-            if code is not None:
-                out[code].append(node.id)
-    return out
