@@ -64,6 +64,16 @@ def built(catalog):
     return catalog
 
 
+@pytest.fixture(scope="module")
+def restore_project():
+    """For modules whose commands switch Brightway's current project: switch back after."""
+    import bw2data as bd
+
+    before = bd.projects.current
+    yield
+    bd.projects.set_current(before, update=False)
+
+
 @pytest.fixture()
 def data_copy(tmp_path):
     """A writable copy of databases/, for tests that break a file on purpose."""

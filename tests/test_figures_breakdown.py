@@ -9,28 +9,9 @@ import xml.etree.ElementTree as ET
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
-from test_lcia_breakdown import PROJECT, write_data
+from test_lcia_breakdown import widget  # noqa: F401  (the module fixture)
 
 from cfp_lca.present import fonts
-
-
-@pytest.fixture(scope="module")
-def widget(tmp_path_factory):
-    """(model, static result) of the widget, built in its own project."""
-    import bw2data as bd
-
-    from cfp_lca.brightway.project import open_project
-    from cfp_lca.brightway.writing import write_catalog
-    from cfp_lca.calc.lcia import static_lcia
-    from cfp_lca.model.loading import load_catalog
-
-    catalog = load_catalog(write_data(tmp_path_factory.mktemp("h2fig")))
-    before = bd.projects.current
-    open_project(PROJECT)
-    write_catalog(catalog)
-    model = catalog.models["h2widget"]
-    yield model, static_lcia(catalog, model)
-    open_project(before)
 
 
 def _check(paths, out) -> None:
@@ -49,12 +30,12 @@ def _svg_text(path) -> str:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_gas_and_credit_figures_are_written(widget, tmp_path, lang):
+def test_gas_and_credit_figures_are_written(widget, tmp_path, lang):  # noqa: F811
     from cfp_lca.present.figures import gas_figure, stage_figure
 
     if lang == "zh" and fonts.cjk_font() is None:
         pytest.skip("no CJK font installed")
-    model, static = widget
+    _, model, static = widget
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         gases = gas_figure(model, static, tmp_path / "gases", lang)
@@ -63,13 +44,13 @@ def test_gas_and_credit_figures_are_written(widget, tmp_path, lang):
     _check(stages, tmp_path / "stages")
 
 
-def test_figures_show_credits_apart_and_every_group(widget, tmp_path):
+def test_figures_show_credits_apart_and_every_group(widget, tmp_path):  # noqa: F811
     """SVG text kept as text: the labels can be read back."""
     import matplotlib as mpl
 
     from cfp_lca.present.figures import gas_figure, stage_figure
 
-    model, static = widget
+    _, model, static = widget
     with mpl.rc_context({"svg.fonttype": "none"}):
         from cfp_lca.present import plots
 
@@ -91,11 +72,11 @@ def test_figures_show_credits_apart_and_every_group(widget, tmp_path):
     assert "zw32" not in gases + stages and "h2widget" not in gases + stages
 
 
-def test_donut_rings_the_burdens_and_lists_the_credits_apart(widget, tmp_path):
+def test_donut_rings_the_burdens_and_lists_the_credits_apart(widget, tmp_path):  # noqa: F811
     from cfp_lca.present import plots
     from cfp_lca.present.figures import _donut_items
 
-    model, static = widget
+    _, model, static = widget
     items = _donut_items(model, static, "en")
     # the ring: burdens 56.5, 53, 4.06; the footnote: the end-of-life credit of -8
     assert [n for n, _ in items] == ["making", "use", "end of life", "end of life"]
@@ -103,10 +84,10 @@ def test_donut_rings_the_burdens_and_lists_the_credits_apart(widget, tmp_path):
     _check(plots.stage_donut(items, "kg CO2e", tmp_path / "d", "t"), tmp_path / "d")
 
 
-def test_flow_names_in_chinese(widget):
+def test_flow_names_in_chinese(widget):  # noqa: F811
     from cfp_lca.present.figures import flow_label
 
-    model, _ = widget
+    _, model, _ = widget
     assert flow_label(model, "Sulfur hexafluoride", "zh") == "六氟化硫"
     assert flow_label(model, "A gas without a group", "zh") == "A gas without a group"
     assert flow_label(model, "Sulfur hexafluoride", "en") == "Sulfur hexafluoride"

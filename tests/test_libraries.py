@@ -11,15 +11,8 @@ from cfp_lca.model.libraries import content_digest
 from cfp_lca.model.loading import load_catalog
 from conftest import DATA
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _restore_project():
-    """The commands here switch Brightway's current project: switch back afterwards."""
-    import bw2data as bd
-
-    before = bd.projects.current
-    yield
-    bd.projects.set_current(before, update=False)
+# the commands here switch Brightway's current project: switched back after the module
+pytestmark = pytest.mark.usefixtures("restore_project")
 
 
 # A background database with one process emitting ``{factor}`` kg of fossil CO2 per kg.

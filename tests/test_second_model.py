@@ -12,15 +12,8 @@ import pytest
 
 from cfp_lca.cli import main
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _restore_project():
-    """The commands here switch Brightway's current project: switch back afterwards."""
-    import bw2data as bd
-
-    before = bd.projects.current
-    yield
-    bd.projects.set_current(before, update=False)
+# the commands here switch Brightway's current project: switched back after the module
+pytestmark = pytest.mark.usefixtures("restore_project")
 
 
 PROJECT = "cfp_second"
