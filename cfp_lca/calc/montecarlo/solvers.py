@@ -26,6 +26,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, bicgstab, splu
 
+from .sampling import BLOCK_SIZE
+
 DENSE_BATCH_BYTES = 64 * 2**20
 KRYLOV_MIN_N = 150  # cyclic systems from this size are solved sample by sample, sparse
 KRYLOV_RTOL = 1e-12  # relative residual of each sample's solution
@@ -33,6 +35,7 @@ KRYLOV_MAXITER = 200
 SWEEPS = 40  # Richardson sweeps before a sample goes to BiCGSTAB
 GROUP = 32  # samples solved together; groups start at fixed positions, so results do not
 # depend on the chunk size (chunks are whole blocks of a multiple of GROUP samples)
+assert BLOCK_SIZE % GROUP == 0, "a block must hold whole groups"
 # fill-reducing ordering for LCA matrices (nearly triangular, strong diagonal): far less fill
 # and time than SuperLU's default COLAMD on large imported databases
 PERMC_SPEC = "MMD_AT_PLUS_A"
