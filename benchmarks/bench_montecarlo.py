@@ -5,10 +5,11 @@ Run: ``python benchmarks/bench_montecarlo.py [--fast-n 1000000] [--bw-n 300] [--
 
 For each product model available (zw32-report, and zw32 once its file exists) it prints the
 iterations per second of the three engines, measured in this one run, with the ratios; beside
-the fast engine, the numpy RNG bound (drawing only the random numbers the engine draws, with
-the same generators on the same threads) and the share of it reached end to end and by the
-engine's chunks alone; then the peak memory of a ``--big-n`` fast run (tracemalloc peak of
-Python/numpy allocations, and the process's maximum resident set size).
+the fast engine, the numpy RNG bound (drawing only the random numbers the engine draws: as
+many standard normal and uniform values per iteration, matrix entries and random parameters
+alike, with the same generators on the same threads) and the share of it reached end to end
+and by the engine's chunks alone; then the peak memory of a ``--big-n`` fast run (tracemalloc
+peak of Python/numpy allocations, and the process's maximum resident set size).
 """
 
 from __future__ import annotations
@@ -52,16 +53,21 @@ MODELS = ("zw32-report", "zw32")
 
 
 def rng_bound_rate(engine: FastEngine, n: int, seed: int = 1) -> float:
-    """Iterations per second of drawing only the engine's random numbers: as many normal
-    values per iteration, from the same block generators, spread over the same threads."""
-    sizes = [(sampler.stream, sampler.n_uncertain) for sampler, _ in engine.samplers]
+    """Iterations per second of drawing only the engine's random numbers: per block, from each
+    of the engine's block generators (matrix entries and random parameters) as many standard
+    normal and uniform values as it draws, on the same threads, in buffers allocated once."""
+    draws = [(s, z, u) for s, z, u in engine.random_draws() if z or u]
     blocks = range(-(-n // BLOCK_SIZE))
 
     def work(part: range) -> None:
-        buffers = [np.empty((u, BLOCK_SIZE)) for _, u in sizes]
+        buffers = [
+            (stream, np.empty((z, BLOCK_SIZE)), np.empty((u, BLOCK_SIZE))) for stream, z, u in draws
+        ]
         for block in part:
-            for (stream, _), buffer in zip(sizes, buffers, strict=True):
-                block_generator(seed, stream, block).standard_normal(out=buffer)
+            for stream, normals, uniforms in buffers:
+                rng = block_generator(seed, stream, block)
+                rng.standard_normal(out=normals)
+                rng.random(out=uniforms)
 
     workers = threads.WORKERS
     t = time.perf_counter()
@@ -154,7 +160,8 @@ def main() -> None:
         bound = rng_bound_rate(engine, args.fast_n)
         bw = bw2calc_rate(model, method, args.bw_n)
         part = partitioned_rate(model, method, args.bw_n)
-        draws = sum(sampler.n_uncertain for sampler, _ in engine.samplers)
+        normals = sum(z for _, z, _ in engine.random_draws())
+        uniforms = sum(u for _, _, u in engine.random_draws())
         print(f"\n{name}: {len(model.activities)} foreground activities")
         print(
             f"  fast engine      {fast:14,.0f} it/s  "
@@ -167,7 +174,8 @@ def main() -> None:
         )
         print(
             f"    RNG bound      {bound:14,.0f} it/s  "
-            f"({draws} normal draws per iteration, PCG64 per block, {threads.WORKERS} threads)"
+            f"({normals} normal and {uniforms} uniform draws per iteration, PCG64 per block, "
+            f"{threads.WORKERS} threads)"
         )
         print(f"  bw2calc LCA MC   {bw:14,.1f} it/s  -> fast is {fast / bw:,.0f}x")
         if isinstance(part, float):

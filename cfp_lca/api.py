@@ -455,14 +455,15 @@ class Model:
 
         Example: ``ws.model("bench").lcia(options={"end_of_life": "cff"}).total``
         """
-        from .calc.lcia import static_lcia, totals_by_method
+        from .calc.lcia import computed_lca, static_lcia, totals_by_method
         from .present.tables import lcia_dict
 
         model = self.variant(options)
         chosen = self._method(model, method)
         with self.workspace.reading(model):
-            result = static_lcia(self.catalog, model, chosen)
-            totals = totals_by_method(self.catalog, model)
+            lca = computed_lca(model, chosen)
+            result = static_lcia(self.catalog, model, chosen, lca)
+            totals = totals_by_method(self.catalog, model, lca)
         return LciaResult(result, model, lcia_dict(result, model, totals), "stage_table")
 
     def audit(self) -> AuditResult:
@@ -524,8 +525,12 @@ class Model:
         options: Mapping[str, Any] | None = None,
         group: bool = True,
         exchanges: bool = False,
+        workers: int | None = None,
+        scheduler: str | None = None,
     ) -> SensitivityResult:
-        """Spearman, Sobol (``sobol_n`` a power of 2), elasticities and tornado.
+        """Spearman, Sobol (``sobol_n`` a power of 2), elasticities and tornado. ``workers``:
+        the processes of a local Dask cluster, or ``scheduler``: the address of one, where
+        Spearman's and Sobol's samples are evaluated; the numbers are those of a local run.
 
         Example: ``model.sensitivity(n=2000, sobol_n=256).to_frame("spearman")``
         """
@@ -537,7 +542,8 @@ class Model:
         with self.workspace.reading(model):
             try:
                 result = analyse(model, chosen, parse_sources(sources), n, sobol_n, seed,
-                                 group=group, exchanges=exchanges)  # fmt: skip
+                                 group=group, exchanges=exchanges, workers=workers,
+                                 scheduler=scheduler)  # fmt: skip
             except ValueError as exc:
                 raise InputError(model.path, None, str(exc)) from None
         data = gsa_dict(result, model)
@@ -585,8 +591,12 @@ class Model:
         scenario_dir: str | Path | None = None,
         plots: str | Path | None = None,
         progress: Progress = None,
+        workers: int | None = None,
+        scheduler: str | None = None,
     ) -> ComparisonResult:
         """Scenarios under paired Monte Carlo, each against the baseline of its boundary.
+        ``workers``: the processes of a local Dask cluster, or ``scheduler``: the address of
+        one, where the scenarios' chunks are computed; the numbers are those of a local run.
 
         Example: ``model.compare(n=2000).to_frame()``
         """
@@ -601,7 +611,7 @@ class Model:
         relevance = Threshold(*parse_threshold(threshold))
         with self.workspace.reading(self.base, *plan.models.values()):
             result = compare(plan.models, method_obj, n, seed, parse_sources(sources), progress,
-                             plan.groups, relevance)  # fmt: skip
+                             plan.groups, relevance, workers, scheduler)  # fmt: skip
         data = compare_dict(result, plan.titles, method_obj.unit, kinds=plan.kinds)
         if plots is not None:
             from .present.figures import comparison_figures

@@ -164,6 +164,16 @@ def _uncertainty_options(
     return options
 
 
+def _cluster_options(parser: argparse.ArgumentParser, what: str = "the chunks") -> None:
+    """--workers and --scheduler: compute ``what`` on a Dask cluster (mc, gsa, compare)."""
+    parser.add_argument("--workers", type=_int_at_least(1), help=f"compute {what} on a local "
+                        "Dask cluster of this many processes (same numbers as in one "
+                        "process)")  # fmt: skip
+    parser.add_argument("--scheduler", metavar="ADDRESS", help=f"compute {what} on the Dask "
+                        "cluster at this scheduler address (workers must see the same "
+                        "Brightway data directory)")  # fmt: skip
+
+
 def _output_options() -> dict[str, argparse.ArgumentParser]:
     """--json and --lang, each alone."""
     json_option = argparse.ArgumentParser(add_help=False)
@@ -215,17 +225,14 @@ def build_parser() -> argparse.ArgumentParser:
     mc.add_argument("--tolerance", type=_positive_float, help="stop when the mean's relative "
                     "95 %% half-width falls below this")  # fmt: skip
     mc.add_argument("--save-samples", type=Path, help="write the samples to this new .npy file")
-    mc.add_argument("--workers", type=_int_at_least(1), help="compute the chunks on a local Dask "
-                    "cluster of this many processes (same numbers as in one process)")  # fmt: skip
-    mc.add_argument("--scheduler", metavar="ADDRESS", help="compute the chunks on the Dask "
-                    "cluster at this scheduler address (workers must see the same Brightway "
-                    "data directory)")  # fmt: skip
+    _cluster_options(mc)
     gs = command("gsa", "sensitivity analysis", model,
                  _uncertainty_options(20_000, 4096, "foreground"), out["json"])  # fmt: skip
     gs.add_argument("--no-groups", action="store_true", help="Sobol per input, not per part")
     gs.add_argument("--exchanges", action="store_true",
                     help="rank the exchanges' own distributions instead of the random "
                     "parameters")  # fmt: skip
+    _cluster_options(gs, "the Spearman and Sobol samples")
     cp = command("compare", "scenarios under paired uncertainty, each against the baseline "
                  "of its system boundary", _uncertainty_options(10_000, None),
                  _threshold_option(), out["json"])  # fmt: skip
@@ -235,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--scenario-dir", type=Path, help=SCENARIO_DIR_HELP)
     cp.add_argument("--plots", type=Path, help="write the figures (paired changes with +-t, "
                     "pairwise probabilities) to this folder")  # fmt: skip
+    _cluster_options(cp)
     sc = command("scenarios", "list, export or import scenarios")
     sc.add_argument("action", choices=["list", "export", "import"], help="what to do")
     sc.add_argument("model", nargs="?", default=None, help=MODEL_HELP)
@@ -550,7 +558,8 @@ def cmd_gsa(args) -> int:
     _, model, options = _checked(args)
     result = model.sensitivity(args.iterations, args.sobol_n, args.seed, args.sources,
                                args.method, options, group=not args.no_groups,
-                               exchanges=args.exchanges)  # fmt: skip
+                               exchanges=args.exchanges, workers=args.workers,
+                               scheduler=args.scheduler)  # fmt: skip
     if args.json:
         _print_json(result.to_dict())
     else:
@@ -565,7 +574,7 @@ def cmd_compare(args) -> int:
     try:
         result = model.compare(args.scenarios or None, args.iterations, args.seed, args.sources,
                                args.threshold, args.method, args.scenario_dir, args.plots,
-                               update)  # fmt: skip
+                               update, args.workers, args.scheduler)  # fmt: skip
     finally:
         close()
     if args.json:

@@ -365,3 +365,25 @@ def test_percentiles_by_selection_equal_numpys_bit_for_bit():
         assert got.dtype == want.dtype
         assert np.array_equal(got, want, equal_nan=True)
         assert np.array_equal(np.signbit(got), np.signbit(want))
+
+
+def test_the_rng_bound_draws_as_many_numbers_as_the_engine(built):
+    """FastEngine.random_draws (what the benchmark's RNG bound draws): one value per random
+    entry and per random parameter, from the engine's own streams; normals for (log)normals,
+    uniforms for uniforms and triangulars."""
+    from cfp_lca.calc.montecarlo import FastEngine
+    from cfp_lca.calc.montecarlo.parameters import COPULA_STREAM
+
+    model = built.models["zw32"]
+    engine = FastEngine(model, built.methods[model.method])
+    draws = engine.random_draws()
+    layer = engine.parameters
+    random = sum(s.n_uncertain for s, _ in engine.samplers) + layer.sampler.k
+    assert sum(z + u for _, z, u in draws) == random
+    kinds = np.concatenate(
+        [s.kind for s, _ in engine.samplers] + [s.kind for _, s in layer.sampler.groups]
+    )
+    correlated = layer.sampler.correlated.size
+    assert sum(z for _, z, _ in draws) == np.isin(kinds, (2, 3)).sum() + correlated
+    streams = {s.stream for s, _ in engine.samplers} | {s.stream for _, s in layer.sampler.groups}
+    assert {s for s, _, _ in draws} == streams | ({COPULA_STREAM} if correlated else set())

@@ -133,3 +133,88 @@ def test_mean_centred_lognormal_loc_is_taken_in_float64():
     s = Sampler.from_arrays(d, np.array([a]))
     scale = float(np.float32(sigma))
     assert s.loc[0] == np.log(a) - scale**2 / 2
+
+
+def _reference_block(s: Sampler, seed: int, block: int) -> np.ndarray:
+    """A block drawn as numpy's own distributions draw it: normals of the (log)normal rows,
+    then ``rng.random`` for uniform rows and ``rng.triangular`` for triangular ones."""
+    from cfp_lca.calc.montecarlo.sampling import block_generator
+
+    rng = block_generator(seed, s.stream, block)
+    out = np.empty((s.n_uncertain, BLOCK_SIZE))
+    g = np.flatnonzero(np.isin(s.kind, (2, 3)))
+    values = s.loc[g, None] + s.scale[g, None] * rng.standard_normal((g.size, BLOCK_SIZE))
+    logn = s.kind[g] == 2
+    values[logn] = np.exp(values[logn]) * np.where(s.negative[g][logn], -1.0, 1.0)[:, None]
+    out[g] = values
+    u = np.flatnonzero(s.kind == 4)
+    low, high = s.minimum[u, None], s.maximum[u, None]
+    out[u] = low + (high - low) * rng.random((u.size, BLOCK_SIZE))
+    t = np.flatnonzero(s.kind == 5)
+    low, mode, high = s.minimum[t, None], s.loc[t, None], s.maximum[t, None]
+    same = high == low
+    shape = (t.size, BLOCK_SIZE)
+    draws = rng.triangular(
+        np.broadcast_to(low, shape),
+        np.broadcast_to(np.where(same, low, mode), shape),
+        np.broadcast_to(np.where(same, low + 1.0, high), shape),
+    )
+    out[t] = np.where(same, low, draws)
+    return out
+
+
+def test_mixed_rows_are_numpys_own_draws_bit_for_bit():
+    """Lognormal (some negative), normal, uniform and triangular rows in one sampler (mode at
+    either end, a degenerate triangle, magnitudes far apart): the in-place transforms give
+    numpy's own numbers, whatever the buffers reused between blocks and samplers."""
+    rng = np.random.default_rng(11)
+    rows, amounts = [], []
+    for k in range(40):
+        kind = (2, 3, 4, 5)[k % 4]
+        a = float(rng.normal() * 10.0 ** rng.integers(-4, 5))
+        w = abs(a) * (0.05 + float(rng.random()))  # distinct bounds in float32
+        if kind == 2:
+            rows.append(row(2, np.log(abs(a)), 0.3, negative=a < 0))
+        elif kind == 3:
+            rows.append(row(3, a, w))
+        elif kind == 4:
+            rows.append(row(4, minimum=a, maximum=a + w))
+        else:
+            mode = a if k == 7 else (a, a + w, a + w * float(rng.random()), a)[k // 4 % 4]
+            rows.append(row(5, mode, minimum=a, maximum=a if k == 7 else a + w))
+        amounts.append(a)
+    d = dists(*rows)  # float32 fields: amounts where the float32 loc is their rounding
+    amounts = np.where(d["uncertainty_type"] == 2, amounts, d["loc"].astype(np.float64))
+    s = Sampler.from_arrays(d, amounts, stream=3)
+    small = Sampler.from_arrays(d[5:9], amounts[5:9], stream=4)
+    factor = np.where(np.arange(40) % 3 == 0, -1.0, 1.0)
+    for block in (0, 5):
+        ref = _reference_block(s, 2, block)
+        out = np.empty((40, BLOCK_SIZE))
+        assert np.array_equal(s.draw_block_into(2, block, out), ref)
+        assert np.array_equal(small.draw_block(2, block), _reference_block(small, 2, block))
+        assert np.array_equal(s.draw_block_into(2, block, out, factor), ref * factor[:, None])
+    assert s.draw_counts() == (20, 20)
+
+
+def test_triangular_rows_are_numpys_triangular_bit_for_bit():
+    from cfp_lca.calc.montecarlo.sampling import block_generator
+
+    rng = np.random.default_rng(3)
+    for trial in range(20):
+        n = 9
+        low = rng.normal(size=n) * 10.0 ** rng.integers(-6, 6, n)
+        high = low + np.abs(low) * (0.05 + rng.random(n))  # distinct bounds in float32
+        mode = low + (high - low) * rng.random(n)
+        mode[0], mode[1] = low[0], high[1]
+        d = dists(
+            *(row(5, m, minimum=a, maximum=b) for a, m, b in zip(low, mode, high, strict=True))
+        )
+        s = Sampler.from_arrays(d, d["loc"].astype(np.float64), stream=trial)
+        shape = (n, BLOCK_SIZE)
+        ref = block_generator(1, trial, 4).triangular(
+            np.broadcast_to(s.minimum[:, None], shape),
+            np.broadcast_to(s.loc[:, None], shape),
+            np.broadcast_to(s.maximum[:, None], shape),
+        )
+        assert np.array_equal(s.draw_block(1, 4), ref)

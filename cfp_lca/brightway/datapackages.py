@@ -4,12 +4,20 @@ bw_processing stores the amounts of bw2data's processed datapackages as float32 
 precision ~6e-8). A study's annual figures printed to 3 decimals need ~1e-10, so cfp_lca reads
 the same nodes and edges from bw2data and packs them with float64 amounts. Matrix indices are
 bw2data's node ids, so results are interchangeable with plain ``bw2calc.LCA`` on the project.
+Each database's arrays are read once per version and kept in the project folder
+(``cfp_lca_float64/``), as bw2data keeps its processed arrays.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import pickle
+import uuid
+import zipfile
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import bw2data as bd
 import bw_processing as bwp
@@ -33,14 +41,11 @@ def uncertainty_row(data: dict, amount: float) -> tuple:
 
 def _vector(dp: bwp.Datapackage, matrix: str, rows: list[tuple]) -> None:
     """Add one matrix's (row, col, amount, flip, uncertainty...) rows to ``dp``."""
-    indices = np.array([(r[0], r[1]) for r in rows], dtype=bwp.INDICES_DTYPE)
+    arrays = _entry_arrays(rows)
     dp.add_persistent_vector(
         matrix=matrix,
         name=matrix.replace("_matrix", ""),
-        indices_array=indices,
-        data_array=np.array([r[2] for r in rows], dtype=np.float64),
-        flip_array=np.array([r[3] for r in rows], dtype=bool),
-        distributions_array=np.array([r[4] for r in rows], dtype=bwp.UNCERTAINTY_DTYPE),
+        **{f"{a}_array": arrays[a] for a in ARRAYS},
     )
 
 
@@ -111,51 +116,120 @@ def _stamp(names: list[str]) -> tuple:
     )
 
 
-_PACKAGES: dict[tuple, bwp.Datapackage] = {}
+_PACKAGES: dict[tuple, dict[str, dict[str, np.ndarray]]] = {}
 CACHED_PACKAGES = 8
+CACHE_FOLDER = "cfp_lca_float64"  # in the project's folder, beside bw2data's ``processed``
+CACHE_FORMAT = 1
+ARRAYS = ("indices", "data", "flip", "distributions")
+MATRICES = ("technosphere_matrix", "biosphere_matrix")
 
 
 def inventory_datapackage(databases: Iterable[str]) -> bwp.Datapackage:
     """Technosphere and biosphere of ``databases`` with float64 amounts and their distributions.
 
-    Read in bulk (one query per table, not one per node) so that setting up a large imported
-    database costs about what bw2calc's own loading does, and kept per modification stamp, so
-    a second calculation on the same databases reads nothing. Entries come in a fixed order
-    (database, node id, edge id), whatever SQLite's query plan.
+    Each database is read in bulk (one query per table, not one per node) once per version:
+    its arrays are kept on disk in the project folder, under its modification stamp and those
+    of the databases it takes inputs from, as bw2data keeps its float32 processed arrays, so
+    a later command on a large imported database loads them in about bw2calc's time. Entries
+    come in a fixed order (database, node id, edge id), whatever SQLite's query plan.
     """
-    names = list(databases)
-    key = _stamp(names)
-    if key not in _PACKAGES:
-        if len(_PACKAGES) >= CACHED_PACKAGES:
-            del _PACKAGES[next(iter(_PACKAGES))]
-        _PACKAGES[key] = _read_inventory(names)
-    return _PACKAGES[key]
+    parts = [database_arrays(name) for name in databases]
+    dp = bwp.create_datapackage(sum_intra_duplicates=True, sum_inter_duplicates=False)
+    for matrix in MATRICES:
+        found = [p[matrix] for p in parts if p[matrix]["data"].size]
+        if found:
+            dp.add_persistent_vector(
+                matrix=matrix,
+                name=matrix.replace("_matrix", ""),
+                **{f"{a}_array": np.concatenate([f[a] for f in found]) for a in ARRAYS},
+            )
+    return dp
 
 
-def _read_inventory(names: list[str]) -> bwp.Datapackage:
-    """The float64 inventory datapackage of ``names``, read from the project."""
+def database_arrays(name: str) -> dict[str, dict[str, np.ndarray]]:
+    """The float64 matrix entries of one database: from memory, from the disk cache when it
+    is current, or read from the project (and cached)."""
+    key = _stamp([name])
+    if key in _PACKAGES:
+        return _PACKAGES[key]
+    path = _cache_path(name)
+    arrays = _load_cached(path)
+    if arrays is None:
+        arrays, inputs = _read_database(name)
+        _save_cached(path, arrays, inputs)
+    if len(_PACKAGES) >= CACHED_PACKAGES:
+        del _PACKAGES[next(iter(_PACKAGES))]
+    _PACKAGES[key] = arrays
+    return arrays
+
+
+def _cache_path(name: str) -> Path:
+    """The cache file of ``name``'s current version (hashed: any database name is a file name)."""
+    digest = hashlib.sha256(repr((CACHE_FORMAT, name, _modified(name))).encode()).hexdigest()
+    tag = hashlib.sha256(name.encode()).hexdigest()[:16]
+    return Path(bd.projects.dir) / CACHE_FOLDER / f"{tag}-{digest[:24]}.npz"
+
+
+def _modified(name: str) -> str | None:
+    return bd.databases[name].get("modified") if name in bd.databases else None
+
+
+def _load_cached(path: Path) -> dict[str, dict[str, np.ndarray]] | None:
+    """The arrays in ``path`` if it is complete and the databases its inputs come from are
+    still the versions it was read with; None otherwise (it is then read again)."""
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            inputs = json.loads(str(f["inputs"]))
+            if any(_modified(db) != stamp for db, stamp in inputs.items()):
+                return None
+            return {m: {a: f[f"{m}.{a}"] for a in ARRAYS} for m in MATRICES}
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, json.JSONDecodeError):
+        return None  # absent, or cut short by a killed command: read the database again
+
+
+def _save_cached(path: Path, arrays: dict, inputs: dict[str, str | None]) -> None:
+    """Write the cache file whole or not at all (a temporary file renamed into place), and
+    remove the same database's files of older versions."""
+    path.parent.mkdir(exist_ok=True)
+    flat = {f"{m}.{a}": arrays[m][a] for m in MATRICES for a in ARRAYS}
+    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}.npz")
+    try:
+        with open(tmp, "xb") as f:
+            np.savez(f, inputs=np.array(json.dumps(inputs)), **flat)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        return  # a read-only project: the arrays are still used from memory
+    tag = path.name.split("-")[0]
+    for old in path.parent.glob(f"{tag}-*.npz"):
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+def _read_database(name: str) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, str | None]]:
+    """The float64 entries of database ``name`` read from the project, and the modification
+    stamps of the databases its exchanges take inputs from (which its entries' ids depend on)."""
     from bw2data.backends import ExchangeDataset as ED
 
-    ids, processes = _node_ids(names)
+    ids, processes = _node_ids([name])
     kinds = _edge_kinds()
-    columns = "output_database, output_code, input_database, input_code, type, data, id"
-    position = {i: k for k, i in enumerate(ids.values())}
+    columns = "output_code, input_database, input_code, type, data, id"
     edges = sorted(
-        _rows(ED, columns, _in("output_database", names), names),
-        key=lambda e: (position[ids[(e[0], e[1])]], e[6]),
+        _rows(ED, columns, "output_database = ?", [name]),
+        key=lambda e: (ids[(name, e[0])], e[5]),
     )
-    _missing_ids({(e[2], e[3]) for e in edges}, ids)
+    _missing_ids({(e[1], e[2]) for e in edges}, ids)
     process_set = set(processes)
-    rows: dict[str, list[tuple]] = {"technosphere_matrix": [], "biosphere_matrix": []}
+    rows: dict[str, list[tuple]] = {m: [] for m in MATRICES}
     produced: set[int] = set()
     producing = set(bd.labels.technosphere_positive_edge_types) - {"substitution"}
     loads = pickle.loads
-    for out_db, out_code, in_db, in_code, kind, blob, _ in edges:
-        col = ids[(out_db, out_code)]
+    for out_code, in_db, in_code, kind, blob, _ in edges:
+        col = ids[(name, out_code)]
         if col not in process_set:
             continue
         if kind not in kinds:
-            raise ValueError(f"exchange of {(out_db, out_code)} has unknown type {kind!r}")
+            raise ValueError(f"exchange of {(name, out_code)} has unknown type {kind!r}")
         matrix, flip = kinds[kind]
         data = loads(blob)  # bw2data's PickleField
         amount = float(data["amount"])
@@ -167,11 +241,18 @@ def _read_inventory(names: list[str]) -> bwp.Datapackage:
     for col in processes:
         if col not in produced:
             rows["technosphere_matrix"].append((col, col, 1.0, False, uncertainty_row({}, 1.0)))
-    dp = bwp.create_datapackage(sum_intra_duplicates=True, sum_inter_duplicates=False)
-    for matrix, entries in rows.items():
-        if entries:
-            _vector(dp, matrix, entries)
-    return dp
+    inputs = {db: _modified(db) for db in sorted({e[1] for e in edges} | {name})}
+    return {m: _entry_arrays(rows[m]) for m in MATRICES}, inputs
+
+
+def _entry_arrays(rows: list[tuple]) -> dict[str, np.ndarray]:
+    """(row, col, amount, flip, uncertainty) rows as bw_processing's four arrays."""
+    return {
+        "indices": np.array([(r[0], r[1]) for r in rows], dtype=bwp.INDICES_DTYPE),
+        "data": np.array([r[2] for r in rows], dtype=np.float64),
+        "flip": np.array([r[3] for r in rows], dtype=bool),
+        "distributions": np.array([r[4] for r in rows], dtype=bwp.UNCERTAINTY_DTYPE),
+    }
 
 
 def method_datapackage(method: tuple[str, ...]) -> bwp.Datapackage:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import bw2data as bd
 
+from .datapackages import database_arrays
+
 FORMATS = ("ecospold2", "excel")
 SHOWN = 10  # unlinked exchanges listed in an error
 
@@ -120,5 +122,6 @@ def import_database(
         )
     with _quiet():
         imp.write_database()
+    database_arrays(imp.db_name)  # its float64 arrays, read once now as bw2data's are
     exchanges = sum(len(ds.get("exchanges", [])) for ds in imp.data)
     return Imported(imp.db_name, len(imp.data), exchanges, tuple(targets))

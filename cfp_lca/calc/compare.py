@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import bw2calc as bc
@@ -28,6 +29,7 @@ from ..model.loading import model_variant
 from ..model.objects import Catalog, Method, ProductModel
 from ..model.scenarios import Scenario
 from .montecarlo import BLOCK_SIZE, SOURCES, FastEngine, reference_packages
+from .montecarlo.cluster import DaskChunks, EngineSpec, cluster_client
 
 OVERLAYS = ("parameters", "swaps", "changes", "additions")  # what a scenario changes in a model
 
@@ -198,13 +200,25 @@ def _single_group(models: Mapping[str, ProductModel]) -> tuple[Group, ...]:
     return (Group(first, tuple(models)),)
 
 
-def _run(engines: Sequence[FastEngine], seeds: Sequence[int], n: int,
-         progress: Callable[[int], None] | None) -> np.ndarray:  # fmt: skip
-    out = np.empty((len(engines), n))
-    for lo in range(0, n, 16 * BLOCK_SIZE):
-        hi = min(n, lo + 16 * BLOCK_SIZE)
-        for k, (engine, seed) in enumerate(zip(engines, seeds, strict=True)):
-            scores, _ = engine.chunk(seed, lo, hi)
+CHUNK = 16 * BLOCK_SIZE  # iterations per chunk of every scenario
+Chunk = Callable[[int, int], tuple[np.ndarray, np.ndarray]]  # (start, stop) -> (scores, singular)
+
+
+def _chunks(engines: Sequence[FastEngine], specs: Sequence[EngineSpec], seeds: Sequence[int],
+            n: int, client) -> list[Chunk]:  # fmt: skip
+    """Each scenario's chunk function: its engine's here, or its engine's on the cluster of
+    ``client`` (the same bounds and seeds, so the same numbers)."""
+    if client is None:
+        return [partial(e.chunk, s) for e, s in zip(engines, seeds, strict=True)]
+    return [DaskChunks(client, spec, s, n, CHUNK).get for spec, s in zip(specs, seeds, strict=True)]
+
+
+def _run(chunks: Sequence[Chunk], n: int, progress: Callable[[int], None] | None) -> np.ndarray:
+    out = np.empty((len(chunks), n))
+    for lo in range(0, n, CHUNK):
+        hi = min(n, lo + CHUNK)
+        for k, chunk in enumerate(chunks):
+            scores, _ = chunk(lo, hi)
             out[k, lo:hi] = scores[0]
         if progress:
             progress(hi)
@@ -220,13 +234,23 @@ def compare(
     progress: Callable[[int], None] | None = None,
     groups: Sequence[Group] | None = None,
     threshold: Threshold = DEFAULT_THRESHOLD,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> Comparison:
     """Paired (common random numbers) and unpaired Monte Carlo of several scenarios; without
-    ``groups``, one group whose baseline is the first model (all of one boundary)."""
+    ``groups``, one group whose baseline is the first model (all of one boundary).
+    ``workers`` (processes of a local Dask cluster) or ``scheduler`` (the address of one): the
+    scenarios' chunks are computed there, with the same numbers as here."""
     engines = [FastEngine(m, method, sources, paired=True) for m in models.values()]
     det = np.array([e.deterministic["total"] for e in engines])
-    paired = _run(engines, [seed] * len(engines), n, progress)
-    unpaired = _run(engines, [seed + 1 + k for k in range(len(engines))], n, None)
+    with cluster_client(workers, scheduler) as client:
+        specs = []
+        if client is not None:
+            specs = [EngineSpec.here(m, method, sources, paired=True) for m in models.values()]
+        same = [seed] * len(engines)
+        paired = _run(_chunks(engines, specs, same, n, client), n, progress)
+        own = [seed + 1 + k for k in range(len(engines))]
+        unpaired = _run(_chunks(engines, specs, own, n, client), n, None)
     groups = tuple(groups) if groups is not None else _single_group(models)
     return Comparison(tuple(models), det, paired, unpaired, seed, tuple(sources), groups,
                       threshold)  # fmt: skip

@@ -226,14 +226,24 @@ def model_lca(model: ProductModel, method: Method, **kwargs) -> bc.LCA:
     return bc.LCA({reference.id: model.functional_amount}, data_objs=packages, **kwargs)
 
 
-def static_lcia(
-    catalog: Catalog, model: ProductModel, method: Method | None = None
-) -> StaticResult:
-    """Run bw2calc for one functional unit of ``model`` in the current project."""
-    method = method or catalog.methods[model.method]
+def computed_lca(model: ProductModel, method: Method) -> bc.LCA:
+    """The inventory and characterization of one functional unit of ``model``."""
     lca = model_lca(model, method)
     lca.lci()
     lca.lcia()
+    return lca
+
+
+def static_lcia(
+    catalog: Catalog,
+    model: ProductModel,
+    method: Method | None = None,
+    lca: bc.LCA | None = None,
+) -> StaticResult:
+    """Run bw2calc for one functional unit of ``model`` in the current project (or read the
+    results of ``lca``, its :func:`computed_lca` with ``method``, to share one inventory)."""
+    method = method or catalog.methods[model.method]
+    lca = lca if lca is not None else computed_lca(model, method)
     nodes = {n.id: n["code"] for n in bd.Database(model.database)}
     h = characterized_unit_scores(lca)
     by_activity, by_product = foreground_contributions(lca, nodes, h)
@@ -277,20 +287,22 @@ def static_lcia(
     )
 
 
-def totals_by_method(catalog: Catalog, model: ProductModel) -> dict[str, float]:
+def totals_by_method(
+    catalog: Catalog, model: ProductModel, lca: bc.LCA | None = None
+) -> dict[str, float]:
     """Total of one functional unit under every method of the catalog, by method id.
 
-    One inventory (``lci`` once), characterized by each method in turn through bw2calc's
-    ``switch_method``: the methods differ only in their factors.
+    One inventory (``lci`` once, or that of ``lca``, a :func:`computed_lca` of ``model``),
+    characterized by each method in turn through bw2calc's ``switch_method``: the methods
+    differ only in their factors.
     """
     methods = list(catalog.methods.values())
     if not methods:
         return {}
-    lca = model_lca(model, methods[0])
-    lca.lci()
-    lca.lcia()
-    totals = {methods[0].id: float(lca.score)}
-    for method in methods[1:]:
+    if lca is None:
+        lca = computed_lca(model, methods[0])
+    totals = {}
+    for method in methods:
         lca.switch_method([method_datapackage(method.name)])
         lca.lcia_calculation()
         totals[method.id] = float(lca.score)

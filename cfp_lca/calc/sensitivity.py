@@ -15,8 +15,9 @@ the inputs are the matrix entries with distributions of their own, parameters at
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.stats import rankdata
@@ -28,6 +29,9 @@ from .lcia import model_lca
 from .montecarlo import FastEngine
 
 PARAMETER = "parameter"  # UncertainInput.set_name of a random parameter
+# columns per evaluation block: fixed (not per worker), so that the totals of Spearman and Sobol
+# samples are the same whether the blocks run here or on a Dask cluster of any size
+EVAL_BLOCK = 2048
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,10 @@ class InputSpace:
 
     engine: FastEngine
     inputs: tuple[UncertainInput, ...]
+    # (model, method, sources, exchanges) of ``input_space``: how a Dask worker rebuilds it
+    origin: tuple[ProductModel, Method, tuple[str, ...], bool] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def labels(self) -> list[str]:
@@ -113,6 +121,11 @@ class InputSpace:
         scores, _ = self.engine.evaluator.scores(arrays, n)
         return scores[0]
 
+    def totals(self, values: np.ndarray, uniform: bool = False) -> np.ndarray:
+        """``evaluate`` of values, or with ``uniform`` of the values at probabilities ``values``
+        (``quantiles``, joint)."""
+        return self.evaluate(self.quantiles(values) if uniform else values)
+
     def draw(self, n: int, seed: int) -> np.ndarray:
         """(m, n) Monte Carlo draws, the engine's own (same seed, same draws)."""
         values = self.engine.draw_values(seed, 0, n)
@@ -144,7 +157,7 @@ def input_space(
     inputs = entry_inputs(model, method, engine)
     if engine.parameters is not None and not exchanges:
         inputs += parameter_inputs(engine)
-    return InputSpace(engine, tuple(inputs))
+    return InputSpace(engine, tuple(inputs), (model, method, tuple(sources), exchanges))
 
 
 def entry_inputs(model: ProductModel, method: Method, engine: FastEngine) -> list[UncertainInput]:
@@ -210,10 +223,43 @@ class RankResult:
     n: int
 
 
-def spearman_ranking(space: InputSpace, n: int, seed: int) -> RankResult:
-    """Rank correlation of each input (as a data amount) with the total over ``n`` draws."""
+Totals = Callable[[np.ndarray, bool], np.ndarray]  # (values or probabilities, uniform) -> (N,)
+
+
+@contextlib.contextmanager
+def evaluation(
+    space: InputSpace, workers: int | None = None, scheduler: str | None = None
+) -> Iterator[Totals]:
+    """``totals(values, uniform)`` of ``space`` for (m, N) values, computed in fixed blocks of
+    ``EVAL_BLOCK`` columns: here, or with ``workers`` (processes of a local Dask cluster) or
+    ``scheduler`` (the address of one) on the cluster, each worker rebuilding the input space
+    once; the same blocks either way, so the same numbers."""
+    from .montecarlo.cluster import SpaceSpec, cluster_client, map_blocks
+
+    with cluster_client(workers, scheduler) as client:
+        spec = None
+        if client is not None:
+            if space.origin is None:
+                raise ValueError("this input space was not built by input_space: no cluster")
+            model, method, sources, exchanges = space.origin
+            spec = SpaceSpec.here(model, method, sources, exchanges=exchanges)
+
+        def totals(values: np.ndarray, uniform: bool = False) -> np.ndarray:
+            n = values.shape[1]
+            blocks = [np.ascontiguousarray(values[:, lo : lo + EVAL_BLOCK])
+                      for lo in range(0, n, EVAL_BLOCK)]  # fmt: skip
+            if spec is None:
+                parts = [space.totals(b, uniform) for b in blocks]
+            else:
+                parts = map_blocks(client, spec, blocks, uniform)
+            return np.concatenate(parts) if parts else np.empty(0)
+
+        yield totals
+
+
+def _ranking(space: InputSpace, n: int, seed: int, totals: Totals) -> RankResult:
     x = space.draw(n, seed)
-    y = space.evaluate(x)
+    y = totals(x, False)
     x = x * space.signs[:, None]
     ok = np.isfinite(y)
     ry = rankdata(y[ok])
@@ -223,6 +269,14 @@ def spearman_ranking(space: InputSpace, n: int, seed: int) -> RankResult:
     rho = rx @ ry / ok.sum()
     share = rho**2 / np.sum(rho**2)
     return RankResult(tuple(space.labels), rho, share, int(ok.sum()))
+
+
+def spearman_ranking(space: InputSpace, n: int, seed: int, workers: int | None = None,
+                     scheduler: str | None = None) -> RankResult:  # fmt: skip
+    """Rank correlation of each input (as a data amount) with the total over ``n`` draws
+    (totals evaluated as ``evaluation`` says, on a Dask cluster with ``workers``/``scheduler``)."""
+    with evaluation(space, workers, scheduler) as totals:
+        return _ranking(space, n, seed, totals)
 
 
 @dataclass(frozen=True)
@@ -262,11 +316,25 @@ def sobol_indices(
                        np.asarray(res["ST"]), np.asarray(res["ST_conf"]), int(y.size))  # fmt: skip
 
 
-def model_sobol(space: InputSpace, n: int, seed: int, group: bool = True) -> SobolResult:
-    """Sobol indices of the total, entries grouped by part (or background process) with
-    ``group``; correlated parameters are always grouped together."""
+def _sobol(space: InputSpace, n: int, seed: int, group: bool, totals: Totals) -> SobolResult:
     groups = [i.group if group or i.is_parameter else i.label for i in space.inputs]
-    return sobol_indices(space.labels, groups, space.quantiles, space.evaluate, n, seed)
+    return sobol_indices(space.labels, groups, lambda u: u, lambda u: totals(u, True), n, seed)
+
+
+def model_sobol(
+    space: InputSpace,
+    n: int,
+    seed: int,
+    group: bool = True,
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> SobolResult:
+    """Sobol indices of the total, entries grouped by part (or background process) with
+    ``group``; correlated parameters are always grouped together. The Saltelli matrix is
+    evaluated in fixed blocks (``evaluation``), on a Dask cluster with ``workers`` (processes
+    of a local one) or ``scheduler`` (the address of one), with the same numbers as here."""
+    with evaluation(space, workers, scheduler) as totals:
+        return _sobol(space, n, seed, group, totals)
 
 
 # ---------------------------------------------------------------- local
@@ -335,13 +403,18 @@ def analyse(
     seed: int,
     group: bool = True,
     exchanges: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> SensitivityResult:
     """Spearman, Sobol, elasticities and tornado of ``model``'s total, over its random
-    parameters and other independent inputs (``exchanges``: over matrix entries)."""
+    parameters and other independent inputs (``exchanges``: over matrix entries). ``workers``
+    or ``scheduler``: Spearman's and Sobol's samples are evaluated on a Dask cluster (one for
+    both), with the same numbers as here."""
     space = input_space(model, method, sources, exchanges)
     if not space.inputs:
         raise ValueError("no uncertain inputs for the selected sources")
-    ranks = spearman_ranking(space, n, seed)
-    sobol = model_sobol(space, sobol_n, seed, group=group)
+    with evaluation(space, workers, scheduler) as totals:
+        ranks = _ranking(space, n, seed, totals)
+        sobol = _sobol(space, sobol_n, seed, group, totals)
     base, rows = tornado(space)
     return SensitivityResult(tuple(space.labels), ranks, sobol, elasticities(space), base, rows)

@@ -1,5 +1,7 @@
 """Monte Carlo chunks on a Dask cluster (``dask.distributed``): a local cluster of ``workers``
-processes, or the scheduler at an address.
+processes, or the scheduler at an address. The same path serves paired scenario comparisons
+(one paired engine per scenario) and the sensitivity analysis (blocks of input values
+evaluated through the model's input space).
 
 Each worker process builds the fast engine once (the model and method travel pickled; the
 worker opens the same Brightway project, which the caller has written and holds under its
@@ -11,8 +13,11 @@ must see the same Brightway data directory (a shared file system).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,40 +25,102 @@ import numpy as np
 from ...model.objects import Method, ProductModel
 
 WINDOW_PER_WORKER = 2  # chunks in flight per worker: enough to keep each one busy
-_ENGINES: dict = {}  # per worker process: engine by spec key
+_ENGINES: dict = {}  # per worker process: engine (or input space) by spec key
 
 
 @dataclass(frozen=True)
 class EngineSpec:
-    """What a worker needs to build the engine: where the project is, and what to sample."""
+    """What a worker needs to build the engine: where the project is, and what to sample
+    (``paired``: common random numbers, as scenario comparisons draw them)."""
 
     bw_dir: str
     project: str
     model: ProductModel
     method: Method
     sources: tuple[str, ...]
+    paired: bool = False
+
+    @classmethod
+    def here(cls, model: ProductModel, method: Method, sources: Sequence[str], **extra):
+        """The spec for the current Brightway project of this process."""
+        import bw2data as bd
+
+        base = str(bd.projects._base_data_dir)
+        return cls(base, bd.projects.current, model, method, tuple(sources), **extra)
 
     @property
     def key(self) -> tuple:
-        return (self.bw_dir, self.project, self.model.database, self.method.id, self.sources)
+        """Identifies the engine by content: a long-lived cluster given a changed model (or
+        method) under the same names builds a new engine, never reuses a stale one."""
+        content = hashlib.sha256(repr((self.model, self.method)).encode()).hexdigest()
+        model = self.model.database
+        return (
+            self.bw_dir,
+            self.project,
+            model,
+            self.method.id,
+            content,
+            self.sources,
+            self.paired,
+        )
+
+    def build(self):
+        """The fast engine (in the project, which the caller has opened)."""
+        from .engines import FastEngine
+
+        return FastEngine(self.model, self.method, self.sources, paired=self.paired)
+
+
+@dataclass(frozen=True)
+class SpaceSpec(EngineSpec):
+    """What a worker needs to rebuild a sensitivity input space (``exchanges``: the matrix
+    entries as inputs, as ``input_space`` takes it)."""
+
+    exchanges: bool = False
+
+    @property
+    def key(self) -> tuple:
+        return ("space", *super().key, self.exchanges)
+
+    def build(self):
+        from ..sensitivity import input_space
+
+        return input_space(self.model, self.method, self.sources, self.exchanges)
 
 
 def _engine(spec: EngineSpec):
-    """The worker's engine for ``spec``, built on first use."""
+    """The worker's engine (or input space) for ``spec``, built on first use."""
     if spec.key not in _ENGINES:
         os.environ.setdefault("BRIGHTWAY2_DIR", spec.bw_dir)
         import bw2data as bd
 
-        from .engines import FastEngine
-
         bd.projects.set_current(spec.project)
-        _ENGINES[spec.key] = FastEngine(spec.model, spec.method, spec.sources)
+        _ENGINES[spec.key] = spec.build()
     return _ENGINES[spec.key]
+
+
+def _share(client, spec: EngineSpec):
+    """``spec`` on every worker, under a key of its own: not the content's hash, which a run
+    just finished with the same spec may still be releasing (its data then lost)."""
+    return client.scatter(spec, broadcast=True, hash=False)
 
 
 def remote_chunk(spec: EngineSpec, seed: int, start: int, stop: int):
     """A chunk computed on a worker (the task Dask runs)."""
     return _engine(spec).chunk(seed, start, stop)
+
+
+def remote_totals(spec: SpaceSpec, values: np.ndarray, uniform: bool) -> np.ndarray:
+    """Totals of a block of input values (or of probabilities, ``uniform``) on a worker."""
+    return _engine(spec).totals(values, uniform)
+
+
+def map_blocks(client, spec: SpaceSpec, blocks: Sequence[np.ndarray], uniform: bool):
+    """``remote_totals`` of each block on the cluster, in order (the blocks travel in the
+    tasks, so Dask can compute them again on another worker if one dies)."""
+    spec = _share(client, spec)
+    futures = [client.submit(remote_totals, spec, b, uniform, pure=False) for b in blocks]
+    return client.gather(futures)
 
 
 def connect(workers: int | None = None, scheduler: str | None = None):
@@ -76,13 +143,29 @@ def connect(workers: int | None = None, scheduler: str | None = None):
     return Client(cluster)
 
 
+@contextlib.contextmanager
+def cluster_client(workers: int | None = None, scheduler: str | None = None) -> Iterator:
+    """A client as ``connect`` gives it, closed (with the local cluster it started) on exit;
+    ``None`` when neither ``workers`` nor ``scheduler`` is given (compute here)."""
+    if workers is None and scheduler is None:
+        yield None
+        return
+    from .scheduling import _close_client
+
+    client = connect(workers, scheduler)
+    try:
+        yield client
+    finally:
+        _close_client(client, own_cluster=scheduler is None)
+
+
 class DaskChunks:
     """Chunks computed on the cluster, a window ahead, handed back in order (the same
     interface as the local ``ChunkSource``)."""
 
     def __init__(self, client, spec: EngineSpec, seed: int, n: int, chunk: int):
         self.client, self.seed, self.n, self.chunk = client, seed, n, chunk
-        self.spec = client.scatter(spec, broadcast=True)
+        self.spec = _share(client, spec)
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         self.window = WINDOW_PER_WORKER * workers
         self.futures: dict[int, tuple[int, object]] = {}

@@ -103,6 +103,14 @@ class FastEngine:
         self._kernel = BlockKernel.build(self.evaluator)
         self._local = threading.local()
 
+    def random_draws(self) -> list[tuple[int, int, int]]:
+        """(stream, standard normals, uniforms) that each iteration draws from each block
+        generator (unpaired runs, bounds redraws aside): what bounds the speed of drawing."""
+        out = [(sampler.stream, *sampler.draw_counts()) for sampler, _ in self.samplers]
+        if self.parameters is not None:
+            out += self.parameters.sampler.draw_counts()
+        return out
+
     def draw_values(self, seed: int, start: int, stop: int) -> dict[str, np.ndarray]:
         """Per entry set, the (uncertain entries, stop - start) values in matrix sign: own
         draws, and the entries driven by random parameters."""

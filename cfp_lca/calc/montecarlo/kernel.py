@@ -166,8 +166,9 @@ class BlockKernel:
         V = values.get("interface")
         for t in range(self.nF):
             row = u[t]
-            if u_static is not None:
-                row.fill(u_static[t])
+            # the static direct emissions enter as the first subtraction's scalar operand:
+            # ``fill`` then ``row - tmp`` in one pass, the same numbers
+            start = row if u_static is None else u_static[t]
             if self.p:
                 entries = self.if_static_rows[t]
                 if entries:
@@ -176,7 +177,8 @@ class BlockKernel:
                     for o, a in rest:
                         np.multiply(h_rows[iface[o]], a, out=tmp2)
                         np.add(tmp, tmp2, out=tmp)
-                    np.subtract(row, tmp, out=row)
+                    np.subtract(start, tmp, out=row)
+                    start = row
                 entries = self.if_unc_rows[t]
                 if entries:
                     (k, _), rest = entries[0], entries[1:]
@@ -184,7 +186,10 @@ class BlockKernel:
                     for k, _ in rest:
                         np.multiply(V[k], h_rows[iface[self.if_other[k]]], out=tmp2)
                         np.add(tmp, tmp2, out=tmp)
-                    np.subtract(row, tmp, out=row)
+                    np.subtract(start, tmp, out=row)
+                    start = row
+            if start is not row:
+                row.fill(start)
         ev.fg_system.solve_into(
             values.get("fg_tech"), self.demand, ws.x_F, ws.bad_part, tmp, ws.fin_F
         )

@@ -15,7 +15,9 @@ distribution, its own draw is an independent factor around the formula's value:
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import operator
 from collections.abc import Mapping, Sequence
 
 import bw_processing as bwp
@@ -24,9 +26,10 @@ from scipy.special import ndtri
 from scipy.stats import spearmanr
 
 from ...brightway.datapackages import uncertainty_row
+from ...model.formula import _BINARY, _UNARY, MAX_DEPTH, FormulaProblem, _Evaluator, parse
 from ...model.objects import ProductModel
 from ...model.parameters import ParameterModel
-from .sampling import BLOCK_SIZE, LOGNORMAL, NORMAL, Sampler, block_generator, draw_range
+from .sampling import BLOCK_SIZE, LOGNORMAL, NORMAL, Sampler, block_generator, draw_range, scratch
 from .statistics import ParameterCorrelation
 from .structure import ModelStructure, MonteCarloError
 
@@ -84,9 +87,24 @@ class ParameterSampler:
     def draw_block_into(self, seed: int, block: int, out: np.ndarray) -> np.ndarray:
         """The parameters of one block of iterations written into ``out`` (k, BLOCK_SIZE)."""
         for idx, sampler in self.groups:
-            out[idx] = sampler.draw_block(seed, block)
-        if self.copula:
+            buf = scratch("parameters", idx.size)
+            out[idx] = sampler.draw_block_into(seed, block, buf)
+        if self.copula and self.keys is None:  # as correlated_block, in reused buffers
+            c = self.correlated.size
+            scores = scratch("copula-scores", c)
+            block_generator(seed, COPULA_STREAM, block).standard_normal(out=scores)
+            z = np.matmul(self.factor, scores, out=scratch("copula", c))
+            for idx, local, sampler in self.copula:
+                out[idx] = sampler.from_normal_scores(z[local])
+        elif self.copula:
             out[self.correlated] = self.correlated_block(seed, block)
+        return out
+
+    def draw_counts(self) -> list[tuple[int, int, int]]:
+        """(stream, standard normals, uniforms) drawn per iteration, unpaired streams."""
+        out = [(s.stream, *s.draw_counts()) for _, s in self.groups]
+        if self.correlated.size:
+            out.append((COPULA_STREAM, int(self.correlated.size), 0))
         return out
 
     def correlated_block(self, seed: int, block: int) -> np.ndarray:
@@ -150,6 +168,7 @@ class ParameterLayer:
         self.own: dict[str, np.ndarray] = {}
         self.rows: dict[str, list[tuple[int, int, float, bool]]] = {}
         self.sizes: dict[str, int] = {}  # rows of each completed set
+        self.program: FormulaProgram | None = None  # the formulas, for whole blocks
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -177,6 +196,10 @@ class ParameterLayer:
             ]  # fmt: skip
             out[name] = np.array(order, dtype=np.int64)
             self.sizes[name] = len(order)
+        try:
+            self.program = FormulaProgram(self.model, self.rows)
+        except (FormulaProblem, KeyError, ValueError, TypeError, ArithmeticError):
+            self.program = None  # the formulas' own errors, raised as they are evaluated
         return out
 
     def complete(
@@ -187,6 +210,14 @@ class ParameterLayer:
     ) -> dict[str, np.ndarray]:
         """``values`` (own draws in matrix sign, per set) completed with the driven entries for
         the samples of ``params`` (k, ...); written into ``buffers`` where given."""
+        if buffers is not None and self.program is not None:
+            full = {name: buffers[name] for name in self.rows}
+            for name, own in self.own.items():
+                if own.size:
+                    full[name][: own.size] = values[name]
+            self.program.run(params, full)
+            values.update(full)
+            return values
         magnitudes = self.model.magnitudes(params)
         shape = params.shape[1:]
         for name, rows in self.rows.items():
@@ -202,6 +233,202 @@ class ParameterLayer:
                     full[pos] *= coef
             values[name] = full
         return values
+
+
+class _Sym:
+    """A value of the formula program that varies with the sample: node ``index``."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int):
+        self.index = index
+
+
+def _key(value) -> tuple:
+    """What identifies an operand: a node, or a constant by its type and exact value."""
+    if isinstance(value, _Sym):
+        return ("node", value.index)
+    return ("const", type(value), repr(value))
+
+
+def _pow(a, b, out: np.ndarray) -> None:
+    out[...] = operator.pow(a, b)  # numpy's own ``**`` (its fast paths for 2, 0.5, ...)
+
+
+_UFUNCS = {operator.add: np.add, operator.sub: np.subtract, operator.mul: np.multiply,
+           operator.truediv: np.true_divide, operator.pow: _pow,
+           operator.neg: lambda a, b, out: np.negative(a, out=out),
+           operator.pos: lambda a, b, out: np.positive(a, out=out)}  # fmt: skip
+
+
+class FormulaProgram:
+    """:meth:`ParameterModel.magnitudes` and :meth:`ParameterLayer.complete` as one list of
+    ufunc calls on whole rows of samples, written into reused buffers: the same operations on
+    the same operands as the formula evaluator (operands in the same order, constant
+    sub-terms computed once by the evaluator itself), so the same numbers bit for bit. A
+    sub-term met again with the same operands (``1 - R1``, ``m_a + m_b``) is computed once.
+    """
+
+    def __init__(self, model: ParameterModel, rows: Mapping[str, Sequence[tuple]]):
+        self.k = len(model.random)
+        self._nodes: list[tuple] = []  # (function, operand, operand): operands _Sym or scalars
+        self._memo: dict[tuple, _Sym] = {}
+        model_ns: dict = dict(model.model_static)
+        self._apply(model.model_steps, model_ns, model.random)
+        spaces: dict[str | None, dict] = {None: model_ns}
+        results = []
+        for x in model.driven:
+            if x.scope not in spaces:
+                spaces[x.scope] = dict(model_ns)
+                self._apply(model.activity_steps[x.scope], spaces[x.scope], model.random)
+            results.append(self._formula(x.formula, spaces[x.scope]))
+        self._emit(results, rows)
+        self._envs: dict[tuple, tuple] = {}
+
+    def _apply(self, steps, ns: dict, random) -> None:
+        for s in steps:
+            if s.kind == "static":
+                ns[s.name] = s.value
+            elif s.kind == "random":
+                draw = self._node(None, ("draw", s.index), None)
+                factor = random[s.index].base_factor
+                ns[s.name] = draw if factor == 1.0 else self._node(operator.mul, draw, factor)
+            else:
+                ns[s.name] = self._formula(s.formula, ns)
+
+    def _node(self, func, a, b) -> _Sym:
+        key = (func, a if func is None else _key(a), _key(b))
+        if key not in self._memo:
+            self._memo[key] = _Sym(len(self._nodes))
+            self._nodes.append((func, a, b))
+        return self._memo[key]
+
+    def _formula(self, text: str, ns: Mapping):
+        return self._value(parse(text).body, _Evaluator(text, ns), 0)
+
+    def _value(self, node: ast.AST, ev: _Evaluator, depth: int):
+        """As ``_Evaluator.value``: scalars evaluated (and checked) by the evaluator itself,
+        operations on samples become nodes."""
+        if depth > MAX_DEPTH:
+            raise ev.problem(None, f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, ast.Constant):
+            return ev.constant(node)
+        if isinstance(node, ast.Name):
+            return ev.name(node)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            left = self._value(node.left, ev, depth + 1)
+            right = self._value(node.right, ev, depth + 1)
+            if not isinstance(left, _Sym) and not isinstance(right, _Sym):
+                return ev.binary(node, left, right)
+            return self._node(_BINARY[type(node.op)], left, right)
+        if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+            value = self._value(node.operand, ev, depth + 1)
+            if not isinstance(value, _Sym):
+                return _UNARY[type(node.op)](value)
+            return self._node(_UNARY[type(node.op)], value, None)
+        raise FormulaProblem(f"formula '{ev.text}': not plain arithmetic")
+
+    def _emit(self, results: list, rows: Mapping[str, Sequence[tuple]]) -> None:
+        """Instructions (function, a, b, out) over an environment: the k parameter rows,
+        buffer rows, the completed rows, constants. Each driven value goes into its rows as
+        soon as it is known; a buffer is reused once its value is no longer read."""
+        self.targets = [(name, pos) for name, rs in rows.items() for pos, *_ in rs]
+        self.names = tuple(rows)
+        target = {t: i for i, t in enumerate(self.targets)}
+        nodes = self._nodes
+        users: dict[int, list[tuple]] = {}  # node -> completion ops reading it
+        early: list[tuple] = []  # completion ops reading draws or constants
+        for name, rs in rows.items():
+            for pos, k, coef, alone in rs:
+                value = results[k]
+                op = (("full", target[(name, pos)]), value, coef, alone)
+                if isinstance(value, _Sym) and nodes[value.index][0] is not None:
+                    users.setdefault(value.index, []).append(op)
+                else:
+                    early.append(op)
+        live = set(users)  # nodes some driven value needs
+        for i in range(len(nodes) - 1, -1, -1):
+            func, a, b = nodes[i]
+            if i in live and func is not None:
+                live.update(x.index for x in (a, b) if isinstance(x, _Sym))
+        last = {i: i for i in users}  # node -> the last node whose computation reads it
+        for i, (func, a, b) in enumerate(nodes):
+            if i in live and func is not None:
+                for x in (a, b):
+                    if isinstance(x, _Sym):
+                        last[x.index] = i
+        consts: list = []
+        slot_of: dict[int, int] = {}
+        free: list[int] = []
+        self.n_slots = 0
+        code: list[tuple] = []
+
+        def ref(x) -> tuple[str, int]:
+            if isinstance(x, _Sym):
+                func, a, _ = nodes[x.index]
+                return ("draw", a[1]) if func is None else ("slot", slot_of[x.index])
+            consts.append(x)
+            return ("const", len(consts) - 1)
+
+        def complete(ops) -> None:
+            for full, value, coef, alone in ops:
+                if alone:  # the formula's value, as stored, in matrix sign
+                    code.append((np.multiply, ref(value), ref(coef), full))
+                else:  # own draw x formula / static amount
+                    code.append((np.multiply, full, ref(value), full))
+                    code.append((np.multiply, full, ref(coef), full))
+
+        complete(early)
+        for i, (func, a, b) in enumerate(nodes):
+            if func is None or i not in live:
+                continue
+            ins = (ref(a), ref(0.0 if b is None else b))
+            for x in {x.index for x in (a, b) if isinstance(x, _Sym)}:
+                if last.get(x) == i and x in slot_of:  # read for the last time
+                    free.append(slot_of[x])
+            if free:
+                slot = free.pop()
+            else:
+                slot, self.n_slots = self.n_slots, self.n_slots + 1
+            slot_of[i] = slot
+            code.append((_UFUNCS[func], *ins, ("slot", slot)))
+            complete(users.get(i, ()))
+            if last.get(i) == i:  # read by its own completion ops only
+                free.append(slot)
+        self._code = code
+        self._consts = consts
+
+    def run(self, params: np.ndarray, full: Mapping[str, np.ndarray]) -> None:
+        """The driven rows of ``full`` (per set, (rows, ...) arrays whose own-draw rows are
+        filled) from the parameter values ``params`` (k, ...)."""
+        code, env = self._environment(params, full)
+        with np.errstate(all="ignore"):
+            for func, a, b, out in code:
+                func(env[a], env[b], out=env[out])
+
+    def _environment(self, params: np.ndarray, full: Mapping[str, np.ndarray]) -> tuple:
+        """The instructions with their operands as positions in a list of rows of these
+        arrays, and that list; kept for arrays met again (a thread's workspace)."""
+        arrays = (params, *(full[name] for name in self.names))
+        key = tuple(id(x) for x in arrays)
+        hit = self._envs.get(key)
+        if hit is not None and all(x is y for x, y in zip(hit[0], arrays, strict=True)):
+            return hit[1], hit[2]
+        slots = np.empty((self.n_slots, *params.shape[1:]))
+        table = {"draw": list(params), "slot": list(slots), "const": self._consts,
+                 "full": [full[name][pos] for name, pos in self.targets]}  # fmt: skip
+        offsets, env = {}, []
+        for kind, items in table.items():
+            offsets[kind] = len(env)
+            env.extend(items)
+        code = [
+            (f, offsets[a[0]] + a[1], offsets[b[0]] + b[1], offsets[o[0]] + o[1])
+            for f, a, b, o in self._code
+        ]
+        if len(self._envs) > 16:  # a few per thread and group size
+            self._envs.clear()
+        self._envs[key] = (arrays, code, env, slots)
+        return code, env
 
 
 def _row(position: int, k: int, factor: float, static: float, sign: float, alone: bool) -> tuple:

@@ -17,6 +17,7 @@ Supported stats_arrays ids, with the conventions of stats_arrays (and so of bw2c
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -46,7 +47,7 @@ def block_generator(seed: int, stream: int, block: int) -> np.random.Generator:
 
 @dataclass(frozen=True)
 class _DrawPlan:
-    """Row selections of a Sampler, computed once."""
+    """Row selections of a Sampler and the constants of its transforms, computed once."""
 
     gauss: np.ndarray
     all_gauss: bool
@@ -61,6 +62,74 @@ class _DrawPlan:
     loc: np.ndarray
     uniform: np.ndarray
     triangular: np.ndarray
+    # (log)normal rows of a mixed sampler: loc, scale (g, 1), which rows are lognormal
+    g_loc: np.ndarray
+    g_scale: np.ndarray
+    g_logn: np.ndarray
+    g_all_logn: bool
+    # uniform rows: low, high - low (n, 1)
+    u_low: np.ndarray
+    u_width: np.ndarray
+    # triangular rows, numpy's ``random_triangular`` constants (n, 1), and degenerate rows
+    t_left: np.ndarray
+    t_right: np.ndarray
+    t_ratio: np.ndarray
+    t_leftprod: np.ndarray
+    t_rightprod: np.ndarray
+    t_degenerate: np.ndarray
+
+
+_SCRATCH = threading.local()  # per thread: buffers of whole blocks, reused from block to block
+
+
+def scratch(name: str, rows: int, dtype: type = np.float64) -> np.ndarray:
+    """A C-contiguous (rows, BLOCK_SIZE) buffer of this thread, reused by name."""
+    buf = getattr(_SCRATCH, name, None)
+    if buf is None or buf.shape[0] < rows:
+        buf = np.empty((rows, BLOCK_SIZE), dtype=dtype)
+        setattr(_SCRATCH, name, buf)
+    return buf[:rows]
+
+
+def _select(mask: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``np.where(mask, a, b)`` into ``out`` (which may be ``a`` or ``b``), bit for bit,
+    without branches: ``mask`` is int64 -1 (take a) or 0 (take b); float64 bits selected as
+    ``b ^ ((a ^ b) & mask)``."""
+    o, a, b = out.view(np.int64), a.view(np.int64), b.view(np.int64)
+    bits = np.bitwise_xor(a, b, out=scratch("select", mask.shape[0], np.int64))
+    bits &= mask
+    np.bitwise_xor(bits, b, out=o)
+    return out
+
+
+def triangular_into(
+    rng: np.random.Generator,
+    out: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    ratio: np.ndarray,
+    leftprod: np.ndarray,
+    rightprod: np.ndarray,
+) -> np.ndarray:
+    """Triangular draws into ``out`` (n, B) C-contiguous, the very numbers of
+    ``rng.triangular(left, mode, right)`` broadcast to (n, B): one uniform ``U`` per value in
+    the same order, then numpy's ``random_triangular``: ``left + sqrt(U leftbase base)`` where
+    ``U <= leftbase / base``, else ``right - sqrt((1 - U) (right - mode) base)``, with ``base
+    = right - left``, ``leftbase = mode - left`` (the same IEEE operations, one square root
+    per value, branch-free selections)."""
+    n = out.shape[0]
+    rng.random(out=out)
+    below = np.less_equal(out, ratio, out=scratch("mask", n, np.int64), casting="unsafe")
+    np.negative(below, out=below)  # 1 -> -1: all bits set where U <= ratio
+    other = scratch("triangular", n)
+    np.subtract(1.0, out, out=other)
+    other *= rightprod
+    out *= leftprod
+    root = _select(below, out, other, out)
+    np.sqrt(root, out=root)
+    np.subtract(right, root, out=other)
+    root += left
+    return _select(below, root, other, out)
 
 
 @dataclass(frozen=True)
@@ -192,6 +261,18 @@ class Sampler:
         gauss = np.flatnonzero(np.isin(kind, (LOGNORMAL, NORMAL)))
         logn = kind == LOGNORMAL
         flip = logn & self.negative
+        uniform = np.flatnonzero(kind == UNIFORM)
+        tri = np.flatnonzero(kind == TRIANGULAR)
+        # triangular: the arguments given to numpy (a degenerate row drawn on [low, low + 1],
+        # then set to low), and numpy's own intermediate constants of ``random_triangular``
+        low, mode, high = self.minimum[tri], self.loc[tri], self.maximum[tri]
+        degenerate = high == low
+        right = np.where(degenerate, low + 1.0, high)
+        mode = np.where(degenerate, low, mode)
+        base = right - low
+        leftbase = mode - low
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = leftbase / base
         return _DrawPlan(
             gauss=gauss,
             all_gauss=bool(gauss.size) and gauss.size == self.n_uncertain,
@@ -204,9 +285,29 @@ class Sampler:
             bounded=gauss[np.isfinite(self.minimum[gauss]) | np.isfinite(self.maximum[gauss])],
             scale=self.scale[:, None],
             loc=self.loc[:, None],
-            uniform=np.flatnonzero(kind == UNIFORM),
-            triangular=np.flatnonzero(kind == TRIANGULAR),
+            uniform=uniform,
+            triangular=tri,
+            g_loc=self.loc[gauss, None],
+            g_scale=self.scale[gauss, None],
+            g_logn=logn[gauss],
+            g_all_logn=bool(logn[gauss].all()),
+            u_low=self.minimum[uniform, None],
+            u_width=(self.maximum[uniform] - self.minimum[uniform])[:, None],
+            t_left=low[:, None],
+            t_right=right[:, None],
+            t_ratio=ratio[:, None],
+            t_leftprod=(leftbase * base)[:, None],
+            t_rightprod=((right - mode) * base)[:, None],
+            t_degenerate=degenerate,
         )
+
+    def draw_counts(self) -> tuple[int, int]:
+        """(standard normal, uniform) values drawn per iteration by :meth:`draw_block`, bounds
+        redraws aside: what a bound on the speed of drawing must draw too."""
+        if self.keys is not None:
+            return 0, self.n_uncertain
+        plan = self._plan
+        return int(plan.gauss.size), int(plan.uniform.size + plan.triangular.size)
 
     def draw_block(self, seed: int, block: int) -> np.ndarray:
         """(u, BLOCK_SIZE) draws of the uncertain entries for one block of iterations."""
@@ -219,7 +320,12 @@ class Sampler:
     ) -> np.ndarray:
         """:meth:`draw_block` written into ``out`` (u, BLOCK_SIZE), C-contiguous float64, then
         multiplied row by row by ``factor`` (u,) when given (e.g. matrix signs). The numbers
-        are those of :meth:`draw_block` (times ``factor``), bit for bit."""
+        are those of :meth:`draw_block` (times ``factor``), bit for bit.
+
+        The generator's numbers are taken in a fixed order: the standard normals of the
+        (log)normal rows, their bounds redraws, the uniforms of the uniform rows, then those
+        of the triangular rows; each row is transformed in place in reused buffers.
+        """
         if self.keys is not None:
             out[...] = self._keyed_block(seed, block)
             if factor is not None:
@@ -244,6 +350,23 @@ class Sampler:
                 return out
             if plan.any_flip:
                 out[plan.flip] *= -1.0
+        elif plan.gauss.size and not plan.bounded.size:
+            # (log)normal rows drawn in a reused buffer; sign flips wait for the final product
+            g = plan.gauss
+            z = scratch("gauss", g.size)
+            rng.standard_normal(out=z)
+            z *= plan.g_scale
+            z += plan.g_loc
+            if plan.g_all_logn:
+                np.exp(z, out=z)
+            elif plan.any_logn:
+                z[plan.g_logn] = np.exp(z[plan.g_logn])
+            out[g] = z
+            self._others_into(rng, out)
+            if plan.any_flip or factor is not None:
+                f = plan.flip_factor if factor is None else plan.flip_factor * factor
+                out *= f[:, None]
+            return out
         elif plan.gauss.size:
             g = plan.gauss
             out[g] = self._gauss(rng, g, rng.standard_normal((g.size, BLOCK_SIZE)))
@@ -263,27 +386,35 @@ class Sampler:
                 raise UnsupportedDistribution(
                     f"bounds not met after {MAX_REDRAWS} redraws; bounds are too narrow"
                 )
-        sel = plan.uniform
-        if sel.size:
-            u = rng.random((sel.size, BLOCK_SIZE))
-            low, high = self.minimum[sel, None], self.maximum[sel, None]
-            out[sel] = low + (high - low) * u
-        sel = plan.triangular
-        if sel.size:
-            low, mode, high = self.minimum[sel, None], self.loc[sel, None], self.maximum[sel, None]
-            degenerate = (high == low)[:, 0]
-            safe_high = np.where(high == low, low + 1.0, high)
-            safe_mode = np.where(high == low, low, mode)
-            draws = rng.triangular(
-                np.broadcast_to(low, (sel.size, BLOCK_SIZE)),
-                np.broadcast_to(safe_mode, (sel.size, BLOCK_SIZE)),
-                np.broadcast_to(safe_high, (sel.size, BLOCK_SIZE)),
-            )
-            draws[degenerate] = low[degenerate]
-            out[sel] = draws
+        self._others_into(rng, out)
         if factor is not None:
             out *= factor[:, None]
         return out
+
+    def _others_into(self, rng: np.random.Generator, out: np.ndarray) -> None:
+        """The uniform then the triangular rows of ``out``, drawn after the (log)normal ones."""
+        plan = self._plan
+        sel = plan.uniform
+        if sel.size:
+            u = scratch("uniform", sel.size)
+            rng.random(out=u)
+            u *= plan.u_width
+            u += plan.u_low
+            out[sel] = u
+        sel = plan.triangular
+        if sel.size:
+            t = triangular_into(
+                rng,
+                scratch("uniform", sel.size),
+                plan.t_left,
+                plan.t_right,
+                plan.t_ratio,
+                plan.t_leftprod,
+                plan.t_rightprod,
+            )
+            if plan.t_degenerate.any():
+                t[plan.t_degenerate] = plan.t_left[plan.t_degenerate]
+            out[sel] = t
 
     def _keyed_block(self, seed: int, block: int) -> np.ndarray:
         """Draws where each entry has its own stream, keyed by its identity: two models that

@@ -36,9 +36,12 @@ SWEEPS = 40  # Richardson sweeps before a sample goes to BiCGSTAB
 GROUP = 32  # samples solved together; groups start at fixed positions, so results do not
 # depend on the chunk size (chunks are whole blocks of a multiple of GROUP samples)
 assert BLOCK_SIZE % GROUP == 0, "a block must hold whole groups"
-# fill-reducing ordering for LCA matrices (nearly triangular, strong diagonal): far less fill
-# and time than SuperLU's default COLAMD on large imported databases
+# fill-reducing ordering for a system whose orientation is not known: the pattern of A + A^T,
+# the same for A and A^T (SuperLU's default COLAMD can take minutes on a technosphere matrix A)
 PERMC_SPEC = "MMD_AT_PLUS_A"
+# for a transposed technosphere matrix A^T (the system of the unit scores, A^T h = d): COLAMD
+# on A^T is what bw2calc factors, with less fill and several times faster than PERMC_SPEC
+TRANSPOSED_PERMC_SPEC = "COLAMD"
 MAX_CONDITION = 1e12
 PIVOT_RTOL = 1e-12
 
@@ -96,8 +99,12 @@ class BatchedSystem:
         *,
         max_condition: float = MAX_CONDITION,
         pivot_rtol: float = PIVOT_RTOL,
+        permc_spec: str = PERMC_SPEC,
     ):
+        """``permc_spec``: SuperLU's column ordering for a large cyclic system's static LU
+        (``TRANSPOSED_PERMC_SPEC`` for a transposed technosphere matrix)."""
         self.n = int(n)
+        self.permc_spec = permc_spec
         self.rows = np.asarray(rows, dtype=np.int64)
         self.cols = np.asarray(cols, dtype=np.int64)
         self.static = np.asarray(static, dtype=np.float64)
@@ -130,7 +137,7 @@ class BatchedSystem:
                 for st in self._steps
             ]
 
-    def transposed(self) -> BatchedSystem:
+    def transposed(self, permc_spec: str = PERMC_SPEC) -> BatchedSystem:
         """The system of ``A^T``: same values, rows and columns swapped."""
         return BatchedSystem(
             self.n,
@@ -140,6 +147,7 @@ class BatchedSystem:
             self.uncertain,
             max_condition=self.max_condition,
             pivot_rtol=self.pivot_rtol,
+            permc_spec=permc_spec,
         )
 
     def _plan(self) -> list[_Step]:
@@ -304,7 +312,12 @@ class BatchedSystem:
 
 class _SparseSamples:
     """The ``krylov`` strategy: a system's CSC pattern, the position of each uncertain entry
-    in it, and the sparse LU of the static matrix used as preconditioner for every sample."""
+    in it, and the sparse LU of the static matrix used as preconditioner for every sample.
+
+    A sample's matrix is never assembled for the sweeps: its product with ``x`` is the static
+    matrix's plus the uncertain entries' changes from their static values, scattered to their
+    rows (``A_s x = A_0 x + S ((v_s - v_0) * x[cols])``), for a whole group at once.
+    """
 
     def __init__(self, system: BatchedSystem):
         n = system.n
@@ -318,10 +331,19 @@ class _SparseSamples:
         self.base = np.bincount(slot[fixed], system.static[fixed], minlength=unique.size)
         self.nominal = np.bincount(slot, system.static, minlength=unique.size)
         self.slots = slot[system.uncertain]
+        self.static_values = system.static[system.uncertain]
+        self.unc_cols = system.cols[system.uncertain]
+        k = system.uncertain.size
+        self.scatter = sp.csr_matrix(
+            (np.ones(k), (system.rows[system.uncertain], np.arange(k))), shape=(n, k)
+        )
         self.max_condition = system.max_condition
+        self.permc_spec = system.permc_spec
         self.fallbacks = 0  # samples solved by their own LU: the iterations did not converge
+        self._start: tuple[np.ndarray, np.ndarray] | None = None  # (rhs, static solution)
+        self.static_matrix = self._matrix(self.nominal)
         try:
-            self.lu = splu(self._matrix(self.nominal), permc_spec=PERMC_SPEC)
+            self.lu = splu(self.static_matrix, permc_spec=system.permc_spec)
             self.preconditioner = LinearOperator((n, n), matvec=self.lu.solve, dtype=np.float64)
         except RuntimeError:  # a singular static matrix: samples are solved without it
             self.lu = self.preconditioner = None
@@ -329,51 +351,69 @@ class _SparseSamples:
     def _matrix(self, data: np.ndarray) -> sp.csc_matrix:
         return sp.csc_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
 
+    def _sample_data(self, values: np.ndarray) -> np.ndarray:
+        """One sample's CSC values (its uncertain entries' ``values`` in place)."""
+        return self.base + np.bincount(self.slots, values, self.base.size)
+
+    def _static_solution(self, rhs: np.ndarray) -> np.ndarray:
+        """The static matrix's solution for a one-column ``rhs``: every sample's first guess,
+        solved once per right-hand side."""
+        if self._start is None or not np.array_equal(self._start[0], rhs):
+            self._start = (rhs.copy(), self.lu.solve(np.ascontiguousarray(rhs)))
+        return self._start[1]
+
     def solve(
         self, values: np.ndarray | None, rhs: np.ndarray, N: int
     ) -> tuple[np.ndarray, np.ndarray]:
         """Every sample, in groups of ``GROUP`` consecutive samples."""
         x = np.empty((self.n, N))
         bad = np.zeros(N, dtype=bool)
+        if values is None:
+            values = np.broadcast_to(self.static_values[:, None], (self.slots.size, N))
         for lo in range(0, N, GROUP):
             hi = min(N, lo + GROUP)
-            data = np.broadcast_to(self.base, (hi - lo, self.base.size)).copy()
-            if self.slots.size:
-                for i in range(hi - lo):
-                    data[i] += np.bincount(self.slots, values[:, lo + i], self.base.size)
-            b = rhs[:, lo:hi] if rhs.shape[1] != 1 else np.repeat(rhs, hi - lo, axis=1)
-            x[:, lo:hi], bad[lo:hi] = self._group(data, np.ascontiguousarray(b))
+            b = rhs[:, lo:hi] if rhs.shape[1] != 1 else rhs
+            x[:, lo:hi], bad[lo:hi] = self._group(values[:, lo:hi], np.ascontiguousarray(b))
         bad |= ~np.isfinite(x).all(axis=0)
         x[:, bad] = np.nan
         return x, bad
 
-    def _group(self, data: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Richardson sweeps on a group's samples together; the rest one by one."""
-        m = data.shape[0]
+    def _group(self, values: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Richardson sweeps on a group's samples together; the rest one by one. ``b``: the
+        group's right-hand sides, or one shared by all its samples."""
+        m = values.shape[1]
         x = np.empty((self.n, m))
         bad = np.zeros(m, dtype=bool)
-        finite = np.isfinite(data).all(axis=1)
+        finite = np.isfinite(values).all(axis=0) & np.isfinite(b).all(axis=0)
         todo = np.flatnonzero(finite)
         bad[~finite] = True
         x[:, ~finite] = np.nan
         if self.lu is not None and todo.size:
-            matrices = [self._matrix(data[k]) for k in todo]
-            limit = KRYLOV_RTOL * np.linalg.norm(b[:, todo], axis=0)
+            change = values[:, todo] - self.static_values[:, None]
+            rhs = b if b.shape[1] == 1 else b[:, todo]
+            limit = KRYLOV_RTOL * np.linalg.norm(rhs, axis=0)
             with np.errstate(all="ignore"):
-                x[:, todo] = self.lu.solve(b[:, todo])
+                if b.shape[1] == 1:
+                    xs = np.repeat(self._static_solution(b), todo.size, axis=1)
+                else:
+                    xs = self.lu.solve(rhs)
                 active = np.arange(todo.size)
                 for _ in range(SWEEPS):
-                    r = np.column_stack(
-                        [b[:, todo[i]] - matrices[i] @ x[:, todo[i]] for i in active]
-                    )
-                    done = np.linalg.norm(r, axis=0) <= limit[active]
-                    active, r = active[~done], r[:, ~done]
+                    r = rhs - self.static_matrix @ xs
+                    r -= self.scatter @ (change * xs[self.unc_cols])
+                    done = np.linalg.norm(r, axis=0) <= limit
+                    x[:, todo[active[done]]] = xs[:, done]
+                    keep = ~done
+                    active, xs, r, change = active[keep], xs[:, keep], r[:, keep], change[:, keep]
+                    if rhs.shape[1] != 1:
+                        rhs, limit = rhs[:, keep], limit[keep]
                     if not active.size:
                         break
-                    x[:, todo[active]] += self.lu.solve(r)
+                    xs += self.lu.solve(r)
             todo = todo[active]
         for k in todo:
-            x[:, k], bad[k] = self._one(data[k], b[:, k])
+            column = b[:, min(k, b.shape[1] - 1)]
+            x[:, k], bad[k] = self._one(self._sample_data(values[:, k]), column)
         return x, bad
 
     def _one(self, data: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -390,7 +430,7 @@ class _SparseSamples:
                 return xk, False
         self.fallbacks += 1
         try:
-            lu = splu(A, permc_spec=PERMC_SPEC)
+            lu = splu(A, permc_spec=self.permc_spec)
         except RuntimeError:  # exactly singular
             return np.full(self.n, np.nan), True
         diag = np.abs(lu.U.diagonal())
