@@ -1,15 +1,20 @@
 """Large imported backgrounds: setup, static LCIA and Monte Carlo with background uncertainty.
 
-Run: ``python benchmarks/bench_background.py [--sizes 1000,5000] [--bw-n 20] [--fast-n 200]``
+Run: ``python benchmarks/bench_background.py [--sizes 1000,5000] [--bw-n 20] [--fast-n 200]
+[--mc-n 100000] [--all-n 0] [--dask-n 0]``
 
 For each size it writes a synthetic ecoinvent-like database (``synthetic.py``) and prints:
-bw2calc's static LCIA (its own float32 processed datapackages); cfp_lca's float64 setup read in
-bulk from the project (``inventory_datapackage``) and the static LCIA on it; bw2calc's Monte
-Carlo with every exchange uncertain (iterations per second); and cfp_lca's background solver
+bw2calc's static LCIA (its own float32 processed datapackages); cfp_lca's static LCIA on its
+float64 arrays (from the disk cache, and the first time after a write, read in bulk); bw2calc's
+Monte Carlo with every exchange uncertain (iterations per second); cfp_lca's background solver
 (``BatchedSystem``, strategy ``krylov``: Richardson sweeps with the static sparse LU, BiCGSTAB
-and a direct LU for the samples they leave) on
-the same stats_arrays draws of the technosphere, with its largest relative difference from a
-direct sparse solve of the same samples.
+and a direct LU for the samples they leave) on the same stats_arrays draws of the technosphere,
+with its largest relative difference from a direct sparse solve of the same samples. Then a
+20-activity model linked to 50 of the background's processes: its static LCIA against
+bw2calc's, a foreground-only Monte Carlo (speed, the engine's setup memory and the memory the
+iterations take), and with ``--all-n N`` a Monte Carlo with every exchange of both databases
+uncertain, end to end (sampling included), against bw2calc's Monte Carlo of the same model;
+with ``--dask-n N`` a foreground-only Monte Carlo on a local Dask cluster of 1 and of 2 workers.
 """
 
 from __future__ import annotations
@@ -40,7 +45,11 @@ from synthetic import BIOSPHERE, METHOD, foreground_yaml, write_synthetic  # noq
 from cfp_lca import api  # noqa: E402
 from cfp_lca.brightway import datapackages  # noqa: E402
 from cfp_lca.brightway.datapackages import inventory_datapackage, method_datapackage  # noqa: E402
-from cfp_lca.calc.montecarlo.solvers import TRANSPOSED_PERMC_SPEC, BatchedSystem  # noqa: E402
+from cfp_lca.calc.factorization import TRANSPOSED_PERMC_SPEC  # noqa: E402
+from cfp_lca.calc.montecarlo import DEFAULT_CHUNK, FastEngine  # noqa: E402
+from cfp_lca.calc.montecarlo.solvers import BatchedSystem  # noqa: E402
+
+DASK_CHUNK = 4 * 4096  # chunks of the Dask runs: several per worker
 
 
 def timed(fn):
@@ -137,7 +146,7 @@ def bench(n: int, bw_n: int, fast_n: int) -> None:
     )
 
 
-def linked(n: int, mc_n: int, all_n: int, bw_n: int) -> None:
+def linked(n: int, mc_n: int, all_n: int, bw_n: int, dask_n: int) -> None:
     """A 20-activity cfp_lca model linked to 50 processes of the background: its static LCIA
     against bw2calc's, and a foreground-only Monte Carlo with its peak memory."""
     name = write_synthetic(n)
@@ -152,14 +161,23 @@ def linked(n: int, mc_n: int, all_n: int, bw_n: int) -> None:
     lca.lci()
     lca.lcia()
     rel = abs(result.total - lca.score) / abs(lca.score)
-    tracemalloc.start()
     mc, t_mc = timed(lambda: model.monte_carlo(n=mc_n, seed=1, sources="foreground"))
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    # memory: the engine's setup (the static LU of the background, as bw2calc's), then what
+    # the iterations take beyond it (the issue's "sampling memory")
+    product, method = model.variant(), model._method(model.variant(), None)
+    tracemalloc.start()
+    engine = FastEngine(product, method, ("foreground",))
+    setup_peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.reset_peak()
+    held = tracemalloc.get_traced_memory()[0]
+    for lo in range(0, mc_n, DEFAULT_CHUNK):
+        engine.chunk(1, lo, min(mc_n, lo + DEFAULT_CHUNK))
+    sampling = (tracemalloc.get_traced_memory()[1] - held) / 2**20
     tracemalloc.stop()
     print(
         f"  linked model: static {t_static:.2f} s (first, writing it: {t_first:.1f} s; "
         f"bw2calc agrees to {rel:.1e}); foreground-only MC {mc_n / t_mc:,.0f} it/s end to "
-        f"end, peak traced memory {peak:.0f} MiB"
+        f"end; traced memory: setup peak {setup_peak:.0f} MiB, sampling {sampling:.1f} MiB"
     )
     if all_n:
         bw_mc = bc.LCA(fu, method=METHOD, use_distributions=True, seed_override=1)
@@ -175,6 +193,21 @@ def linked(n: int, mc_n: int, all_n: int, bw_n: int) -> None:
             f"({all_n} iterations, {all_n / t_all:.2f} it/s with it) = "
             f"{rate / (bw_n / t_bw):.0f}x bw2calc"
         )
+    if dask_n:
+        times, totals = {}, {}
+        for workers in (1, 2):
+            mc, times[workers] = timed(
+                lambda w=workers: model.monte_carlo(
+                    n=dask_n, seed=1, sources="foreground", chunk_size=DASK_CHUNK, workers=w
+                )
+            )
+            totals[workers] = mc.to_dict()["total"]
+        assert totals[1] == totals[2]
+        print(
+            f"  Dask, foreground-only, {dask_n} iterations in chunks of {DASK_CHUNK} (cluster "
+            f"start and each worker's setup included): 1 worker {times[1]:.1f} s, "
+            f"2 workers {times[2]:.1f} s (speed-up {times[1] / times[2]:.2f}x), the same statistics"
+        )
 
 
 def main() -> None:
@@ -186,11 +219,12 @@ def main() -> None:
     ap.add_argument(
         "--all-n", type=int, default=0, help="Monte Carlo of the linked model, all uncertain"
     )
+    ap.add_argument("--dask-n", type=int, default=0, help="the same on 1 and 2 Dask workers")
     args = ap.parse_args()
     bd.projects.set_current("cfp_bench_background")
     for n in (int(s) for s in args.sizes.split(",")):
         bench(n, args.bw_n, args.fast_n)
-        linked(n, args.mc_n, args.all_n, args.bw_n)
+        linked(n, args.mc_n, args.all_n, args.bw_n, args.dask_n)
 
 
 if __name__ == "__main__":

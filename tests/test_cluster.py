@@ -151,7 +151,9 @@ def _cli_json(capsys, *args: str) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-def test_cli_compare_and_gsa_with_two_workers_give_the_local_json(built, capsys, monkeypatch):
+def test_cli_compare_and_gsa_on_a_cluster_give_the_local_json(built, cluster, capsys, monkeypatch):
+    """``--workers`` (a local cluster the command starts) for compare, ``--scheduler`` (the
+    module's running cluster) for gsa."""
     compare = ("compare", "zw32", "baseline", "green-power", "-n", "300", "--seed", "2")
     gsa = ("gsa", "zw32", "-n", "300", "--sobol-n", "64", "--seed", "2")
     local = [_cli_json(capsys, *compare), _cli_json(capsys, *gsa)]
@@ -159,7 +161,7 @@ def test_cli_compare_and_gsa_with_two_workers_give_the_local_json(built, capsys,
     _no_local(monkeypatch, InputSpace, "totals")
     remote = [
         _cli_json(capsys, *compare, "--workers", "2"),
-        _cli_json(capsys, *gsa, "--workers", "2"),
+        _cli_json(capsys, *gsa, "--scheduler", cluster[0].scheduler_address),
     ]
     assert remote == local
 

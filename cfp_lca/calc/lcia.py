@@ -26,6 +26,7 @@ from ..brightway.datapackages import (
     node_keys,
 )
 from ..model.objects import Catalog, Flow, Method, ProductModel
+from .factorization import technosphere_lu
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,26 @@ def direct_scores(lca: bc.LCA) -> np.ndarray:
 
 
 def characterized_unit_scores(lca: bc.LCA, direct: np.ndarray | None = None) -> np.ndarray:
-    """Score per unit of each product (h with A^T h = (C B)^T 1), indexed like matrix rows."""
+    """Score per unit of each product (h with A^T h = (C B)^T 1), indexed like matrix rows;
+    with the LCA's own factorization of A^T where it kept one (:class:`FactorizedLCA`)."""
     direct = direct_scores(lca) if direct is None else direct
+    lu = getattr(lca, "factorization", None)
+    if lu is not None:
+        return np.atleast_1d(lu.solve(direct))
     return np.atleast_1d(spsolve(lca.technosphere_matrix.T.tocsc(), direct))
+
+
+class FactorizedLCA(bc.LCA):
+    """bw2calc's LCA, whose one factorization per solve (of A^T with COLAMD, what bw2calc's
+    ``spsolve`` of the CSR technosphere factors) is kept, so that the unit scores
+    (A^T h = d) take a triangular solve instead of a second factorization."""
+
+    factorization = None
+
+    def solve_linear_system(self, demand: np.ndarray | None = None) -> np.ndarray:
+        demand = self.demand_array if demand is None else demand
+        self.factorization = technosphere_lu(self.technosphere_matrix)
+        return self.factorization.solve(np.asarray(demand, dtype=np.float64), trans="T")
 
 
 def foreground_contributions(
@@ -223,7 +241,7 @@ def model_lca(model: ProductModel, method: Method, **kwargs) -> bc.LCA:
         inventory_datapackage(dependency_order(model.database)),
         method_datapackage(method.name),
     ]
-    return bc.LCA({reference.id: model.functional_amount}, data_objs=packages, **kwargs)
+    return FactorizedLCA({reference.id: model.functional_amount}, data_objs=packages, **kwargs)
 
 
 def computed_lca(model: ProductModel, method: Method) -> bc.LCA:

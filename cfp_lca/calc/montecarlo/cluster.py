@@ -17,8 +17,10 @@ import contextlib
 import hashlib
 import logging
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -91,9 +93,12 @@ class SpaceSpec(EngineSpec):
 def _engine(spec: EngineSpec):
     """The worker's engine (or input space) for ``spec``, built on first use."""
     if spec.key not in _ENGINES:
-        os.environ.setdefault("BRIGHTWAY2_DIR", spec.bw_dir)
+        if "bw2data" not in sys.modules:
+            os.environ["BRIGHTWAY2_DIR"] = spec.bw_dir  # the caller's, whatever the worker's
         import bw2data as bd
 
+        if Path(bd.projects._base_data_dir) != Path(spec.bw_dir):
+            bd.projects.change_base_directories(Path(spec.bw_dir), project_name=spec.project)
         bd.projects.set_current(spec.project)
         _ENGINES[spec.key] = spec.build()
     return _ENGINES[spec.key]

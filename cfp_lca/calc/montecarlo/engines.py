@@ -56,9 +56,11 @@ class FastEngine:
         for the exchanges and parameters they share."""
         self.sources = check_sources(sources)
         lca = model_lca(model, method)
-        lca.lci()
-        lca.lcia()
-        self.static_score = float(lca.score)
+        # the matrices only: the static scores come from the evaluator below, so the whole
+        # system (an imported background, say) is never factorized here
+        lca.load_lci_data()
+        lca.build_demand_array()
+        lca.load_lcia_data()
         self.structure = build_structure(model, lca)
         st = self.structure
         self.samplers: list[tuple[Sampler, list[tuple[str, int, int]]]] = []
@@ -100,7 +102,9 @@ class FastEngine:
         for _, layout in self.samplers:
             sign = np.concatenate([st.sets[name].sign[self.own[name]] for name, _, _ in layout])
             self._signs.append(None if (sign == 1.0).all() else sign)
-        self._kernel = BlockKernel.build(self.evaluator)
+        # samplers too large to draw whole blocks go the general way, a part at a time
+        self.part = min([BLOCK_SIZE] + [s.part_size for s, _ in self.samplers])
+        self._kernel = BlockKernel.build(self.evaluator) if self.part == BLOCK_SIZE else None
         self._local = threading.local()
 
     def random_draws(self) -> list[tuple[int, int, int]]:
@@ -115,11 +119,10 @@ class FastEngine:
         """Per entry set, the (uncertain entries, stop - start) values in matrix sign: own
         draws, and the entries driven by random parameters."""
         values: dict[str, np.ndarray] = {}
-        for sampler, layout in self.samplers:
-            draws = sampler.draw(seed, start, stop)
+        for (sampler, layout), sign in zip(self.samplers, self._signs, strict=True):
+            draws = sampler.draw(seed, start, stop, factor=sign)  # in matrix sign
             for name, lo, hi in layout:
-                sign = self.structure.sets[name].sign[self.own[name]]
-                values[name] = draws[lo:hi] * sign[:, None]
+                values[name] = draws[lo:hi]
         if self.parameters is not None:
             params = self.parameters.sampler.draw(seed, start, stop)
             self.parameters.complete(values, params)
@@ -136,11 +139,7 @@ class FastEngine:
         GIL in its loops); a sample's numbers depend only on its block, never on the chunk.
         """
         if self._kernel is None or stop <= start:
-            scores, bad = self.evaluator.scores(self.draw_values(seed, start, stop), stop - start)
-            if out is None:
-                return scores, bad
-            out[...] = scores
-            return out, bad
+            return self._general(seed, start, stop, out)
         N = stop - start
         if out is None:
             out = np.empty((self._kernel.q, N))
@@ -163,6 +162,33 @@ class FastEngine:
             list(threads.pool().map(work, [groups[w::workers] for w in range(workers)]))
         else:
             work(groups)
+        return out, bad
+
+    def _general(
+        self, seed: int, start: int, stop: int, out: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`chunk` by the evaluator, a part of ``self.part`` iterations at a time (the
+        largest sampler's parts: its draws never held for more iterations than that), parts
+        shared among threads (each writes its own columns: the numbers do not change)."""
+        N = stop - start
+        if out is None:
+            out = np.empty((len(self.structure.labels), N))
+        bad = np.zeros(N, dtype=bool)
+        first = start // self.part * self.part
+        bounds = [
+            (max(lo, start), min(lo + self.part, stop)) for lo in range(first, stop, self.part)
+        ]
+
+        def work(lo: int, hi: int) -> None:
+            scores, bad_part = self.evaluator.scores(self.draw_values(seed, lo, hi), hi - lo)
+            out[:, lo - start : hi - start] = scores
+            bad[lo - start : hi - start] = bad_part
+
+        if len(bounds) > 1 and threads.WORKERS > 1:
+            list(threads.pool().map(lambda b: work(*b), bounds))
+        else:
+            for lo, hi in bounds:
+                work(lo, hi)
         return out, bad
 
     def _workspace(self, blocks: int) -> Workspace:

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import splu
 
-from .solvers import PERMC_SPEC, BatchedSystem
+from ..factorization import TRANSPOSED_PERMC_SPEC, technosphere_lu
+from .solvers import BatchedSystem
 from .structure import ModelStructure
 
 
@@ -78,14 +78,14 @@ class Evaluator:
         self.fg_system = BatchedSystem(nF, fg.target, fg.other, fg.amount, self.unc["fg_tech"])
         bg = S["bg_tech"]
         self.bg_system = BatchedSystem(nR, bg.target, bg.other, bg.amount, self.unc["bg_tech"])
-        self.bg_transposed = self.bg_system.transposed()
+        self.bg_transposed = self.bg_system.transposed(TRANSPOSED_PERMC_SPEC)
         self.bg_static_inverse = None
         if self.unc["bg_tech"].size == 0 and nR:
-            A = sp.csc_matrix((bg.amount, (bg.target, bg.other)), shape=(nR, nR))
+            A = sp.csr_matrix((bg.amount, (bg.target, bg.other)), shape=(nR, nR))
             rhs = np.zeros((nR, p))
             rhs[structure.interface, np.arange(p)] = 1.0
             # h_int = (A^-1 E)^T d_R
-            inverse = splu(A, permc_spec=PERMC_SPEC).solve(rhs)
+            inverse = technosphere_lu(A).solve(rhs, trans="T")
             self.bg_static_inverse = np.atleast_2d(inverse).reshape(nR, p).T.copy()
 
     def characterization(self, values: np.ndarray | None) -> np.ndarray:

@@ -87,13 +87,13 @@ class ParameterSampler:
     def draw_block_into(self, seed: int, block: int, out: np.ndarray) -> np.ndarray:
         """The parameters of one block of iterations written into ``out`` (k, BLOCK_SIZE)."""
         for idx, sampler in self.groups:
-            buf = scratch("parameters", idx.size)
+            buf = scratch("parameters", idx.size, BLOCK_SIZE)
             out[idx] = sampler.draw_block_into(seed, block, buf)
         if self.copula and self.keys is None:  # as correlated_block, in reused buffers
             c = self.correlated.size
-            scores = scratch("copula-scores", c)
+            scores = scratch("copula-scores", c, BLOCK_SIZE)
             block_generator(seed, COPULA_STREAM, block).standard_normal(out=scores)
-            z = np.matmul(self.factor, scores, out=scratch("copula", c))
+            z = np.matmul(self.factor, scores, out=scratch("copula", c, BLOCK_SIZE))
             for idx, local, sampler in self.copula:
                 out[idx] = sampler.from_normal_scores(z[local])
         elif self.copula:

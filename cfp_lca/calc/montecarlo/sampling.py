@@ -3,7 +3,11 @@
 Iterations are grouped in fixed blocks of ``BLOCK_SIZE``; block ``b`` of stream ``s`` draws with
 its own generator seeded by ``SeedSequence(seed, spawn_key=(s, b))``. A chunk is made of whole
 blocks, so the value drawn for iteration ``i`` depends only on (seed, stream, i), not on how the
-iterations are chunked nor on how many are run.
+iterations are chunked nor on how many are run. A sampler of so many entries that a block of
+its draws would not fit in memory (an imported background with every exchange uncertain) draws
+in fixed parts of ``part_size`` iterations instead, part ``p`` of block ``b`` with its own
+generator seeded by ``SeedSequence(seed, spawn_key=(s, b, p))``: the same independence of the
+chunking, in bounded memory.
 
 Supported stats_arrays ids, with the conventions of stats_arrays (and so of bw2calc):
 
@@ -17,7 +21,6 @@ Supported stats_arrays ids, with the conventions of stats_arrays (and so of bw2c
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -25,8 +28,11 @@ from functools import cached_property
 import numpy as np
 
 from . import threads
+from .transforms import gauss_into, scratch, triangular_into
 
 BLOCK_SIZE = 4096
+LARGE_BLOCK_BYTES = 256 * 2**20  # a sampler whose block of draws is larger draws in parts
+PART_BYTES = 64 * 2**20  # the most memory one part of such a sampler's draws takes
 STATIC_IDS = (0, 1)
 LOGNORMAL, NORMAL, UNIFORM, TRIANGULAR = 2, 3, 4, 5
 SUPPORTED_IDS = (*STATIC_IDS, LOGNORMAL, NORMAL, UNIFORM, TRIANGULAR)
@@ -38,11 +44,23 @@ class UnsupportedDistribution(ValueError):
     """An uncertainty type the vectorized sampler does not draw."""
 
 
-def block_generator(seed: int, stream: int, block: int) -> np.random.Generator:
-    """The generator of one block of iterations of one stream."""
+def block_generator(seed: int, stream: int, block: int, *part: int) -> np.random.Generator:
+    """The generator of one block of iterations of one stream (or of one ``part`` of it)."""
     return np.random.Generator(
-        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stream, block)))
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stream, block, *part)))
     )
+
+
+def part_size(rows: int) -> int:
+    """Iterations drawn together by a sampler of ``rows`` entries: a whole block, or for a
+    sampler whose block would take more than ``LARGE_BLOCK_BYTES``, the largest power of two
+    whose draws fit in ``PART_BYTES`` (a divisor of ``BLOCK_SIZE``)."""
+    if rows * BLOCK_SIZE * 8 <= LARGE_BLOCK_BYTES:
+        return BLOCK_SIZE
+    size = BLOCK_SIZE
+    while size > 1 and rows * size * 8 > PART_BYTES:
+        size //= 2
+    return size
 
 
 @dataclass(frozen=True)
@@ -77,59 +95,6 @@ class _DrawPlan:
     t_leftprod: np.ndarray
     t_rightprod: np.ndarray
     t_degenerate: np.ndarray
-
-
-_SCRATCH = threading.local()  # per thread: buffers of whole blocks, reused from block to block
-
-
-def scratch(name: str, rows: int, dtype: type = np.float64) -> np.ndarray:
-    """A C-contiguous (rows, BLOCK_SIZE) buffer of this thread, reused by name."""
-    buf = getattr(_SCRATCH, name, None)
-    if buf is None or buf.shape[0] < rows:
-        buf = np.empty((rows, BLOCK_SIZE), dtype=dtype)
-        setattr(_SCRATCH, name, buf)
-    return buf[:rows]
-
-
-def _select(mask: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """``np.where(mask, a, b)`` into ``out`` (which may be ``a`` or ``b``), bit for bit,
-    without branches: ``mask`` is int64 -1 (take a) or 0 (take b); float64 bits selected as
-    ``b ^ ((a ^ b) & mask)``."""
-    o, a, b = out.view(np.int64), a.view(np.int64), b.view(np.int64)
-    bits = np.bitwise_xor(a, b, out=scratch("select", mask.shape[0], np.int64))
-    bits &= mask
-    np.bitwise_xor(bits, b, out=o)
-    return out
-
-
-def triangular_into(
-    rng: np.random.Generator,
-    out: np.ndarray,
-    left: np.ndarray,
-    right: np.ndarray,
-    ratio: np.ndarray,
-    leftprod: np.ndarray,
-    rightprod: np.ndarray,
-) -> np.ndarray:
-    """Triangular draws into ``out`` (n, B) C-contiguous, the very numbers of
-    ``rng.triangular(left, mode, right)`` broadcast to (n, B): one uniform ``U`` per value in
-    the same order, then numpy's ``random_triangular``: ``left + sqrt(U leftbase base)`` where
-    ``U <= leftbase / base``, else ``right - sqrt((1 - U) (right - mode) base)``, with ``base
-    = right - left``, ``leftbase = mode - left`` (the same IEEE operations, one square root
-    per value, branch-free selections)."""
-    n = out.shape[0]
-    rng.random(out=out)
-    below = np.less_equal(out, ratio, out=scratch("mask", n, np.int64), casting="unsafe")
-    np.negative(below, out=below)  # 1 -> -1: all bits set where U <= ratio
-    other = scratch("triangular", n)
-    np.subtract(1.0, out, out=other)
-    other *= rightprod
-    out *= leftprod
-    root = _select(below, out, other, out)
-    np.sqrt(root, out=root)
-    np.subtract(right, root, out=other)
-    root += left
-    return _select(below, root, other, out)
 
 
 @dataclass(frozen=True)
@@ -315,6 +280,24 @@ class Sampler:
         self.draw_block_into(seed, block, out)
         return out
 
+    @cached_property
+    def part_size(self) -> int:
+        """Iterations drawn with one generator: ``BLOCK_SIZE``, or fewer for a sampler too large
+        to draw a whole block at once (not for keyed samplers, whose entries have streams of
+        their own)."""
+        return BLOCK_SIZE if self.keys is not None else part_size(self.n_uncertain)
+
+    def draw_part(self, seed: int, part: int, factor: np.ndarray | None = None) -> np.ndarray:
+        """(u, part_size) draws of iterations ``part * part_size`` onwards: a whole block, or
+        one part of one, each with a generator of its own (times ``factor`` row by row)."""
+        size = self.part_size
+        out = np.empty((self.n_uncertain, size))
+        if size == BLOCK_SIZE:
+            return self.draw_block_into(seed, part, out, factor)
+        per_block = BLOCK_SIZE // size
+        rng = block_generator(seed, self.stream, part // per_block, part % per_block)
+        return self._fill(rng, out, factor)
+
     def draw_block_into(
         self, seed: int, block: int, out: np.ndarray, factor: np.ndarray | None = None
     ) -> np.ndarray:
@@ -326,22 +309,25 @@ class Sampler:
         (log)normal rows, their bounds redraws, the uniforms of the uniform rows, then those
         of the triangular rows; each row is transformed in place in reused buffers.
         """
-        if self.keys is not None:
-            out[...] = self._keyed_block(seed, block)
+        if self.keys is not None or self.part_size < BLOCK_SIZE:
+            whole = (block * BLOCK_SIZE, (block + 1) * BLOCK_SIZE)
+            out[...] = (
+                self._keyed_block(seed, block) if self.keys is not None else self.draw(seed, *whole)
+            )
             if factor is not None:
                 out *= factor[:, None]
             return out
+        return self._fill(block_generator(seed, self.stream, block), out, factor)
+
+    def _fill(
+        self, rng: np.random.Generator, out: np.ndarray, factor: np.ndarray | None
+    ) -> np.ndarray:
+        """``out`` (u, width) filled from ``rng`` as :meth:`draw_block_into` describes."""
         plan = self._plan
-        rng = block_generator(seed, self.stream, block)
+        width = out.shape[1]
         if plan.all_gauss:
             # common case, all gaussian-based: draw and transform in place
-            rng.standard_normal(out=out)
-            out *= plan.scale
-            out += plan.loc
-            if plan.all_logn:
-                np.exp(out, out=out)
-            elif plan.any_logn:
-                out[plan.logn] = np.exp(out[plan.logn])
+            gauss_into(rng, out, plan.scale, plan.loc, plan.all_logn, plan.any_logn, plan.logn)
             if not plan.bounded.size:
                 # sign flips of negative lognormals and ``factor`` in one exact product by +-1
                 f = plan.flip_factor if factor is None else plan.flip_factor * factor
@@ -353,14 +339,10 @@ class Sampler:
         elif plan.gauss.size and not plan.bounded.size:
             # (log)normal rows drawn in a reused buffer; sign flips wait for the final product
             g = plan.gauss
-            z = scratch("gauss", g.size)
-            rng.standard_normal(out=z)
-            z *= plan.g_scale
-            z += plan.g_loc
-            if plan.g_all_logn:
-                np.exp(z, out=z)
-            elif plan.any_logn:
-                z[plan.g_logn] = np.exp(z[plan.g_logn])
+            z = scratch("gauss", g.size, width)
+            gauss_into(
+                rng, z, plan.g_scale, plan.g_loc, plan.g_all_logn, plan.any_logn, plan.g_logn
+            )
             out[g] = z
             self._others_into(rng, out)
             if plan.any_flip or factor is not None:
@@ -369,7 +351,7 @@ class Sampler:
             return out
         elif plan.gauss.size:
             g = plan.gauss
-            out[g] = self._gauss(rng, g, rng.standard_normal((g.size, BLOCK_SIZE)))
+            out[g] = self._gauss(rng, g, rng.standard_normal((g.size, width)))
         if plan.gauss.size:
             bounded = plan.bounded
             for _ in range(MAX_REDRAWS):
@@ -380,7 +362,7 @@ class Sampler:
                 outside = (out[bounded] < low) | (out[bounded] > high)
                 if not outside.any():
                     break
-                fresh = self._gauss(rng, bounded, rng.standard_normal((bounded.size, BLOCK_SIZE)))
+                fresh = self._gauss(rng, bounded, rng.standard_normal((bounded.size, width)))
                 out[bounded] = np.where(outside, fresh, out[bounded])
             else:
                 raise UnsupportedDistribution(
@@ -394,9 +376,10 @@ class Sampler:
     def _others_into(self, rng: np.random.Generator, out: np.ndarray) -> None:
         """The uniform then the triangular rows of ``out``, drawn after the (log)normal ones."""
         plan = self._plan
+        width = out.shape[1]
         sel = plan.uniform
         if sel.size:
-            u = scratch("uniform", sel.size)
+            u = scratch("uniform", sel.size, width)
             rng.random(out=u)
             u *= plan.u_width
             u += plan.u_low
@@ -405,7 +388,7 @@ class Sampler:
         if sel.size:
             t = triangular_into(
                 rng,
-                scratch("uniform", sel.size),
+                scratch("uniform", sel.size, width),
                 plan.t_left,
                 plan.t_right,
                 plan.t_ratio,
@@ -440,9 +423,18 @@ class Sampler:
             values[flip] *= -1.0
         return values
 
-    def draw(self, seed: int, start: int, stop: int) -> np.ndarray:
-        """(u, stop - start) draws for iterations ``start`` to ``stop`` (any bounds)."""
-        return draw_range(self.draw_block, self.n_uncertain, seed, start, stop)
+    def draw(
+        self, seed: int, start: int, stop: int, factor: np.ndarray | None = None
+    ) -> np.ndarray:
+        """(u, stop - start) draws for iterations ``start`` to ``stop`` (any bounds), times
+        ``factor`` (u,) row by row when given (an exact product by the matrix signs)."""
+        size = self.part_size
+        if start % size == 0 and stop - start == size:  # one whole part: drawn in place
+            return self.draw_part(seed, start // size, factor)
+        out = draw_range(self.draw_part, self.n_uncertain, seed, start, stop, size)
+        if factor is not None:
+            out *= factor[:, None]
+        return out
 
     def from_normal_scores(self, z: np.ndarray) -> np.ndarray:
         """Values of the uncertain entries at standard normal scores ``z`` (u, N): ``loc +
@@ -460,22 +452,26 @@ class Sampler:
 
 
 def draw_range(
-    draw_block: Callable[[int, int], np.ndarray], rows: int, seed: int, start: int, stop: int
+    draw_block: Callable[[int, int], np.ndarray],
+    rows: int,
+    seed: int,
+    start: int,
+    stop: int,
+    size: int = BLOCK_SIZE,
 ) -> np.ndarray:
-    """(rows, stop - start) values of iterations ``start`` to ``stop`` from whole blocks drawn
-    by ``draw_block(seed, block)``, so that they do not depend on the bounds."""
+    """(rows, stop - start) values of iterations ``start`` to ``stop`` from whole blocks (of
+    ``size`` iterations) drawn by ``draw_block(seed, block)``, so that they do not depend on
+    the bounds."""
     out = np.empty((rows, stop - start))
     if not rows or stop <= start:
         return out
-    first, last = start // BLOCK_SIZE, (stop - 1) // BLOCK_SIZE
+    first, last = start // size, (stop - 1) // size
 
     def fill(block: int) -> None:
-        lo = max(start, block * BLOCK_SIZE)
-        hi = min(stop, (block + 1) * BLOCK_SIZE)
+        lo = max(start, block * size)
+        hi = min(stop, (block + 1) * size)
         values = draw_block(seed, block)
-        out[:, lo - start : hi - start] = values[
-            :, lo - block * BLOCK_SIZE : hi - block * BLOCK_SIZE
-        ]
+        out[:, lo - start : hi - start] = values[:, lo - block * size : hi - block * size]
 
     blocks = range(first, last + 1)
     if len(blocks) > 1 and threads.WORKERS > 1:

@@ -20,12 +20,14 @@ never allowed to fail the batch.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, bicgstab, splu
 
+from ..factorization import PERMC_SPEC
 from .sampling import BLOCK_SIZE
 
 DENSE_BATCH_BYTES = 64 * 2**20
@@ -33,15 +35,10 @@ KRYLOV_MIN_N = 150  # cyclic systems from this size are solved sample by sample,
 KRYLOV_RTOL = 1e-12  # relative residual of each sample's solution
 KRYLOV_MAXITER = 200
 SWEEPS = 40  # Richardson sweeps before a sample goes to BiCGSTAB
+MAX_CONTRACTION = 1e-3  # float32 static factors must shrink the static residual this much
 GROUP = 32  # samples solved together; groups start at fixed positions, so results do not
 # depend on the chunk size (chunks are whole blocks of a multiple of GROUP samples)
 assert BLOCK_SIZE % GROUP == 0, "a block must hold whole groups"
-# fill-reducing ordering for a system whose orientation is not known: the pattern of A + A^T,
-# the same for A and A^T (SuperLU's default COLAMD can take minutes on a technosphere matrix A)
-PERMC_SPEC = "MMD_AT_PLUS_A"
-# for a transposed technosphere matrix A^T (the system of the unit scores, A^T h = d): COLAMD
-# on A^T is what bw2calc factors, with less fill and several times faster than PERMC_SPEC
-TRANSPOSED_PERMC_SPEC = "COLAMD"
 MAX_CONDITION = 1e12
 PIVOT_RTOL = 1e-12
 
@@ -119,6 +116,7 @@ class BatchedSystem:
         else:
             self.strategy = "krylov" if self.n >= KRYLOV_MIN_N else "dense"
         self._krylov: _SparseSamples | None = None
+        self._lock = threading.Lock()
         if self.order is not None:
             self._steps = self._plan()
             self._static_diag = self.static_diagonal()
@@ -191,8 +189,9 @@ class BatchedSystem:
         if self.order is not None:
             return self._substitute(values, rhs, N)
         if self.strategy == "krylov":
-            if self._krylov is None:
-                self._krylov = _SparseSamples(self)
+            with self._lock:  # threads solving parts at once share one static LU
+                if self._krylov is None:
+                    self._krylov = _SparseSamples(self)
             return self._krylov.solve(values, rhs, N)
         return self._dense(values, rhs, N)
 
@@ -314,9 +313,8 @@ class _SparseSamples:
     """The ``krylov`` strategy: a system's CSC pattern, the position of each uncertain entry
     in it, and the sparse LU of the static matrix used as preconditioner for every sample.
 
-    A sample's matrix is never assembled for the sweeps: its product with ``x`` is the static
-    matrix's plus the uncertain entries' changes from their static values, scattered to their
-    rows (``A_s x = A_0 x + S ((v_s - v_0) * x[cols])``), for a whole group at once.
+    Each sample's matrix is assembled once per group (its values in the shared CSC pattern),
+    for the residuals of the sweeps; the static solution is every sample's first guess.
     """
 
     def __init__(self, system: BatchedSystem):
@@ -332,21 +330,42 @@ class _SparseSamples:
         self.nominal = np.bincount(slot, system.static, minlength=unique.size)
         self.slots = slot[system.uncertain]
         self.static_values = system.static[system.uncertain]
-        self.unc_cols = system.cols[system.uncertain]
-        k = system.uncertain.size
-        self.scatter = sp.csr_matrix(
-            (np.ones(k), (system.rows[system.uncertain], np.arange(k))), shape=(n, k)
-        )
         self.max_condition = system.max_condition
         self.permc_spec = system.permc_spec
         self.fallbacks = 0  # samples solved by their own LU: the iterations did not converge
         self._start: tuple[np.ndarray, np.ndarray] | None = None  # (rhs, static solution)
         self.static_matrix = self._matrix(self.nominal)
         try:
-            self.lu = splu(self.static_matrix, permc_spec=system.permc_spec)
-            self.preconditioner = LinearOperator((n, n), matvec=self.lu.solve, dtype=np.float64)
+            self.lu = self._factor(self.static_matrix)
+            self.preconditioner = LinearOperator((n, n), self._precondition, dtype=np.float64)
         except RuntimeError:  # a singular static matrix: samples are solved without it
             self.lu = self.preconditioner = None
+
+    def _factor(self, matrix: sp.csc_matrix):
+        """The static LU of the sweeps: float32 factors, whose triangular solves move half the
+        bytes, while residuals stay float64, so the sweeps still reach float64 accuracy
+        (mixed-precision iterative refinement); float64 factors where the float32 ones do not
+        contract the static system's error by ``MAX_CONTRACTION`` in one sweep (a matrix too
+        ill-conditioned for float32)."""
+        with np.errstate(all="ignore"):
+            try:
+                lu = splu(matrix.astype(np.float32), permc_spec=self.permc_spec)
+            except RuntimeError:
+                lu = None
+            if lu is not None:
+                b = matrix @ np.ones(self.n)  # x* = 1
+                r0 = b - matrix @ lu.solve(b.astype(np.float32))
+                x1 = lu.solve(b.astype(np.float32)) + lu.solve(r0.astype(np.float32))
+                r1 = b - matrix @ x1
+                if np.linalg.norm(r1) <= MAX_CONTRACTION * np.linalg.norm(r0):
+                    self.lu_dtype = np.float32
+                    return lu
+        self.lu_dtype = np.float64
+        return splu(matrix, permc_spec=self.permc_spec)
+
+    def _precondition(self, r: np.ndarray) -> np.ndarray:
+        """``LU0^-1 r`` in float64, whatever the factors' precision."""
+        return self.lu.solve(np.asarray(r, dtype=self.lu_dtype)).astype(np.float64, copy=False)
 
     def _matrix(self, data: np.ndarray) -> sp.csc_matrix:
         return sp.csc_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
@@ -358,9 +377,18 @@ class _SparseSamples:
     def _static_solution(self, rhs: np.ndarray) -> np.ndarray:
         """The static matrix's solution for a one-column ``rhs``: every sample's first guess,
         solved once per right-hand side."""
-        if self._start is None or not np.array_equal(self._start[0], rhs):
-            self._start = (rhs.copy(), self.lu.solve(np.ascontiguousarray(rhs)))
-        return self._start[1]
+        cached = self._start  # read once: other threads may replace it meanwhile
+        if cached is not None and np.array_equal(cached[0], rhs):
+            return cached[1]
+        x = self._precondition(np.ascontiguousarray(rhs))
+        limit = KRYLOV_RTOL * np.linalg.norm(rhs)
+        for _ in range(SWEEPS):  # refined to the sweeps' tolerance (float32 factors)
+            r = rhs - self.static_matrix @ x
+            if not np.linalg.norm(r) > limit:
+                break
+            x += self._precondition(r)
+        self._start = (rhs.copy(), x)
+        return x
 
     def solve(
         self, values: np.ndarray | None, rhs: np.ndarray, N: int
@@ -389,27 +417,29 @@ class _SparseSamples:
         bad[~finite] = True
         x[:, ~finite] = np.nan
         if self.lu is not None and todo.size:
-            change = values[:, todo] - self.static_values[:, None]
+            matrices = [self._matrix(self._sample_data(values[:, k])) for k in todo]
             rhs = b if b.shape[1] == 1 else b[:, todo]
             limit = KRYLOV_RTOL * np.linalg.norm(rhs, axis=0)
             with np.errstate(all="ignore"):
-                if b.shape[1] == 1:
-                    xs = np.repeat(self._static_solution(b), todo.size, axis=1)
-                else:
-                    xs = self.lu.solve(rhs)
+                # every sample starts from the static matrix's solution for the (mean)
+                # right-hand side: one solve per group at most, not one per sample
+                start = b if b.shape[1] == 1 else rhs.mean(axis=1, keepdims=True)
+                xs = np.repeat(self._static_solution(start), todo.size, axis=1)
                 active = np.arange(todo.size)
                 for _ in range(SWEEPS):
-                    r = rhs - self.static_matrix @ xs
-                    r -= self.scatter @ (change * xs[self.unc_cols])
+                    r = np.empty_like(xs)
+                    for i, k in enumerate(active):
+                        r[:, i] = matrices[k] @ xs[:, i]
+                    np.subtract(rhs, r, out=r)
                     done = np.linalg.norm(r, axis=0) <= limit
                     x[:, todo[active[done]]] = xs[:, done]
                     keep = ~done
-                    active, xs, r, change = active[keep], xs[:, keep], r[:, keep], change[:, keep]
+                    active, xs, r = active[keep], xs[:, keep], r[:, keep]
                     if rhs.shape[1] != 1:
                         rhs, limit = rhs[:, keep], limit[keep]
                     if not active.size:
                         break
-                    xs += self.lu.solve(r)
+                    xs += self._precondition(r)
             todo = todo[active]
         for k in todo:
             column = b[:, min(k, b.shape[1] - 1)]
