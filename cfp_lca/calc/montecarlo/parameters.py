@@ -23,7 +23,6 @@ from collections.abc import Mapping, Sequence
 import bw_processing as bwp
 import numpy as np
 from scipy.special import ndtri
-from scipy.stats import spearmanr
 
 from ...brightway.datapackages import uncertainty_row
 from ...model.formula import _BINARY, _UNARY, MAX_DEPTH, FormulaProblem, _Evaluator, parse
@@ -482,6 +481,8 @@ def achieved_correlations(
     """Each declared correlation with the Spearman correlation of the draws of a run with
     ``seed`` (its first ``n`` iterations, at most CORRELATION_ITERATIONS): the same numbers
     the run drew, since draws depend only on (seed, block)."""
+    from scipy.stats import spearmanr  # here: scipy.stats takes 0.4 s to import
+
     declared = sampler.parameters.correlations
     if not declared or n < 3:
         return ()
