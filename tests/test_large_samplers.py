@@ -11,7 +11,7 @@ import pytest
 from test_linked_model import SIGMA, STEEL_BY_NAME, TOTAL, _model, project  # noqa: F401
 
 from cfp_lca import api
-from cfp_lca.calc.montecarlo import sampling
+from cfp_lca.calc.montecarlo import FastEngine, sampling
 from cfp_lca.calc.montecarlo.sampling import BLOCK_SIZE, Sampler, part_size
 
 
@@ -59,13 +59,20 @@ def test_a_background_drawn_in_parts_gives_chunk_free_numbers(project, tmp_path,
         tmp_path / "bench", STEEL_BY_NAME, f"{{database: ext, code: {power}, unit: kWh}}"
     )
     monkeypatch.setattr(sampling, "LARGE_BLOCK_BYTES", 0)  # every sampler drawn in parts
-    monkeypatch.setattr(sampling, "PART_BYTES", 1)  # of one iteration
-    model = api.load(folder, project=name).model("bench")
+    monkeypatch.setattr(sampling, "PART_BYTES", 64)  # of 8 iterations (one entry: 8 bytes each)
+    workspace = api.load(folder, project=name)
+    model = workspace.model("bench")
+    model.lcia()  # writes the model
+    product = model.variant()
+    engine = FastEngine(product, workspace.catalog.methods[product.method], ("background",))
+    assert engine.part == 8
     n = 600
-    runs = [model.monte_carlo(n=n, seed=4, sources="background", chunk_size=c) for c in (1, 4096)]
-    a, b = (r.samples()["total"].to_numpy() for r in runs)
-    np.testing.assert_array_equal(a, b)
+    whole, _ = engine.chunk(4, 0, n)
+    pieces = [engine.chunk(4, a, b)[0] for a, b in ((0, 8), (8, 448), (448, n))]
+    np.testing.assert_array_equal(np.hstack(pieces), whole)
     # total = rest + 18 X, X ~ LN(0, SIGMA): sd 18 sqrt((e^s2 - 1) e^s2), median TOTAL
+    total = model.monte_carlo(n=n, seed=4, sources="background").samples()["total"].to_numpy()
+    np.testing.assert_array_equal(total, whole[0])  # the API runs the same engine
     sd = 18 * math.sqrt((math.exp(SIGMA**2) - 1) * math.exp(SIGMA**2))
-    assert a.std() == pytest.approx(sd, rel=0.15)
-    assert np.median(a) == pytest.approx(TOTAL, abs=4 * sd / math.sqrt(n) * 1.25)
+    assert total.std() == pytest.approx(sd, rel=0.15)
+    assert np.median(total) == pytest.approx(TOTAL, abs=4 * sd / math.sqrt(n) * 1.25)
