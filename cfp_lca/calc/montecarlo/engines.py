@@ -61,7 +61,7 @@ class FastEngine:
         lca.load_lci_data()
         lca.build_demand_array()
         lca.load_lcia_data()
-        self.structure = build_structure(model, lca)
+        self.structure = build_structure(model, lca, identities=paired)
         st = self.structure
         self.samplers: list[tuple[Sampler, list[tuple[str, int, int]]]] = []
         self.own: dict[str, np.ndarray] = {}  # per set, the entries with draws of their own
@@ -76,7 +76,8 @@ class FastEngine:
                 # draws are made on the stored (unflipped) amount, then flipped
                 dists.append(es.distributions[idx])
                 amounts.append(es.amount[idx] * es.sign[idx])
-                keys.append(es.identity[idx])
+                if paired:  # identities exist only for paired runs
+                    keys.append(es.identity[idx])
                 layout.append((name, offset, offset + idx.size))
                 offset += idx.size
             if offset:

@@ -137,7 +137,7 @@ class ModelStructure:
         return np.flatnonzero(~np.isin(kinds, (0, 1)))
 
 
-def build_structure(model: ProductModel, lca: bc.LCA) -> ModelStructure:
+def build_structure(model: ProductModel, lca: bc.LCA, identities: bool = True) -> ModelStructure:
     """Classify the entries of ``lca`` (lci and lcia done) for the fast engine."""
     nodes = sorted(bd.Database(model.database), key=lambda n: n.id)
     ids = [n.id for n in nodes]
@@ -166,7 +166,7 @@ def build_structure(model: ProductModel, lca: bc.LCA) -> ModelStructure:
     rev_bio = {row: fid for fid, row in lca.dicts.biosphere.items()}
     row_id = {"technosphere": rev_prod, "biosphere": rev_bio}
     col_id = {"technosphere": rev_act, "biosphere": rev_act}
-    sets = _in_canonical_order(sets, model, ids, row_id, col_id)
+    sets = _in_canonical_order(sets, model, ids, row_id, col_id, identities)
     stage_matrix = np.zeros((len(stages), len(ids)))
     for k, code in enumerate(codes):
         if stage_of.get(code) is not None:
@@ -341,8 +341,11 @@ def _in_canonical_order(
     ids: list[int],
     row_id: dict[str, dict[int, int]],
     col_id: dict[str, dict[int, int]],
+    identities: bool = True,
 ) -> dict[str, EntrySet]:
-    """Each set sorted by (column key, row key) of its nodes, with its entries' identities."""
+    """Each set sorted by (column key, row key) of its nodes, with its entries' identities
+    (only where asked: paired runs key their draws by them; hashing every exchange of a large
+    imported background takes seconds)."""
     wanted = set(ids)
     for name, es in sets.items():
         kind = _MATRIX_OF.get(name, "biosphere")
@@ -368,7 +371,7 @@ def _in_canonical_order(
         ck = rk if name == "cf" else [keys[col_id[kind][c]] for c in es.matrix_col.tolist()]
         order = sorted(range(es.size), key=lambda k, rk=rk, ck=ck: (ck[k], rk[k], k))
         o = np.array(order, dtype=np.int64)
-        identity = np.array(
+        identity = None if not identities else np.array(
             [entry_identity(kind if name != "cf" else "cf", paired_row(rk[k], ck[k]), ck[k],
                             model.database)
              for k in order], dtype=np.uint64,
