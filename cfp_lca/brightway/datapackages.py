@@ -39,9 +39,8 @@ def uncertainty_row(data: dict, amount: float) -> tuple:
     )
 
 
-def _vector(dp: bwp.Datapackage, matrix: str, rows: list[tuple]) -> None:
-    """Add one matrix's (row, col, amount, flip, uncertainty...) rows to ``dp``."""
-    arrays = _entry_arrays(rows)
+def _vector(dp: bwp.Datapackage, matrix: str, arrays: dict[str, np.ndarray]) -> None:
+    """Add one matrix's entries (bw_processing's four arrays, :func:`_entry_arrays`) to ``dp``."""
     dp.add_persistent_vector(
         matrix=matrix,
         name=matrix.replace("_matrix", ""),
@@ -138,11 +137,7 @@ def inventory_datapackage(databases: Iterable[str]) -> bwp.Datapackage:
     for matrix in MATRICES:
         found = [p[matrix] for p in parts if p[matrix]["data"].size]
         if found:
-            dp.add_persistent_vector(
-                matrix=matrix,
-                name=matrix.replace("_matrix", ""),
-                **{f"{a}_array": np.concatenate([f[a] for f in found]) for a in ARRAYS},
-            )
+            _vector(dp, matrix, {a: np.concatenate([f[a] for f in found]) for a in ARRAYS})
     return dp
 
 
@@ -272,7 +267,7 @@ def method_datapackage(method: tuple[str, ...]) -> bwp.Datapackage:
         twins = same_flows([e[0] for e in entries])
         entries += [(t, t, *e[2:]) for e in list(entries) for t in twins.get(e[0], ())]
     dp = bwp.create_datapackage(sum_intra_duplicates=True, sum_inter_duplicates=False)
-    _vector(dp, "characterization_matrix", entries)
+    _vector(dp, "characterization_matrix", _entry_arrays(entries))
     return dp
 
 

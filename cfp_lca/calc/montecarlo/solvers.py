@@ -336,17 +336,17 @@ class _SparseSamples:
         self._start: tuple[np.ndarray, np.ndarray] | None = None  # (rhs, static solution)
         self.static_matrix = self._matrix(self.nominal)
         try:
-            self.lu = self._factor(self.static_matrix)
+            self.lu, self.lu_dtype = self._factor(self.static_matrix)
             self.preconditioner = LinearOperator((n, n), self._precondition, dtype=np.float64)
         except RuntimeError:  # a singular static matrix: samples are solved without it
             self.lu = self.preconditioner = None
 
-    def _factor(self, matrix: sp.csc_matrix):
-        """The static LU of the sweeps: float32 factors, whose triangular solves move half the
-        bytes, while residuals stay float64, so the sweeps still reach float64 accuracy
-        (mixed-precision iterative refinement); float64 factors where the float32 ones do not
-        contract the static system's error by ``MAX_CONTRACTION`` in one sweep (a matrix too
-        ill-conditioned for float32)."""
+    def _factor(self, matrix: sp.csc_matrix) -> tuple:
+        """The static LU of the sweeps and its dtype: float32 factors, whose triangular solves
+        move half the bytes, while residuals stay float64, so the sweeps still reach float64
+        accuracy (mixed-precision iterative refinement); float64 factors where the float32
+        ones do not contract the static system's error by ``MAX_CONTRACTION`` in one sweep (a
+        matrix too ill-conditioned for float32)."""
         with np.errstate(all="ignore"):
             try:
                 lu = splu(matrix.astype(np.float32), permc_spec=self.permc_spec)
@@ -354,14 +354,12 @@ class _SparseSamples:
                 lu = None
             if lu is not None:
                 b = matrix @ np.ones(self.n)  # x* = 1
-                r0 = b - matrix @ lu.solve(b.astype(np.float32))
-                x1 = lu.solve(b.astype(np.float32)) + lu.solve(r0.astype(np.float32))
-                r1 = b - matrix @ x1
+                x0 = lu.solve(b.astype(np.float32))
+                r0 = b - matrix @ x0
+                r1 = b - matrix @ (x0 + lu.solve(r0.astype(np.float32)))
                 if np.linalg.norm(r1) <= MAX_CONTRACTION * np.linalg.norm(r0):
-                    self.lu_dtype = np.float32
-                    return lu
-        self.lu_dtype = np.float64
-        return splu(matrix, permc_spec=self.permc_spec)
+                    return lu, np.float32
+        return splu(matrix, permc_spec=self.permc_spec), np.float64
 
     def _precondition(self, r: np.ndarray) -> np.ndarray:
         """``LU0^-1 r`` in float64, whatever the factors' precision."""
