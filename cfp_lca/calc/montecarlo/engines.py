@@ -94,8 +94,8 @@ class FastEngine:
         if "foreground" in self.sources and model.parameters is not None:
             self.parameters = ParameterLayer(model, st, paired)
             uncertain = self.parameters.extended(uncertain)
-        self.evaluator = Evaluator(st, uncertain)
         static = Evaluator(st, {})
+        self.evaluator = Evaluator(st, uncertain, static.bg_static_inverse)
         det, _ = static.scores({}, 1)
         self.deterministic = dict(zip(st.labels, det[:, 0].tolist(), strict=True))
         # per sampler: the matrix sign of each drawn row, and its sets as row ranges

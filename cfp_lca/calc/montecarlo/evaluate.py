@@ -30,7 +30,14 @@ class Evaluator:
     """Total and stage scores for many samples; ``uncertain[name]`` lists the entries of each
     set whose values are given per sample, the other entries keep their static amount."""
 
-    def __init__(self, structure: ModelStructure, uncertain: dict[str, np.ndarray]):
+    def __init__(
+        self,
+        structure: ModelStructure,
+        uncertain: dict[str, np.ndarray],
+        bg_static_inverse: np.ndarray | None = None,
+    ):
+        """``bg_static_inverse``: that of another evaluator of ``structure`` (the static
+        background's solve, shared rather than factorized again)."""
         self.s = structure
         S = structure.sets
         self.unc = {k: np.asarray(uncertain.get(k, np.zeros(0)), dtype=np.int64) for k in S}
@@ -80,7 +87,9 @@ class Evaluator:
         self.bg_system = BatchedSystem(nR, bg.target, bg.other, bg.amount, self.unc["bg_tech"])
         self.bg_transposed = self.bg_system.transposed(TRANSPOSED_PERMC_SPEC)
         self.bg_static_inverse = None
-        if self.unc["bg_tech"].size == 0 and nR:
+        if self.unc["bg_tech"].size == 0 and bg_static_inverse is not None:
+            self.bg_static_inverse = bg_static_inverse
+        elif self.unc["bg_tech"].size == 0 and nR:
             A = sp.csr_matrix((bg.amount, (bg.target, bg.other)), shape=(nR, nR))
             rhs = np.zeros((nR, p))
             rhs[structure.interface, np.arange(p)] = 1.0
