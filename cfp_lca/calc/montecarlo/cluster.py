@@ -20,6 +20,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -50,18 +51,21 @@ class EngineSpec:
         base = str(bd.projects._base_data_dir)
         return cls(base, bd.projects.current, model, method, tuple(sources), **extra)
 
+    @cached_property
+    def content(self) -> str:
+        """A digest of the model and method (hashed once per copy of the spec, not per task)."""
+        return hashlib.sha256(repr((self.model, self.method)).encode()).hexdigest()
+
     @property
     def key(self) -> tuple:
         """Identifies the engine by content: a long-lived cluster given a changed model (or
         method) under the same names builds a new engine, never reuses a stale one."""
-        content = hashlib.sha256(repr((self.model, self.method)).encode()).hexdigest()
-        model = self.model.database
         return (
             self.bw_dir,
             self.project,
-            model,
+            self.model.database,
             self.method.id,
-            content,
+            self.content,
             self.sources,
             self.paired,
         )
@@ -155,13 +159,14 @@ def cluster_client(workers: int | None = None, scheduler: str | None = None) -> 
     if workers is None and scheduler is None:
         yield None
         return
-    from .scheduling import _close_client
-
     client = connect(workers, scheduler)
+    cluster = client.cluster if scheduler is None else None  # the local one started here
     try:
         yield client
     finally:
-        _close_client(client, own_cluster=scheduler is None)
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 class DaskChunks:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ...model.objects import Catalog, Method, ProductModel
+from .cluster import DaskChunks, EngineSpec, cluster_client
 from .engines import BrightwayEngine, FastEngine
 from .parameters import achieved_correlations
 from .sampling import BLOCK_SIZE
@@ -86,25 +87,45 @@ class ChunkSource:
             self.pending = None
 
 
-def _cluster_source(model, method, sources, seed, n, chunk, workers, scheduler):
-    """A Dask client and the chunk source that computes on it."""
-    import bw2data as bd
-
-    from .cluster import DaskChunks, EngineSpec, connect
-
-    client = connect(workers, scheduler)
-    spec = EngineSpec(
-        str(bd.projects._base_data_dir), bd.projects.current, model, method, tuple(sources)
-    )
-    return client, DaskChunks(client, spec, seed, n, chunk)
-
-
-def _close_client(client, own_cluster: bool) -> None:
-    """Close the client, and the local cluster it started."""
-    cluster = client.cluster if own_cluster else None
-    client.close()
-    if cluster is not None:
-        cluster.close()
+def _fold(
+    source: ChunkSource | DaskChunks,
+    acc: Accumulator,
+    n: int,
+    chunk: int,
+    tolerance: float | None,
+    progress: Callable[[int], None] | None,
+) -> tuple[int, bool | None]:
+    """Chunks of ``source`` folded into ``acc`` block by block, so that the statistics do not
+    depend on the chunk size, up to ``n`` or the first block boundary where ``tolerance`` is
+    met; (iterations done, converged: None without a tolerance)."""
+    converged = None if tolerance is None else False
+    done = 0
+    while done < n and not converged:
+        stop = min(n, done + chunk)
+        q_chunk, bad_chunk = source.get(done, stop)
+        for lo in range(done, stop, BLOCK_SIZE):
+            hi = min(stop, lo + BLOCK_SIZE)
+            q, bad = q_chunk[:, lo - done : hi - done], bad_chunk[lo - done : hi - done]
+            conv = acc.running(q[0], bad, lo)
+            if tolerance is not None:
+                its, kk, mean, hw = conv
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ok = (hw / np.abs(mean) < tolerance) & (kk > 1)
+                ok &= (its % BLOCK_SIZE == 0) | (its == n)
+                if ok.any():
+                    first = int(np.argmax(ok))
+                    hi = int(its[first])
+                    q, bad = q[:, : hi - lo], bad[: hi - lo]
+                    conv = tuple(a[: first + 1] for a in conv)
+                    converged = True
+            acc.add(q, bad, lo, conv)
+            if converged:
+                stop = hi
+                break
+        done = stop
+        if progress is not None:
+            progress(done)
+    return done, converged
 
 
 def run_monte_carlo(
@@ -153,44 +174,18 @@ def run_monte_carlo(
     labels = eng.structure.labels
     save_path = Path(save_samples) if save_samples is not None else None
     acc = Accumulator(len(labels), n, eng.deterministic["total"], save_path)
-    converged = None if tolerance is None else False
-    done = 0
-    client = None
-    if workers is not None or scheduler is not None:
-        if engine != "fast":
-            raise MonteCarloError("a Dask cluster runs the fast engine only")
-        client, source = _cluster_source(model, method, sources, seed, n, chunk, workers, scheduler)
-    else:
-        source = ChunkSource(eng, seed, n, chunk, acc.store)
-    while done < n and not converged:
-        stop = min(n, done + chunk)
-        q_chunk, bad_chunk = source.get(done, stop)
-        # statistics are combined block by block, so they do not depend on the chunk size
-        for lo in range(done, stop, BLOCK_SIZE):
-            hi = min(stop, lo + BLOCK_SIZE)
-            q, bad = q_chunk[:, lo - done : hi - done], bad_chunk[lo - done : hi - done]
-            conv = acc.running(q[0], bad, lo)
-            if tolerance is not None:
-                its, kk, mean, hw = conv
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    ok = (hw / np.abs(mean) < tolerance) & (kk > 1)
-                ok &= (its % BLOCK_SIZE == 0) | (its == n)
-                if ok.any():
-                    first = int(np.argmax(ok))
-                    hi = int(its[first])
-                    q, bad = q[:, : hi - lo], bad[: hi - lo]
-                    conv = tuple(a[: first + 1] for a in conv)
-                    converged = True
-            acc.add(q, bad, lo, conv)
-            if converged:
-                stop = hi
-                break
-        done = stop
-        if progress is not None:
-            progress(done)
-    source.close()
-    if client is not None:
-        _close_client(client, own_cluster=scheduler is None)
+    if (workers is not None or scheduler is not None) and engine != "fast":
+        raise MonteCarloError("a Dask cluster runs the fast engine only")
+    with cluster_client(workers, scheduler) as client:
+        if client is None:
+            source: ChunkSource | DaskChunks = ChunkSource(eng, seed, n, chunk, acc.store)
+        else:
+            spec = EngineSpec.here(model, method, sources)
+            source = DaskChunks(client, spec, seed, n, chunk)
+        try:
+            done, converged = _fold(source, acc, n, chunk, tolerance, progress)
+        finally:
+            source.close()
     stats = acc.stats(labels, eng.deterministic)
     conv_arr = np.array(acc.conv, dtype=np.float64).reshape(-1, 3)
     samples = acc.store[:, :done] if keep_samples else None
