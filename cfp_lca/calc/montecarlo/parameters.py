@@ -28,9 +28,10 @@ from ...brightway.datapackages import uncertainty_row
 from ...model.formula import _BINARY, _UNARY, MAX_DEPTH, FormulaProblem, _Evaluator, parse
 from ...model.objects import ProductModel
 from ...model.parameters import ParameterModel
-from .sampling import BLOCK_SIZE, LOGNORMAL, NORMAL, Sampler, block_generator, draw_range, scratch
+from .sampling import BLOCK_SIZE, LOGNORMAL, NORMAL, Sampler, block_generator, draw_range
 from .statistics import ParameterCorrelation
 from .structure import ModelStructure, MonteCarloError
+from .transforms import scratch, standard_normal_into
 
 PARAMETER_STREAM = 3  # independent (log)normal parameters (unpaired runs)
 COPULA_STREAM = 4  # normal scores of correlated parameters (unpaired runs)
@@ -91,7 +92,7 @@ class ParameterSampler:
         if self.copula and self.keys is None:  # as correlated_block, in reused buffers
             c = self.correlated.size
             scores = scratch("copula-scores", c, BLOCK_SIZE)
-            block_generator(seed, COPULA_STREAM, block).standard_normal(out=scores)
+            standard_normal_into(block_generator(seed, COPULA_STREAM, block), scores)
             z = np.matmul(self.factor, scores, out=scratch("copula", c, BLOCK_SIZE))
             for idx, local, sampler in self.copula:
                 out[idx] = sampler.from_normal_scores(z[local])

@@ -28,7 +28,13 @@ from functools import cached_property
 import numpy as np
 
 from . import threads
-from .transforms import gauss_into, scratch, triangular_into
+from .transforms import (
+    gauss_into,
+    scratch,
+    triangular_into,
+    triangular_quantiles_into,
+    uniform_into,
+)
 
 BLOCK_SIZE = 4096
 LARGE_BLOCK_BYTES = 256 * 2**20  # a sampler whose block of draws is larger draws in parts
@@ -69,6 +75,7 @@ class _DrawPlan:
 
     gauss: np.ndarray
     all_gauss: bool
+    others: np.ndarray  # the uniform and triangular rows
     logn: np.ndarray
     all_logn: bool
     any_logn: bool
@@ -80,15 +87,15 @@ class _DrawPlan:
     loc: np.ndarray
     uniform: np.ndarray
     triangular: np.ndarray
-    # (log)normal rows of a mixed sampler: loc, scale (g, 1), which rows are lognormal
+    # (log)normal rows of a mixed sampler: loc, scale (g,), which rows are lognormal
     g_loc: np.ndarray
     g_scale: np.ndarray
     g_logn: np.ndarray
     g_all_logn: bool
-    # uniform rows: low, high - low (n, 1)
+    # uniform rows: low, high - low (n,)
     u_low: np.ndarray
     u_width: np.ndarray
-    # triangular rows, numpy's ``random_triangular`` constants (n, 1), and degenerate rows
+    # triangular rows, numpy's ``random_triangular`` constants (n,), and degenerate rows
     t_left: np.ndarray
     t_right: np.ndarray
     t_ratio: np.ndarray
@@ -200,25 +207,28 @@ class Sampler:
 
         u = np.asarray(u, dtype=np.float64)
         out = np.empty_like(u)
-        gauss = np.isin(self.kind, (LOGNORMAL, NORMAL))
-        z = ndtri(u[gauss])
-        g = self.loc[gauss, None] + self.scale[gauss, None] * z
-        logn = self.kind[gauss] == LOGNORMAL
-        g[logn] = np.exp(g[logn]) * np.where(self.negative[gauss][logn], -1.0, 1.0)[:, None]
-        out[gauss] = g
-        sel = self.kind == UNIFORM
-        low, high = self.minimum[sel, None], self.maximum[sel, None]
-        out[sel] = low + (high - low) * u[sel]
-        sel = self.kind == TRIANGULAR
-        low, mode, high = self.minimum[sel, None], self.loc[sel, None], self.maximum[sel, None]
-        width = np.where(high > low, high - low, 1.0)
-        c = (mode - low) / width
-        left = u[sel] < c
-        out[sel] = np.where(
-            left, low + np.sqrt(u[sel] * width * (mode - low)),
-            high - np.sqrt((1 - u[sel]) * width * (high - mode)),
-        )  # fmt: skip
+        g = self._plan.gauss
+        out[g] = self._gauss(None, g, ndtri(u[g]))
+        self._other_quantiles(u, out)
         return out
+
+    def _other_quantiles(self, u: np.ndarray, out: np.ndarray) -> None:
+        """Quantiles of the uniform and triangular rows of ``u`` (u, N) into ``out``: ``low +
+        (high - low) u``, and the triangle's inverse CDF in one compiled pass."""
+        plan = self._plan
+        sel = plan.uniform
+        if sel.size:
+            low, high = self.minimum[sel, None], self.maximum[sel, None]
+            out[sel] = low + (high - low) * u[sel]
+        sel = plan.triangular
+        if sel.size:
+            low, mode, high = self.minimum[sel], self.loc[sel], self.maximum[sel]
+            width = np.where(high > low, high - low, 1.0)
+            values = np.empty((sel.size, *u.shape[1:]))
+            triangular_quantiles_into(
+                np.ascontiguousarray(u[sel]), values, low, mode, high, width, (mode - low) / width
+            )
+            out[sel] = values
 
     @cached_property
     def _plan(self) -> _DrawPlan:
@@ -241,6 +251,7 @@ class Sampler:
         return _DrawPlan(
             gauss=gauss,
             all_gauss=bool(gauss.size) and gauss.size == self.n_uncertain,
+            others=np.flatnonzero(~np.isin(kind, (LOGNORMAL, NORMAL))),
             logn=logn,
             all_logn=bool(logn.all()),
             any_logn=bool(logn.any()),
@@ -248,21 +259,21 @@ class Sampler:
             any_flip=bool(flip.any()),
             flip_factor=np.where(flip, -1.0, 1.0),
             bounded=gauss[np.isfinite(self.minimum[gauss]) | np.isfinite(self.maximum[gauss])],
-            scale=self.scale[:, None],
-            loc=self.loc[:, None],
+            scale=self.scale,
+            loc=self.loc,
             uniform=uniform,
             triangular=tri,
-            g_loc=self.loc[gauss, None],
-            g_scale=self.scale[gauss, None],
+            g_loc=self.loc[gauss],
+            g_scale=self.scale[gauss],
             g_logn=logn[gauss],
             g_all_logn=bool(logn[gauss].all()),
-            u_low=self.minimum[uniform, None],
-            u_width=(self.maximum[uniform] - self.minimum[uniform])[:, None],
-            t_left=low[:, None],
-            t_right=right[:, None],
-            t_ratio=ratio[:, None],
-            t_leftprod=(leftbase * base)[:, None],
-            t_rightprod=((right - mode) * base)[:, None],
+            u_low=self.minimum[uniform],
+            u_width=self.maximum[uniform] - self.minimum[uniform],
+            t_left=low,
+            t_right=right,
+            t_ratio=ratio,
+            t_leftprod=leftbase * base,
+            t_rightprod=(right - mode) * base,
             t_degenerate=degenerate,
         )
 
@@ -379,11 +390,9 @@ class Sampler:
         width = out.shape[1]
         sel = plan.uniform
         if sel.size:
-            u = scratch("uniform", sel.size, width)
-            rng.random(out=u)
-            u *= plan.u_width
-            u += plan.u_low
-            out[sel] = u
+            out[sel] = uniform_into(
+                rng, scratch("uniform", sel.size, width), plan.u_low, plan.u_width
+            )
         sel = plan.triangular
         if sel.size:
             t = triangular_into(
@@ -396,7 +405,7 @@ class Sampler:
                 plan.t_rightprod,
             )
             if plan.t_degenerate.any():
-                t[plan.t_degenerate] = plan.t_left[plan.t_degenerate]
+                t[plan.t_degenerate] = plan.t_left[plan.t_degenerate, None]
             out[sel] = t
 
     def _keyed_block(self, seed: int, block: int) -> np.ndarray:
@@ -442,12 +451,14 @@ class Sampler:
         the quantile at Phi(z) for the others. How a Gaussian copula maps correlated scores."""
         from scipy.special import ndtr
 
-        gauss = np.isin(self.kind, (LOGNORMAL, NORMAL))
-        if gauss.all():
+        plan = self._plan
+        if plan.all_gauss:
             return self._gauss(None, slice(None), z)
-        out = self.ppf(ndtr(z))
-        if gauss.any():
-            out[gauss] = self._gauss(None, np.flatnonzero(gauss), z[gauss])
+        out = np.empty_like(z)
+        out[plan.gauss] = self._gauss(None, plan.gauss, z[plan.gauss])
+        u = np.empty_like(z)  # probabilities of the other rows only
+        u[plan.others] = ndtr(z[plan.others])
+        self._other_quantiles(u, out)
         return out
 
 

@@ -1,5 +1,6 @@
-"""In-place transforms of random numbers into draws, in per-thread buffers reused from block
-to block: the same IEEE operations as numpy's own distributions, without their temporaries."""
+"""Draws transformed in per-thread buffers reused from block to block: the numbers of numpy's
+own distributions, drawn and transformed in one compiled pass (:mod:`.compiled`) where numpy
+would make several, exponentials by numpy itself."""
 
 from __future__ import annotations
 
@@ -19,14 +20,42 @@ def scratch(name: str, rows: int, width: int, dtype: type = np.float64) -> np.nd
     return buf[: rows * width].reshape(rows, width)
 
 
-def _select(mask: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """``np.where(mask, a, b)`` into ``out`` (which may be ``a`` or ``b``), bit for bit,
-    without branches: ``mask`` is int64 -1 (take a) or 0 (take b); float64 bits selected as
-    ``b ^ ((a ^ b) & mask)``."""
-    o, a, b = out.view(np.int64), a.view(np.int64), b.view(np.int64)
-    bits = np.bitwise_xor(a, b, out=scratch("select", *mask.shape, np.int64))
-    bits &= mask
-    np.bitwise_xor(bits, b, out=o)
+def _compiled():
+    """The compiled loops, imported (and numba with them) on the first draw."""
+    from . import compiled
+
+    return compiled
+
+
+def standard_normal_into(rng: np.random.Generator, out: np.ndarray) -> np.ndarray:
+    """``rng.standard_normal(out=out)``, C-contiguous (n, B) ``out``."""
+    _compiled().standard_normal_into(rng, out)
+    return out
+
+
+def gauss_into(
+    rng: np.random.Generator,
+    out: np.ndarray,
+    scale: np.ndarray,
+    loc: np.ndarray,
+    all_logn: bool,
+    any_logn: bool,
+    logn: np.ndarray,
+) -> None:
+    """Standard normals ``z`` into ``out`` (n, B) as ``loc + scale z`` (``scale``, ``loc``
+    (n,)), exponentiated in the ``logn`` rows (all of them when ``all_logn``)."""
+    _compiled().normal_affine_into(rng, out, scale, loc)
+    if all_logn:
+        np.exp(out, out=out)
+    elif any_logn:
+        out[logn] = np.exp(out[logn])
+
+
+def uniform_into(
+    rng: np.random.Generator, out: np.ndarray, low: np.ndarray, width: np.ndarray
+) -> np.ndarray:
+    """numpy's ``uniform(low, low + width)`` into ``out`` (n, B), ``low`` and ``width`` (n,)."""
+    _compiled().uniform_into(rng, out, low, width)
     return out
 
 
@@ -40,41 +69,24 @@ def triangular_into(
     rightprod: np.ndarray,
 ) -> np.ndarray:
     """Triangular draws into ``out`` (n, B) C-contiguous, the very numbers of
-    ``rng.triangular(left, mode, right)`` broadcast to (n, B): one uniform ``U`` per value in
-    the same order, then numpy's ``random_triangular``: ``left + sqrt(U leftbase base)`` where
-    ``U <= leftbase / base``, else ``right - sqrt((1 - U) (right - mode) base)``, with ``base
-    = right - left``, ``leftbase = mode - left`` (the same IEEE operations, one square root
-    per value, branch-free selections)."""
-    n, width = out.shape
-    rng.random(out=out)
-    below = np.less_equal(out, ratio, out=scratch("mask", n, width, np.int64), casting="unsafe")
-    np.negative(below, out=below)  # 1 -> -1: all bits set where U <= ratio
-    other = scratch("triangular", n, width)
-    np.subtract(1.0, out, out=other)
-    other *= rightprod
-    out *= leftprod
-    root = _select(below, out, other, out)
-    np.sqrt(root, out=root)
-    np.subtract(right, root, out=other)
-    root += left
-    return _select(below, root, other, out)
+    ``rng.triangular(left, mode, right)`` broadcast to (n, B), given numpy's constants of
+    ``random_triangular`` per row (n,): ``ratio = (mode - left) / base``, ``leftprod = (mode -
+    left) base``, ``rightprod = (right - mode) base`` with ``base = right - left``."""
+    _compiled().triangular_into(rng, out, left, right, ratio, leftprod, rightprod)
+    return out
 
 
-def gauss_into(
-    rng: np.random.Generator,
+def triangular_quantiles_into(
+    u: np.ndarray,
     out: np.ndarray,
-    scale: np.ndarray,
-    loc: np.ndarray,
-    all_logn: bool,
-    any_logn: bool,
-    logn: np.ndarray,
-) -> None:
-    """Standard normals into ``out``, as ``loc + scale z`` in place, exponentiated in the
-    ``logn`` rows (all of them when ``all_logn``)."""
-    rng.standard_normal(out=out)
-    out *= scale
-    out += loc
-    if all_logn:
-        np.exp(out, out=out)
-    elif any_logn:
-        out[logn] = np.exp(out[logn])
+    low: np.ndarray,
+    mode: np.ndarray,
+    high: np.ndarray,
+    width: np.ndarray,
+    ratio: np.ndarray,
+) -> np.ndarray:
+    """The triangles' inverse CDF at ``u`` (n, N) into ``out``, per row (n,): ``low +
+    sqrt(u width (mode - low))`` where ``u < ratio``, else ``high - sqrt((1 - u) width (high -
+    mode))`` (``width``: high - low, 1 for a degenerate row; ``ratio``: (mode - low) / width)."""
+    _compiled().triangular_quantiles_into(u, out, low, mode, high, width, ratio)
+    return out
