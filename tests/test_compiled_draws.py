@@ -10,13 +10,13 @@ import threading
 
 import numpy as np
 
-from cfp_lca.calc.montecarlo import transforms
+from cfp_lca.calc.montecarlo import compiled, transforms
 from cfp_lca.calc.montecarlo.sampling import block_generator
 
 
 def test_standard_normals_are_numpys_through_tail_and_wedges():
     out = np.empty((250, 4096))
-    transforms.standard_normal_into(block_generator(7, 1, 3), out)
+    compiled.standard_normal_into(block_generator(7, 1, 3), out)
     ref = block_generator(7, 1, 3).standard_normal((250, 4096))
     assert np.array_equal(out, ref)
     assert (np.abs(ref) > 3.6541528853610088).sum() > 50  # the ziggurat's tail was drawn
@@ -34,14 +34,14 @@ def test_affine_normals_uniforms_and_triangles_are_numpys_own():
 
     low = loc
     high = low + scale
-    transforms.uniform_into(block_generator(1, 2, 1), out, low, high - low)
+    compiled.uniform_into(block_generator(1, 2, 1), out, low, high - low)
     ref = block_generator(1, 2, 1).uniform(low[:, None], high[:, None], (n, width))
     assert np.array_equal(out, ref)
 
     mode = low + (high - low) * rng.random(n)
     mode[0], mode[1] = low[0], high[1]  # a mode at either end
     base, leftbase = high - low, mode - low  # numpy's random_triangular constants
-    transforms.triangular_into(
+    compiled.triangular_into(
         block_generator(1, 2, 2), out, low, high, leftbase / base, leftbase * base,
         (high - mode) * base,
     )  # fmt: skip
@@ -57,7 +57,7 @@ def test_threads_draw_at_once_the_numbers_drawn_alone():
     outs = [np.empty((40, 4096)) for _ in range(4)]
     threads = [
         threading.Thread(
-            target=transforms.standard_normal_into, args=(block_generator(3, 0, b), outs[b])
+            target=compiled.standard_normal_into, args=(block_generator(3, 0, b), outs[b])
         )
         for b in range(4)
     ]
@@ -74,8 +74,6 @@ def test_triangular_quantiles_are_the_inverse_cdf():
     and scipy's ``triang.ppf`` to float64 rounding."""
     from scipy.stats import triang
 
-    from cfp_lca.calc.montecarlo.transforms import triangular_quantiles_into
-
     rng = np.random.default_rng(9)
     n = 7
     low = rng.normal(size=n) * 10.0 ** rng.integers(-4, 4, n)
@@ -85,7 +83,7 @@ def test_triangular_quantiles_are_the_inverse_cdf():
     u = rng.random((n, 2000))
     width = high - low
     out = np.empty_like(u)
-    triangular_quantiles_into(u, out, low, mode, high, width, (mode - low) / width)
+    compiled.triangular_quantiles_into(u, out, low, mode, high, width, (mode - low) / width)
     lo, mo, hi, w = (x[:, None] for x in (low, mode, high, width))
     ref = np.where(
         u < (mo - lo) / w, lo + np.sqrt(u * w * (mo - lo)), hi - np.sqrt((1 - u) * w * (hi - mo))

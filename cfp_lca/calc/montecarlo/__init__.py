@@ -25,7 +25,10 @@ The parts, one module each:
   drawn per block, and the foreground entries their formulas drive;
 * :mod:`.solvers`: one small system solved for many samples (substitution or batched LU);
 * :mod:`.evaluate`: scores of many samples from entry values (``Evaluator``);
-* :mod:`.kernel`: the same scores for whole blocks into preallocated workspaces;
+* :mod:`.transforms`, :mod:`.compiled`: draws transformed in place, and the compiled loops
+  (numba) that draw numpy's own numbers and run row programs;
+* :mod:`.program`: row programs, instructions on the rows of one register array;
+* :mod:`.kernel`: the same scores as one row program run on whole blocks;
 * :mod:`.engines`: ``FastEngine`` and bw2calc's reference (``BrightwayEngine``);
 * :mod:`.statistics`: streamed statistics, convergence and ``MonteCarloResult``;
 * :mod:`.scheduling`: chunks computed one ahead and ``run_monte_carlo``;
@@ -34,7 +37,7 @@ The parts, one module each:
 
 from __future__ import annotations
 
-from .engines import GROUP_BLOCKS, BrightwayEngine, FastEngine, reference_lca, reference_packages
+from .engines import BrightwayEngine, FastEngine, reference_lca, reference_packages
 from .evaluate import Evaluator, fast_scores_from_matrices
 from .parameters import ParameterLayer, ParameterSampler
 from .sampling import BLOCK_SIZE, Sampler, UnsupportedDistribution, draw_samples
@@ -63,7 +66,6 @@ __all__ = [
     "BLOCK_SIZE",
     "DEFAULT_CHUNK",
     "FLOAT64_STORE_BYTES",
-    "GROUP_BLOCKS",
     "MAX_REPORTED_SINGULAR",
     "PERCENTILES",
     "SOURCES",

@@ -107,3 +107,86 @@ def triangular_quantiles_into(
             left = p < c
             s = np.sqrt(p * w * left_base if left else (1.0 - p) * w * right_base)
             out[i, j] = a + s if left else b - s
+
+
+# row program opcodes (see :mod:`.program`): out = a op b, row by row
+ADD, SUB, MUL, DIV, COPY, NEG, SQRT, DIVCHECK, MADD, MSUB = range(10)
+
+
+@numba.njit(nogil=True, cache=True)
+def run_rows(R: np.ndarray, code: np.ndarray, K: np.ndarray, bad: np.ndarray) -> None:
+    """Instructions ``code`` (k, 5: op, out, a, b, c) on the rows of ``R`` (rows, S), a tile of
+    ``K.shape[1]`` columns at a time so that the rows a tile touches stay in cache. An operand
+    below 0 is constant ``-1 - operand``, whose value fills that row of ``K`` (constants, tile).
+    ``MADD``/``MSUB``: ``a + b c``/``a - b c``, the product rounded first (no fused
+    multiply-add). ``DIVCHECK`` divides by ``b`` where its magnitude exceeds ``c`` (a
+    tolerance), else by 1 and flags the column in ``bad``."""
+    size = R.shape[1]
+    tile = K.shape[1]
+    for t0 in range(0, size, tile):
+        t1 = min(size, t0 + tile)
+        n = t1 - t0
+        for k in range(code.shape[0]):
+            op = code[k, 0]
+            out = R[code[k, 1], t0:t1]
+            a = code[k, 2]
+            b = code[k, 3]
+            x = R[a, t0:t1] if a >= 0 else K[-1 - a, :n]
+            y = R[b, t0:t1] if b >= 0 else K[-1 - b, :n]
+            if op == ADD:
+                for j in range(n):
+                    out[j] = x[j] + y[j]
+            elif op == SUB:
+                for j in range(n):
+                    out[j] = x[j] - y[j]
+            elif op == MUL:
+                for j in range(n):
+                    out[j] = x[j] * y[j]
+            elif op == DIV:
+                for j in range(n):
+                    out[j] = x[j] / y[j]
+            elif op == COPY:
+                for j in range(n):
+                    out[j] = x[j]
+            elif op == NEG:
+                for j in range(n):
+                    out[j] = -x[j]
+            elif op == SQRT:
+                for j in range(n):
+                    out[j] = np.sqrt(x[j])
+            elif op == MADD:
+                c = code[k, 4]
+                z = R[c, t0:t1] if c >= 0 else K[-1 - c, :n]
+                for j in range(n):
+                    out[j] = x[j] + y[j] * z[j]
+            elif op == MSUB:
+                c = code[k, 4]
+                z = R[c, t0:t1] if c >= 0 else K[-1 - c, :n]
+                for j in range(n):
+                    out[j] = x[j] - y[j] * z[j]
+            else:  # DIVCHECK
+                c = code[k, 4]
+                tol = R[c, t0:t1] if c >= 0 else K[-1 - c, :n]
+                flags = bad[t0:t1]
+                for j in range(n):
+                    d = y[j]
+                    if not abs(d) > tol[j]:
+                        flags[j] = True
+                        d = 1.0
+                    out[j] = x[j] / d
+
+
+@numba.njit(nogil=True, cache=True)
+def flag_nonfinite(R: np.ndarray, check: np.ndarray, blank: np.ndarray, bad: np.ndarray) -> None:
+    """Flag in ``bad`` the columns where a ``check`` row is not finite, then set the ``blank``
+    rows of every flagged column to NaN (rows outside, columns inside: along memory)."""
+    for r in check:
+        row = R[r]
+        for j in range(row.size):
+            if not np.isfinite(row[j]):
+                bad[j] = True
+    for r in blank:
+        row = R[r]
+        for j in range(row.size):
+            if bad[j]:
+                row[j] = np.nan

@@ -24,7 +24,7 @@ from ...model.objects import Method, ProductModel
 from ..lcia import foreground_contributions, model_lca
 from . import threads
 from .evaluate import Evaluator
-from .kernel import BlockKernel, Workspace
+from .kernel import BlockKernel
 from .parameters import ParameterLayer
 from .sampling import BLOCK_SIZE, Sampler
 from .structure import (
@@ -34,9 +34,6 @@ from .structure import (
     check_sources,
     node_keys_or_error,
 )
-
-GROUP_BLOCKS = 4  # blocks evaluated together by the fast engine (fewer, longer numpy calls)
-PARAMETERS = "parameters"  # the workspace rows of the random parameters' draws
 
 
 class FastEngine:
@@ -105,7 +102,10 @@ class FastEngine:
             self._signs.append(None if (sign == 1.0).all() else sign)
         # samplers too large to draw whole blocks go the general way, a part at a time
         self.part = min([BLOCK_SIZE] + [s.part_size for s, _ in self.samplers])
-        self._kernel = BlockKernel.build(self.evaluator) if self.part == BLOCK_SIZE else None
+        self._kernel = None
+        if self.part == BLOCK_SIZE:
+            layouts = [(s.n_uncertain, layout) for s, layout in self.samplers]
+            self._kernel = BlockKernel.build(self.evaluator, layouts, self.parameters)
         self._local = threading.local()
 
     def random_draws(self) -> list[tuple[int, int, int]]:
@@ -135,34 +135,35 @@ class FastEngine:
         """(q, stop - start) scores and the singular mask of iterations ``start`` to ``stop``;
         the scores are written into ``out`` when given (e.g. a slice of the statistics' store).
 
-        Block by block: each block of ``BLOCK_SIZE`` iterations is drawn and evaluated whole
-        in cache-sized preallocated arrays, blocks shared among threads (numpy releases the
-        GIL in its loops); a sample's numbers depend only on its block, never on the chunk.
+        Block by block: each block of ``BLOCK_SIZE`` iterations is drawn into the rows of a
+        register array reused by its thread and scored there by the kernel's row program,
+        blocks shared among threads (numpy's and the compiled loops release the GIL); a
+        sample's numbers depend only on its block, never on the chunk.
         """
         if self._kernel is None or stop <= start:
             return self._general(seed, start, stop, out)
         N = stop - start
+        kernel = self._kernel
         if out is None:
-            out = np.empty((self._kernel.q, N))
+            out = np.empty((kernel.q, N))
         bad = np.empty(N, dtype=bool)
+        rows = slice(kernel.out_rows[0], kernel.out_rows[-1] + 1)
+
+        def work(blocks: list[int]) -> None:
+            R, bad_block = self._registers()
+            for b in blocks:
+                self._block(seed, b, R, bad_block)
+                lo, hi = max(start, b * BLOCK_SIZE), min(stop, (b + 1) * BLOCK_SIZE)
+                a, z = lo - b * BLOCK_SIZE, hi - b * BLOCK_SIZE
+                out[:, lo - start : hi - start] = R[rows, a:z]
+                bad[lo - start : hi - start] = bad_block[a:z]
+
         blocks = list(range(start // BLOCK_SIZE, (stop - 1) // BLOCK_SIZE + 1))
-        groups = [blocks[i : i + GROUP_BLOCKS] for i in range(0, len(blocks), GROUP_BLOCKS)]
-
-        def work(part: list[list[int]]) -> None:
-            for group in part:
-                ws = self._workspace(len(group))
-                self._group(seed, group, ws)
-                for g, b in enumerate(group):
-                    lo, hi = max(start, b * BLOCK_SIZE), min(stop, (b + 1) * BLOCK_SIZE)
-                    a, z = lo - b * BLOCK_SIZE, hi - b * BLOCK_SIZE
-                    out[:, lo - start : hi - start] = ws.out[:, g, a:z]
-                    bad[lo - start : hi - start] = ws.bad[g, a:z]
-
-        workers = min(threads.WORKERS, len(groups))
+        workers = min(threads.WORKERS, len(blocks))
         if workers > 1:
-            list(threads.pool().map(work, [groups[w::workers] for w in range(workers)]))
+            list(threads.pool().map(work, [blocks[w::workers] for w in range(workers)]))
         else:
-            work(groups)
+            work(blocks)
         return out, bad
 
     def _general(
@@ -192,33 +193,28 @@ class FastEngine:
                 work(lo, hi)
         return out, bad
 
-    def _workspace(self, blocks: int) -> Workspace:
-        spaces = getattr(self._local, "spaces", None)
-        if spaces is None:
-            spaces = self._local.spaces = {}
-        if blocks not in spaces:
-            sizes = [s.n_uncertain for s, _ in self.samplers]
-            rows = {}
-            if self.parameters is not None:
-                rows = {**self.parameters.sizes, PARAMETERS: self.parameters.sampler.k}
-            spaces[blocks] = Workspace(self._kernel, sizes, blocks, rows)
-        return spaces[blocks]
+    def _registers(self) -> tuple[np.ndarray, np.ndarray]:
+        """This thread's register array of one block and its singular mask, reused."""
+        regs = getattr(self._local, "registers", None)
+        if regs is None:
+            regs = self._local.registers = (
+                self._kernel.registers(BLOCK_SIZE),
+                np.zeros(BLOCK_SIZE, dtype=bool),
+            )
+        return regs
 
-    def _group(self, seed: int, blocks: list[int], ws: Workspace) -> None:
-        """Draws (in matrix sign) and scores of whole blocks into ``ws``."""
-        values: dict[str, np.ndarray] = {}
-        for (sampler, layout), sign, buf in zip(self.samplers, self._signs, ws.draws, strict=True):
-            for g, b in enumerate(blocks):
-                sampler.draw_block_into(seed, b, buf[g], factor=sign)
-            rows = buf.transpose(1, 0, 2)  # (u, blocks, B)
-            for name, lo, hi in layout:
-                values[name] = rows[lo:hi]
+    def _block(self, seed: int, block: int, R: np.ndarray, bad: np.ndarray) -> None:
+        """Draws (in matrix sign) of one block into the kernel's rows of ``R``, then its
+        scores."""
+        kernel = self._kernel
+        for (sampler, _), sign, row in zip(
+            self.samplers, self._signs, kernel.draw_rows, strict=True
+        ):
+            sampler.draw_block_into(seed, block, R[row : row + sampler.n_uncertain], factor=sign)
         if self.parameters is not None:
-            params = ws.rows[PARAMETERS]  # (k, blocks, B)
-            for g, b in enumerate(blocks):
-                self.parameters.sampler.draw_block_into(seed, b, params[:, g])
-            self.parameters.complete(values, params, ws.rows)
-        self._kernel.run(values, ws)
+            rows = kernel.param_rows
+            self.parameters.sampler.draw_block_into(seed, block, R[rows[0] : rows[-1] + 1])
+        kernel.run(R, bad)
 
 
 def reference_packages(

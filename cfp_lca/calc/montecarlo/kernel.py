@@ -1,20 +1,32 @@
-"""The block kernel: :meth:`Evaluator.scores` of whole blocks, written into workspaces.
+"""The block kernel: the score algebra of :class:`Evaluator` as one row program.
 
-Where it applies (static characterization, acyclic foreground, background acyclic or static)
-the fast engine evaluates a few blocks of ``BLOCK_SIZE`` samples at a time row by row with
-``out=`` into preallocated arrays, with the same arithmetic operations in the same order as the
-Evaluator: the same numbers, without the allocations of sparse products.
+Where it applies (static characterization, acyclic foreground, background acyclic or static,
+formulas of random parameters that compile) the fast engine draws each block of
+``BLOCK_SIZE`` samples into the rows of a register array and runs one row program
+(:mod:`.program`) on it: the parameters' formulas, the background's direct emissions and
+solve, the foreground's, the contributions and their sums, in compiled loops a few hundred
+samples at a time. Each sample is computed on its own, so its numbers depend on its block
+only; the operations are the Evaluator's, sums taken in order, so the scores equal the
+Evaluator's within float64 rounding (its sparse and BLAS products may add in another order).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
 from .evaluate import Evaluator
-from .sampling import BLOCK_SIZE
+from .program import ADD, COPY, DIV, DIVCHECK, MUL, RowProgram
+from .solvers import BatchedSystem
+from .transforms import loops
+
+MAX_INSTRUCTIONS = 1_000_000  # a larger program (a dense static background solve): the Evaluator
+
+
+class NotCompiled(ValueError):
+    """A model whose algebra the row program does not take (the Evaluator computes it)."""
 
 
 def csr_rows(m: sp.csr_matrix) -> list[list[tuple[int, float]]]:
@@ -29,182 +41,198 @@ def csr_rows(m: sp.csr_matrix) -> list[list[tuple[int, float]]]:
     ]
 
 
-class Workspace:
-    """Preallocated arrays for one block of samples (one per thread): no large allocation, and
-    so no page faults, per block."""
-
-    def __init__(
-        self,
-        kernel: BlockKernel,
-        sizes: Sequence[int],
-        blocks: int,
-        rows: Mapping[str, int] | None = None,
-    ):
-        """``sizes``: rows drawn by each sampler; ``rows``: further named (n, blocks, B)
-        arrays (random parameters, entry sets completed with the entries they drive)."""
-        S = (blocks, BLOCK_SIZE)  # a row: one value per sample of each block
-        nF, nR, p = kernel.nF, kernel.nR, kernel.p
-        self.blocks = blocks
-        self.draws = [np.empty((blocks, u, BLOCK_SIZE)) for u in sizes]
-        self.rows = {name: np.empty((n, *S)) for name, n in (rows or {}).items()}
-        # background rows only where the kernel uses them: with a static background and static
-        # direct emissions the background enters through ``h_static`` alone, so memory does
-        # not grow with the size of the background database
-        d_rows = nR if kernel.p and kernel.direct["bg_bio"][1] is not None else 0
-        solve_rows = nR if kernel.p and kernel.ev.bg_static_inverse is None else 0
-        h_rows = p if kernel.h_static is None else 0
-        self.d = np.empty((d_rows, *S))
-        self.x_R = np.empty((solve_rows, *S))
-        self.h = np.empty((h_rows, *S))
-        self.u = np.empty((nF, *S))
-        self.x_F = np.empty((nF, *S))
-        self.contrib = np.empty((nF, *S))
-        self.out = np.empty((kernel.q, *S))
-        self.bad = np.zeros(S, dtype=bool)
-        self.bad_part = np.zeros(S, dtype=bool)
-        self.tmp = np.empty(S)
-        self.tmp2 = np.empty(S)
-        self.fin_R = np.empty((solve_rows, *S), dtype=bool)
-        self.fin_F = np.empty((nF, *S), dtype=bool)
-        self.fin_q = np.empty((kernel.q, *S), dtype=bool)
-
-
 class BlockKernel:
-    """:meth:`Evaluator.scores` of a few whole blocks of ``BLOCK_SIZE`` samples, written into
-    a :class:`Workspace`: the same arithmetic operations in the same order, so the same
-    numbers bit for bit, row by row with ``out=`` instead of sparse products that allocate.
-    A row holds (blocks, BLOCK_SIZE) values: element-wise work, so a block's numbers do not
-    depend on the blocks evaluated with it.
-
-    Built only where it applies (static characterization, acyclic foreground, background
-    acyclic or static); elsewhere the engine calls the Evaluator.
-    """
+    """The row program of one engine: where its samplers and random parameters draw (rows of
+    the register array), and the rows of the scores."""
 
     @classmethod
-    def build(cls, ev: Evaluator) -> BlockKernel | None:
-        """The kernel of ``ev``, or None where it does not apply."""
+    def build(
+        cls,
+        ev: Evaluator,
+        samplers: Sequence[tuple[int, Sequence[tuple[str, int, int]]]],
+        layer=None,
+    ) -> BlockKernel | None:
+        """The kernel of ``ev``, or None where it does not apply. ``samplers``: per sampler,
+        its rows drawn and its (set, first row, end row) layout; ``layer``: the random
+        parameters' ParameterLayer, if any."""
         s = ev.s
         if ev.unc["cf"].size or not ev.bio_static_c or ev.fg_system.order is None:
             return None
         if s.interface.size and ev.bg_static_inverse is None and ev.bg_transposed.order is None:
             return None
-        return cls(ev)
+        if layer is not None and layer.program is None:
+            return None
+        try:
+            return cls(ev, samplers, layer)
+        except NotCompiled:
+            return None
 
-    def __init__(self, ev: Evaluator):
+    def __init__(self, ev: Evaluator, samplers, layer=None):
         s = ev.s
         self.ev = ev
-        self.nF, self.nR, self.p = s.n_foreground, s.n_background, int(s.interface.size)
+        P = self.prog = RowProgram()
         self.q = 1 + len(s.stages)
-        # direct emissions: static column and weighted sums of the uncertain entries
-        self.direct = {}
-        for name in ("fg_bio", "bg_bio"):
-            static, weighted = ev.bio_static_c[name]
-            rows = csr_rows(weighted) if weighted is not None else None
-            self.direct[name] = (static[:, 0].tolist(), rows)
-        self.h_static = None
-        if self.p and ev.bg_static_inverse is not None and self.direct["bg_bio"][1] is None:
-            self.h_static = ev.bg_static_inverse @ ev.bio_static_c["bg_bio"][0]
-        self.if_static_rows = csr_rows(ev.if_static)
-        self.if_unc_rows = csr_rows(ev.if_sum)
-        self.if_other = ev.if_other.tolist()
-        self.interface = s.interface.tolist()
-        self.demand = s.demand[:, None]
-        self.stage_rows = [np.flatnonzero(r).tolist() for r in s.stage_matrix]
         if not np.isin(s.stage_matrix, (0.0, 1.0)).all() or (s.stage_matrix.sum(0) > 1).any():
             raise ValueError("stage matrix must be 0/1 with one stage per activity at most")
+        values: dict[str, list[int]] = {}
+        self.draw_rows: list[int] = []
+        for n, layout in samplers:
+            rows = P.rows(n)
+            self.draw_rows.append(rows[0] if rows else 0)
+            for name, lo, hi in layout:
+                values[name] = rows[lo:hi]
+        self.param_rows: list[int] = []
+        if layer is not None:
+            self.param_rows = P.rows(layer.sampler.k)
+            full = {}
+            for name, size in layer.sizes.items():
+                full[name] = P.rows(size)
+                for row, own in zip(full[name], values.get(name, ()), strict=False):
+                    P.op(COPY, row, own)  # own draws first, as ``extended`` orders them
+            layer.program.emit(P, self.param_rows, full)
+            values.update(full)
+        self.tmp, self.diag = P.rows(2)
+        self.check: list[int] = []
+        h = self._background(values) if s.interface.size else []
+        u = self._foreground_direct(values, h)
+        x = self._substitute(ev.fg_system, values.get("fg_tech"), [P.const(v) for v in s.demand])
+        self.check += x
+        contrib = P.rows(s.n_foreground)
+        for c, xi, ui in zip(contrib, x, u, strict=True):
+            P.op(MUL, c, xi, ui)
+        self.out_rows = P.rows(self.q)
+        self._sum(contrib, self.out_rows[0])
+        for i, row in enumerate(s.stage_matrix, start=1):
+            self._sum([contrib[k] for k in np.flatnonzero(row).tolist()], self.out_rows[i])
+        self.check += self.out_rows
+        if P.size > MAX_INSTRUCTIONS:
+            raise NotCompiled(f"{P.size} instructions")
+        self._check = np.array(self.check, dtype=np.int64)
+        self._blank = np.array(self.out_rows, dtype=np.int64)
 
-    def _weighted(self, name: str, values: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
-        """``out`` (n, B) = weighted sums of ``values`` rows + static (as ``_direct``)."""
-        static, rows = self.direct[name]
-        for t, entries in enumerate(rows):
-            row = out[t]
+    def _weighted(self, name: str, values: dict[str, list[int]]) -> list[int]:
+        """Rows of a set's characterized direct emissions per activity: the static column,
+        plus the uncertain entries' weighted sum (as ``Evaluator._direct``); constants where
+        nothing is drawn."""
+        P = self.prog
+        static, weighted = self.ev.bio_static_c[name]
+        static = static[:, 0].tolist()
+        if weighted is None:
+            return [P.const(v) for v in static]
+        out = []
+        for t, entries in enumerate(csr_rows(weighted)):
             if not entries:
-                row.fill(0.0 + static[t])
+                out.append(P.const(0.0 + static[t]))  # ``weighted @ v`` is +0 there
                 continue
-            (k, w), rest = entries[0], entries[1:]
-            np.multiply(values[k], w, out=row)
-            for k, w in rest:
-                np.multiply(values[k], w, out=tmp)
-                np.add(row, tmp, out=row)
-            np.add(row, static[t], out=row)
+            (row,) = P.rows(1)
+            P.sum_of_products([(values[name][k], P.const(w)) for k, w in entries], row)
+            P.op(ADD, row, row, P.const(static[t]))
+            out.append(row)
+        return out
 
-    def run(self, values: dict[str, np.ndarray], ws: Workspace) -> None:
-        """Scores into ``ws.out`` (q, blocks, B) and the singular mask into ``ws.bad``."""
-        ev = self.ev
-        tmp, tmp2, bad = ws.tmp, ws.tmp2, ws.bad
+    def _background(self, values: dict[str, list[int]]) -> list[int]:
+        """Rows of ``h``, the characterized background footprint of each interface product."""
+        ev, P = self.ev, self.prog
+        H = ev.bg_static_inverse
+        static, weighted = ev.bio_static_c["bg_bio"]
+        if H is not None and weighted is None:  # p constants: nothing per background row
+            return [P.const(v) for v in (H @ static[:, 0]).tolist()]
+        d = self._weighted("bg_bio", values)
+        if H is None:
+            x = self._substitute(ev.bg_transposed, values.get("bg_tech"), d)
+            self.check += x
+            return [x[i] for i in ev.s.interface.tolist()]
+        drawn = [r for r, row in enumerate(d) if row not in P.const_values]
+        constant = np.array([P.const_values.get(row, 0.0) for row in d])
+        h0 = H @ constant  # the constant rows' part, once
+        if H.shape[0] * len(drawn) * 2 > MAX_INSTRUCTIONS:
+            raise NotCompiled("a dense background solve of many drawn rows")
+        h = []
+        for i in range(H.shape[0]):
+            (row,) = P.rows(1)
+            P.sum_of_products([(P.const(H[i, r]), d[r]) for r in drawn], row)
+            P.op(ADD, row, P.const(h0[i]), row)
+            h.append(row)
+        return h
+
+    def _foreground_direct(self, values: dict[str, list[int]], h: list[int]) -> list[int]:
+        """Rows of ``u``: each foreground activity's direct emissions minus what its
+        purchases from the background emit, ``A_RF^T h``."""
+        ev, P = self.ev, self.prog
+        u = self._weighted("fg_bio", values)
+        if not h:
+            return u
+        V = values.get("interface", [])
+        unc = csr_rows(ev.if_sum)
+        other = ev.if_other.tolist()
+        for t, entries in enumerate(csr_rows(ev.if_static)):
+            start = u[t]
+            for terms in (
+                [(h[o], P.const(a)) for o, a in entries],
+                [(V[k], h[other[k]]) for k, _ in unc[t]],
+            ):
+                if terms:
+                    if start == u[t]:
+                        (row,) = P.rows(1)
+                    P.subtract_products(row, start, terms, self.tmp)
+                    start = row
+            u[t] = start
+        return u
+
+    def _substitute(
+        self, system: BatchedSystem, values: list[int] | None, rhs: list[int]
+    ) -> list[int]:
+        """Rows of the solution of an acyclic system by substitution in its order: ``rhs``
+        minus the static then the drawn off-diagonal products, over the diagonal (checked
+        against its tolerance where drawn), as ``BatchedSystem._substitute``."""
+        P = self.prog
+        x = P.rows(system.n)
+        for node, s_cols, s_vals, _, _, unc, d_static, d_unc, tol in system._fast_steps:
+            row, start = x[node], rhs[node]
+            for terms in (
+                [(x[c], P.const(v)) for c, v in zip(s_cols, s_vals, strict=True)],
+                [(values[k], x[j]) for k, j in unc],
+            ):
+                if terms:
+                    P.subtract_products(row, start, terms, self.tmp)
+                    start = row
+            if start != row:
+                P.op(COPY, row, start)
+            if d_unc:
+                diag = values[d_unc[0]]
+                if len(d_unc) > 1:
+                    P.op(ADD, self.diag, diag, values[d_unc[1]])
+                    for k in d_unc[2:]:
+                        P.op(ADD, self.diag, self.diag, values[k])
+                    P.op(ADD, self.diag, P.const(d_static), self.diag)
+                    diag = self.diag
+                elif d_static != 0.0:
+                    P.op(ADD, self.diag, diag, P.const(d_static))
+                    diag = self.diag
+                P.op(DIVCHECK, row, row, diag, P.const(tol))
+            elif not abs(d_static) > 0:
+                raise NotCompiled("a zero static pivot")  # every sample singular
+            elif d_static != 1.0:  # x / 1 is x
+                P.op(DIV, row, row, P.const(d_static))
+        return x
+
+    def _sum(self, rows: list[int], out: int) -> None:
+        """``out`` = the rows added in order (0 for none)."""
+        P = self.prog
+        if not rows:
+            P.op(COPY, out, P.const(0.0))
+            return
+        P.op(COPY, out, rows[0])
+        for r in rows[1:]:
+            P.op(ADD, out, out, r)
+
+    def registers(self, samples: int) -> np.ndarray:
+        """A register array for ``samples`` samples (constant rows filled)."""
+        return self.prog.registers(samples)
+
+    def run(self, R: np.ndarray, bad: np.ndarray) -> None:
+        """Scores into the ``out_rows`` of ``R`` from its drawn rows; ``bad`` (zeroed here)
+        flags the singular samples, whose scores are NaN."""
         bad[...] = False
-        h = None
-        if self.p:
-            if self.direct["bg_bio"][1] is not None:
-                self._weighted("bg_bio", values["bg_bio"], ws.d, tmp)
-                d = ws.d
-            else:
-                d = ev.bio_static_c["bg_bio"][0]
-            if ev.bg_static_inverse is not None:
-                if self.h_static is not None:
-                    h = self.h_static
-                else:
-                    h = ws.h
-                    for g in range(ws.blocks):  # block by block, as for one block
-                        h[:, g] = ev.bg_static_inverse @ d[:, g]
-                h_rows = h
-            else:
-                ev.bg_transposed.solve_into(
-                    values.get("bg_tech"), d, ws.x_R, ws.bad_part, tmp, ws.fin_R
-                )
-                bad |= ws.bad_part
-                h_rows = ws.x_R
-                h = None
-        iface = self.interface if h is None else range(self.p)
-        # u = direct emissions - A_RF^T h
-        u = ws.u
-        if self.direct["fg_bio"][1] is not None:
-            self._weighted("fg_bio", values["fg_bio"], u, tmp)
-            u_static = None
-        else:
-            u_static = self.direct["fg_bio"][0]
-        V = values.get("interface")
-        for t in range(self.nF):
-            row = u[t]
-            # the static direct emissions enter as the first subtraction's scalar operand:
-            # ``fill`` then ``row - tmp`` in one pass, the same numbers
-            start = row if u_static is None else u_static[t]
-            if self.p:
-                entries = self.if_static_rows[t]
-                if entries:
-                    (o, a), rest = entries[0], entries[1:]
-                    np.multiply(h_rows[iface[o]], a, out=tmp)
-                    for o, a in rest:
-                        np.multiply(h_rows[iface[o]], a, out=tmp2)
-                        np.add(tmp, tmp2, out=tmp)
-                    np.subtract(start, tmp, out=row)
-                    start = row
-                entries = self.if_unc_rows[t]
-                if entries:
-                    (k, _), rest = entries[0], entries[1:]
-                    np.multiply(V[k], h_rows[iface[self.if_other[k]]], out=tmp)
-                    for k, _ in rest:
-                        np.multiply(V[k], h_rows[iface[self.if_other[k]]], out=tmp2)
-                        np.add(tmp, tmp2, out=tmp)
-                    np.subtract(start, tmp, out=row)
-                    start = row
-            if start is not row:
-                row.fill(start)
-        ev.fg_system.solve_into(
-            values.get("fg_tech"), self.demand, ws.x_F, ws.bad_part, tmp, ws.fin_F
-        )
-        bad |= ws.bad_part
-        contrib = np.multiply(ws.x_F, u, out=ws.contrib)
-        out = ws.out
-        np.sum(contrib, axis=0, out=out[0])
-        for i, rows in enumerate(self.stage_rows, start=1):
-            row = out[i]
-            if not rows:
-                row.fill(0.0)
-                continue
-            row[...] = contrib[rows[0]]
-            for r in rows[1:]:
-                np.add(row, contrib[r], out=row)
-        bad |= ~np.isfinite(out, out=ws.fin_q).all(axis=0)
-        if bad.any():
-            out[:, bad] = np.nan
+        self.prog.run(R, bad)
+        loops().flag_nonfinite(R, self._check, self._blank, bad)

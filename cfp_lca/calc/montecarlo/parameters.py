@@ -28,10 +28,11 @@ from ...brightway.datapackages import uncertainty_row
 from ...model.formula import _BINARY, _UNARY, MAX_DEPTH, FormulaProblem, _Evaluator, parse
 from ...model.objects import ProductModel
 from ...model.parameters import ParameterModel
+from .program import COPY, NEG, OPCODES, RowProgram
 from .sampling import BLOCK_SIZE, LOGNORMAL, NORMAL, Sampler, block_generator, draw_range
 from .statistics import ParameterCorrelation
 from .structure import ModelStructure, MonteCarloError
-from .transforms import scratch, standard_normal_into
+from .transforms import loops, scratch
 
 PARAMETER_STREAM = 3  # independent (log)normal parameters (unpaired runs)
 COPULA_STREAM = 4  # normal scores of correlated parameters (unpaired runs)
@@ -92,7 +93,7 @@ class ParameterSampler:
         if self.copula and self.keys is None:  # as correlated_block, in reused buffers
             c = self.correlated.size
             scores = scratch("copula-scores", c, BLOCK_SIZE)
-            standard_normal_into(block_generator(seed, COPULA_STREAM, block), scores)
+            loops().standard_normal_into(block_generator(seed, COPULA_STREAM, block), scores)
             z = np.matmul(self.factor, scores, out=scratch("copula", c, BLOCK_SIZE))
             for idx, local, sampler in self.copula:
                 out[idx] = sampler.from_normal_scores(z[local])
@@ -251,22 +252,13 @@ def _key(value) -> tuple:
     return ("const", type(value), repr(value))
 
 
-def _pow(a, b, out: np.ndarray) -> None:
-    out[...] = operator.pow(a, b)  # numpy's own ``**`` (its fast paths for 2, 0.5, ...)
-
-
-_UFUNCS = {operator.add: np.add, operator.sub: np.subtract, operator.mul: np.multiply,
-           operator.truediv: np.true_divide, operator.pow: _pow,
-           operator.neg: lambda a, b, out: np.negative(a, out=out),
-           operator.pos: lambda a, b, out: np.positive(a, out=out)}  # fmt: skip
-
-
 class FormulaProgram:
-    """:meth:`ParameterModel.magnitudes` and :meth:`ParameterLayer.complete` as one list of
-    ufunc calls on whole rows of samples, written into reused buffers: the same operations on
-    the same operands as the formula evaluator (operands in the same order, constant
-    sub-terms computed once by the evaluator itself), so the same numbers bit for bit. A
-    sub-term met again with the same operands (``1 - R1``, ``m_a + m_b``) is computed once.
+    """:meth:`ParameterModel.magnitudes` and :meth:`ParameterLayer.complete` as instructions
+    of a row program (:mod:`.program`), run by the block kernel with the model's algebra: the
+    same IEEE operations on the same operands as the formula evaluator (operands in the same
+    order, constant sub-terms computed once by the evaluator itself, powers by numpy), so the
+    same numbers bit for bit. A sub-term met again with the same operands (``1 - R1``, ``m_a +
+    m_b``) is computed once.
     """
 
     def __init__(self, model: ParameterModel, rows: Mapping[str, Sequence[tuple]]):
@@ -283,7 +275,6 @@ class FormulaProgram:
                 self._apply(model.activity_steps[x.scope], spaces[x.scope], model.random)
             results.append(self._formula(x.formula, spaces[x.scope]))
         self._emit(results, rows)
-        self._envs: dict[tuple, tuple] = {}
 
     def _apply(self, steps, ns: dict, random) -> None:
         for s in steps:
@@ -373,10 +364,10 @@ class FormulaProgram:
         def complete(ops) -> None:
             for full, value, coef, alone in ops:
                 if alone:  # the formula's value, as stored, in matrix sign
-                    code.append((np.multiply, ref(value), ref(coef), full))
+                    code.append((operator.mul, ref(value), ref(coef), full))
                 else:  # own draw x formula / static amount
-                    code.append((np.multiply, full, ref(value), full))
-                    code.append((np.multiply, full, ref(coef), full))
+                    code.append((operator.mul, full, ref(value), full))
+                    code.append((operator.mul, full, ref(coef), full))
 
         complete(early)
         for i, (func, a, b) in enumerate(nodes):
@@ -391,44 +382,51 @@ class FormulaProgram:
             else:
                 slot, self.n_slots = self.n_slots, self.n_slots + 1
             slot_of[i] = slot
-            code.append((_UFUNCS[func], *ins, ("slot", slot)))
+            code.append((func, *ins, ("slot", slot)))
             complete(users.get(i, ()))
             if last.get(i) == i:  # read by its own completion ops only
                 free.append(slot)
         self._code = code
         self._consts = consts
 
+    def emit(self, prog: RowProgram, params: Sequence[int], full: Mapping[str, Sequence[int]]):
+        """The instructions into ``prog``: ``params``, the rows of the k parameter values;
+        ``full[name]``, the rows of each completed set (own draws already there)."""
+        slots = prog.rows(self.n_slots)
+        targets = [full[name][pos] for name, pos in self.targets]
+
+        def row(x: tuple[str, int]) -> int:
+            kind, i = x
+            if kind == "const":
+                return prog.const(self._consts[i])
+            return {"draw": params, "slot": slots, "full": targets}[kind][i]
+
+        for func, a, b, out in self._code:
+            if func is operator.pow:
+                exponent = self._consts[b[1]] if b[0] == "const" else row(b)
+                prog.power(row(out), row(a), exponent)
+            elif func is operator.neg:
+                prog.op(NEG, row(out), row(a))
+            elif func is operator.pos:
+                prog.op(COPY, row(out), row(a))
+            else:
+                prog.op(OPCODES[func], row(out), row(a), row(b))
+
     def run(self, params: np.ndarray, full: Mapping[str, np.ndarray]) -> None:
         """The driven rows of ``full`` (per set, (rows, ...) arrays whose own-draw rows are
-        filled) from the parameter values ``params`` (k, ...)."""
-        code, env = self._environment(params, full)
-        with np.errstate(all="ignore"):
-            for func, a, b, out in code:
-                func(env[a], env[b], out=env[out])
-
-    def _environment(self, params: np.ndarray, full: Mapping[str, np.ndarray]) -> tuple:
-        """The instructions with their operands as positions in a list of rows of these
-        arrays, and that list; kept for arrays met again (a thread's workspace)."""
-        arrays = (params, *(full[name] for name in self.names))
-        key = tuple(id(x) for x in arrays)
-        hit = self._envs.get(key)
-        if hit is not None and all(x is y for x, y in zip(hit[0], arrays, strict=True)):
-            return hit[1], hit[2]
-        slots = np.empty((self.n_slots, *params.shape[1:]))
-        table = {"draw": list(params), "slot": list(slots), "const": self._consts,
-                 "full": [full[name][pos] for name, pos in self.targets]}  # fmt: skip
-        offsets, env = {}, []
-        for kind, items in table.items():
-            offsets[kind] = len(env)
-            env.extend(items)
-        code = [
-            (f, offsets[a[0]] + a[1], offsets[b[0]] + b[1], offsets[o[0]] + o[1])
-            for f, a, b, o in self._code
-        ]
-        if len(self._envs) > 16:  # a few per thread and group size
-            self._envs.clear()
-        self._envs[key] = (arrays, code, env, slots)
-        return code, env
+        filled) from the parameter values ``params`` (k, ...), as the block kernel runs them."""
+        prog = RowProgram()
+        param_rows = prog.rows(self.k)
+        rows = {name: prog.rows(full[name].shape[0]) for name in self.names}
+        self.emit(prog, param_rows, rows)
+        samples = int(np.prod(params.shape[1:]))
+        R = prog.registers(samples)
+        R[param_rows] = params.reshape(self.k, samples)
+        for name, r in rows.items():
+            R[r] = full[name].reshape(len(r), samples)
+        prog.run(R, np.zeros(samples, dtype=bool))
+        for name, r in rows.items():
+            full[name][...] = R[r].reshape(full[name].shape)
 
 
 def _row(position: int, k: int, factor: float, static: float, sign: float, alone: bool) -> tuple:

@@ -28,13 +28,7 @@ from functools import cached_property
 import numpy as np
 
 from . import threads
-from .transforms import (
-    gauss_into,
-    scratch,
-    triangular_into,
-    triangular_quantiles_into,
-    uniform_into,
-)
+from .transforms import gauss_into, loops, scratch
 
 BLOCK_SIZE = 4096
 LARGE_BLOCK_BYTES = 256 * 2**20  # a sampler whose block of draws is larger draws in parts
@@ -225,7 +219,7 @@ class Sampler:
             low, mode, high = self.minimum[sel], self.loc[sel], self.maximum[sel]
             width = np.where(high > low, high - low, 1.0)
             values = np.empty((sel.size, *u.shape[1:]))
-            triangular_quantiles_into(
+            loops().triangular_quantiles_into(
                 np.ascontiguousarray(u[sel]), values, low, mode, high, width, (mode - low) / width
             )
             out[sel] = values
@@ -390,14 +384,15 @@ class Sampler:
         width = out.shape[1]
         sel = plan.uniform
         if sel.size:
-            out[sel] = uniform_into(
-                rng, scratch("uniform", sel.size, width), plan.u_low, plan.u_width
-            )
+            u = scratch("uniform", sel.size, width)
+            loops().uniform_into(rng, u, plan.u_low, plan.u_width)
+            out[sel] = u
         sel = plan.triangular
         if sel.size:
-            t = triangular_into(
+            t = scratch("uniform", sel.size, width)
+            loops().triangular_into(
                 rng,
-                scratch("uniform", sel.size, width),
+                t,
                 plan.t_left,
                 plan.t_right,
                 plan.t_ratio,

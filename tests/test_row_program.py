@@ -1,0 +1,71 @@
+"""The row program that runs the block kernel: each instruction against numpy's own
+operation on the same rows (IEEE operations: bit for bit), over widths that are not a whole
+number of tiles, with constants, numpy's power, checked divisions and non-finite samples."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cfp_lca.calc.montecarlo.compiled import flag_nonfinite
+from cfp_lca.calc.montecarlo.program import (
+    ADD,
+    COPY,
+    DIV,
+    DIVCHECK,
+    MADD,
+    MSUB,
+    MUL,
+    NEG,
+    SQRT,
+    SUB,
+    TILE,
+    RowProgram,
+)
+
+
+def test_each_instruction_is_numpys_operation_bit_for_bit():
+    rng = np.random.default_rng(4)
+    samples = 2 * TILE + 37  # tiles and a remainder
+    P = RowProgram()
+    x, y, z, *out = P.rows(15)
+    two, third = P.const(2.0), P.const(1 / 3)
+    P.op(ADD, out[0], x, y)
+    P.op(SUB, out[1], x, third)
+    P.op(MUL, out[2], two, y)
+    P.op(DIV, out[3], x, y)
+    P.op(COPY, out[4], third)
+    P.op(NEG, out[5], x)
+    P.op(SQRT, out[6], y)
+    P.op(MADD, out[7], x, y, z)
+    P.op(MSUB, out[8], x, y, third)
+    P.power(out[9], x, 1.7)
+    P.op(MUL, out[10], out[9], y)  # after numpy's step, in the next compiled segment
+    P.op(ADD, x, x, x)  # in place
+    P.op(DIVCHECK, out[11], y, z, P.const(0.5))
+    R = P.registers(samples)
+    X, Y, Z = (rng.normal(size=samples) * 10.0 ** rng.integers(-3, 3, samples) for _ in range(3))
+    Y = np.abs(Y)
+    R[x], R[y], R[z] = X, Y, Z
+    bad = np.zeros(samples, dtype=bool)
+    P.run(R, bad)
+    with np.errstate(invalid="ignore"):
+        powered = X**1.7
+    expected = [X + Y, X - 1 / 3, 2.0 * Y, X / Y, np.full(samples, 1 / 3), -X, np.sqrt(Y),
+                X + Y * Z, X - Y * (1 / 3), powered, powered * Y]  # fmt: skip
+    for k, ref in enumerate(expected):
+        assert np.array_equal(R[out[k]], ref, equal_nan=True), k
+    assert np.array_equal(R[x], X + X)
+    small = ~(np.abs(Z) > 0.5)
+    assert np.array_equal(bad, small)
+    assert np.array_equal(R[out[11]], Y / np.where(small, 1.0, Z))
+
+
+def test_nonfinite_samples_are_flagged_and_blanked():
+    R = np.ones((3, 10))
+    R[0, 2] = np.inf
+    R[1, 7] = np.nan
+    bad = np.zeros(10, dtype=bool)
+    bad[4] = True  # flagged before (a checked division)
+    flag_nonfinite(R, np.array([0, 1]), np.array([2]), bad)
+    assert np.flatnonzero(bad).tolist() == [2, 4, 7]
+    assert np.isnan(R[2, [2, 4, 7]]).all() and (np.delete(R[2], [2, 4, 7]) == 1).all()
