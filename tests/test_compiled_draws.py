@@ -91,3 +91,26 @@ def test_triangular_quantiles_are_the_inverse_cdf():
     assert np.array_equal(out, ref)
     scipy_ref = triang.ppf(u, (mo - lo) / w, loc=lo, scale=w)
     assert np.allclose(out, scipy_ref, rtol=1e-12, atol=1e-12 * np.abs(hi).max())
+
+
+def test_block_moments_add_as_numpy_does():
+    """One compiled pass gives the statistics' sums with numpy's own order of additions (sample
+    order for ``mean(axis=1)`` of a Fortran array and ``cumsum``, pairwise for ``np.sum``),
+    with and without singular samples, for blocks of any length."""
+    rng = np.random.default_rng(6)
+    for n in (1, 7, 8, 9, 127, 128, 129, 300, 1000, 4096):
+        for share in (0.0, 0.2):
+            q = rng.lognormal(8.0, 0.5, (5, n))
+            bad = rng.random(n) < share
+            count, mean, m2, sum1, sum2, seq1, seq2 = compiled.block_moments(q, bad, 3000.0)
+            x = q[:, ~bad] if bad.any() else np.asfortranarray(q)
+            assert count == x.shape[1]
+            if not count:
+                continue
+            assert np.array_equal(mean, x.mean(axis=1))
+            dev = x - x.mean(axis=1)[:, None]
+            assert np.array_equal(m2, (dev * dev).sum(axis=1))
+            t = x[0] - 3000.0
+            assert (sum1, sum2) == (float(t.sum()), float((t * t).sum()))
+            z = np.where(bad, 0.0, q[0] - 3000.0)
+            assert (seq1, seq2) == (np.cumsum(z)[-1], np.cumsum(z * z)[-1])

@@ -190,3 +190,103 @@ def flag_nonfinite(R: np.ndarray, check: np.ndarray, blank: np.ndarray, bad: np.
         for j in range(row.size):
             if bad[j]:
                 row[j] = np.nan
+
+
+@numba.njit(cache=True)
+def _pairwise_leaf(a: np.ndarray, lo: int, n: int) -> float:
+    """numpy's ``pairwise_sum`` of at most 128 values: in order below 8, else with eight
+    accumulators."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = 8
+    while i < n - (n % 8):
+        r0 += a[lo + i]
+        r1 += a[lo + i + 1]
+        r2 += a[lo + i + 2]
+        r3 += a[lo + i + 3]
+        r4 += a[lo + i + 4]
+        r5 += a[lo + i + 5]
+        r6 += a[lo + i + 6]
+        r7 += a[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@numba.njit(cache=True)
+def _pairwise(a: np.ndarray, n: int) -> float:
+    """numpy's ``pairwise_sum`` of ``a[:n]``, the order in which ``np.sum`` adds a contiguous
+    array: leaves of at most 128 values, halves (rounded to eights) added above them. Its
+    recursion is run on an explicit stack (numba does not cache recursive functions)."""
+    los = np.empty(256, dtype=np.int64)
+    sizes = np.empty(256, dtype=np.int64)
+    join = np.empty(256, dtype=np.bool_)
+    values = np.empty(256)
+    top, held = 0, 0
+    los[0], sizes[0], join[0] = 0, n, False
+    top = 1
+    while top:
+        top -= 1
+        lo, m = los[top], sizes[top]
+        if join[top]:  # both halves done: left + right
+            held -= 1
+            values[held - 1] = values[held - 1] + values[held]
+        elif m <= 128:
+            values[held] = _pairwise_leaf(a, lo, m)
+            held += 1
+        else:
+            half = m // 2
+            half -= half % 8
+            los[top], sizes[top], join[top] = lo, m, True
+            los[top + 1], sizes[top + 1], join[top + 1] = lo + half, m - half, False
+            los[top + 2], sizes[top + 2], join[top + 2] = lo, half, False
+            top += 3
+    return values[0]
+
+
+@numba.njit(nogil=True, cache=True)
+def block_moments(q: np.ndarray, bad: np.ndarray, shift: float):
+    """The statistics of one block's (labels, n) scores that the accumulator folds in, with
+    numpy's own order of additions: (valid samples, per-label mean and sum of squared
+    deviations over them, added in sample order as ``mean(axis=1)`` of a Fortran array does;
+    the sums of ``t = total - shift`` and ``t**2`` over the valid samples as ``np.sum`` adds
+    them (pairwise); and in sample order with 0 for singular samples,
+    as ``np.cumsum`` reaches them)."""
+    labels, n = q.shape
+    count = 0
+    sums = np.zeros(labels)
+    t = np.empty(n)
+    tt = np.empty(n)
+    seq1 = 0.0
+    seq2 = 0.0
+    for j in range(n):
+        if bad[j]:
+            seq1 += 0.0
+            seq2 += 0.0
+            continue
+        for i in range(labels):
+            sums[i] += q[i, j]
+        x = q[0, j] - shift
+        t[count] = x
+        tt[count] = x * x
+        seq1 += x
+        seq2 += x * x
+        count += 1
+    mean = sums / count if count else np.full(labels, np.nan)
+    m2 = np.zeros(labels)
+    for j in range(n):
+        if not bad[j]:
+            for i in range(labels):
+                d = q[i, j] - mean[i]
+                m2[i] += d * d
+    pair1 = _pairwise(t, count)
+    pair2 = _pairwise(tt, count)
+    return count, mean, m2, pair1, pair2, seq1, seq2

@@ -106,7 +106,8 @@ def _fold(
         for lo in range(done, stop, BLOCK_SIZE):
             hi = min(stop, lo + BLOCK_SIZE)
             q, bad = q_chunk[:, lo - done : hi - done], bad_chunk[lo - done : hi - done]
-            conv = acc.running(q[0], bad, lo)
+            moments = acc.moments(q, bad)
+            conv = acc.running(q[0], bad, lo, moments)
             if tolerance is not None:
                 its, kk, mean, hw = conv
                 with np.errstate(divide="ignore", invalid="ignore"):
@@ -115,10 +116,11 @@ def _fold(
                 if ok.any():
                     first = int(np.argmax(ok))
                     hi = int(its[first])
-                    q, bad = q[:, : hi - lo], bad[: hi - lo]
+                    if hi - lo < q.shape[1]:
+                        q, bad, moments = q[:, : hi - lo], bad[: hi - lo], None
                     conv = tuple(a[: first + 1] for a in conv)
                     converged = True
-            acc.add(q, bad, lo, conv)
+            acc.add(q, bad, lo, conv, moments)
             if converged:
                 stop = hi
                 break

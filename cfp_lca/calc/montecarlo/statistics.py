@@ -128,24 +128,48 @@ class Accumulator:
         pts.append(stop)
         return np.unique(np.array(pts, dtype=np.int64))
 
+    def moments(self, q: np.ndarray, bad: np.ndarray) -> tuple:
+        """One block's moments (:func:`.compiled.block_moments`): what :meth:`running` and
+        :meth:`add` fold in, in one compiled pass, with numpy's order of additions."""
+        from .transforms import loops
+
+        return loops().block_moments(q, bad, self.shift)
+
     def running(
-        self, total: np.ndarray, bad: np.ndarray, start: int
+        self, total: np.ndarray, bad: np.ndarray, start: int, moments: tuple | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Running (count, mean, half-width) at each checkpoint of this chunk."""
-        x = np.where(bad, 0.0, total - self.shift)
-        k = np.cumsum(~bad) + self.count
-        s1 = np.cumsum(x) + self.total_sum
-        s2 = np.cumsum(x * x) + self.total_sq
-        pts = self.checkpoints(start, start + total.size) - start - 1
-        kk, a, b = k[pts].astype(float), s1[pts], s2[pts]
+        """Running (count, mean, half-width) at each checkpoint of this chunk; from the
+        block's ``moments`` where its end is the only checkpoint (the same numbers as the
+        running sums: sums in sample order)."""
+        stop = start + total.size
+        pts = self.checkpoints(start, stop)
+        if moments is not None and pts.tolist() == [stop]:
+            nb, *_, seq1, seq2 = moments
+            kk = np.array([float(self.count + nb)])
+            a, b = np.array([seq1 + self.total_sum]), np.array([seq2 + self.total_sq])
+        else:
+            x = np.where(bad, 0.0, total - self.shift)
+            k = np.cumsum(~bad) + self.count
+            s1 = np.cumsum(x) + self.total_sum
+            s2 = np.cumsum(x * x) + self.total_sq
+            at = pts - start - 1
+            kk, a, b = k[at].astype(float), s1[at], s2[at]
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = a / kk
             var = np.maximum(b - a * a / kk, 0.0) / (kk - 1)
             hw = Z95 * np.sqrt(var / kk)
-        return pts + start + 1, kk, mean + self.shift, hw
+        return pts, kk, mean + self.shift, hw
 
-    def add(self, q: np.ndarray, bad: np.ndarray, start: int, conv: tuple[np.ndarray, ...]) -> None:
-        """Fold the (labels, n) scores of iterations ``start``.. (singular ones flagged)."""
+    def add(
+        self,
+        q: np.ndarray,
+        bad: np.ndarray,
+        start: int,
+        conv: tuple[np.ndarray, ...],
+        moments: tuple | None = None,
+    ) -> None:
+        """Fold the (labels, n) scores of iterations ``start``.. (singular ones flagged), with
+        their ``moments`` where already taken."""
         n = q.shape[1]
         good = ~bad
         if bad.any():
@@ -153,21 +177,15 @@ class Accumulator:
             self.singular_count += idx.size
             room = MAX_REPORTED_SINGULAR - len(self.singular)
             self.singular.extend(idx[:room].tolist())
-        # the (q, n) copy in Fortran order, as ``q[:, good]`` gives it: the same sums
-        x = q[:, good] if not bool(good.all()) else np.asfortranarray(q)
-        nb = x.shape[1]
+        nb, mb, m2b, sum1, sum2, _, _ = self.moments(q, bad) if moments is None else moments
         if nb:
-            mb = x.mean(axis=1)
-            dev = np.subtract(x, mb[:, None])
-            m2b = np.multiply(dev, dev, out=dev).sum(axis=1)
             tot = self.count + nb
             delta = mb - self.mean
             self.mean = self.mean + delta * nb / tot
             self.m2 = self.m2 + m2b + delta**2 * self.count * nb / tot
             self.count = tot
-            t = x[0] - self.shift
-            self.total_sum += float(t.sum())
-            self.total_sq += float((t * t).sum())
+            self.total_sum += sum1
+            self.total_sq += sum2
         if not self._holds(q, start):
             self.store[:, start : start + n] = q
         self.valid[start : start + n] = good
