@@ -69,3 +69,38 @@ def test_nonfinite_samples_are_flagged_and_blanked():
     flag_nonfinite(R, np.array([0, 1]), np.array([2]), bad)
     assert np.flatnonzero(bad).tolist() == [2, 4, 7]
     assert np.isnan(R[2, [2, 4, 7]]).all() and (np.delete(R[2], [2, 4, 7]) == 1).all()
+
+
+def test_substitution_with_drawn_pivots_flags_the_singular_samples():
+    """An acyclic system whose pivots are drawn (one sample exactly zero, one with two drawn
+    entries on a diagonal): the compiled substitution gives x1 = 0.5 / prod and x2 = 0.25 /
+    (prod * (a + b + 1)) in closed form, flags the zero pivot's sample singular, and agrees
+    with the numpy solver's values and flags."""
+    from cfp_lca.calc.montecarlo.kernel import emit_substitution
+    from cfp_lca.calc.montecarlo.solvers import BatchedSystem
+
+    rng = np.random.default_rng(2)
+    N = 2 * TILE + 5
+    prod, a, b = rng.uniform(0.5, 2.0, N), rng.uniform(0.1, 0.5, N), rng.uniform(0.1, 0.5, N)
+    prod[7] = 0.0
+    # x0 = 1 (demand); node 1 makes 0.5 per unit of node 0 (production drawn); node 2 makes
+    # 0.5 per unit of node 1, its production 1 + a + b (two drawn entries on its diagonal)
+    rows, cols = np.array([0, 1, 1, 2, 2, 2, 2]), np.array([0, 0, 1, 1, 2, 2, 2])
+    static = np.array([1.0, -0.5, 1.0, -0.5, 1.0, 0.3, 0.3])
+    system = BatchedSystem(3, rows, cols, static, np.array([2, 5, 6]))
+    P = RowProgram()
+    drawn = P.rows(3)
+    tmp, diag = P.rows(2)
+    x = emit_substitution(P, system, drawn, [P.const(1.0), P.const(0.0), P.const(0.0)], tmp, diag)
+    R = P.registers(N)
+    R[drawn] = np.vstack([prod, a, b])
+    bad = np.zeros(N, dtype=bool)
+    P.run(R, bad)
+    flag_nonfinite(R, np.array(x), np.array(x), bad)
+    assert np.flatnonzero(bad).tolist() == [7] and np.isnan(R[x][:, 7]).all()
+    ok = ~bad
+    np.testing.assert_allclose(R[x[1], ok], 0.5 / prod[ok], rtol=1e-14)
+    np.testing.assert_allclose(R[x[2], ok], 0.25 / (prod * (a + b + 1.0))[ok], rtol=1e-14)
+    ref, ref_bad = system.solve(np.vstack([prod, a, b]), np.array([[1.0], [0.0], [0.0]]), N)
+    assert np.array_equal(bad, ref_bad)
+    np.testing.assert_allclose(R[x], ref, rtol=1e-15, equal_nan=True)

@@ -41,6 +41,50 @@ def csr_rows(m: sp.csr_matrix) -> list[list[tuple[int, float]]]:
     ]
 
 
+def emit_substitution(
+    P: RowProgram,
+    system: BatchedSystem,
+    values: Sequence[int] | None,
+    rhs: Sequence[int],
+    tmp: int,
+    diag: int,
+) -> list[int]:
+    """Rows of the solution of an acyclic system by substitution in its order, written into
+    ``P``: ``rhs`` minus the static then the drawn off-diagonal products, over the diagonal
+    (checked against its tolerance where drawn: a sample below it is flagged singular), as
+    ``BatchedSystem._substitute``. ``values``: the rows of the system's drawn entries;
+    ``tmp``, ``diag``: scratch rows."""
+    x = P.rows(system.n)
+    for node, s_cols, s_vals, _, _, unc, d_static, d_unc, tol in system._fast_steps:
+        row, start = x[node], rhs[node]
+        for terms in (
+            [(x[c], P.const(v)) for c, v in zip(s_cols, s_vals, strict=True)],
+            [(values[k], x[j]) for k, j in unc],
+        ):
+            if terms:
+                P.subtract_products(row, start, terms, tmp)
+                start = row
+        if start != row:
+            P.op(COPY, row, start)
+        if d_unc:
+            pivot = values[d_unc[0]]
+            if len(d_unc) > 1:
+                P.op(ADD, diag, pivot, values[d_unc[1]])
+                for k in d_unc[2:]:
+                    P.op(ADD, diag, diag, values[k])
+                P.op(ADD, diag, P.const(d_static), diag)
+                pivot = diag
+            elif d_static != 0.0:
+                P.op(ADD, diag, pivot, P.const(d_static))
+                pivot = diag
+            P.op(DIVCHECK, row, row, pivot, P.const(tol))
+        elif not abs(d_static) > 0:
+            raise NotCompiled("a zero static pivot")  # every sample singular
+        elif d_static != 1.0:  # x / 1 is x
+            P.op(DIV, row, row, P.const(d_static))
+    return x
+
+
 class BlockKernel:
     """The row program of one engine: where its samplers and random parameters draw (rows of
     the register array), and the rows of the scores."""
@@ -95,7 +139,14 @@ class BlockKernel:
         self.check: list[int] = []
         h = self._background(values) if s.interface.size else []
         u = self._foreground_direct(values, h)
-        x = self._substitute(ev.fg_system, values.get("fg_tech"), [P.const(v) for v in s.demand])
+        x = emit_substitution(
+            P,
+            ev.fg_system,
+            values.get("fg_tech"),
+            [P.const(v) for v in s.demand],
+            self.tmp,
+            self.diag,
+        )
         self.check += x
         contrib = P.rows(s.n_foreground)
         for c, xi, ui in zip(contrib, x, u, strict=True):
@@ -139,7 +190,9 @@ class BlockKernel:
             return [P.const(v) for v in (H @ static[:, 0]).tolist()]
         d = self._weighted("bg_bio", values)
         if H is None:
-            x = self._substitute(ev.bg_transposed, values.get("bg_tech"), d)
+            x = emit_substitution(
+                P, ev.bg_transposed, values.get("bg_tech"), d, self.tmp, self.diag
+            )
             self.check += x
             return [x[i] for i in ev.s.interface.tolist()]
         drawn = [r for r, row in enumerate(d) if row not in P.const_values]
@@ -178,43 +231,6 @@ class BlockKernel:
                     start = row
             u[t] = start
         return u
-
-    def _substitute(
-        self, system: BatchedSystem, values: list[int] | None, rhs: list[int]
-    ) -> list[int]:
-        """Rows of the solution of an acyclic system by substitution in its order: ``rhs``
-        minus the static then the drawn off-diagonal products, over the diagonal (checked
-        against its tolerance where drawn), as ``BatchedSystem._substitute``."""
-        P = self.prog
-        x = P.rows(system.n)
-        for node, s_cols, s_vals, _, _, unc, d_static, d_unc, tol in system._fast_steps:
-            row, start = x[node], rhs[node]
-            for terms in (
-                [(x[c], P.const(v)) for c, v in zip(s_cols, s_vals, strict=True)],
-                [(values[k], x[j]) for k, j in unc],
-            ):
-                if terms:
-                    P.subtract_products(row, start, terms, self.tmp)
-                    start = row
-            if start != row:
-                P.op(COPY, row, start)
-            if d_unc:
-                diag = values[d_unc[0]]
-                if len(d_unc) > 1:
-                    P.op(ADD, self.diag, diag, values[d_unc[1]])
-                    for k in d_unc[2:]:
-                        P.op(ADD, self.diag, self.diag, values[k])
-                    P.op(ADD, self.diag, P.const(d_static), self.diag)
-                    diag = self.diag
-                elif d_static != 0.0:
-                    P.op(ADD, self.diag, diag, P.const(d_static))
-                    diag = self.diag
-                P.op(DIVCHECK, row, row, diag, P.const(tol))
-            elif not abs(d_static) > 0:
-                raise NotCompiled("a zero static pivot")  # every sample singular
-            elif d_static != 1.0:  # x / 1 is x
-                P.op(DIV, row, row, P.const(d_static))
-        return x
 
     def _sum(self, rows: list[int], out: int) -> None:
         """``out`` = the rows added in order (0 for none)."""
