@@ -96,11 +96,13 @@ def test_substitution_with_drawn_pivots_flags_the_singular_samples():
     R[drawn] = np.vstack([prod, a, b])
     bad = np.zeros(N, dtype=bool)
     P.run(R, bad)
-    flag_nonfinite(R, np.array(x), np.array(x), bad)
-    assert np.flatnonzero(bad).tolist() == [7] and np.isnan(R[x][:, 7]).all()
+    rows = np.array(x[1:])
+    flag_nonfinite(R, rows, rows, bad)
+    assert P.const_values.get(x[0]) == 1.0  # x0 = the demand itself, no row
+    assert np.flatnonzero(bad).tolist() == [7] and np.isnan(R[rows][:, 7]).all()
     ok = ~bad
     np.testing.assert_allclose(R[x[1], ok], 0.5 / prod[ok], rtol=1e-14)
     np.testing.assert_allclose(R[x[2], ok], 0.25 / (prod * (a + b + 1.0))[ok], rtol=1e-14)
     ref, ref_bad = system.solve(np.vstack([prod, a, b]), np.array([[1.0], [0.0], [0.0]]), N)
     assert np.array_equal(bad, ref_bad)
-    np.testing.assert_allclose(R[x], ref, rtol=1e-15, equal_nan=True)
+    np.testing.assert_allclose(R[rows], ref[1:], rtol=1e-15, equal_nan=True)

@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .evaluate import Evaluator
-from .program import ADD, COPY, DIV, DIVCHECK, MUL, RowProgram
+from .program import ADD, COPY, DIV, DIVCHECK, RowProgram
 from .solvers import BatchedSystem
 from .transforms import loops
 
@@ -64,6 +64,9 @@ def emit_substitution(
             if terms:
                 P.subtract_products(row, start, terms, tmp)
                 start = row
+        if start != row and not d_unc and d_static == 1.0 and _finite(P, start):
+            x[node] = start  # x = rhs: the rhs row (or constant) itself
+            continue
         if start != row:
             P.op(COPY, row, start)
         if d_unc:
@@ -83,6 +86,12 @@ def emit_substitution(
         elif d_static != 1.0:  # x / 1 is x
             P.op(DIV, row, row, P.const(d_static))
     return x
+
+
+def _finite(P: RowProgram, operand: int) -> bool:
+    """Whether ``operand`` is a row, or a finite constant (a non-finite one is copied into a
+    row, whose check flags every sample)."""
+    return operand >= 0 or bool(np.isfinite(P.const_values[operand]))
 
 
 class BlockKernel:
@@ -147,14 +156,14 @@ class BlockKernel:
             self.tmp,
             self.diag,
         )
-        self.check += x
-        contrib = P.rows(s.n_foreground)
-        for c, xi, ui in zip(contrib, x, u, strict=True):
-            P.op(MUL, c, xi, ui)
+        self.check += [r for r in x if r >= 0]
+        terms = list(zip(x, u, strict=True))  # contribution of activity j: x_j u_j
         self.out_rows = P.rows(self.q)
-        self._sum(contrib, self.out_rows[0])
+        self._sum_of_products(terms, self.out_rows[0])
         for i, row in enumerate(s.stage_matrix, start=1):
-            self._sum([contrib[k] for k in np.flatnonzero(row).tolist()], self.out_rows[i])
+            self._sum_of_products(
+                [terms[k] for k in np.flatnonzero(row).tolist()], self.out_rows[i]
+            )
         self.check += self.out_rows
         if P.size > MAX_INSTRUCTIONS:
             raise NotCompiled(f"{P.size} instructions")
@@ -193,7 +202,7 @@ class BlockKernel:
             x = emit_substitution(
                 P, ev.bg_transposed, values.get("bg_tech"), d, self.tmp, self.diag
             )
-            self.check += x
+            self.check += [r for r in x if r >= 0]
             return [x[i] for i in ev.s.interface.tolist()]
         drawn = [r for r, row in enumerate(d) if row not in P.const_values]
         constant = np.array([P.const_values.get(row, 0.0) for row in d])
@@ -232,15 +241,12 @@ class BlockKernel:
             u[t] = start
         return u
 
-    def _sum(self, rows: list[int], out: int) -> None:
-        """``out`` = the rows added in order (0 for none)."""
-        P = self.prog
-        if not rows:
-            P.op(COPY, out, P.const(0.0))
-            return
-        P.op(COPY, out, rows[0])
-        for r in rows[1:]:
-            P.op(ADD, out, out, r)
+    def _sum_of_products(self, terms: list[tuple[int, int]], out: int) -> None:
+        """``out`` = the products added in order (0 for none), each rounded as ``x * u``."""
+        if terms:
+            self.prog.sum_of_products(terms, out)
+        else:
+            self.prog.op(COPY, out, self.prog.const(0.0))
 
     def registers(self, samples: int) -> np.ndarray:
         """A register array for ``samples`` samples (constant rows filled)."""
