@@ -46,7 +46,7 @@ from cfp_lca import api  # noqa: E402
 from cfp_lca.brightway import datapackages  # noqa: E402
 from cfp_lca.brightway.datapackages import inventory_datapackage, method_datapackage  # noqa: E402
 from cfp_lca.calc.factorization import TRANSPOSED_PERMC_SPEC  # noqa: E402
-from cfp_lca.calc.montecarlo import DEFAULT_CHUNK, FastEngine  # noqa: E402
+from cfp_lca.calc.montecarlo import BLOCK_SIZE, DEFAULT_CHUNK, FastEngine  # noqa: E402
 from cfp_lca.calc.montecarlo.solvers import BatchedSystem  # noqa: E402
 
 DASK_CHUNK = 4 * 4096  # chunks of the Dask runs: several per worker
@@ -161,6 +161,7 @@ def linked(n: int, mc_n: int, all_n: int, bw_n: int, dask_n: int) -> None:
     lca.lci()
     lca.lcia()
     rel = abs(result.total - lca.score) / abs(lca.score)
+    model.monte_carlo(n=BLOCK_SIZE, seed=2, sources="foreground")  # numba's loops loaded once
     mc, t_mc = timed(lambda: model.monte_carlo(n=mc_n, seed=1, sources="foreground"))
     # memory: the engine's setup (the static LU of the background, as bw2calc's), then what
     # the iterations take beyond it (the "sampling memory")
