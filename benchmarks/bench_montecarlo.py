@@ -77,7 +77,7 @@ def rng_bound_rate(engine: FastEngine, n: int, seed: int = 1, compiled: bool = F
                 if compiled:
                     transforms.loops().standard_normal_into(rng, normals)
                     k = uniforms.shape[0]
-                    transforms.loops().uniform_into(rng, uniforms, low[:k], width[:k])
+                    transforms.loops().affine_into(rng, uniforms, width[:k], low[:k], False)
                 else:
                     rng.standard_normal(out=normals)
                     rng.random(out=uniforms)

@@ -34,7 +34,7 @@ def test_affine_normals_uniforms_and_triangles_are_numpys_own():
 
     low = loc
     high = low + scale
-    compiled.uniform_into(block_generator(1, 2, 1), out, low, high - low)
+    compiled.affine_into(block_generator(1, 2, 1), out, high - low, low, False)
     ref = block_generator(1, 2, 1).uniform(low[:, None], high[:, None], (n, width))
     assert np.array_equal(out, ref)
 

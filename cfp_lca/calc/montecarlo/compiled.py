@@ -28,32 +28,19 @@ def standard_normal_into(rng: np.random.Generator, out: np.ndarray) -> None:
 
 
 @numba.njit(nogil=True, cache=True)
-def normal_affine_into(
-    rng: np.random.Generator, out: np.ndarray, scale: np.ndarray, loc: np.ndarray
+def affine_into(
+    rng: np.random.Generator, out: np.ndarray, scale: np.ndarray, loc: np.ndarray, normal: bool
 ) -> None:
-    """``rng.standard_normal(out=out); out *= scale[:, None]; out += loc[:, None]``."""
+    """``loc + scale z`` row by row: numpy's ``standard_normal(out=out)`` (``normal``) or
+    ``random(out=out)``, then ``out *= scale[:, None]; out += loc[:, None]`` (so numpy's
+    ``uniform(low, low + width)``, ``low + width U``, for the uniform draws)."""
     n, width = out.shape
     for i in range(n):
         s = scale[i]
         m = loc[i]
         for j in range(width):
-            z = rng.standard_normal() * s
-            out[i, j] = z + m
-
-
-@numba.njit(nogil=True, cache=True)
-def uniform_into(
-    rng: np.random.Generator, out: np.ndarray, low: np.ndarray, width: np.ndarray
-) -> None:
-    """``rng.random(out=out); out *= width[:, None]; out += low[:, None]``: numpy's
-    ``uniform(low, low + width)`` (``low + width U``)."""
-    n, size = out.shape
-    for i in range(n):
-        w = width[i]
-        a = low[i]
-        for j in range(size):
-            u = rng.random() * w
-            out[i, j] = u + a
+            z = rng.standard_normal() if normal else rng.random()
+            out[i, j] = z * s + m
 
 
 @numba.njit(nogil=True, cache=True)

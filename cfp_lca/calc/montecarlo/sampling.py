@@ -385,7 +385,7 @@ class Sampler:
         sel = plan.uniform
         if sel.size:
             u = scratch("uniform", sel.size, width)
-            loops().uniform_into(rng, u, plan.u_low, plan.u_width)
+            loops().affine_into(rng, u, plan.u_width, plan.u_low, False)
             out[sel] = u
         sel = plan.triangular
         if sel.size:

@@ -38,7 +38,7 @@ def gauss_into(
 ) -> None:
     """Standard normals ``z`` into ``out`` (n, B) as ``loc + scale z`` (``scale``, ``loc``
     (n,)), exponentiated in the ``logn`` rows (all of them when ``all_logn``)."""
-    loops().normal_affine_into(rng, out, scale, loc)
+    loops().affine_into(rng, out, scale, loc, True)
     if all_logn:
         np.exp(out, out=out)
     elif any_logn:
