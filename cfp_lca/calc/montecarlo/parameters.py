@@ -402,8 +402,8 @@ class FormulaProgram:
             return {"draw": params, "slot": slots, "full": targets}[kind][i]
 
         for func, a, b, out in self._code:
-            if func is operator.pow:
-                exponent = self._consts[b[1]] if b[0] == "const" else row(b)
+            if func is operator.pow:  # a constant exponent as numpy's ``**`` gets it
+                exponent = float(self._consts[b[1]]) if b[0] == "const" else row(b)
                 prog.power(row(out), row(a), exponent)
             elif func is operator.neg:
                 prog.op(NEG, row(out), row(a))

@@ -79,8 +79,8 @@ class RowProgram:
         self.op(SUB, out, start, tmp)
 
     def power(self, out: int, a: int, exponent: int | float) -> None:
-        """``out = a ** exponent`` (an operand, or a constant given as a float) with numpy's
-        own ``**``, its fast paths (2, 0.5, ...) included."""
+        """``out = a ** exponent`` (an operand given as an int, or a constant given as a
+        float) with numpy's own ``**``, its fast paths (2, 0.5, ...) included."""
         consts = self.consts
 
         def value(R: np.ndarray, x: int) -> np.ndarray | float:
@@ -88,7 +88,8 @@ class RowProgram:
 
         def step(R: np.ndarray) -> None:
             power = exponent if isinstance(exponent, float) else value(R, exponent)
-            R[out] = operator.pow(value(R, a), power)
+            with np.errstate(all="ignore"):  # a NaN or inf is the sample's, flagged later
+                R[out] = operator.pow(value(R, a), power)
 
         self.numpy(step)
 
