@@ -4,7 +4,7 @@ Where it applies (static characterization, acyclic foreground, background acycli
 formulas of random parameters that compile) the fast engine draws each block of
 ``BLOCK_SIZE`` samples into the rows of a register array and runs one row program
 (:mod:`.program`) on it: the parameters' formulas, the background's direct emissions and
-solve, the foreground's, the contributions and their sums, in compiled loops a few hundred
+solve, the foreground's, the contributions and their sums, in compiled loops a tile of
 samples at a time. Each sample is computed on its own, so its numbers depend on its block
 only; the operations are the Evaluator's, sums taken in order, so the scores equal the
 Evaluator's within float64 rounding (its sparse and BLAS products may add in another order).

@@ -2,10 +2,10 @@
 
 A program is written once (rows for its inputs and results, constants, then ``out = a op b``
 instructions on whole rows; an operand is a row or a constant) and run on a (rows, samples)
-array: in compiled loops over a few hundred samples at a time, so that every row a tile
-touches stays in cache, with the rare operation that numpy must do itself (a power, whose
-rounding numpy's own loops decide) as a numpy step between compiled segments. Each sample is
-computed on its own.
+array: in compiled loops over a tile of ``TILE`` samples at a time (each instruction's rows of
+a tile stay in cache, and the loops' overhead is paid once a tile), with the rare operation
+that numpy must do itself (a power, whose rounding numpy's own loops decide) as a numpy step
+between compiled segments. Each sample is computed on its own.
 """
 
 from __future__ import annotations
