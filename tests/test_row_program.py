@@ -44,7 +44,7 @@ def test_each_instruction_is_numpys_operation_bit_for_bit():
     P.op(MUL, out[10], out[9], y)  # after numpy's step, in the next compiled segment
     P.op(ADD, x, x, x)  # in place
     P.op(DIVCHECK, out[11], y, z, P.const(0.5))
-    R = P.registers(samples)
+    R = P.finish().registers(samples)
     X, Y, Z = (rng.normal(size=samples) * 10.0 ** rng.integers(-3, 3, samples) for _ in range(3))
     Y = np.abs(Y)
     R[x], R[y], R[z] = X, Y, Z
@@ -96,7 +96,7 @@ def test_substitution_with_drawn_pivots_flags_the_singular_samples():
     drawn = P.rows(3)
     tmp, diag = P.rows(2)
     x = emit_substitution(P, system, drawn, [P.const(1.0), P.const(0.0), P.const(0.0)], tmp, diag)
-    R = P.registers(N)
+    R = P.finish().registers(N)
     R[drawn] = np.vstack([prod, a, b])
     bad = np.zeros(N, dtype=bool)
     P.run(R, bad)

@@ -167,6 +167,7 @@ class BlockKernel:
         self.check += self.out_rows
         if P.size > MAX_INSTRUCTIONS:
             raise NotCompiled(f"{P.size} instructions")
+        P.finish()
         self._check = np.array(self.check, dtype=np.int64)
         self._blank = np.array(self.out_rows, dtype=np.int64)
 

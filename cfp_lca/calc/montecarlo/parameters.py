@@ -419,6 +419,7 @@ class FormulaProgram:
         param_rows = prog.rows(self.k)
         rows = {name: prog.rows(full[name].shape[0]) for name in self.names}
         self.emit(prog, param_rows, rows)
+        prog.finish()
         samples = int(np.prod(params.shape[1:]))
         R = prog.registers(samples)
         R[param_rows] = params.reshape(self.k, samples)

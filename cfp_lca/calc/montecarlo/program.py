@@ -35,7 +35,7 @@ class RowProgram:
         self.size = 0  # instructions
         self._consts: dict[int, int] = {}
         self._code: list[tuple[int, int, int, int, int]] = []
-        self._tiles: np.ndarray | None = None  # each constant over one tile, for the loops
+        self._tiles: np.ndarray | None = None  # each constant over one tile (``finish``)
 
     def rows(self, n: int) -> list[int]:
         """``n`` new rows."""
@@ -99,15 +99,23 @@ class RowProgram:
             self._code = []
 
     def registers(self, samples: int) -> np.ndarray:
-        """A (rows, samples) register array."""
+        """A (rows, samples) register array (uninitialized: inputs are written in, every
+        other row is written by an instruction before it is read)."""
         return np.empty((self.n_rows, samples))
 
-    def run(self, R: np.ndarray, bad: np.ndarray) -> None:
-        """Every instruction on ``R``; checked divisions flag their samples in ``bad``."""
+    def finish(self) -> RowProgram:
+        """The program complete: its last segment and its constants' tiles made, so that
+        threads run it without changing it."""
         self._flush()
+        self._tiles = np.repeat(np.array(self.consts, dtype=np.float64)[:, None], TILE, axis=1)
+        return self
+
+    def run(self, R: np.ndarray, bad: np.ndarray) -> None:
+        """Every instruction on ``R`` (the program finished); checked divisions flag their
+        samples in ``bad``."""
+        if self._code or self._tiles is None:
+            raise RuntimeError("a row program runs once finished")
         compiled = loops()
-        if self._tiles is None or self._tiles.shape[0] != len(self.consts):
-            self._tiles = np.repeat(np.array(self.consts)[:, None], TILE, axis=1)
         for segment in self.segments:
             if isinstance(segment, np.ndarray):
                 compiled.run_rows(R, segment, self._tiles, bad)
