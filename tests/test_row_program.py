@@ -110,3 +110,13 @@ def test_substitution_with_drawn_pivots_flags_the_singular_samples():
     ref, ref_bad = system.solve(np.vstack([prod, a, b]), np.array([[1.0], [0.0], [0.0]]), N)
     assert np.array_equal(bad, ref_bad)
     np.testing.assert_allclose(R[rows], ref[1:], rtol=1e-15, equal_nan=True)
+
+
+def test_the_program_and_the_compiled_loops_name_the_same_opcodes():
+    """The compiled loops keep their opcodes in their own source (numba's cache is keyed on
+    it); the row program writes the same numbers."""
+    from cfp_lca.calc.montecarlo import compiled, program
+
+    names = ("ADD", "SUB", "MUL", "DIV", "COPY", "NEG", "SQRT", "DIVCHECK", "MADD", "MSUB")
+    assert [getattr(program, n) for n in names] == [getattr(compiled, n) for n in names]
+    assert len({getattr(program, n) for n in names}) == len(names)

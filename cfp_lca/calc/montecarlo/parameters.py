@@ -203,27 +203,15 @@ class ParameterLayer:
             self.program = None  # the formulas' own errors, raised as they are evaluated
         return out
 
-    def complete(
-        self,
-        values: dict[str, np.ndarray],
-        params: np.ndarray,
-        buffers: Mapping[str, np.ndarray] | None = None,
-    ) -> dict[str, np.ndarray]:
+    def complete(self, values: dict[str, np.ndarray], params: np.ndarray) -> dict[str, np.ndarray]:
         """``values`` (own draws in matrix sign, per set) completed with the driven entries for
-        the samples of ``params`` (k, ...); written into ``buffers`` where given."""
-        if buffers is not None and self.program is not None:
-            full = {name: buffers[name] for name in self.rows}
-            for name, own in self.own.items():
-                if own.size:
-                    full[name][: own.size] = values[name]
-            self.program.run(params, full)
-            values.update(full)
-            return values
+        the samples of ``params`` (k, ...), by the formula evaluator (the block kernel runs
+        :attr:`program` instead, with the same numbers)."""
         magnitudes = self.model.magnitudes(params)
         shape = params.shape[1:]
         for name, rows in self.rows.items():
             own = self.own[name]
-            full = buffers[name] if buffers is not None else np.empty((self.sizes[name], *shape))
+            full = np.empty((self.sizes[name], *shape))
             if own.size:
                 full[: own.size] = values[name]
             for pos, k, coef, alone in rows:

@@ -16,6 +16,7 @@ import numpy as np
 
 from . import threads
 from .sampling import BLOCK_SIZE
+from .transforms import loops
 
 PERCENTILES = (2.5, 5.0, 25.0, 50.0, 75.0, 95.0, 97.5)
 FLOAT64_STORE_BYTES = 256 * 2**20
@@ -131,8 +132,6 @@ class Accumulator:
     def moments(self, q: np.ndarray, bad: np.ndarray) -> tuple:
         """One block's moments (:func:`.compiled.block_moments`): what :meth:`running` and
         :meth:`add` fold in, in one compiled pass, with numpy's order of additions."""
-        from .transforms import loops
-
         return loops().block_moments(q, bad, self.shift)
 
     def running(
