@@ -469,9 +469,10 @@ CASES: dict[str, Case] = {
         ("file is 5.51 MB, above the limit of 5 MB", "set CFP_LCA_MAX_FILE_MB"), fast=True,
     ),
     "size: file above a lowered limit": Case(
-        MATERIALS, write_bytes(b"# " + b"x" * 49_997 + b"\n"),  # 50,000 bytes
-        ("file is 0.05 MB, above the limit of 0.04 MB", "CFP_LCA_MAX_FILE_MB"),
-        env={"CFP_LCA_MAX_FILE_MB": "0.04"},
+        MATERIALS, write_bytes(b"# " + b"x" * 99_997 + b"\n"),  # 100,000 bytes; every
+        # shipped file is smaller than the lowered limit (the largest, zw32.yaml, 91 kB)
+        ("file is 0.1 MB, above the limit of 0.095 MB", "CFP_LCA_MAX_FILE_MB"),
+        env={"CFP_LCA_MAX_FILE_MB": "0.095"},
     ),
     "size: alias bomb": Case(
         AR5, write_bytes(BOMB.encode()),

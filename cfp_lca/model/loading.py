@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
+from .flownames import normalized_name
 from .formula import FormulaProblem, evaluate
 from .libraries import (
     LIBRARY_FILE,
@@ -41,6 +42,7 @@ from .objects import (
     Process,
     ProductModel,
     Stage,
+    Synonym,
 )
 from .parameters import ParameterBuilder
 from .schema import (
@@ -55,6 +57,7 @@ from .schema import (
     ModelFile,
     ParameterSpec,
     ProcessSpec,
+    SynonymsFile,
 )
 from .structure import check_foreground, check_technosphere
 from .uncertainty import stats_arrays_fields
@@ -1070,15 +1073,40 @@ def load_catalog(root: Path | Sequence[Path] | None = None) -> Catalog:
     return Catalog(
         layers[-1].root, biosphere, flows, methods, backgrounds, models, _fingerprint(layers),
         libraries=tuple(i.describe() for i in layers), notices=tuple(notices),
-        settings=settings_of(layers),
+        settings=settings_of(layers), synonyms=load_synonyms(layers, flows),
     )  # fmt: skip
+
+
+def load_synonyms(layers: Sequence[Layer], flows: Mapping[str, Flow]) -> tuple[Synonym, ...]:
+    """Every layer's ``synonyms.yaml``, bottom first; an unknown flow or a name given for two
+    flows (names compared as ``flownames.normalized_name`` compares them) is refused."""
+    found: dict[str, Synonym] = {}
+    for item in layers:
+        path = item.root / "synonyms.yaml"
+        if not path.is_file():
+            continue
+        spec = validate(path, read_yaml(path), SynonymsFile)
+        for i, s in enumerate(spec.synonyms):
+            entry = f"synonyms[{i}] '{s.name}'"
+            key = normalized_name(s.name)
+            if s.flow is not None and s.flow not in flows:
+                raise InputError(path, entry, f"unknown flow '{s.flow}' (not in flows.yaml)")
+            if not key:
+                raise InputError(path, entry, "the name has no letter or digit")
+            if key in found and found[key].flow != s.flow:
+                raise InputError(path, entry, f"also given for flow '{found[key].flow}'")
+            found[key] = Synonym(s.name, s.flow, s.source, s.comment)
+    return tuple(found.values())
+
+
+DATA_FILES = ("flows.yaml", "synonyms.yaml", LIBRARY_FILE)  # top-level files that are not models
 
 
 def model_files(root: Path) -> list[Path]:
     """A directory's product model files: ``foreground/*.yaml`` and top-level ``*.yaml`` other
     than the flows and library files (declared-figure files go with their model)."""
     found = sorted((root / "foreground").glob("*.yaml"))
-    found += sorted(p for p in root.glob("*.yaml") if p.name not in ("flows.yaml", LIBRARY_FILE))
+    found += sorted(p for p in root.glob("*.yaml") if p.name not in DATA_FILES)
     return [p for p in found if not p.name.endswith(".declared.yaml")]
 
 

@@ -24,6 +24,17 @@ class Flow:
     formula: str | None = None
     comment: str | None = None
     group: str | None = None  # fossil, biogenic, land_use_change or precharacterized
+    same_as: str | None = None  # another database's flow: the flow of flows.yaml it is
+
+
+@dataclass(frozen=True)
+class Synonym:
+    """Another database's name of a flow (``flow`` None: a greenhouse gas without a GWP)."""
+
+    name: str
+    flow: str | None
+    source: str
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +180,8 @@ class Catalog:
     notices: tuple[str, ...] = ()
     # default_model and report_models, from library.yaml / cfp_lca.toml
     settings: dict = field(default_factory=dict, hash=False, compare=False)
+    # names other databases give the flows (synonyms.yaml of every layer)
+    synonyms: tuple[Synonym, ...] = ()
 
     def process(self, database: str, code: str) -> Process:
         if database in self.backgrounds:

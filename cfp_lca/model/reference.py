@@ -32,6 +32,7 @@ from .schema import (
     MethodFile,
     ModelFile,
     ScenarioFile,
+    SynonymsFile,
 )
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -43,6 +44,8 @@ KINDS: dict[str, tuple[type[BaseModel], str]] = {
     "background": (BackgroundFile, "a background database: `background/NAME.yaml`"),
     "method": (MethodFile, "an LCIA method (a GWP100 factor set): `methods/NAME.yaml`"),
     "flows": (FlowsFile, "the elementary flows (biosphere database): `flows.yaml`"),
+    "synonyms": (SynonymsFile, "names other databases give the flows (matched to characterize "
+                 "them): `synonyms.yaml`"),
     "scenario": (ScenarioFile, "an overlay on a product model: `scenarios/MODEL/NAME.yaml`"),
     "library": (LibraryFile, "a data library's name, version and settings: `library.yaml`"),
 }  # fmt: skip
@@ -392,6 +395,8 @@ def kind_of(path: Path) -> str | None:
     parts = path.parts
     if path.name == "flows.yaml":
         return "flows"
+    if path.name == "synonyms.yaml":
+        return "synonyms"
     if path.name == "library.yaml":
         return "library"
     if path.name.endswith(".declared.yaml"):

@@ -356,6 +356,22 @@ class FlowsFile(Strict):
     flows: list[FlowSpec] = Field(min_length=1)
 
 
+class SynonymSpec(Strict):
+    """A name another database gives a flow of ``flows.yaml`` (or a designation such as
+    HCFC-22 that is one comma-separated part of such names); ``flow: null`` for a name that
+    denotes greenhouse gases without a GWP (a mixture), reported as not characterized."""
+
+    name: Text
+    flow: Code | None
+    source: Text
+    comment: str | None = None
+
+
+class SynonymsFile(Strict):
+    description: str | None = None
+    synonyms: list[SynonymSpec] = Field(min_length=1)
+
+
 class FactorSpec(Strict):
     flow: Code
     value: Number
