@@ -2,13 +2,16 @@
 linked to the project's biosphere, and computes what the hand calculation gives; unlinked
 exchanges or an existing name write nothing."""
 
+import csv
+import io
+
 import bw2calc as bc
 import bw2data as bd
 import pytest
 
 pytest.importorskip("bw2io")
 
-from cfp_lca.brightway.importing import ImportProblem, import_database  # noqa: E402
+from cfp_lca.brightway.importing import ImportProblem, Options, import_database  # noqa: E402
 
 
 @pytest.fixture()
@@ -63,11 +66,58 @@ def test_imported_workbook_links_and_computes(workbook):
     assert lca.score == pytest.approx(2.0 + 0.5 * 0.01 * 27.0, rel=1e-6)
 
 
-def test_unlinked_exchanges_write_nothing(workbook):
-    with pytest.raises(ImportProblem, match="2 exchanges link to nothing") as err:
-        import_database(workbook, "excel", name="copy", link_to=[])
-    assert "Carbon dioxide, fossil" in str(err.value)
-    assert "copy" not in bd.databases
+def test_unlinked_inputs_write_nothing_or_are_cut_and_listed(workbook, tmp_path):
+    """An input from a database not linked to is refused (nothing written); cut on request,
+    it is listed in the log and the database holds the other exchanges."""
+    from bw2io.export.excel import write_lci_excel
+
+    bd.Database("other").write(
+        {
+            ("other", "gas"): {
+                "name": "natural gas",
+                "reference product": "natural gas",
+                "unit": "cubic meter",
+                "location": "CN",
+                "type": "process",
+                "exchanges": [{"input": ("other", "gas"), "type": "production", "amount": 1.0}],
+            }
+        }
+    )
+    bd.Database("user").write({("user", "heat"): {
+        "name": "heat production", "reference product": "heat", "unit": "megajoule",
+        "location": "CN", "type": "process", "exchanges": [
+            {"input": ("user", "heat"), "type": "production", "amount": 1.0},
+            {"input": ("other", "gas"), "type": "technosphere", "amount": 0.03},
+            {"input": ("bio", "co2"), "type": "biosphere", "amount": 0.05}]}})  # fmt: skip
+    book = write_lci_excel("user")
+    with pytest.raises(ImportProblem, match="1 technosphere inputs link to nothing") as err:
+        import_database(book, "excel", name="copy", link_to=["bio"])
+    assert "'natural gas'" in str(err.value) and "nothing was written" in str(err.value)
+    assert "copy" not in bd.databases and "copy biosphere" not in bd.databases
+    log = tmp_path / "log.csv"
+    options = Options(cut_unlinked=True)
+    result = import_database(book, "excel", name="copy", link_to=["bio"], options=options,
+                             log_file=log)  # fmt: skip
+    assert (result.technosphere, result.biosphere) == (0, 1)
+    rows = [r for r in csv.DictReader(io.StringIO(log.read_text(encoding="utf-8-sig")))]
+    assert [(r["kind"], "natural gas" in r["exchange"]) for r in rows] == [("cut", True)]
+    # linked to the database it comes from, nothing is cut
+    result = import_database(book, "excel", name="copy2", link_to=["bio", "other"])
+    gas = next(iter(bd.get_node(database="copy2", name="heat production").technosphere()))
+    assert gas.input.key == ("other", "gas") and result.technosphere == 1
+
+
+def test_flows_without_a_match_are_kept_as_the_sources_own(workbook):
+    """Linked to no biosphere database, the elementary flows are not dropped: they are
+    written as the import's own flows, beside it."""
+    result = import_database(workbook, "excel", name="copy", link_to=[])
+    assert result.own_biosphere == "copy biosphere" and result.own_flows == 2
+    own = {f["name"]: f for f in bd.Database("copy biosphere")}
+    assert set(own) == {"Carbon dioxide, fossil", "Methane, fossil"}
+    steel = bd.get_node(database="copy", name="steel production")
+    co2 = next(iter(steel.biosphere()))
+    assert co2.input.key == ("copy biosphere", own["Carbon dioxide, fossil"]["code"])
+    assert co2["amount"] == 2.0
 
 
 def test_existing_name_and_bad_format_are_refused(workbook):
@@ -87,7 +137,10 @@ def test_cli_import_round_trips_a_bw2io_export(workbook, capsys):
     project = bd.projects.current
     args = ["import", str(workbook), "--format", "excel", "--project", project]
     assert main([*args, "--name", "copy", "--link-to", "bio"]) == 0
-    assert "imported 'copy': 2 activities, 5 exchanges, linked to bio" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert ("imported 'copy': 2 activities, 1 technosphere inputs, 2 elementary exchanges; "
+            "linked to bio") in out  # fmt: skip
+    assert "technosphere inputs in the files: 1" in out
     bd.projects.set_current(project)
     copied = {(a["name"], a["location"], a["unit"]) for a in bd.Database("copy")}
     assert copied == {(a["name"], a["location"], a["unit"]) for a in bd.Database("src")}
