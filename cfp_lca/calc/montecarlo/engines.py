@@ -26,12 +26,13 @@ from . import threads
 from .evaluate import Evaluator
 from .kernel import BlockKernel
 from .parameters import ParameterLayer
-from .sampling import BLOCK_SIZE, Sampler
+from .sampling import BLOCK_SIZE, Sampler, UnsupportedDistribution, invalid_entries
 from .structure import (
     SOURCES,
     MonteCarloError,
     build_structure,
     check_sources,
+    invalid_distributions,
     node_keys_or_error,
 )
 
@@ -78,12 +79,17 @@ class FastEngine:
                 layout.append((name, offset, offset + idx.size))
                 offset += idx.size
             if offset:
-                sampler = Sampler.from_arrays(
-                    np.concatenate(dists),
-                    np.concatenate(amounts),
-                    stream=self.STREAMS[source],
-                    keys=np.concatenate(keys) if paired else None,
-                )
+                try:
+                    sampler = Sampler.from_arrays(
+                        np.concatenate(dists),
+                        np.concatenate(amounts),
+                        stream=self.STREAMS[source],
+                        keys=np.concatenate(keys) if paired else None,
+                    )
+                except UnsupportedDistribution as exc:
+                    where = [(name, self.own[name][i - lo]) for i, _ in exc.entries
+                             for name, lo, hi in layout if lo <= i < hi]  # fmt: skip
+                    raise invalid_distributions(lca, st, where, exc.entries) from None
                 self.samplers.append((sampler, layout))
         # random parameters are foreground data: drawn with the foreground source
         self.parameters: ParameterLayer | None = None
@@ -224,8 +230,14 @@ def reference_packages(
     sources: Sequence[str] = SOURCES,
     iterations: int | None = None,
     paired: bool = False,
+    supply_chain: frozenset[int] | None = None,
+    supply_chain_only: bool = False,
 ) -> list[bwp.Datapackage]:
     """The model's datapackages for bw2calc's Monte Carlo, one per matrix with its own seed.
+
+    bw2calc draws every entry of the databases loaded; a distribution that cannot be drawn
+    is one error naming each entry and whether it lies in ``supply_chain`` (the activities
+    the model reaches); ``supply_chain_only`` draws only those (what the result depends on).
 
     ``seed_override`` would give every resource group the same seed, and so the same normal
     draws to the technosphere and biosphere groups (correlated parameters); separate packages
@@ -263,9 +275,12 @@ def reference_packages(
             in_fg = np.isin(indices["col"], list(fg))
             keep = np.where(in_fg, "foreground" in sources, "background" in sources)
         data = dp.get_resource(f"{label}.data")[0]
+        if supply_chain_only and supply_chain is not None and label != "characterization":
+            keep &= np.isin(indices["col"], list(supply_chain))
         # an undefined distribution draws its ``loc``: the static amount, not ln(amount)
         dist["uncertainty_type"][~keep] = 0
         dist["loc"][~keep] = data[~keep]
+        _check_drawable(label, indices, dist, supply_chain)
         try:
             flip = dp.get_resource(f"{label}.flip")[0]
         except KeyError:
@@ -298,6 +313,39 @@ def reference_packages(
                 )
         out.append(new)
     return out + arrays
+
+
+def _check_drawable(label: str, indices: np.ndarray, dist: np.ndarray,
+                    supply_chain: frozenset[int] | None) -> None:  # fmt: skip
+    """One MonteCarloError naming every entry bw2calc would fail to draw, and whether it
+    lies in the model's supply chain."""
+    from ...brightway.linking import node_labels
+
+    bad = invalid_entries(dist)
+    if not bad:
+        return
+    rows = [(int(indices["row"][i]), int(indices["col"][i]), why) for i, why in bad]
+    keys = node_keys_or_error({i for r, c, _ in rows for i in (r, c)})
+    labels = node_labels(keys.values())
+    inside = sum(1 for _, c, _ in rows if supply_chain is None or c in supply_chain)
+
+    def where(col: int) -> str:
+        if supply_chain is None or col in supply_chain:
+            return "in the model's supply chain"
+        return "outside the model's supply chain"
+
+    shown = "; ".join(
+        f"database '{keys[c][0]}', activity {labels.get(keys[c], keys[c][1])!r}, exchange "
+        f"{labels.get(keys[r], keys[r][1])!r} ({where(c)}): {why}"
+        for r, c, why in rows[:5]
+    )
+    more = f" (and {len(rows) - 5} more)" if len(rows) > 5 else ""
+    hint = ("" if inside == len(rows) else "; --supply-chain-only draws only the supply chain, "
+            "as the fast engine does")  # fmt: skip
+    raise MonteCarloError(
+        f"{len(rows)} {label} distributions cannot be drawn by bw2calc ({inside} in the "
+        f"model's supply chain): {shown}{more}{hint}"
+    )
 
 
 def _drawn_positions(indices: np.ndarray, dist: np.ndarray) -> np.ndarray:
@@ -377,13 +425,18 @@ def reference_lca(
     seed: int,
     sources: Sequence[str] = SOURCES,
     iterations: int | None = None,
+    supply_chain: frozenset[int] | None = None,
+    supply_chain_only: bool = False,
 ) -> bc.LCA:
     """bw2calc's stochastic LCA of the model (lci and lcia done: already the first draw);
     ``iterations``: how many the random parameters are drawn for (see reference_packages)."""
     reference = bd.get_node(database=model.database, code=model.reference)
+    packages = reference_packages(model, method, seed, sources, iterations,
+                                  supply_chain=supply_chain,
+                                  supply_chain_only=supply_chain_only)  # fmt: skip
     lca = bc.LCA(
         {reference.id: model.functional_amount},
-        data_objs=reference_packages(model, method, seed, sources, iterations),
+        data_objs=packages,
         use_distributions=True,
         use_arrays=True,
     )
@@ -402,16 +455,19 @@ class BrightwayEngine:
         seed: int,
         sources: Sequence[str] = SOURCES,
         iterations: int | None = None,
+        supply_chain_only: bool = False,
     ):
         """``iterations``: how many will be run, needed ahead where random parameters drive
-        entries (their values come as arrays, see :func:`reference_packages`)."""
+        entries (their values come as arrays, see :func:`reference_packages`);
+        ``supply_chain_only``: draw only the activities the model reaches."""
         self.sources = check_sources(sources)
         self.model = model
         fast = FastEngine(model, method, self.sources)
         self.structure = fast.structure
         self.deterministic = fast.deterministic
         self.parameters = fast.parameters
-        self.lca = reference_lca(model, method, seed, self.sources, iterations)
+        self.lca = reference_lca(model, method, seed, self.sources, iterations,
+                                 self.structure.supply_chain, supply_chain_only)  # fmt: skip
         self.nodes = {n.id: n["code"] for n in bd.Database(model.database)}
         self.stage_of = {a.code: a.stage for a in model.activities}
         self.first = True

@@ -21,7 +21,7 @@ Supported stats_arrays ids, with the conventions of stats_arrays (and so of bw2c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -41,7 +41,52 @@ _F32_RTOL = 4 * float(np.finfo(np.float32).eps)
 
 
 class UnsupportedDistribution(ValueError):
-    """An uncertainty type the vectorized sampler does not draw."""
+    """Distributions that cannot be drawn: ``entries`` holds (index, reason) of each, indices
+    into the arrays the sampler was built from, for the caller to name the exchanges."""
+
+    def __init__(self, message: str, entries: Sequence[tuple[int, str]] = ()):
+        super().__init__(message)
+        self.entries = list(entries)
+
+
+def invalid_entries(distributions: np.ndarray, amounts: np.ndarray | None = None,
+                    loc: np.ndarray | None = None) -> list[tuple[int, str]]:  # fmt: skip
+    """(index, reason) of every entry whose distribution cannot be drawn: an unsupported
+    type, a (log)normal without a finite scale >= 0, bounds not finite and increasing, a
+    triangular mode outside its bounds. ``loc``: the modes to check instead of the stored
+    ones (float64 where the sampler restored them)."""
+    kinds = np.asarray(distributions["uncertainty_type"], dtype=np.int64)
+    loc = distributions["loc"].astype(np.float64) if loc is None else loc
+    scale = distributions["scale"].astype(np.float64)
+    low = distributions["minimum"].astype(np.float64)
+    high = distributions["maximum"].astype(np.float64)
+    out: list[tuple[int, str]] = []
+    for i in np.flatnonzero(~np.isin(kinds, SUPPORTED_IDS)).tolist():
+        out.append((i, f"uncertainty type {kinds[i]} is not supported (only {SUPPORTED_IDS})"))
+    gauss = np.isin(kinds, (LOGNORMAL, NORMAL))
+    with np.errstate(invalid="ignore"):
+        bad = gauss & ~(np.isfinite(scale) & (scale >= 0))
+        for i in np.flatnonzero(bad).tolist():
+            out.append((i, f"{_NAMES[kinds[i]]} scale {scale[i]:g} is not finite and >= 0"))
+        ranged = np.isin(kinds, (UNIFORM, TRIANGULAR))
+        bad = ranged & ~(np.isfinite(low) & np.isfinite(high) & (low <= high))
+        for i in np.flatnonzero(bad).tolist():
+            out.append((i, f"{_NAMES[kinds[i]]} bounds [{low[i]:g}, {high[i]:g}] are not finite "
+                           "and increasing"))  # fmt: skip
+        bad = (kinds == TRIANGULAR) & ~bad & ~((loc >= low) & (loc <= high))
+        for i in np.flatnonzero(bad).tolist():
+            out.append((i, f"triangular mode {loc[i]:g} lies outside [{low[i]:g}, {high[i]:g}]"))
+    return sorted(out)
+
+
+_NAMES = {LOGNORMAL: "lognormal", NORMAL: "normal", UNIFORM: "uniform", TRIANGULAR: "triangular"}
+
+
+def _invalid_text(invalid: list[tuple[int, str]]) -> str:
+    """One sentence for the first invalid entries (by index)."""
+    shown = "; ".join(f"entry {i}: {why}" for i, why in invalid[:5])
+    more = f" (and {len(invalid) - 5} more)" if len(invalid) > 5 else ""
+    return f"{len(invalid)} distributions cannot be drawn: {shown}{more}"
 
 
 def block_generator(seed: int, stream: int, block: int, *part: int) -> np.random.Generator:
@@ -133,13 +178,6 @@ class Sampler:
         """
         amounts = np.asarray(amounts, dtype=np.float64)
         kinds = np.asarray(distributions["uncertainty_type"], dtype=np.int64)
-        bad = ~np.isin(kinds, SUPPORTED_IDS)
-        if bad.any():
-            raise UnsupportedDistribution(
-                f"uncertainty type(s) {sorted(set(kinds[bad].tolist()))} at entries "
-                f"{np.flatnonzero(bad)[:10].tolist()} are not supported by the vectorized "
-                f"sampler (supported: {SUPPORTED_IDS})"
-            )
         idx = np.flatnonzero(~np.isin(kinds, STATIC_IDS))
         d = distributions[idx]
         kind = kinds[idx]
@@ -158,23 +196,9 @@ class Sampler:
         loc = np.where(close_lin, amount, loc)
         minimum = d["minimum"].astype(np.float64)
         maximum = d["maximum"].astype(np.float64)
-        for k, fields in ((LOGNORMAL, (scale,)), (NORMAL, (scale,))):
-            sel = kind == k
-            if sel.any() and not (np.isfinite(fields[0][sel]) & (fields[0][sel] >= 0)).all():
-                raise UnsupportedDistribution(f"type {k} needs a finite scale >= 0")
-        sel = np.isin(kind, (UNIFORM, TRIANGULAR))
-        if (
-            sel.any()
-            and not (
-                np.isfinite(minimum[sel])
-                & np.isfinite(maximum[sel])
-                & (minimum[sel] <= maximum[sel])
-            ).all()
-        ):
-            raise UnsupportedDistribution("uniform/triangular need finite minimum <= maximum")
-        sel = kind == TRIANGULAR
-        if sel.any() and not ((loc[sel] >= minimum[sel]) & (loc[sel] <= maximum[sel])).all():
-            raise UnsupportedDistribution("triangular mode (loc) must lie in [minimum, maximum]")
+        invalid = [(int(idx[i]), why) for i, why in invalid_entries(d, loc=loc)]
+        if invalid:
+            raise UnsupportedDistribution(_invalid_text(invalid), invalid)
         return cls(
             amounts=amounts,
             uncertain=idx,

@@ -145,8 +145,12 @@ def run_monte_carlo(
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
+    supply_chain_only: bool = False,
 ) -> MonteCarloResult:
     """Monte Carlo of one functional unit of ``model`` in the current project.
+
+    The fast engine draws the model's supply chain only; ``engine="brightway"`` draws every
+    entry of the databases, or with ``supply_chain_only`` the supply chain only.
 
     ``chunk_size`` is rounded up to whole blocks of ``BLOCK_SIZE``; results do not
     depend on it. ``tolerance``: stop at the first block boundary where the total's 95 %
@@ -169,7 +173,8 @@ def run_monte_carlo(
     if engine == "fast":
         eng: FastEngine | BrightwayEngine = FastEngine(model, method, sources)
     elif engine == "brightway":
-        eng = BrightwayEngine(model, method, seed, sources, iterations=n)
+        eng = BrightwayEngine(model, method, seed, sources, iterations=n,
+                              supply_chain_only=supply_chain_only)  # fmt: skip
         chunk = min(chunk, BLOCK_SIZE)
     else:
         raise MonteCarloError(f"unknown engine {engine!r}: 'fast' or 'brightway'")

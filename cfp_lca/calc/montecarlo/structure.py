@@ -120,6 +120,8 @@ class ModelStructure:
     interface: np.ndarray  # (p,) positions in R
     n_flows: int
     sets: dict[str, EntrySet] = field(repr=False)
+    # node ids of the activities of the supply chain: foreground and reachable background
+    supply_chain: frozenset[int] = field(default=frozenset(), repr=False)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -181,6 +183,7 @@ def build_structure(model: ProductModel, lca: bc.LCA, identities: bool = True) -
         interface=interface,
         n_flows=n_flows,
         sets=sets,
+        supply_chain=frozenset(ids) | frozenset(rev_act[c] for c in R),
     )
 
 
@@ -401,6 +404,49 @@ def entry_identity(kind: str, row: tuple[str, str], col: tuple[str, str], foregr
 
     text = f"{kind}|{norm(row)}|{norm(col)}".encode()
     return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little")
+
+
+def entry_nodes(lca: bc.LCA, matrix: str, row: int, col: int) -> tuple[int, int]:
+    """Node ids of a matrix entry: (input or flow, consuming activity); for a
+    characterization factor, (flow, flow)."""
+    reverse = {
+        "technosphere": {v: k for k, v in lca.dicts.product.items()},
+        "biosphere": {v: k for k, v in lca.dicts.biosphere.items()},
+    }
+    activity = {v: k for k, v in lca.dicts.activity.items()}
+    if matrix == "characterization":
+        flow = reverse["biosphere"][row]
+        return flow, flow
+    return reverse[matrix][row], activity[col]
+
+
+SET_MATRIX = {"fg_tech": "technosphere", "interface": "technosphere", "bg_tech": "technosphere",
+              "fg_bio": "biosphere", "bg_bio": "biosphere", "cf": "characterization"}  # fmt: skip
+
+
+def invalid_distributions(lca: bc.LCA, st: ModelStructure, where: list[tuple[str, int]],
+                          entries: list[tuple[int, str]]) -> MonteCarloError:  # fmt: skip
+    """One error naming each exchange (database, activity, input) whose distribution cannot
+    be drawn, all of them in the model's supply chain (the fast engine samples only that)."""
+    from ...brightway.linking import node_labels
+
+    pairs = []
+    for (name, k), (_, why) in zip(where, entries, strict=True):
+        es = st.sets[name]
+        pairs.append((entry_nodes(lca, SET_MATRIX[name], int(es.matrix_row[k]),
+                                  int(es.matrix_col[k])), why))  # fmt: skip
+    keys = node_keys_or_error({i for (a, b), _ in pairs for i in (a, b)})
+    labels = node_labels(keys.values())
+    shown = "; ".join(
+        f"database '{keys[col][0]}', activity {labels.get(keys[col], keys[col][1])!r}, "
+        f"exchange {labels.get(keys[row], keys[row][1])!r}: {why}"
+        for (row, col), why in pairs[:5]
+    )
+    more = f" (and {len(pairs) - 5} more)" if len(pairs) > 5 else ""
+    return MonteCarloError(
+        f"{len(pairs)} distributions in the model's supply chain cannot be drawn: {shown}{more}"
+        "; repair them in their database (an import by cfp-lca import repairs and lists them)"
+    )
 
 
 def node_keys_or_error(ids: set[int]) -> dict[int, tuple[str, str]]:
