@@ -191,6 +191,7 @@ def test_groups_hold_every_iso_class_and_add_up(widget):
         "fossil": BY_FLOW["h2_co2"] + BY_FLOW["h2_ch4"] + BY_FLOW["h2_sf6"],  # 92.66
         "biogenic": 0.0,
         "land_use_change": 0.5,
+        "aircraft": 0.0,  # ISO 14067 7.3: present even when zero
         "precharacterized": 12.0,
         "other": 0.4,
     }
@@ -248,7 +249,7 @@ def test_json_lists_gases_groups_credits_and_methods(widget):
     assert sf6["value"] == pytest.approx(23.5) and sf6["group"] == "fossil"
     assert sf6["share"] == pytest.approx(100 * 23.5 / TOTAL)
     assert list(data["by_group"]) == [
-        "fossil", "biogenic", "land_use_change", "precharacterized", "other"
+        "fossil", "biogenic", "land_use_change", "aircraft", "precharacterized", "other"
     ]  # fmt: skip
     assert data["by_group"]["biogenic"]["value"] == 0
     assert data["precharacterized_share"] == pytest.approx(100 * 12 / TOTAL)

@@ -1,10 +1,9 @@
 """Links to databases cfp_lca did not write: activities found by code or by fields with the
-candidates named, Brightway unit names through pint, biosphere flows matched by name."""
+candidates named, Brightway unit names through pint (flows: test_flowmatch)."""
 
 import bw2data as bd
 import pytest
 
-from cfp_lca.brightway.datapackages import same_flows
 from cfp_lca.brightway.linking import LinkProblem, find_activity, pint_unit
 
 
@@ -53,22 +52,9 @@ def test_none_or_several_matches_name_the_candidates(project):
         find_activity("ecoinvent", code="x")
 
 
-def test_units_and_flows(project):
+def test_units(project):
     assert pint_unit("kilowatt hour") == "kWh"
     assert pint_unit("ton kilometer") == "t*km"
     assert pint_unit("kg") == "kg"
     with pytest.raises(LinkProblem, match="no pint equivalent"):
         pint_unit("livestock unit")
-    # cfp_lca's own flows stand for bio3's by name and top-level compartment
-    bd.Database("own").write(
-        {
-            ("own", "co2"): {"name": "Carbon dioxide, fossil", "categories": ("air",),
-                             "unit": "kilogram", "type": "emission"},
-            ("own", "ch4"): {"name": "Methane, fossil", "categories": ("air",),
-                             "unit": "kilogram", "type": "emission"},
-        }
-    )  # fmt: skip
-    own = {c: bd.get_node(database="own", code=c).id for c in ("co2", "ch4")}
-    found = same_flows(list(own.values()))
-    assert found[own["co2"]] == [bd.get_node(database="bio3", code="a").id]  # water one left out
-    assert found[own["ch4"]] == [bd.get_node(database="bio3", code="c").id]

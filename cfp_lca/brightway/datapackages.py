@@ -23,8 +23,6 @@ import bw2data as bd
 import bw_processing as bwp
 import numpy as np
 
-UNCERTAINTY_FIELDS = ("uncertainty type", "loc", "scale", "shape", "minimum", "maximum", "negative")
-
 
 def uncertainty_row(data: dict, amount: float) -> tuple:
     """stats_arrays fields of an exchange or factor, as a bw_processing uncertainty row."""
@@ -115,7 +113,7 @@ def _stamp(names: list[str]) -> tuple:
     )
 
 
-_PACKAGES: dict[tuple, dict[str, dict[str, np.ndarray]]] = {}
+_PACKAGES: dict[tuple, tuple[dict[str, dict[str, np.ndarray]], dict]] = {}
 CACHED_PACKAGES = 8
 CACHE_FOLDER = "cfp_lca_float64"  # in the project's folder, beside bw2data's ``processed``
 CACHE_FORMAT = 1
@@ -145,17 +143,25 @@ def database_arrays(name: str) -> dict[str, dict[str, np.ndarray]]:
     """The float64 matrix entries of one database: from memory, from the disk cache when it
     is current, or read from the project (and cached)."""
     key = _stamp([name])
-    if key in _PACKAGES:
-        return _PACKAGES[key]
+    if key in _PACKAGES and _current(_PACKAGES[key][1]):
+        return _PACKAGES[key][0]
     path = _cache_path(name)
-    arrays = _load_cached(path)
-    if arrays is None:
+    found = _load_cached(path)
+    if found is None:
         arrays, inputs = _read_database(name)
         _save_cached(path, arrays, inputs)
+    else:
+        arrays, inputs = found
     if len(_PACKAGES) >= CACHED_PACKAGES:
         del _PACKAGES[next(iter(_PACKAGES))]
-    _PACKAGES[key] = arrays
+    _PACKAGES[key] = (arrays, inputs)
     return arrays
+
+
+def _current(inputs: dict[str, str | None]) -> bool:
+    """True while the databases an array set's ids come from are the versions it was read
+    with (a rewritten biosphere gives its flows new ids)."""
+    return all(_modified(db) == stamp for db, stamp in inputs.items())
 
 
 def _cache_path(name: str) -> Path:
@@ -169,15 +175,16 @@ def _modified(name: str) -> str | None:
     return bd.databases[name].get("modified") if name in bd.databases else None
 
 
-def _load_cached(path: Path) -> dict[str, dict[str, np.ndarray]] | None:
-    """The arrays in ``path`` if it is complete and the databases its inputs come from are
-    still the versions it was read with; None otherwise (it is then read again)."""
+def _load_cached(path: Path) -> tuple[dict[str, dict[str, np.ndarray]], dict] | None:
+    """The arrays in ``path`` and the stamps of their inputs, if it is complete and the
+    databases its inputs come from are still the versions it was read with; None otherwise
+    (it is then read again)."""
     try:
         with np.load(path, allow_pickle=False) as f:
             inputs = json.loads(str(f["inputs"]))
-            if any(_modified(db) != stamp for db, stamp in inputs.items()):
+            if not _current(inputs):
                 return None
-            return {m: {a: f[f"{m}.{a}"] for a in ARRAYS} for m in MATRICES}
+            return {m: {a: f[f"{m}.{a}"] for a in ARRAYS} for m in MATRICES}, inputs
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, json.JSONDecodeError):
         return None  # absent, or cut short by a killed command: read the database again
 
@@ -253,58 +260,39 @@ def _entry_arrays(rows: list[tuple]) -> dict[str, np.ndarray]:
 def method_datapackage(method: tuple[str, ...]) -> bwp.Datapackage:
     """Characterization factors of ``method`` with float64 values and their distributions.
 
-    A method cfp_lca wrote also characterizes the same gases in the project's other biosphere
-    databases (bw2io's ``biosphere3`` for ecoinvent, say), so a model linked to such a database
-    is computed with cfp_lca's factors: see :func:`same_flows`.
+    A method cfp_lca wrote holds factors for the flows of the project's other biosphere
+    databases too (``writing.foreign_factors``): what is loaded here is what bw2calc loads.
     """
     entries = []
+    keys = []
     for key, cf in bd.Method(method).load():
         data = cf if isinstance(cf, dict) else {"amount": cf}
-        flow_id = key if isinstance(key, int) else bd.get_node(database=key[0], code=key[1]).id
         amount = float(data["amount"])
-        entries.append((flow_id, flow_id, amount, False, uncertainty_row(data, amount)))
-    if method[:1] == ("cfp_lca",):
-        twins = same_flows([e[0] for e in entries])
-        entries += [(t, t, *e[2:]) for e in list(entries) for t in twins.get(e[0], ())]
+        keys.append(key)
+        entries.append((key, key, amount, False, uncertainty_row(data, amount)))
+    ids = _flow_ids([k for k in keys if not isinstance(k, int)])
+    entries = [(_id(e[0], ids), _id(e[1], ids), *e[2:]) for e in entries]
     dp = bwp.create_datapackage(sum_intra_duplicates=True, sum_inter_duplicates=False)
     _vector(dp, "characterization_matrix", _entry_arrays(entries))
     return dp
 
 
-_TWINS: dict[tuple, dict[int, list[int]]] = {}
+def method_flow_ids(method: tuple[str, ...]) -> set[int]:
+    """Node ids of the flows ``method`` has a factor for (zero factors included)."""
+    keys = [key for key, _ in bd.Method(method).load()]
+    ids = _flow_ids([k for k in keys if not isinstance(k, int)])
+    return {_id(k, ids) for k in keys}
 
 
-def same_flows(flow_ids: list[int]) -> dict[int, list[int]]:
-    """For each of ``flow_ids``, the elementary flows of the project's other databases that
-    stand for the same gas: the same name (case-insensitive, the ecoinvent / biosphere3 names
-    cfp_lca's flows use) and the same top-level compartment (air, natural resource, ...).
-    Kept per database modification stamps."""
-    from bw2data.backends import ActivityDataset as AD
+def _id(key, ids: dict) -> int:
+    return key if isinstance(key, int) else ids[tuple(key)]
 
-    stamp = (*_stamp(sorted(bd.databases)), tuple(sorted(flow_ids)))
-    if stamp in _TWINS:
-        return _TWINS[stamp]
-    kinds = list(bd.labels.lci_node_types)
-    where = f"type IS NULL OR type NOT IN ({', '.join('?' * len(kinds))})"
-    own, others = {}, []
-    wanted = set(flow_ids)
-    for i, name, blob in _rows(AD, "id, name, data", where, kinds):
-        data = pickle.loads(blob)
-        if data.get("type", "process") in kinds:
-            continue
-        compartment = (data.get("categories") or ("",))[0]
-        key = (str(name or "").lower(), str(compartment).lower())
-        if i in wanted:
-            own[key] = i
-        else:
-            others.append((key, i))
-    twins: dict[int, list[int]] = {}
-    for key, i in others:
-        if key in own:
-            twins.setdefault(own[key], []).append(i)
-    _TWINS.clear()
-    _TWINS[stamp] = twins
-    return twins
+
+def _flow_ids(keys: list) -> dict[tuple[str, str], int]:
+    """Node ids of (database, code) keys, in batched queries."""
+    ids: dict[tuple[str, str], int] = {}
+    _missing_ids({tuple(k) for k in keys}, ids)
+    return ids
 
 
 def node_keys(ids: Iterable[int]) -> dict[int, tuple[str, str]]:

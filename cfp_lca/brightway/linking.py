@@ -2,7 +2,7 @@
 Brightway database): find an activity by its code or by name, reference product, location and
 unit, with the candidates named when there are none or several; Brightway's unit names read as
 pint units. (The biosphere flows of such databases that cfp_lca's GWP flows stand for are
-found by ``datapackages.same_flows``.)
+characterized by the methods: ``writing.foreign_factors``.)
 """
 
 from __future__ import annotations
@@ -124,6 +124,34 @@ def check_unit(node: Mapping, unit: str) -> None:
             f"activity {_describe(node)} of '{node['database']}' is per {node.get('unit')} "
             f"({theirs}), not per {unit}: state the amount per {theirs}"
         )
+
+
+def node_label(name: str, product: str | None, location: str | None) -> str:
+    """An activity as a reader knows it: "name | reference product [location]", the product
+    left out where it is the name."""
+    label = str(name or "").strip()
+    if product and str(product).strip() != label:
+        label += f" | {str(product).strip()}"
+    return f"{label} [{location}]" if location else label
+
+
+def node_labels(keys) -> dict[tuple[str, str], str]:
+    """Labels (:func:`node_label`) of activities by (database, code), in batched queries."""
+    from bw2data.backends import ActivityDataset as AD
+
+    out: dict[tuple[str, str], str] = {}
+    by_db: dict[str, list[str]] = {}
+    for db, code in keys:
+        by_db.setdefault(db, []).append(code)
+    for db, codes in by_db.items():
+        for lo in range(0, len(codes), 500):
+            part = codes[lo : lo + 500]
+            query = AD.select(AD.code, AD.name, AD.product, AD.location).where(
+                (AD.database == db) & AD.code.in_(part)
+            )
+            for code, name, product, location in query.tuples():
+                out[(db, code)] = node_label(name, product, location)
+    return out
 
 
 def linked_process(database: str, code: str):

@@ -120,17 +120,31 @@ def write_catalog(catalog: Catalog, force: bool = False) -> bool:
 
     def write() -> None:
         _check_linked(catalog)  # before anything is written
+        rewritten = []
         for name in owned_names(catalog):
             stamp = _database_stamp(catalog, name)
             if force or not database_is_complete(name, stamp):
                 data, description = _database_content(catalog, name)
                 _write_database(name, data, stamp, description, catalog.libraries)
+                rewritten.append(name)
+        _reprocess_dependents(rewritten)
         for method in catalog.methods.values():
             stamp = _method_stamp(catalog)
             if force or not method_is_complete(method.name, stamp):
                 write_method(method, catalog, stamp)
 
     return _write_unless(current, write)
+
+
+def _reprocess_dependents(rewritten: list[str]) -> None:
+    """Databases cfp_lca did not write that take inputs from one it rewrote (an import linked
+    to its biosphere, say) are processed again: a rewrite gives the nodes new ids, which
+    bw2data's processed arrays of those databases would otherwise still hold."""
+    if not rewritten:
+        return
+    for name, meta in list(bd.databases.items()):
+        if MARKER not in meta and set(meta.get("depends") or ()) & set(rewritten):
+            bd.Database(name).process()
 
 
 def _check_linked(catalog: Catalog) -> None:
@@ -228,7 +242,19 @@ def _model_stamp(catalog: Catalog, model: ProductModel) -> dict:
 
 
 def _method_stamp(catalog: Catalog) -> dict:
-    return _stamp(catalog, [catalog.biosphere])
+    """A method's stamp also holds the versions of the databases cfp_lca did not write: their
+    elementary flows are characterized too (:func:`foreign_factors`), so an import or an edit
+    of one rewrites the methods."""
+    return {**_stamp(catalog, [catalog.biosphere]), "foreign": foreign_versions()}
+
+
+def foreign_versions() -> dict[str, str | None]:
+    """Modification stamps of the project's databases that cfp_lca did not write."""
+    return {
+        name: meta.get("modified")
+        for name, meta in sorted(bd.databases.items())
+        if MARKER not in meta
+    }
 
 
 def _database_content(catalog: Catalog, name: str) -> tuple[dict, str]:
@@ -323,6 +349,48 @@ def _write_database(
     bd.databases.flush()
 
 
+def foreign_factors(method: Method, catalog: Catalog) -> list[tuple]:
+    """Factors of ``method`` for the elementary flows of databases cfp_lca did not write
+    (bw2io's biosphere3, an import's own flows), matched to its flows by the rules of
+    :mod:`.flowmatch`: the method in the project then characterizes them, and plain bw2calc
+    or Activity Browser on the project give cfp_lca's number. Each factor names the rule."""
+    from .flowmatch import FlowMatcher
+
+    by_flow = {f.flow: f for f in method.factors}
+    matcher = FlowMatcher(catalog.flows, catalog.synonyms)
+    out = []
+    for key, name, categories, cas, kind in elementary_flows(foreign_versions()):
+        found = matcher.match(name, categories, cas, kind)
+        factor = by_flow.get(found.flow) if found is not None and found.flow else None
+        if factor is not None:
+            data = {"amount": factor.value, **factor.uncertainty, "source": factor.source,
+                    "matched": f"{catalog.biosphere}:{found.flow} by {found.rule}"}  # fmt: skip
+            out.append((key, data))
+    return out
+
+
+def elementary_flows(databases) -> list[tuple]:
+    """(key, name, categories, CAS number, type) of every elementary flow of ``databases``,
+    read in one query."""
+    import pickle
+
+    from bw2data.backends import ActivityDataset as AD
+
+    names = list(databases)
+    if not names:
+        return []
+    kinds = set(bd.labels.lci_node_types)
+    query = AD.select(AD.database, AD.code, AD.name, AD.type, AD.data).where(AD.database.in_(names))
+    out = []
+    for db, code, name, kind, blob in query.tuples():
+        if kind in kinds or kind is None:
+            continue
+        data = blob if isinstance(blob, dict) else pickle.loads(blob)
+        out.append(((db, code), name, tuple(data.get("categories") or ()),
+                    data.get("CAS number"), kind))  # fmt: skip
+    return out
+
+
 def _library_versions(libraries: Iterable[dict]) -> list[dict]:
     """Name and version of each library, bottom first (paths stay out: they are local)."""
     return [{"name": lib["name"], "version": lib["version"]} for lib in libraries]
@@ -341,13 +409,13 @@ def write_method(method: Method, catalog: Catalog, stamp: dict) -> None:
     m.register(**meta, **{MARKER: writing})  # only when new: it sets bw2data's abbreviation
     bd.methods[method.name] = {**bd.methods[method.name], **meta, MARKER: writing}
     bd.methods.flush()
-    m.write(
-        [
-            ((catalog.biosphere, f.flow), {"amount": f.value, **f.uncertainty, "source": f.source})
-            for f in method.factors
-        ]
-    )
-    done = {**stamp, "id": method.id, "state": "complete", "factors": len(method.factors)}
+    own = [
+        ((catalog.biosphere, f.flow), {"amount": f.value, **f.uncertainty, "source": f.source})
+        for f in method.factors
+    ]
+    factors = own + foreign_factors(method, catalog)
+    m.write(factors)
+    done = {**stamp, "id": method.id, "state": "complete", "factors": len(factors)}
     versions = {LIBRARIES: _library_versions(catalog.libraries)}
     bd.methods[method.name] = {**bd.methods[method.name], **meta, MARKER: done, **versions}
     bd.methods.flush()

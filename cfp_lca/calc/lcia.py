@@ -26,6 +26,7 @@ from ..brightway.datapackages import (
     node_keys,
 )
 from ..model.objects import Catalog, Flow, Method, ProductModel
+from .coverage import Coverage, coverage
 from .factorization import technosphere_lu
 
 
@@ -58,6 +59,9 @@ class StaticResult:
     inventory: dict[str, float] = field(default_factory=dict, repr=False)  # flow code -> amount
     direct_amounts: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
     flow_info: dict[str, Flow] = field(default_factory=dict, repr=False)  # name, unit, group
+    # purchased background product -> what a reader knows it by (name, product, location)
+    labels: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    coverage: Coverage | None = None  # the method's greenhouse gases against the inventory
 
     @property
     def comparable_total(self) -> float:
@@ -135,7 +139,7 @@ def foreground_contributions(
 
 # ISO 14067:2018 7.3 classes in which GHG emissions and removals are documented; flows without
 # a group are reported as "other"
-GROUPS = ("fossil", "biogenic", "land_use_change", "precharacterized")
+GROUPS = ("fossil", "biogenic", "land_use_change", "aircraft", "precharacterized")
 OTHER_GROUP = "other"
 
 
@@ -162,17 +166,25 @@ def by_flow(matrix, codes: dict[int, str]) -> dict[str, float]:
 
 def flow_details(lca: bc.LCA, catalog: Catalog, codes: dict[int, str]) -> dict[str, Flow]:
     """The catalog's flow of each code in the inventory; for flows of other biosphere
-    databases (an imported one, say), name, unit and categories read from the project."""
+    databases (an imported one, say), name, unit, categories and CAS number read from the
+    project, and the ISO 14067 group of the gas the flow is (:mod:`..brightway.flowmatch`)."""
     from bw2data.backends import ActivityDataset as AD
+
+    from ..brightway.flowmatch import FlowMatcher
 
     out = {code: catalog.flows[code] for code in codes.values() if code in catalog.flows}
     foreign = [fid for fid, row in lca.dicts.biosphere.items() if codes[row] not in out]
+    matcher = FlowMatcher(catalog.flows, catalog.synonyms)
     for lo in range(0, len(foreign), 500):
-        query = AD.select(AD.id, AD.name, AD.data).where(AD.id.in_(foreign[lo : lo + 500]))
-        for fid, name, data in query.tuples():
+        query = AD.select(AD.id, AD.name, AD.type, AD.data).where(AD.id.in_(foreign[lo : lo + 500]))
+        for fid, name, kind, data in query.tuples():
             code = codes[lca.dicts.biosphere[fid]]
             categories = tuple(data.get("categories") or ())
-            out[code] = Flow(code, name or code, data.get("unit", ""), categories)
+            cas = data.get("CAS number")
+            found = matcher.match(name or "", categories, cas, kind)
+            out[code] = Flow(code, str(name or code).strip(), data.get("unit", ""), categories,
+                             cas, group=found.group if found else None,
+                             same_as=found.flow if found else None)  # fmt: skip
     return out
 
 
@@ -278,6 +290,7 @@ def static_lcia(
     flows = by_flow(lca.characterized_inventory, codes)
     info = flow_details(lca, catalog, codes)
     credits = credit_contributions(model, supply, unit_scores, factors)
+    background = {keys[pid]: v for pid, v in by_product.items()}
     return StaticResult(
         model=model.name,
         method=method.id,
@@ -288,7 +301,7 @@ def static_lcia(
         stages=stages,
         activities=by_activity,
         parts=part_contributions(model, by_activity, supply),
-        background={keys[pid]: v for pid, v in by_product.items()},
+        background=background,
         unit_scores=unit_scores,
         annual_output=model.allocation.annual_output if model.allocation else None,
         separate=tuple(s.code for s in model.stages if s.separate),
@@ -302,7 +315,22 @@ def static_lcia(
         inventory=by_flow(lca.inventory, codes),
         direct_amounts=direct_emissions(lca, nodes, codes, characterized=False),
         flow_info=info,
+        labels=product_labels(catalog, background),
+        coverage=coverage(lca, method.id, method.name, catalog, codes, info),
     )
+
+
+def product_labels(catalog: Catalog, keys) -> dict[tuple[str, str], str]:
+    """What a reader calls each background product: its process's name, with the reference
+    product where it differs, and the location ("name | product [location]")."""
+    from ..brightway.linking import node_labels
+
+    own = {k for k in keys if k[0] in catalog.backgrounds}
+    out = {}
+    for db, code in own:
+        p = catalog.backgrounds[db][code]
+        out[(db, code)] = f"{p.name} [{p.location}]"
+    return out | node_labels([k for k in keys if k not in own])
 
 
 def totals_by_method(

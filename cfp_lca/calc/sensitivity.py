@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..brightway.datapackages import node_keys
+from ..brightway.linking import node_labels
 from ..model.objects import Method, ProductModel
 from ..model.parameters import correlated_groups
 from .lcia import model_lca
@@ -167,12 +168,22 @@ def entry_inputs(model: ProductModel, method: Method, engine: FastEngine) -> lis
     activity = {v: k for k, v in lca.dicts.activity.items()}
     flow = {v: k for k, v in lca.dicts.biosphere.items()}
     keys = node_keys({*lca.dicts.activity, *lca.dicts.product, *lca.dicts.biosphere})
+    names = node_labels(keys.values())
 
     def code(node_id: int) -> str:
         return keys[node_id][1]
 
-    parts = {a.code: a.part or a.code for a in model.activities}
+    own = {a.code: a.name for a in model.activities}
+
+    def label_of(node_id: int) -> str:
+        """What a reader knows the node by (name, product, location), never its code; the
+        model's own activities by their names."""
+        db, c = keys[node_id]
+        return own[c] if db == model.database and c in own else names.get((db, c), c)
+
+    parts = {a.code: a.part or a.name for a in model.activities}
     inputs = []
+    seen: dict[str, int] = {}
     for k, (_, layout) in enumerate(engine.samplers):
         for name, lo, _hi in layout:
             es = engine.structure.sets[name]
@@ -180,13 +191,19 @@ def entry_inputs(model: ProductModel, method: Method, engine: FastEngine) -> lis
                 row, col = int(es.matrix_row[e]), int(es.matrix_col[e])
                 kind = MATRIX_OF[name]
                 if kind == "characterization":
-                    label, group = f"GWP factor of {code(flow[row])}", "characterization factors"
+                    label, group = (
+                        f"GWP factor of {label_of(flow[row])}",
+                        "characterization factors",
+                    )
                 else:
                     owner = code(activity[col])
-                    other = code(product[row]) if kind == "technosphere" else code(flow[row])
+                    other = label_of(product[row] if kind == "technosphere" else flow[row])
                     arrow = "<-" if kind == "technosphere" else "->"
-                    label = f"{owner} {arrow} {other}"
-                    group = parts.get(owner, f"background: {owner}")
+                    label = f"{label_of(activity[col])} {arrow} {other}"
+                    group = parts.get(owner, f"background: {label_of(activity[col])}")
+                seen[label] = seen.get(label, 0) + 1
+                if seen[label] > 1:  # two entries a reader would name alike
+                    label = f"{label} ({seen[label]})"
                 static, sign = float(es.amount[e]), float(es.sign[e])
                 inputs.append(UncertainInput(label, group, name, k, lo + r, static, sign))
     return inputs
@@ -305,6 +322,8 @@ def sobol_indices(
     from SALib.sample import sobol as sample
 
     problem = {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
+    if groups is not None and len(set(groups)) == 1 < len(names):
+        groups = None  # one group is the whole model (its index is 1): the inputs instead
     if groups is not None and len(set(groups)) < len(names):
         problem["groups"] = list(groups)
     u = sample.sample(problem, n, calc_second_order=False, scramble=True, seed=seed)

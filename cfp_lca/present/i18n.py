@@ -127,6 +127,19 @@ TEXT: dict[str, tuple[str, str]] = {
         "given as aggregated kgCO2e cannot be split by origin: they form their own row.",
         "ISO 14067:2018 7.3 要求分别记录化石、生物源、直接土地利用变化（dLUC）与航空运输的温室气体"
         "排放与清除，即使为零。以 kgCO2e 汇总给出的背景因子无法按来源拆分，单列一行。"),
+    "other_flows": ("({n} other elementary flows, not greenhouse gases)",
+                    "（另有 {n} 种基本流，非温室气体）"),
+    "coverage_all": (
+        "Every greenhouse-gas flow of the supply chain ({gases}) has a factor in this method.",
+        "供应链中的全部温室气体基本流（{gases} 种）在本方法中均有特征化因子。"),
+    "coverage_missed": (
+        "{missed} of the {gases} greenhouse-gas flows of the supply chain have no factor in "
+        "this method and are not counted: {names}.",
+        "供应链中 {gases} 种温室气体基本流有 {missed} 种在本方法中没有特征化因子，"
+        "未计入：{names}。"),
+    "coverage_air": (
+        "{n} of them had no compartment in their database and were taken as emissions to air.",
+        "其中 {n} 种在其数据库中没有环境介质，按排放到空气处理。"),
     "aircraft_none": (
         "Aircraft: 0, no flow or exchange of the model is marked as transport by air; air "
         "transport inside aggregated background factors cannot be told apart.",

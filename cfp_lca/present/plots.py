@@ -97,6 +97,7 @@ LABELS: dict[str, dict[str, str]] = {
     "fossil": {"en": "fossil", "zh": "化石源"},
     "biogenic": {"en": "biogenic", "zh": "生物源"},
     "land_use_change": {"en": "land-use change", "zh": "土地利用变化"},
+    "aircraft": {"en": "aircraft", "zh": "航空运输"},
     "precharacterized": {"en": "pre-characterized CO2e", "zh": "预表征 CO2e"},
     # figure titles
     "GWP100 by life-cycle stage": {
@@ -173,6 +174,7 @@ GROUP_COLORS = {
     "fossil": "#3b6ea8",
     "biogenic": "#4f9d69",
     "land_use_change": "#8c6d31",
+    "aircraft": "#8e6bb0",
     "precharacterized": "#e08e45",
     "other": "#7f7f7f",
 }
@@ -313,8 +315,24 @@ def _footnote(fig: Figure, text: str) -> None:
     fig.text(0.01, 0.012, "\n".join(lines), fontsize=7.5, color=C_GREY, ha="left", va="bottom")
 
 
-def _row_height(n: int, base: float = 1.4, per: float = 0.34) -> tuple[float, float]:
+def _row_height(
+    n: int, base: float = 1.4, per: float = 0.34, lines: int = 1
+) -> tuple[float, float]:
+    """Figure size for ``n`` bars whose labels take up to ``lines`` lines."""
+    per = per * (1 + 0.45 * (lines - 1))
     return (FIGSIZE[0], float(min(max(FIGSIZE[1], base + per * n), 14.0)))
+
+
+TICK_WIDTH = 44  # characters of a bar's label per line; longer names (an exchange named by
+TICK_LINES = 3  # its activity and input, with locations) wrap, and are cut after 3 lines
+
+
+def _ticks(names: Sequence[str]) -> tuple[list[str], int]:
+    """Bar labels wrapped at word boundaries to ``TICK_WIDTH`` characters (at most
+    ``TICK_LINES`` lines, an ellipsis when cut), and the most lines one takes."""
+    out = [textwrap.fill(str(n), TICK_WIDTH, max_lines=TICK_LINES, placeholder=" ...")
+           for n in names]  # fmt: skip
+    return out, max((t.count("\n") + 1 for t in out), default=1)
 
 
 def _pad_xlim(ax, lo: float, hi: float, frac: float = 0.22) -> None:
@@ -774,8 +792,9 @@ def tornado(
         key=lambda r: abs(r[2] - r[1]),
         reverse=True,
     )[:max_rows]
+    ticks, lines = _ticks([r[0] for r in data])
     with _style(lang):
-        fig = _new_figure(_row_height(len(data)))
+        fig = _new_figure(_row_height(len(data), lines=lines))
         ax = fig.add_subplot()
         y = np.arange(len(data))
         lows = np.array([r[1] for r in data])
@@ -799,7 +818,7 @@ def tornado(
                     fontsize=7.5,
                 )
         ax.axvline(base, color="black", lw=1.0)
-        ax.set_yticks(y, [r[0] for r in data])
+        ax.set_yticks(y, ticks)
         ax.invert_yaxis()
         allv = np.concatenate([lows, highs, [base]])
         span = float(allv.max() - allv.min()) or abs(base) or 1.0
@@ -835,8 +854,9 @@ def sensitivity_bars(
         reverse=True,
     )[:max_items]
     vals = np.array([v for _, v in data])
+    ticks, lines = _ticks([n for n, _ in data])
     with _style(lang):
-        fig = _new_figure(_row_height(len(data)))
+        fig = _new_figure(_row_height(len(data), lines=lines))
         ax = fig.add_subplot()
         y = np.arange(len(data))
         ax.barh(y, vals, color=[C_NEG if v < 0 else C_POS for v in vals], height=0.62)
@@ -850,7 +870,7 @@ def sensitivity_bars(
                 va="center",
                 fontsize=7.5,
             )
-        ax.set_yticks(y, [n for n, _ in data])
+        ax.set_yticks(y, ticks)
         ax.invert_yaxis()
         ax.axvline(0, color="black", lw=0.8)
         _pad_xlim(ax, min(0.0, vals.min(initial=0.0)), max(0.0, vals.max(initial=0.0)), 0.15)
@@ -880,8 +900,9 @@ def sobol_bars(
     order = np.argsort(-np.asarray(st, dtype=float), kind="stable")[:max_items]
     nm = [names[i] for i in order]
     a1, c1, at, ct = (np.asarray(v, dtype=float)[order] for v in (s1, s1_conf, st, st_conf))
+    ticks, lines = _ticks(nm)
     with _style(lang):
-        fig = _new_figure(_row_height(len(nm), per=0.45))
+        fig = _new_figure(_row_height(len(nm), per=0.45, lines=lines))
         ax = fig.add_subplot()
         y = np.arange(len(nm))
         h = 0.38
@@ -898,7 +919,7 @@ def sobol_bars(
             label=label("first order", lang),
             error_kw=err,
         )
-        ax.set_yticks(y, nm)
+        ax.set_yticks(y, ticks)
         ax.invert_yaxis()
         ax.axvline(0, color="black", lw=0.8)
         hi = float(np.nanmax(np.concatenate([at + ct, a1 + c1, [0.0]])))

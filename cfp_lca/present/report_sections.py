@@ -182,7 +182,24 @@ def method(ctx: Context) -> Section:
     me, lang = ctx.study.method, ctx.lang
     line = t("method_line", lang, name=verbatim(" / ".join(me.name[1:]), lang), id=f"`{me.id}`",
              year=me.year, source=verbatim(me.source, lang))  # fmt: skip
-    return Section("s_method", "6.5, 7.3", [t("climate_only", lang), line, factors_table(ctx)])
+    items = [t("climate_only", lang), line, *coverage_lines(ctx), factors_table(ctx)]
+    return Section("s_method", "6.5, 7.3", items)
+
+
+def coverage_lines(ctx: Context) -> list[str]:
+    """For a model linked to other databases: which greenhouse gases of the supply chain the
+    method characterizes, and what it misses, with amounts (nothing dropped silently)."""
+    cov, lang = ctx.study.static.coverage, ctx.lang
+    if cov is None or not ctx.study.model.linked:
+        return []
+    if cov.complete:
+        lines = [t("coverage_all", lang, gases=cov.gases)]
+    else:
+        names = "; ".join(f"{verbatim(m.name, lang)} {m.amount:.3g} {m.unit}" for m in cov.missed)
+        lines = [t("coverage_missed", lang, missed=len(cov.missed), gases=cov.gases, names=names)]
+    if cov.no_compartment:
+        lines.append(t("coverage_air", lang, n=cov.no_compartment))
+    return lines
 
 
 def inventory(ctx: Context) -> Section:
@@ -214,7 +231,7 @@ def ghg_groups(ctx: Context) -> Section:
     """Fossil, biogenic, dLUC and aircraft emissions and removals, each even when zero (7.3)."""
     lang = ctx.lang
     items: list = [t("groups_text", lang), group_table(ctx)]
-    if not any(f.group == "aircraft" for f in ctx.catalog.flows.values()):
+    if not any(f.group == "aircraft" for f in ctx.study.static.flow_info.values()):
         items.append(t("aircraft_none", lang))
     return Section("s_ghg", "7.3", items)
 

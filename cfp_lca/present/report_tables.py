@@ -128,8 +128,9 @@ def _input_name(ctx: Context, x: Exchange) -> str:
 def flow_name(ctx: Context, code: str) -> str:
     """An elementary flow's name; in Chinese its translation or its formula."""
     flow = ctx.catalog.flows.get(code)
-    if flow is None:
-        return verbatim(code, ctx.lang)
+    if flow is None:  # a linked database's flow: its name, never its code
+        info = ctx.study.static.flow_info.get(code)
+        return verbatim(info.name if info is not None else code, ctx.lang)
     translated = flow_label(ctx.study.model, flow.name, ctx.lang)  # as the figures name it
     if translated != flow.name or ctx.lang != "zh":
         return translated
@@ -283,9 +284,13 @@ def factors_table(ctx: Context) -> Table:
     """The characterization factor of each flow in the inventory, with the method's source."""
     static, lang = ctx.study.static, ctx.lang
     sources = {f.flow: f.source for f in ctx.study.method.factors}
-    rows = [[flow_name(ctx, code), f"`{code}`",
-             static.factors.get(code, 0.0), verbatim(sources.get(code, ""), lang)]
-            for code in sorted(static.flows, key=lambda c: -abs(static.flows[c]))]  # fmt: skip
+    rows = []
+    for code, _ in greenhouse_gases(static):
+        info = static.flow_info.get(code)
+        own = code if code in ctx.catalog.flows else getattr(info, "same_as", None)
+        source = verbatim(sources.get(own, ""), lang)
+        rows.append([flow_name(ctx, code), f"`{own}`" if own else "",
+                     static.factors.get(code, 0.0), source])  # fmt: skip
     headers = [t("h_flow", lang), "", t("h_cf", lang), t("h_source", lang)]
     return Table("characterization_factors", t("t_ghgs", lang), headers, rows,
                  [None, None, ".6g", None])  # fmt: skip
@@ -319,11 +324,26 @@ def part_table(ctx: Context) -> Table:
                  t("h_share", lang)], rows, [None, ctx.rounded, ".1f"])  # fmt: skip
 
 
+def greenhouse_gases(static) -> list[tuple[str, float]]:
+    """(code, kgCO2e) of the inventory's greenhouse gases (flows in a reporting group, or
+    with a non-zero result), largest first: the rows the report lists."""
+    ranked = sorted(static.flows.items(), key=lambda kv: -abs(kv[1]))
+    return [
+        (code, v)
+        for code, v in ranked
+        if v != 0 or getattr(static.flow_info.get(code), "group", None) is not None
+    ]
+
+
 def flow_table(ctx: Context) -> Table:
     """Contributions by elementary flow (gas) with its characterization factor."""
     static, lang = ctx.study.static, ctx.lang
+    gases = greenhouse_gases(static)
     rows = [[flow_name(ctx, code), static.factors.get(code, 0.0), v, static.share(v)]
-            for code, v in sorted(static.flows.items(), key=lambda kv: -abs(kv[1]))]  # fmt: skip
+            for code, v in gases]  # fmt: skip
+    rest = len(static.flows) - len(gases)
+    if rest:  # substances that are not greenhouse gases: counted, not listed
+        rows.append([t("other_flows", lang, n=rest), None, 0.0, 0.0])
     headers = [t("h_flow", lang), t("h_cf", lang), t("h_ghg", lang), t("h_share", lang)]
     return Table("by_gas", t("t_flows", lang), headers, rows, [None, ".6g", ctx.rounded, ".1f"])
 
@@ -334,10 +354,10 @@ GROUP_ORDER = ("fossil", "biogenic", "land_use_change", "aircraft", "precharacte
 def group_values(ctx: Context) -> dict[str, tuple[float, float]]:
     """(emissions, removals) in kgCO2e of each ISO 14067 7.3 origin, every origin present;
     aircraft from flows the data marks as such (else zero)."""
-    static, flows = ctx.study.static, ctx.catalog.flows
+    static, flows = ctx.study.static, ctx.study.static.flow_info
     out = {g: (0.0, 0.0) for g in GROUP_ORDER}
     for code, v in static.flows.items():
-        flow = flows.get(code)
+        flow = flows.get(code) or ctx.catalog.flows.get(code)
         group = flow.group if flow is not None and flow.group in out else "other"
         e, r = out[group]
         out[group] = (e + max(v, 0.0), r + min(v, 0.0))

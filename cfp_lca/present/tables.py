@@ -108,10 +108,16 @@ def lcia_dict(
             code: {"value": v, "share": result.share(v)} for code, v in _ranked(result.activities)
         },
         "background": {
-            f"{db}:{code}": {"value": v, "share": result.share(v)}
+            f"{db}:{code}": {
+                "name": result.labels.get((db, code), code),
+                "value": v,
+                "share": result.share(v),
+            }  # fmt: skip
             for (db, code), v in _ranked(result.background)
         },
     }
+    if result.coverage is not None:
+        out["coverage"] = result.coverage.to_dict()
     if methods is not None:
         out["methods"] = dict(methods)
     if result.annual_output is not None:
@@ -127,10 +133,15 @@ def group_items(result: StaticResult) -> dict[str, float]:
 
 
 def flow_rows(result: StaticResult) -> list[dict]:
-    """One row per elementary flow of the inventory (gas): amount, factor, kgCO2e, share."""
-    rows = []
+    """One row per greenhouse gas of the inventory (elementary flows in a reporting group,
+    or with a non-zero result): amount, factor, kgCO2e, share; then one row that counts the
+    other elementary flows (substances that are not greenhouse gases), if any."""
+    rows, rest = [], []
     for code, value in _ranked(result.flows):
         flow = result.flow_info.get(code)
+        if value == 0 and (flow is None or flow.group is None):
+            rest.append(code)
+            continue
         rows.append(
             {
                 "code": code,
@@ -143,6 +154,10 @@ def flow_rows(result: StaticResult) -> list[dict]:
                 "share": result.share(value),
             }
         )
+    if rest:
+        rows.append({"code": None, "name": f"({len(rest)} other elementary flows, not "
+                     "greenhouse gases)", "group": OTHER_GROUP, "amount": None,
+                     "amount_unit": None, "factor": 0.0, "value": 0.0, "share": 0.0})  # fmt: skip
     return rows
 
 
@@ -174,7 +189,10 @@ def direct_rows(result: StaticResult, model: ProductModel) -> list[dict]:
 def contributors(result: StaticResult) -> dict[str, float]:
     """Purchased background products and direct emissions of foreground activities, which
     together partition the total: what a "top contributors" list ranks."""
-    out = {code: v for (_, code), v in result.background.items()}
+    out: dict[str, float] = {}
+    for key, v in result.background.items():
+        label = result.labels.get(key, key[1])
+        out[label if label not in out else f"{label} ({key[0]}:{key[1]})"] = v
     for activity, emitted in result.direct.items():
         for code, value in emitted.items():
             flow = result.flow_info.get(code)
@@ -251,6 +269,8 @@ def lcia_text(
     if len(result.parts) > 1:
         text += "\n\n" + _top_table("part", result.parts, result, top)
     text += "\n\n" + _top_table("process or direct emission", contributors(result), result, top)
+    if model.linked and result.coverage is not None:
+        text += "\n\n" + result.coverage.line()
     return text
 
 
