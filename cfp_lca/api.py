@@ -248,10 +248,10 @@ def resolve_links_in(project: str) -> None:
     from .model.links import set_resolver
 
     def resolve(link) -> str:
+        quiet_brightway()  # before bw2data is imported: its import logs
         from .brightway.linking import resolve_link
         from .brightway.project import ProjectError, open_project
 
-        quiet_brightway()
         try:
             open_project(project, create=False)
         except ProjectError as exc:
@@ -350,12 +350,41 @@ class Workspace:
         return Model(self, name)
 
     def method(self, method_id: str) -> Method:
-        """An LCIA method by id; an unknown id is an input error listing the known ones."""
+        """An LCIA method by cfp_lca id, or any method of the Brightway project by its name
+        written 'A|B|C' (bw2io's, say); an unknown one is an input error listing them."""
+        if method_id not in self.catalog.methods and "|" in method_id:
+            return self._project_method(method_id)
         if method_id not in self.catalog.methods:
             known = ", ".join(sorted(self.catalog.methods))
             raise InputError(self.catalog.root / "methods", None,
-                             f"unknown method '{method_id}' (known: {known})")  # fmt: skip
+                             f"unknown method '{method_id}' (cfp_lca's: {known}; or a method "
+                             "of the project by its name, 'A|B|C')")  # fmt: skip
         return self.catalog.methods[method_id]
+
+    def _project_method(self, text: str) -> Method:
+        """A method of the Brightway project named 'A|B|C', as a Method without factors of
+        its own (its factors are read from the project)."""
+        from .brightway.project import ProjectError, open_project
+        from .model.objects import Method
+
+        quiet_brightway()
+        try:
+            open_project(self.project, create=False)
+        except ProjectError as exc:
+            raise InputError(None, "--method", str(exc)) from None
+        import bw2data as bd
+
+        name = tuple(p.strip() for p in text.split("|"))
+        if name not in bd.methods:
+            near = sorted("|".join(m) for m in bd.methods if name[0].lower() in str(m).lower())
+            shown = "; ".join(near[:10]) or "none with that first part"
+            raise InputError(None, "--method", f"no method {text!r} in project "
+                             f"'{self.project}' ({len(bd.methods)} methods; near: "
+                             f"{shown})")  # fmt: skip
+        meta = bd.methods[name]
+        return Method(text, name, str(meta.get("unit") or "unit"), int(meta.get("year") or 0),
+                      str(meta.get("description") or ""), str(meta.get("source") or
+                      "Brightway project method"), ())  # fmt: skip
 
     def write(self, force: bool = False) -> bool:
         """Open the project and write what is missing or stale; False when all was current."""
@@ -372,27 +401,45 @@ class Workspace:
         fmt: str,
         name: str | None = None,
         link_to: Sequence[str] | None = None,
+        multi_output: str = "refuse",
+        cut_unlinked: bool = False,
+        uncertainty: str = "repair",
+        log: str | Path | None = None,
     ) -> dict:
-        """Import an LCI database with bw2io (``fmt``: "ecospold2" folder or "excel" workbook)
-        into the project, linked to its databases, so models can name it in ``backgrounds``;
-        written only when every exchange links (see :mod:`cfp_lca.brightway.importing`).
+        """Import an LCI database (``fmt``: "ecospold2", "ecospold1", "jsonld" or "excel")
+        into the project, linked to its databases, so models can name it in ``backgrounds``.
+        Written only when every exchange links (``cut_unlinked`` leaves the others out,
+        listed in the CSV file ``log``); multi-output datasets without allocation factors
+        are refused unless ``multi_output`` is "mass" or "reference"; every decision is
+        listed (see :mod:`cfp_lca.brightway.importing`). The project's cfp_lca methods are
+        then rewritten to characterize the import's elementary flows.
 
-        Example: ``load().import_database("lci-steel.xlsx", "excel", name="steel-lci")``
+        Example: ``load().import_database("uslci.zip", "jsonld", multi_output="reference",
+        cut_unlinked=True, log="uslci-import.csv")``
         """
-        from .brightway.importing import import_database
+        from .brightway.importing import Options, import_database
         from .brightway.project import open_project, project_lock
 
         self.write()
+        options = Options(multi_output, cut_unlinked, uncertainty)
         with project_lock().exclusive():
             open_project(self.project)
             done = import_database(
-                Path(path), fmt, name, list(link_to) if link_to is not None else None
-            )
+                Path(path), fmt, name, list(link_to) if link_to is not None else None,
+                options, Path(log) if log is not None else None,
+            )  # fmt: skip
+            self.write()  # the methods, now with factors for the import's flows
         return {
             "database": done.database,
             "activities": done.activities,
             "exchanges": done.exchanges,
+            "technosphere": done.technosphere,
+            "biosphere": done.biosphere,
+            "own_biosphere": done.own_biosphere,
+            "own_flows": done.own_flows,
             "linked_to": list(done.linked_to),
+            "reconciliation": list(done.reconciliation),
+            "summary": list(done.summary),
         }
 
     def ensure(self, *models: ProductModel) -> None:
@@ -494,25 +541,31 @@ class Model:
         progress: Progress = None,
         workers: int | None = None,
         scheduler: str | None = None,
+        supply_chain_only: bool = False,
     ) -> MonteCarloResult:
         """Monte Carlo of one functional unit (samples kept: ``.samples()``). ``workers``: the
         processes of a local Dask cluster, or ``scheduler``: the address of one; the numbers
-        are those of a local run.
+        are those of a local run. ``supply_chain_only``: bw2calc's engine draws only the
+        activities the model reaches (the fast engine always does).
 
         Example: ``model.monte_carlo(n=2000, seed=1).to_frame()``
         """
-        from .calc.montecarlo import DEFAULT_CHUNK, run_monte_carlo
+        from .calc.montecarlo import DEFAULT_CHUNK, MonteCarloError, run_monte_carlo
         from .present.tables import mc_dict
 
         model = self.variant(options)
         chosen = self._method(model, method)
         with self.workspace.reading(model):
-            result = run_monte_carlo(
-                self.catalog, model, chosen, n=n, seed=seed, sources=parse_sources(sources),
-                chunk_size=chunk_size or DEFAULT_CHUNK, engine=engine,
-                save_samples=save_samples, tolerance=tolerance, keep_samples=True,
-                progress=progress, workers=workers, scheduler=scheduler,
-            )  # fmt: skip
+            try:
+                result = run_monte_carlo(
+                    self.catalog, model, chosen, n=n, seed=seed, sources=parse_sources(sources),
+                    chunk_size=chunk_size or DEFAULT_CHUNK, engine=engine,
+                    save_samples=save_samples, tolerance=tolerance, keep_samples=True,
+                    progress=progress, workers=workers, scheduler=scheduler,
+                    supply_chain_only=supply_chain_only,
+                )  # fmt: skip
+            except MonteCarloError as exc:
+                raise InputError(model.path, None, str(exc)) from None
         return MonteCarloResult(result, model, mc_dict(result, model))
 
     def sensitivity(
@@ -610,8 +663,11 @@ class Model:
         plan = plan_comparison(self.catalog, chosen)
         relevance = Threshold(*parse_threshold(threshold))
         with self.workspace.reading(self.base, *plan.models.values()):
-            result = compare(plan.models, method_obj, n, seed, parse_sources(sources), progress,
-                             plan.groups, relevance, workers, scheduler)  # fmt: skip
+            try:
+                result = compare(plan.models, method_obj, n, seed, parse_sources(sources),
+                                 progress, plan.groups, relevance, workers, scheduler)  # fmt: skip
+            except ValueError as exc:  # MonteCarloError: a distribution that cannot be drawn
+                raise InputError(self.base.path, None, str(exc)) from None
         data = compare_dict(result, plan.titles, method_obj.unit, kinds=plan.kinds)
         if plots is not None:
             from .present.figures import comparison_figures

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from .api import quiet_brightway
+from .brightway.importing.products import RULES as MULTI_OUTPUT
+from .brightway.importing.readers import FORMATS as IMPORT_FORMATS
 from .brightway.project import DEFAULT_PROJECT, ProjectError, configure_data_dir
 from .errors import InputError
 
@@ -225,6 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
     mc.add_argument("--tolerance", type=_positive_float, help="stop when the mean's relative "
                     "95 %% half-width falls below this")  # fmt: skip
     mc.add_argument("--save-samples", type=Path, help="write the samples to this new .npy file")
+    mc.add_argument(
+        "--supply-chain-only",
+        action="store_true",
+        help="with --engine brightway: "
+        "draw only the activities the model reaches (the fast engine always does)",
+    )
     _cluster_options(mc)
     gs = command("gsa", "sensitivity analysis", model,
                  _uncertainty_options(20_000, 4096, "foreground"), out["json"])  # fmt: skip
@@ -266,15 +274,27 @@ def build_parser() -> argparse.ArgumentParser:
                  "the data directory (--data, default: the current folder)")  # fmt: skip
     nw.add_argument("name", help="the new model's name (letters, digits, - and _)")
     command("check", "validate every file of the data directories and print every problem")
-    im = command("import", "import an LCI database with bw2io (an ecospold2 folder such as "
-                 "ecoinvent's, or a Brightway Excel workbook), linked to the project's "
-                 "databases; nothing is written while an exchange links to nothing")  # fmt: skip
-    im.add_argument("path", type=Path, help="the ecospold2 folder or the Excel file")
-    im.add_argument("--format", dest="fmt", required=True, choices=["ecospold2", "excel"],
+    im = command("import", "import an LCI database (EcoSpold 2 such as ecoinvent's or an "
+                 "openLCA export, EcoSpold 1, openLCA JSON-LD, a Brightway Excel workbook), "
+                 "linked to the project's databases; nothing is written while an exchange "
+                 "links to nothing, and every decision is listed")  # fmt: skip
+    im.add_argument("path", type=Path, help="the folder, file or zip archive to import")
+    im.add_argument("--format", dest="fmt", required=True, choices=IMPORT_FORMATS,
                     help="what PATH holds")  # fmt: skip
     im.add_argument("--name", help="database name (default: the file's own, or the folder's)")
-    im.add_argument("--link-to", nargs="*", metavar="DB", help="databases to link to "
-                    "(default: every database in the project)")  # fmt: skip
+    im.add_argument("--link-to", nargs="*", metavar="DB", help="databases to link to (default: "
+                    "every database in the project but cfp_lca's product models)")  # fmt: skip
+    im.add_argument("--multi-output", choices=MULTI_OUTPUT, default="refuse",
+                    help="datasets with several products and no allocation factors in the "
+                    "files: refuse (default), allocate by mass, or keep the reference product "
+                    "only")  # fmt: skip
+    im.add_argument("--cut-unlinked", action="store_true", help="leave out inputs that link to "
+                    "nothing (listed in --log) instead of refusing the import")  # fmt: skip
+    im.add_argument("--uncertainty", choices=("repair", "refuse"), default="repair",
+                    help="distributions that cannot be sampled: set to none, listed (default), "
+                    "or refuse the import")  # fmt: skip
+    im.add_argument("--log", type=Path, help="a new CSV file listing every decision of the "
+                    "import (needed with --cut-unlinked)")  # fmt: skip
     sh = command("schema", "write the format reference (Markdown) and the JSON Schemas")
     sh.add_argument("--out", type=Path, default=Path("docs"), help="folder to write into")
     return parser
@@ -348,6 +368,7 @@ OUTPUTS = {  # (command, attribute) -> (option, what it must be)
     ("compare", "plots"): ("--plots", "folder"),
     ("mc", "save_samples"): ("--save-samples", "new file"),
     ("export", "file"): ("FILE", "new file"),
+    ("import", "log"): ("--log", "new file"),
 }
 
 
@@ -542,7 +563,7 @@ def cmd_mc(args) -> int:
         result = model.monte_carlo(
             args.iterations, args.seed, args.sources, args.method, options, args.engine,
             args.chunk_size, args.tolerance, args.save_samples, update, args.workers,
-            args.scheduler,
+            args.scheduler, args.supply_chain_only,
         )  # fmt: skip
     finally:
         close()
@@ -705,8 +726,10 @@ def cmd_new(args) -> int:
 
 def cmd_check(args) -> int:
     """Validate every file and print every problem, not only the first; status 2 if any."""
+    from .api import resolve_links_in
     from .model.checking import check_data
 
+    resolve_links_in(args.project)  # links by name are found as lcia finds them
     problems, notices = check_data(getattr(args, "data", None))
     for notice in notices:
         print(f"cfp-lca: notice: {notice}", file=sys.stderr)
@@ -720,17 +743,30 @@ def cmd_check(args) -> int:
 
 
 def cmd_import(args) -> int:
-    """Import an LCI database into the project with bw2io."""
+    """Import an LCI database into the project; print how its exchanges reconcile."""
     from .brightway.importing import ImportProblem
 
     workspace = _workspace(args)
     try:
-        done = workspace.import_database(args.path, args.fmt, args.name, args.link_to)
+        done = workspace.import_database(
+            args.path, args.fmt, args.name, args.link_to, multi_output=args.multi_output,
+            cut_unlinked=args.cut_unlinked, uncertainty=args.uncertainty, log=args.log,
+        )  # fmt: skip
     except ImportProblem as exc:
-        return _fail(str(exc))
+        return _fail(f"cfp-lca: error: {exc}")
     linked = ", ".join(done["linked_to"]) or "-"
-    print(f"imported '{done['database']}': {done['activities']} activities, "
-          f"{done['exchanges']} exchanges, linked to {linked}")  # fmt: skip
+    print(f"imported '{done['database']}': {done['activities']:,} activities, "
+          f"{done['technosphere']:,} technosphere inputs, {done['biosphere']:,} elementary "
+          f"exchanges; linked to {linked}")  # fmt: skip
+    if done["own_biosphere"]:
+        print(f"  {done['own_flows']:,} elementary flows of the source kept in "
+              f"'{done['own_biosphere']}'")  # fmt: skip
+    for line in done["reconciliation"]:
+        print(f"  {line}")
+    for line in done["summary"]:
+        print(f"  {line}")
+    if args.log:
+        print(f"  every decision: {args.log}")
     return 0
 
 
