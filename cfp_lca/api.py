@@ -163,6 +163,14 @@ def _is_table(value: Any) -> bool:
     return numbers or all(isinstance(v, Mapping) for v in items)
 
 
+def check_coverage(model: ProductModel, coverage: Mapping | None) -> None:
+    """Refuse a result whose method misses a greenhouse gas of the supply chain (--strict)."""
+    from .present.tables import coverage_text
+
+    if coverage is not None and not coverage["complete"]:
+        raise InputError(model.path, "--strict", coverage_text(coverage))
+
+
 class LciaResult(Result):
     """Static LCIA: total, stages, gases, parts, activities, background processes.
 
@@ -174,6 +182,10 @@ class LciaResult(Result):
         from .present.tables import lcia_text
 
         return lcia_text(self.raw, self.model, lang, methods=self.data.get("methods"))
+
+    def check_coverage(self) -> None:
+        """An InputError when a greenhouse gas of the supply chain has no factor (--strict)."""
+        check_coverage(self.model, self.data.get("coverage"))
 
 
 class MonteCarloResult(Result):
@@ -194,10 +206,17 @@ class MonteCarloResult(Result):
         return pd.DataFrame(self.raw.samples.T, columns=list(self.raw.labels))
 
     def text(self, lang: str = "en") -> str:
-        """The table the ``mc`` command prints."""
-        from .present.tables import mc_text
+        """The table the ``mc`` command prints (and the coverage line of a linked model)."""
+        from .present.tables import coverage_text, mc_text
 
-        return mc_text(self.raw, self.model, lang)
+        text = mc_text(self.raw, self.model, lang)
+        if "coverage" in self.data:
+            text += "\n" + coverage_text(self.data["coverage"])
+        return text
+
+    def check_coverage(self) -> None:
+        """An InputError when a greenhouse gas of the supply chain has no factor (--strict)."""
+        check_coverage(self.model, self.data.get("coverage"))
 
 
 class SensitivityResult(Result):
@@ -566,7 +585,12 @@ class Model:
                 )  # fmt: skip
             except MonteCarloError as exc:
                 raise InputError(model.path, None, str(exc)) from None
-        return MonteCarloResult(result, model, mc_dict(result, model))
+            data = mc_dict(result, model)
+            if model.linked:  # the greenhouse gases of the linked databases the method misses
+                from .calc.coverage import model_coverage
+
+                data["coverage"] = model_coverage(self.catalog, model, chosen).to_dict()
+        return MonteCarloResult(result, model, data)
 
     def sensitivity(
         self,

@@ -176,6 +176,11 @@ def _cluster_options(parser: argparse.ArgumentParser, what: str = "the chunks") 
                         "Brightway data directory)")  # fmt: skip
 
 
+def _strict_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--strict", action="store_true", help="a greenhouse gas of the supply "
+                        "chain that the method has no factor for is an error (exit 2)")  # fmt: skip
+
+
 def _output_options() -> dict[str, argparse.ArgumentParser]:
     """--json and --lang, each alone."""
     json_option = argparse.ArgumentParser(add_help=False)
@@ -211,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="rewrite even when the files are unchanged")
     lc = command("lcia", "static GWP100 by stage, gas, part and process", model, out["json"],
                  out["lang"])  # fmt: skip
+    _strict_option(lc)
     lc.add_argument(
         "--beside", "--beside-report", dest="beside", action="store_true",
         help="print the stages beside those of the model this one names under `comparison`",
@@ -220,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "model with a declared-figures file, if only one has)")  # fmt: skip
     mc = command("mc", "Monte Carlo uncertainty", model, _uncertainty_options(10_000, None),
                  out["json"], out["lang"])  # fmt: skip
+    _strict_option(mc)
     mc.add_argument("--engine", choices=["fast", "brightway"], default="fast",
                     help="fast engine or bw2calc's own Monte Carlo (the reference)")  # fmt: skip
     mc.add_argument("--chunk-size", type=_int_at_least(1), default=None,
@@ -264,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--no-groups", action="store_true", help="Sobol per input, not per part")
     rp = command("report", "the CFP study report", model, _uncertainty_options(20_000, 2048),
                  _threshold_option(), out["lang"])  # fmt: skip
+    _strict_option(rp)
     rp.add_argument("--out", type=Path, required=True, help="folder for the report (new or empty)")
     rp.add_argument("--scenario-dir", type=Path, help=SCENARIO_DIR_HELP)
     rp.add_argument("--format", dest="formats", action="append", choices=REPORT_FORMATS,
@@ -495,6 +503,8 @@ def cmd_lcia(args) -> int:
     if args.beside and model.variant(options).comparison is None:
         raise InputError(model.base.path, "comparison", "this model names no model to compare with")
     result = model.lcia(args.method, options)
+    if args.strict:
+        result.check_coverage()
     other = None
     if args.beside:
         other = workspace.model(result.model.comparison[0]).lcia(args.method or result.method)
@@ -567,6 +577,8 @@ def cmd_mc(args) -> int:
         )  # fmt: skip
     finally:
         close()
+    if args.strict:
+        result.check_coverage()
     if args.json:
         _print_json(result.to_dict())
     else:
@@ -669,6 +681,8 @@ def cmd_report(args) -> int:
     """The CFP study report of one model."""
     _, model, options = _checked(args)
     model.scenarios(None, args.scenario_dir)  # every scenario file checked before writing
+    if args.strict:
+        model.lcia(args.method, options).check_coverage()
     update, close = _progress(args, f"Monte Carlo {model.name}")
     try:
         paths = model.report(args.out, args.lang, args.iterations, args.seed, args.sources,

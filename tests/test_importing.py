@@ -147,3 +147,25 @@ def test_cli_import_round_trips_a_bw2io_export(workbook, capsys):
     assert main([*args, "--name", "copy"]) == 2
     err = capsys.readouterr().err
     assert "exists in project" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_dataset_that_cannot_be_read_is_one_line_naming_the_file(workbook, tmp_path):
+    """A truncated .spold among real ones, a JSON-LD process that is not JSON: one problem
+    naming the file, nothing written."""
+    import zipfile
+    from pathlib import Path
+
+    folder = tmp_path / "es2"
+    with zipfile.ZipFile(Path(__file__).parent / "fixtures" / "uslci" / "es2.zip") as archive:
+        archive.extractall(tmp_path)
+    broken = sorted(folder.glob("*.spold"))[3]
+    broken.write_bytes(broken.read_bytes()[:500])
+    with pytest.raises(ImportProblem, match="not a readable EcoSpold 2 dataset") as err:
+        import_database(folder, "ecospold2", name="x")
+    assert broken.name in str(err.value) and len(str(err.value).splitlines()) == 1
+    jsonld = tmp_path / "jsonld" / "processes"
+    jsonld.mkdir(parents=True)
+    (jsonld / "p.json").write_text('{"@id": "p", "name": ', encoding="utf-8")
+    with pytest.raises(ImportProblem, match="p.json: not JSON"):
+        import_database(jsonld.parent, "jsonld", name="x")
+    assert "x" not in bd.databases

@@ -369,3 +369,13 @@ def test_fast_engine_agrees_with_bw2calcs_own_monte_carlo(uslci):
     se = np.hypot(a.std / np.sqrt(fast.valid), b.std / np.sqrt(ref.valid))
     assert abs(a.mean - b.mean) < 4 * se
     assert a.std == pytest.approx(b.std, rel=0.35)  # 120 draws: the sd within about 3 of its SE
+
+
+def test_strict_refuses_a_gas_without_a_factor(uslci, capsys):
+    """--strict: the butane USLCI states in kg of carbon is a gas the method cannot
+    characterize, so the footprint is refused in one line naming it; mc prints the line."""
+    assert main(["lcia", "gadget", "--strict", *uslci["data"]]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--strict" in err[0] and "n butane, kg C" in err[0]
+    assert main(["mc", "gadget", "-n", "500", *uslci["data"]]) == 0
+    assert "not characterized: n butane, kg C" in capsys.readouterr().out

@@ -57,6 +57,14 @@ class Coverage:
                      "taken as emissions to air")  # fmt: skip
         return text
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Coverage:
+        """The coverage ``to_dict`` gave."""
+        missed = tuple(Missed(m["name"], tuple(m["categories"]), m["amount"], m["unit"],
+                              m["why"]) for m in data["not_characterized"])  # fmt: skip
+        return cls(data["method"], data["elementary_flows"], data["greenhouse_gas_flows"],
+                   missed, data["no_compartment"])  # fmt: skip
+
     def to_dict(self) -> dict:
         """Plain JSON types."""
         return {
@@ -106,3 +114,12 @@ def coverage(lca: bc.LCA, method_id: str, method_name: tuple, catalog: Catalog,
         missed.append(Missed(flow.name, flow.categories, float(amounts[row]), flow.unit, why))
     missed.sort(key=lambda m: -abs(m.amount))
     return Coverage(method_id, len(rows), gases, tuple(missed), no_compartment)
+
+
+def model_coverage(catalog: Catalog, model, method) -> Coverage:
+    """The coverage of one functional unit of ``model`` by ``method`` (a static inventory)."""
+    from .lcia import computed_lca, flow_codes, flow_details
+
+    lca = computed_lca(model, method)
+    codes = flow_codes(lca)
+    return coverage(lca, method.id, method.name, catalog, codes, flow_details(lca, catalog, codes))

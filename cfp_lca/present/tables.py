@@ -274,6 +274,13 @@ def lcia_text(
     return text
 
 
+def coverage_text(coverage: dict) -> str:
+    """The coverage line of a result's JSON (``Coverage.to_dict``)."""
+    from ..calc.coverage import Coverage
+
+    return Coverage.from_dict(coverage).line()
+
+
 def flow_text(result: StaticResult) -> str:
     """The table by gas, the totals by ISO 14067 7.3 group and the method-sensitive share."""
     rows = [
