@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from .model.objects import Catalog, Method, ProductModel
 
 Progress = Callable[[int], None] | None
+ENGINES_KEPT = 8  # Monte Carlo engines a workspace keeps warm
 
 
 def quiet_brightway() -> None:
@@ -295,7 +296,7 @@ def load(
         >>> ws = api.load("my_product")               # doctest: +SKIP
         >>> ws.model().lcia().total                   # doctest: +SKIP
     """
-    from .model.loading import load_catalog
+    from .model.cache import catalog
 
     configure_data_dir(bw_dir)
     resolve_links_in(project)
@@ -303,16 +304,24 @@ def load(
         roots = None if data is None else [Path(data)]
     else:
         roots = [Path(p) for p in data]
-    return Workspace(load_catalog(roots), project)
+    return Workspace(catalog(roots), project, roots=roots or [])
 
 
 class Workspace:
     """A validated catalog (the stacked data directories) and the Brightway project it uses."""
 
-    def __init__(self, catalog: Catalog, project: str = DEFAULT_PROJECT):
-        quiet_brightway()  # before any computing module imports bw2data (its import logs)
+    def __init__(self, catalog: Catalog, project: str = DEFAULT_PROJECT,
+                 roots: Sequence[Path] | None = None):  # fmt: skip
+        """Nothing is imported from Brightway until a result is asked for (``write``,
+        ``ensure`` and the computing methods quiet its import first). ``roots``: the data
+        directories the catalog was read from (``load``), read again when a file changes."""
         self.catalog = catalog
         self.project = project
+        self._roots = roots
+        self._files = self._files_key() if roots is not None else None
+        # Monte Carlo engines already built, by what they were built from (see ``engine``)
+        self._engines: dict[tuple, Any] = {}
+        self._ensured: tuple | None = None  # the project state last found current
 
     def __repr__(self) -> str:
         return f"Workspace(models={self.models}, project={self.project!r})"
@@ -462,13 +471,74 @@ class Workspace:
         }
 
     def ensure(self, *models: ProductModel) -> None:
-        """The project written and the foreground databases of ``models`` current."""
+        """The project written and the foreground databases of ``models`` current. Checked
+        against the project once per state: while no database or method of the project was
+        written (their stamps, which every bw2data write changes) and the models are the
+        same, a warm workspace does not count the project's rows again."""
         quiet_brightway()  # before any module imports bw2data, whose import logs to stdout
-        from .brightway.writing import ensure_model
+        from .brightway.project import open_project
+        from .brightway.writing import content_hash, ensure_model
 
+        open_project(self.project)
+        wanted = tuple(content_hash(m) for m in models)
+        if self._ensured == (self._project_state(), self.catalog.fingerprint, wanted):
+            return
         self.write()
         for model in models:
             ensure_model(self.catalog, model)
+        self._ensured = (self._project_state(), self.catalog.fingerprint, wanted)
+
+    def _project_state(self) -> tuple:
+        """The current project, and the metadata of its databases and methods (bw2data
+        stamps a database's ``modified`` at every write; cfp_lca marks its own writes)."""
+        import bw2data as bd
+
+        databases = tuple((k, repr(v)) for k, v in sorted(bd.databases.items()))
+        methods = tuple((k, repr(v)) for k, v in sorted(bd.methods.items()))
+        return bd.projects.current, databases, methods
+
+    def _files_key(self) -> str | None:
+        """What the data files hold now (a digest of every file of every directory)."""
+        from .model.cache import layers_key
+        from .model.libraries import data_layers
+
+        try:
+            return layers_key("files", data_layers(self._roots))
+        except (InputError, OSError):
+            return None
+
+    def refresh(self) -> bool:
+        """Read the data files again when one changed since they were read (a warm
+        workspace notices an edit instead of computing the old files); True when it did."""
+        if self._files is None:
+            return False
+        now = self._files_key()
+        if now == self._files:
+            return False
+        from .model.cache import catalog
+
+        self.catalog = catalog(self._roots)
+        self._files = now
+        self._engines.clear()
+        return True
+
+    def engine(self, model: ProductModel, method: Method, sources: tuple[str, ...]):
+        """The fast Monte Carlo engine of ``model`` (written and current), reused while the
+        model's content, the method and every database and method of the project are the
+        versions it was built from (their modification stamps are read each time)."""
+        import bw2data as bd
+
+        from .brightway.writing import content_hash
+        from .calc.montecarlo import FastEngine
+
+        stamps = tuple((k, v.get("modified")) for k, v in sorted(bd.databases.items()))
+        key = (bd.projects.current, content_hash(model), model.database, method.name,
+               bd.methods.get(method.name, {}).get("modified"), sources, stamps)  # fmt: skip
+        if key not in self._engines:
+            if len(self._engines) >= ENGINES_KEPT:
+                del self._engines[next(iter(self._engines))]
+            self._engines[key] = FastEngine(model, method, sources)
+        return self._engines[key]
 
     @contextlib.contextmanager
     def reading(self, *models: ProductModel) -> Iterator[None]:
@@ -506,9 +576,11 @@ class Model:
         return dict(self.base.option_specs)
 
     def variant(self, options: Mapping[str, Any] | None = None) -> ProductModel:
-        """The model with ``options`` applied, validated (nothing is written)."""
+        """The model with ``options`` applied, validated (nothing is written); the data files
+        read again first if one changed."""
         from .model.loading import model_variant
 
+        self.workspace.refresh()
         return model_variant(self.catalog, self.name, dict(options or {}))
 
     def _method(self, model: ProductModel, method: str | None) -> Method:
@@ -574,14 +646,16 @@ class Model:
 
         model = self.variant(options)
         chosen = self._method(model, method)
+        sources = parse_sources(sources)
         with self.workspace.reading(model):
             try:
+                warm = self.workspace.engine(model, chosen, sources) if engine == "fast" else None
                 result = run_monte_carlo(
-                    self.catalog, model, chosen, n=n, seed=seed, sources=parse_sources(sources),
+                    self.catalog, model, chosen, n=n, seed=seed, sources=sources,
                     chunk_size=chunk_size or DEFAULT_CHUNK, engine=engine,
                     save_samples=save_samples, tolerance=tolerance, keep_samples=True,
                     progress=progress, workers=workers, scheduler=scheduler,
-                    supply_chain_only=supply_chain_only,
+                    supply_chain_only=supply_chain_only, fast_engine=warm,
                 )  # fmt: skip
             except MonteCarloError as exc:
                 raise InputError(model.path, None, str(exc)) from None

@@ -316,6 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check_outputs(args)
         configure_data_dir(args.bw_dir)
         command = COMMANDS[args.command or "run"]
+        _announce_steps(args.command or "run")
         if args.command in FILE_COMMANDS:  # no Brightway project involved
             return command(args) or 0
         quiet_brightway()
@@ -334,6 +335,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.filename is None:
             raise
         return _fail(f"cfp-lca: error: {exc.filename}: {exc.strerror or exc}")
+
+
+def _announce_steps(command: str) -> None:
+    """Long commands say each step and its time on stderr (the core logs them to
+    ``cfp_lca.steps``); stdout stays the result's."""
+    import logging
+
+    steps = logging.getLogger("cfp_lca.steps")
+    steps.handlers.clear()
+    steps.propagate = False
+    if command in ("run", "report"):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("cfp-lca: %(message)s"))
+        steps.addHandler(handler)
+        steps.setLevel(logging.INFO)
 
 
 def _project_access():
@@ -741,10 +757,10 @@ def cmd_new(args) -> int:
 def cmd_check(args) -> int:
     """Validate every file and print every problem, not only the first; status 2 if any."""
     from .api import resolve_links_in
-    from .model.checking import check_data
+    from .model.cache import checked
 
     resolve_links_in(args.project)  # links by name are found as lcia finds them
-    problems, notices = check_data(getattr(args, "data", None))
+    problems, notices = checked(getattr(args, "data", None))
     for notice in notices:
         print(f"cfp-lca: notice: {notice}", file=sys.stderr)
     for problem in problems:
@@ -805,17 +821,21 @@ def free_folder(base: Path) -> Path:
 def cmd_run(args) -> int:
     """The main job: every model's footprint, the audit of its declared figures, and the
     study report of each model the data name for it (or of MODEL)."""
+    from .steps import step
+
     workspace = _workspace(args)
     named = getattr(args, "model", None)
     reported = [workspace.model(named).name] if named else workspace.report_models()
-    workspace.write()
+    with step("build of the Brightway project"):
+        workspace.write()
     for name in workspace.models:
         model = workspace.model(name)
-        print(model.lcia().text())
-        print()
-        if model.base.declared is not None:
-            print(model.audit().text())
+        with step(f"{name}: footprint and audit"):
+            print(model.lcia().text())
             print()
+            if model.base.declared is not None:
+                print(model.audit().text())
+                print()
     for name in reported:
         out = args.out if len(reported) == 1 else args.out / name
         print(f"Writing the study report of {name} ...")
@@ -828,7 +848,7 @@ def cmd_run(args) -> int:
     return 0
 
 
-FILE_COMMANDS = ("new", "check", "schema")  # commands that read or write data files only
+FILE_COMMANDS = ("new", "check", "schema", "list")  # commands that read data files only
 COMMANDS: dict[str, Callable] = {
     "run": cmd_run,
     "build": cmd_build,

@@ -15,6 +15,9 @@ from pathlib import Path
 
 BW_DIR = Path(tempfile.mkdtemp(prefix="cfp_lca_test_bw_"))
 os.environ["BRIGHTWAY2_DIR"] = str(BW_DIR)
+# the catalog cache of the session (commands started by the tests inherit it): never the
+# user's own cache folder
+os.environ["CFP_LCA_CACHE_DIR"] = str(BW_DIR / "cfp_lca_cache")
 os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
 os.environ.setdefault("TQDM_DISABLE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")

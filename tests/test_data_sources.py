@@ -132,7 +132,7 @@ def materials():
 
 @pytest.fixture(scope="module")
 def zw32():
-    from cfp_lca.model.loading import read_yaml
+    from cfp_lca.model.reading import read_yaml
 
     return read_yaml(ZW32)
 

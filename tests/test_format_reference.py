@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cfp_lca.model.loading import load_catalog, read_yaml
+from cfp_lca.model.loading import load_catalog
+from cfp_lca.model.reading import read_yaml
 from cfp_lca.model.reference import (
     KINDS,
     SCHEMA_LINE,

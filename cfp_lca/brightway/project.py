@@ -95,7 +95,8 @@ def open_project(name: str, create: bool = True) -> None:
     lock = project_lock()
     with lock.shared():
         if name in bd.projects:
-            bd.projects.set_current(name, update=False)
+            if bd.projects.current != name:  # switching reopens every SQLite file (and runs
+                bd.projects.set_current(name, update=False)  # gc: 0.25 s per call)
             return
     if not create:
         raise ProjectError(f"Brightway project '{name}' does not exist (run `cfp-lca build`)")

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..model.objects import Catalog, ProductModel
 from ..model.schema import DeclaredSpec
-from ..model.units import UREG, convert, quantity
+from ..model.units import convert, quantity, registry
 from .lcia import StaticResult
 
 
@@ -138,11 +138,11 @@ def explain_ratio(
     for name, spec in process.meta.get("parameters", {}).items():
         value = spec["value"]
         if value and abs(ratio / value - 1) < 5e-4:
-            unit = UREG.Unit(spec.get("unit", "dimensionless"))
-            per = UREG.Unit(x.unit) * unit
+            unit = registry().Unit(spec.get("unit", "dimensionless"))
+            per = registry().Unit(x.unit) * unit
             return (
                 f"the ratio {ratio:.4g} equals parameter '{name}' = {value:g} {unit:~} of "
-                f"{x.code}: the printed factor is per {per:~}, not per {UREG.Unit(x.unit):~}"
+                f"{x.code}: the printed factor is per {per:~}, not per {registry().Unit(x.unit):~}"
             )
     return f"the printed factor is {ratio:.4g} times the factor per {x.unit}"
 

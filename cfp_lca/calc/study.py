@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model.objects import Catalog, Method, ProductModel
+from ..steps import step
 from .audit import AuditResult, audit
 from .compare import DEFAULT_THRESHOLD, Comparison, Plan, Threshold, compare
 from .lcia import StaticResult, static_lcia
@@ -99,22 +100,28 @@ def run_study(
     """Run everything for ``model``; ``related`` is the model it compares with (the report's),
     whose declared figures are audited when ``model`` has none of its own; ``scenarios`` are
     compared when they hold at least two."""
-    static = static_lcia(catalog, model, method)
-    mc = run_monte_carlo(catalog, model, method, n=n, seed=seed, sources=sources,
-                         keep_samples=True, progress=progress)  # fmt: skip
-    gsa = analyse(model, method, sources, min(n, 20_000), sobol_n, seed, group)
+    with step(f"{model.name}: footprint"):
+        static = static_lcia(catalog, model, method)
+    with step(f"{model.name}: Monte Carlo, {n:,} iterations"):
+        mc = run_monte_carlo(catalog, model, method, n=n, seed=seed, sources=sources,
+                             keep_samples=True, progress=progress)  # fmt: skip
+    with step(f"{model.name}: sensitivity"):
+        gsa = analyse(model, method, sources, min(n, 20_000), sobol_n, seed, group)
     comparison = None
     if scenarios is not None and len(scenarios.models) > 1:
-        comparison = compare(scenarios.models, method, min(n, 20_000), seed, sources,
-                             groups=scenarios.groups, threshold=threshold)  # fmt: skip
+        with step(f"{model.name}: {len(scenarios.models)} scenarios"):
+            comparison = compare(scenarios.models, method, min(n, 20_000), seed, sources,
+                                 groups=scenarios.groups, threshold=threshold)  # fmt: skip
     target = model if model.declared is not None else related
     audited = None
     if target is not None and target.declared is not None:
-        declared_method = catalog.methods[target.declared.method]
-        audited = audit(catalog, target, static_lcia(catalog, target, declared_method))
+        with step(f"{target.name}: audit of the declared figures"):
+            declared_method = catalog.methods[target.declared.method]
+            audited = audit(catalog, target, static_lcia(catalog, target, declared_method))
     beside = (related, static_lcia(catalog, related, method)) if related is not None else None
+    with step(f"{model.name}: variance by source"):
+        by_source = source_variance(catalog, model, method, mc)
     return Study(model, method, static, mc, gsa, comparison,
                  dict(scenarios.titles) if scenarios else {},
                  dict(scenarios.kinds) if scenarios else {}, audited,
-                 target if audited else None, beside,
-                 source_variance(catalog, model, method, mc))  # fmt: skip
+                 target if audited else None, beside, by_source)  # fmt: skip

@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError
-from .loading import decode_text
 from .objects import Catalog, Exchange, Flow, Process, ProductModel
+from .reading import decode_text
 
 COLUMNS = (
     "from activity name",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .libraries import Layer, data_layers, shipped_library
+from .libraries import Layer, data_layers, scenario_dirs
 from .loading import (
     load_background,
     load_catalog,
@@ -21,12 +21,12 @@ from .loading import (
     load_method,
     load_model,
     model_files,
-    read_yaml,
-    schema_problems,
 )
 from .objects import Catalog
+from .reading import read_yaml
 from .schema import BackgroundFile, FlowsFile, MethodFile, ModelFile, ScenarioFile
 from .structure import check_technosphere
+from .validation import schema_problems
 
 
 def check_data(data: Path | list[Path] | None = None) -> tuple[list[InputError], list[str]]:
@@ -99,23 +99,13 @@ def _model(path: Path, biosphere: str, flows: dict, methods: dict, backgrounds: 
         load_declared(declared, model, methods)
 
 
-def scenario_dirs(catalog: Catalog, layers: list[Layer]) -> list[Path]:
-    """Where scenarios of the data directories are: ``scenarios/`` in each, and beside the
-    shipped library when it is a data directory (the repository's layout)."""
-    out = [i.root / "scenarios" for i in layers if i.models]
-    shipped = shipped_library().resolve()
-    out += [i.root.parent / "scenarios" for i in layers
-            if i.models and i.root.resolve() == shipped]  # fmt: skip
-    return [d for d in dict.fromkeys(out) if d.is_dir()]
-
-
 def _scenario_problems(catalog: Catalog, layers: list[Layer]) -> list[InputError]:
     """Every scenario file checked on its own against the catalog (its first error)."""
-    from .loading import validate
     from .scenarios import _apply
+    from .validation import validate
 
     problems: list[InputError] = []
-    for folder in scenario_dirs(catalog, layers):
+    for folder in scenario_dirs(layers):
         for path in sorted(folder.rglob("*.yaml")):
             try:
                 data = read_yaml(path)

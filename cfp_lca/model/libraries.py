@@ -108,7 +108,8 @@ def add_files(digest: Any, root: Path, prefix: str = "") -> None:
 
 def library_file(root: Path) -> LibraryFile | None:
     """The directory's ``library.yaml``, validated; None when it has none."""
-    from .loading import read_yaml, validate
+    from .reading import read_yaml
+    from .validation import validate
 
     path = root / LIBRARY_FILE
     return validate(path, read_yaml(path), LibraryFile) if path.is_file() else None
@@ -211,3 +212,13 @@ def settings_of(layers: list[Layer]) -> dict:
             if value:
                 out[key] = value
     return out
+
+
+def scenario_dirs(layers: list[Layer]) -> list[Path]:
+    """Where scenarios of the data directories are: ``scenarios/`` in each, and beside the
+    shipped library when it is a data directory (the repository's layout)."""
+    out = [i.root / "scenarios" for i in layers if i.models]
+    shipped = shipped_library().resolve()
+    out += [i.root.parent / "scenarios" for i in layers
+            if i.models and i.root.resolve() == shipped]  # fmt: skip
+    return [d for d in dict.fromkeys(out) if d.is_dir()]

@@ -18,6 +18,12 @@ from .schema import LinkSpec
 # (link) -> the activity's code, or an error text naming the candidates
 Resolver = Callable[[LinkSpec], str]
 _RESOLVER: list[Resolver] = []
+_RESOLVED = [0]  # links resolved by the resolver so far (a catalog using them is not cached)
+
+
+def resolutions() -> int:
+    """How many links by name the installed resolver has resolved in this process."""
+    return _RESOLVED[0]
 
 
 def set_resolver(resolver: Resolver | None) -> None:
@@ -38,6 +44,7 @@ def link_code(path: Path, entry: str, link: LinkSpec) -> str:
             f"a link by name to '{link.database}' is resolved in a Brightway project: load the "
             "data through cfp_lca.api.load or the cfp-lca command, or give the activity's code",
         )
+    _RESOLVED[0] += 1
     try:
         return _RESOLVER[0](link)
     except LookupError as exc:

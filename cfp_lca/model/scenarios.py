@@ -11,9 +11,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError
-from .loading import build_model, read_yaml, validate
+from .loading import build_model
 from .objects import Catalog, ProductModel
+from .reading import read_yaml
 from .schema import ActivitySpec, InputSpec, ModelFile, ScenarioFile
+from .validation import validate
 
 
 @dataclass(frozen=True)

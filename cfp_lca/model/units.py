@@ -8,10 +8,17 @@ from functools import lru_cache
 
 import pint
 
-UREG = pint.UnitRegistry()
-UREG.define("item = [item] = unit = piece = pcs")
-UREG.define("CO2e = [co2e] = CO2eq")
-UREG.define("tkm = tonne * kilometer")
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    """The one unit registry, built on first use (half a second: commands that touch no
+    unit do not pay for it)."""
+    ureg = pint.UnitRegistry()
+    ureg.define("item = [item] = unit = piece = pcs")
+    ureg.define("CO2e = [co2e] = CO2eq")
+    ureg.define("tkm = tonne * kilometer")
+    return ureg
+
 
 # Brightway's customary unit names, so Activity Browser users see what they expect.
 BRIGHTWAY_UNITS = {
@@ -48,12 +55,12 @@ def parse_unit(text: str) -> pint.Unit:
     """Parse a unit string, raising UnitProblem with the text when pint does not know it."""
     _check_unit_text(text)
     try:
-        unit = UREG.Unit(text)
+        unit = registry().Unit(text)
     except (pint.errors.UndefinedUnitError, AttributeError, TypeError, ValueError) as exc:
         raise UnitProblem(f"unknown unit '{text}'") from exc
     except Exception as exc:  # pint raises assorted parser errors on garbage
         raise UnitProblem(f"cannot read unit '{text}': {exc}") from exc
-    if not UREG.Quantity(1.0, unit)._ok_for_muldiv():
+    if not registry().Quantity(1.0, unit)._ok_for_muldiv():
         raise UnitProblem(
             f"unit '{text}' has an offset (like degC): amounts cannot be scaled in it, "
             "use kelvin or delta_degC"
@@ -76,7 +83,7 @@ def _check_unit_text(text: str) -> None:
 
 def quantity(value: float, unit: str) -> pint.Quantity:
     """A pint quantity from a number and a unit string."""
-    return UREG.Quantity(value, parse_unit(unit))
+    return registry().Quantity(value, parse_unit(unit))
 
 
 def convert(q: pint.Quantity, unit: str) -> float:

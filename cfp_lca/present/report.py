@@ -20,6 +20,7 @@ from pathlib import Path
 from .. import __version__
 from ..calc.study import Study
 from ..model.objects import Catalog
+from ..steps import step
 from .figures import comparison_figures, model_figures
 from .i18n import t, verbatim
 from .pdf import write_pdf
@@ -212,7 +213,8 @@ def write_report(
     date = date or datetime.now(UTC).date().isoformat()
     data = report_data(study)
     ctx = Context(study, catalog, lang, data)
-    figures = _figures(study, out, lang)
+    with step(f"{study.model.name}: figures ({lang})"):
+        figures = _figures(study, out, lang)
     scenario_figs = [f"fig:{k}" for k in figures if k.startswith("scenarios_")]
     audit = audit_table(ctx) if "audit" in data else None
     sections = all_sections(ctx, scenario_figs, audit)
@@ -233,7 +235,8 @@ def write_report(
         paths["html"] = out / "report.html"
         paths["html"].write_text(page, encoding="utf-8")
     if "pdf" in formats:
-        reason = write_pdf(page, title, out / "report.pdf")
+        with step(f"{study.model.name}: PDF ({lang})"):
+            reason = write_pdf(page, title, out / "report.pdf")
         if reason is None:
             paths["pdf"] = out / "report.pdf"
         else:
@@ -241,7 +244,8 @@ def write_report(
     tables = [item for s in sections for item in s.items if isinstance(item, Table)]
     if "xlsx" in formats:
         paths["excel"] = out / "tables.xlsx"
-        write_workbook(tables, meta, paths["excel"], title)
+        with step(f"{study.model.name}: workbook ({lang})"):
+            write_workbook(tables, meta, paths["excel"], title)
     if "csv" in formats:
         paths["tables"] = out / "tables"
         paths["tables"].mkdir(exist_ok=True)

@@ -146,6 +146,7 @@ def run_monte_carlo(
     workers: int | None = None,
     scheduler: str | None = None,
     supply_chain_only: bool = False,
+    fast_engine: FastEngine | None = None,
 ) -> MonteCarloResult:
     """Monte Carlo of one functional unit of ``model`` in the current project.
 
@@ -158,6 +159,8 @@ def run_monte_carlo(
     written as (iterations, labels) float64. ``progress`` is called with iterations done.
     ``workers`` (processes of a local Dask cluster) or ``scheduler`` (the address of one):
     chunks of the fast engine are computed there, with the same numbers as here.
+    ``fast_engine``: one built before for this model, method and sources (a warm workspace
+    keeps them: an engine is pure, a chunk depends on its bounds and the seed only).
     """
     t0 = time.perf_counter()
     if isinstance(model, str):
@@ -171,7 +174,7 @@ def run_monte_carlo(
     sources = check_sources(sources)
     chunk = max(1, math.ceil(chunk_size / BLOCK_SIZE)) * BLOCK_SIZE
     if engine == "fast":
-        eng: FastEngine | BrightwayEngine = FastEngine(model, method, sources)
+        eng: FastEngine | BrightwayEngine = fast_engine or FastEngine(model, method, sources)
     elif engine == "brightway":
         eng = BrightwayEngine(model, method, seed, sources, iterations=n,
                               supply_chain_only=supply_chain_only)  # fmt: skip

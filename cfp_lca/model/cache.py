@@ -1,0 +1,161 @@
+"""Validated catalogs kept on disk, keyed by the content of every file they were read from.
+
+Reading and validating the library (YAML, schemas, units, formulas) takes most of a small
+command's time, and gives the same catalog as long as no file changed. The catalog is kept
+as a pickle under a key made of: the bytes of every YAML file of every directory of the stack
+(``libraries.add_files``, as the catalog's fingerprint), the directories themselves, and the
+source of cfp_lca's ``model`` package (a new version of the code reads the files again). Any
+change of any file is a new key; a file is written whole (a temporary file renamed into place,
+so two commands at once never read half a file) and a file that cannot be read is ignored.
+A catalog that resolved links by name in a Brightway project is never kept: its links depend
+on the project, not only on the files.
+
+The folder is ``$CFP_LCA_CACHE_DIR`` (``off``: no cache), else the user's cache folder
+(``platformdirs``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import uuid
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+CACHE_VARIABLE = "CFP_LCA_CACHE_DIR"
+FORMAT = 1
+MODEL_PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_dir() -> Path | None:
+    """The folder of the cache, or None when it is off."""
+    text = os.environ.get(CACHE_VARIABLE, "").strip()
+    if text.lower() == "off":
+        return None
+    if text:
+        return Path(text).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("cfp_lca", appauthor=False))
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of the model package's source: what turns files into a catalog."""
+    digest = hashlib.sha256(str(FORMAT).encode())
+    for path in sorted(MODEL_PACKAGE.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def key_of(kind: str, content: str, *parts: str) -> str:
+    """The cache key of an entry: its kind, the files' content digest, and other parts."""
+    text = "\0".join((kind, code_digest(), content, *parts))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load(key: str) -> Any | None:
+    """The entry kept under ``key``, or None (absent, unreadable, cut short)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        with open(folder / f"{key}.pickle", "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # noqa: BLE001 - a broken or foreign file is read again, never trusted
+        return None
+
+
+def save(key: str, value: Any) -> None:
+    """Keep ``value`` under ``key``, whole or not at all; a folder that cannot be written
+    (read-only, full) only means no cache."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    tmp = folder / f".tmp-{uuid.uuid4().hex}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "xb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / f"{key}.pickle")
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+def cached(key: str, compute: Callable[[], Any], keep: Callable[[Any], bool]) -> Any:
+    """The entry under ``key``, else ``compute()``, kept when ``keep`` says so."""
+    found = load(key)
+    if found is not None:
+        return found
+    value = compute()
+    if keep(value):
+        save(key, value)
+    return value
+
+
+def layers_key(kind: str, layers, extra_dirs=()) -> str:
+    """The key of what is read from ``layers`` (libraries.Layer, bottom first) and from the
+    folders ``extra_dirs`` (scenarios): every file's bytes, each layer's place, role and
+    settings, and the file size limit (a file refused under a lower limit must be refused)."""
+    from .libraries import add_files
+    from .reading import max_file_bytes
+
+    digest = hashlib.sha256()
+    for i, item in enumerate(layers):
+        add_files(digest, item.root, f"{i}/")
+    for j, folder in enumerate(extra_dirs):
+        add_files(digest, folder, f"s{j}/")
+    where = [f"{item.root.resolve()}|{item.role}|{item.models}|{sorted(item.settings.items())}"
+             for item in layers]  # fmt: skip
+    extra = [str(Path(d).resolve()) for d in extra_dirs]
+    return key_of(kind, digest.hexdigest(), *where, *extra, str(max_file_bytes()))
+
+
+def catalog(root=None):
+    """``loading.load_catalog(root)``, from the cache when no file changed since it was kept
+    (the catalog is the same object as loading gives, fingerprint included)."""
+    from . import links
+    from .libraries import data_layers
+
+    layers = data_layers(root)
+    key = layers_key("catalog", layers)
+    found = load(key)
+    if found is not None:
+        return found
+    from .loading import load_catalog
+
+    before = links.resolutions()
+    value = load_catalog(root)
+    if links.resolutions() == before:  # no link was resolved in a project
+        save(key, value)
+    return value
+
+
+def checked(data=None) -> tuple[list, list[str]]:
+    """``checking.check_data(data)``: (problems, notices); a result without problems is kept
+    under the content of every file checked (the scenario files included) and reused."""
+    from ..errors import InputError
+    from .libraries import data_layers, scenario_dirs
+
+    try:
+        layers = data_layers(data)
+    except InputError as exc:
+        return [exc], []
+    key = layers_key("check", layers, scenario_dirs(layers))
+    found = load(key)
+    if found is not None:
+        return [], found
+    from . import links
+    from .checking import check_data
+
+    before = links.resolutions()
+    problems, notices = check_data(data)
+    if not problems and links.resolutions() == before:
+        save(key, list(notices))
+    return problems, notices

@@ -1,0 +1,144 @@
+"""Validation of a file's data against its pydantic schema, every error as one line that
+names the file, the entry (list items by their code) and the problem in a reader's words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import InputError
+from .reading import _one_line, entry_label
+
+T = TypeVar("T", bound=BaseModel)
+
+
+def validate(path: Path, data: Any, schema: type[T]) -> T:
+    """Validate raw YAML data against a schema; the first error becomes an InputError."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+    raise schema_errors(path, data, errors)[0] from None
+
+
+def schema_problems(path: Path, data: Any, schema: type[BaseModel]) -> list[InputError]:
+    """Every schema error of a file's data, one InputError each (none when valid)."""
+    try:
+        schema.model_validate(data)
+    except ValidationError as exc:
+        return schema_errors(path, data, exc.errors())
+    return []
+
+
+def schema_errors(path: Path, data: Any, errors: list) -> list[InputError]:
+    """pydantic errors as InputErrors naming the entry, one per entry and problem."""
+    out: dict[tuple, InputError] = {}
+    for error in errors:
+        loc = data_location(data, error["loc"], error["type"] == "missing")
+        field = loc[-1] if loc and isinstance(loc[-1], str) else None
+        if error["type"] == "missing":
+            problem = f"required field '{field}' is missing"
+        elif error["type"] == "extra_forbidden":
+            problem = f"unknown field '{field}'"
+        else:
+            same = [e for e in errors if data_location(data, e["loc"], False) == loc]
+            problem = error_text(same[0], same)
+            problem = f"{field}: {problem}" if field else problem
+        if field:
+            loc = loc[:-1]
+        entry = entry_label(data, loc) or None
+        out.setdefault((entry, problem), InputError(path, entry, problem))
+    return list(out.values())
+
+
+def data_location(data: Any, loc: Iterable, missing: bool) -> list:
+    """The part of a pydantic error location that exists in the data (drops union tags)."""
+    loc = list(loc)
+    out: list = []
+    node = data
+    for i, key in enumerate(loc):
+        found, child = _child(node, key)
+        if found:
+            node = child
+        elif not (missing and i == len(loc) - 1):
+            continue
+        out.append(key)
+    return out
+
+
+def _child(node: Any, key: Any) -> tuple[bool, Any]:
+    """(True, node[key]) where the data have that key or index, else (False, None)."""
+    if isinstance(node, dict) and key in node:
+        return True, node[key]
+    if isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+        return True, node[key]
+    return False, None
+
+
+EXPECTED = {
+    "float_type": "a number",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "string_type": "a text",
+    "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+    "dict_type": "a mapping",
+    "list_type": "a list",
+}
+
+
+def error_text(first: Mapping, same: list[Mapping]) -> str:
+    """One pydantic error as a sentence; a wrong type says what was expected and what came."""
+    if first["type"] in EXPECTED:
+        wanted = " or ".join(dict.fromkeys(EXPECTED.get(e["type"], "?") for e in same))
+        return f"expected {wanted}, got {describe(first.get('input'))}{_hint(first)}"
+    if first["type"] == "finite_number":
+        return f"must be a finite number, got {describe(first.get('input'))}"
+    if first["type"] == "literal_error":
+        return f"{describe(first.get('input'))} is not one of {first['ctx']['expected']}"
+    if first["type"] == "too_short":
+        least = first["ctx"]["min_length"]
+        return f"needs at least {least} item{'s' if least > 1 else ''}, got none"
+    msg = first["msg"].removeprefix("Value error, ")
+    if msg.startswith("Input should be "):
+        return f"must be {msg.removeprefix('Input should be ')}, got {describe(first.get('input'))}"
+    return msg
+
+
+def describe(value: Any) -> str:
+    """A value as the file shows it, for 'got ...' in messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, str):
+        return f"the text '{_one_line(value)[:60]}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return _one_line(repr(value))[:60]
+
+
+def _hint(error: Mapping) -> str:
+    """A quoted number is the commonest slip: say how to fix it."""
+    value = error.get("input")
+    if error["type"] in ("float_type", "int_type") and isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return ""
+        return " (a number in quotes: remove the quotes)"
+    return ""
+
+
+def check_unique(path: Path, kind: str, codes: Iterable[str]) -> None:
+    """Duplicate codes make references ambiguous: refuse them."""
+    seen: set[str] = set()
+    for code in codes:
+        if code in seen:
+            raise InputError(path, f"{kind} '{code}'", f"duplicate {kind} code '{code}'")
+        seen.add(code)

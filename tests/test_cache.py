@@ -1,0 +1,101 @@
+"""The catalog cache: the same catalog as reading the files, read again after any change of
+any file, never trusted when broken, off on request; check reuses a clean result only for the
+very files it checked; a warm workspace reuses its engine and notices edits."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+
+import pytest
+
+from cfp_lca import api
+from cfp_lca.model import cache
+from cfp_lca.model.loading import load_catalog
+
+
+@pytest.fixture()
+def folder(tmp_path, monkeypatch):
+    """A private cache folder and a copy of the shipped library."""
+    monkeypatch.setenv(cache.CACHE_VARIABLE, str(tmp_path / "cache"))
+    from conftest import DATA
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.copytree(DATA.parent / "scenarios", data / "scenarios")  # a data folder's own
+    return data
+
+
+def _entries(tmp_path) -> list:
+    return sorted((tmp_path / "cache").glob("*.pickle"))
+
+
+def test_the_cached_catalog_is_the_one_the_files_give(folder, tmp_path):
+    first = cache.catalog(folder)
+    assert len(_entries(tmp_path)) == 1
+    again = cache.catalog(folder)
+    assert again == first == load_catalog(folder)
+    assert again is not first  # read from the file, not kept in memory
+
+
+def test_any_change_of_any_file_is_read_again(folder, tmp_path):
+    before = cache.catalog(folder)
+    method = folder / "methods" / "ipcc-ar6-gwp100.yaml"
+    method.write_text(method.read_text(encoding="utf-8").replace("value: 273,", "value: 275,"),
+                      encoding="utf-8")  # fmt: skip
+    after = cache.catalog(folder)
+    n2o = {f.flow: f.value for f in after.methods["ipcc-ar6-gwp100"].factors}["n2o"]
+    assert n2o == 275 and after.fingerprint != before.fingerprint
+    assert len(_entries(tmp_path)) == 2
+
+
+def test_a_broken_or_foreign_cache_file_is_never_trusted(folder, tmp_path):
+    cache.catalog(folder)
+    (entry,) = _entries(tmp_path)
+    entry.write_bytes(entry.read_bytes()[:200])  # cut short, as a killed writer could not
+    assert cache.catalog(folder) == load_catalog(folder)
+    entry.write_bytes(pickle.dumps(None))
+    assert cache.catalog(folder) == load_catalog(folder)
+
+
+def test_the_cache_can_be_off(folder, tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.CACHE_VARIABLE, "off")
+    assert cache.catalog(folder) == load_catalog(folder)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_cache_folder_that_cannot_be_written_only_means_no_cache(folder, tmp_path):
+    (tmp_path / "cache").write_text("a file where the folder should be")  # even as root
+    assert cache.catalog(folder) == load_catalog(folder)
+    assert cache.catalog(folder) == load_catalog(folder)
+    assert (tmp_path / "cache").is_file()
+
+
+def test_check_reuses_a_clean_result_for_the_very_files_only(folder, tmp_path):
+    assert cache.checked(folder) == ([], [])
+    assert cache.checked(folder) == ([], [])  # from the cache
+    scenario = next((folder / "scenarios").rglob("*.yaml"))
+    scenario.write_text(scenario.read_text(encoding="utf-8") + "\nnot_a_field: 1\n",
+                        encoding="utf-8")  # fmt: skip
+    problems, _ = cache.checked(folder)
+    assert problems and scenario.name in str(problems[0])
+
+
+def test_a_warm_workspace_reuses_its_engine_and_notices_edits(folder, tmp_path):
+    workspace = api.load(folder, project=f"warm-{tmp_path.name}")
+    model = workspace.model("zw32-report")
+    first = model.monte_carlo(n=4096, seed=3, sources="foreground").to_dict()
+    assert len(workspace._engines) == 1
+    again = model.monte_carlo(n=4096, seed=3, sources="foreground").to_dict()
+    assert len(workspace._engines) == 1  # the same engine, the same numbers
+    for timing in ("elapsed_s", "iterations_per_s"):
+        first.pop(timing), again.pop(timing)
+    assert again == first
+    total = model.lcia().total
+    # an edit of a file: the next result is the new file's
+    path = folder / "background" / "china.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("0.5366") >= 1
+    path.write_text(text.replace("0.5366", "0.6000"), encoding="utf-8")
+    assert model.lcia().total > total
+    assert not workspace._engines  # engines of the old files are dropped
