@@ -57,7 +57,10 @@ def source_variance(
 
 
 def deterministic_percentile(mc: MonteCarloResult) -> float | None:
-    """Share (%) of the total's samples below its deterministic value; None without samples."""
+    """Share (%) of the total's samples below its deterministic value (counted as the run
+    went, so also where no sample was kept); None when unknown."""
+    if mc.deterministic_percentile is not None:
+        return mc.deterministic_percentile
     if mc.samples is None:
         return None
     total = np.asarray(mc.samples[mc.labels.index("total")], dtype=np.float64)

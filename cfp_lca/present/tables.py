@@ -437,6 +437,7 @@ def mc_dict(result: MonteCarloResult, model: ProductModel) -> dict:
         "converged": result.converged,
         "total": {f: getattr(result.stats["total"], f) for f in STAT_FIELDS},
         "deterministic_percentile": deterministic_percentile(result),
+        "percentiles": result.percentile_method,
         "parameters": list(result.parameters),
         "parameter_correlation": [asdict(c) for c in result.parameter_correlation],
         "stages": {
@@ -476,6 +477,9 @@ def mc_text(result: MonteCarloResult, model: ProductModel, lang: str = "en") -> 
         f"{result.elapsed:.2f} s ({result.iterations / max(result.elapsed, 1e-9):,.0f} it/s)\n"
     )
     tail = f"\n95 % half-width of the mean: {100 * rel:.3f} % of the mean"
+    if result.percentile_method != "exact":
+        tail += (f"\npercentiles: {result.percentile_method} (the samples did not fit in "
+                 "memory: a streaming sketch, DDSketch's buckets)")  # fmt: skip
     sentence = percentile_sentence(deterministic_percentile(result))
     tail += f"\n{sentence}" if sentence else ""
     if result.singular_count:

@@ -21,7 +21,7 @@ from .cluster import DaskChunks, EngineSpec, cluster_client
 from .engines import BrightwayEngine, FastEngine
 from .parameters import achieved_correlations
 from .sampling import BLOCK_SIZE
-from .statistics import Accumulator, Convergence, MonteCarloResult
+from .statistics import Accumulator, Convergence, MonteCarloResult, percentile_method
 from .structure import SOURCES, MonteCarloError, check_sources
 
 DEFAULT_CHUNK = 16 * BLOCK_SIZE
@@ -198,7 +198,7 @@ def run_monte_carlo(
             source.close()
     stats = acc.stats(labels, eng.deterministic)
     conv_arr = np.array(acc.conv, dtype=np.float64).reshape(-1, 3)
-    samples = acc.store[:, :done] if keep_samples else None
+    samples = acc.store[:, :done] if keep_samples and acc.store is not None else None
     if acc.file is not None:
         acc.file.flush()
         if done < n:  # a tolerance stop: rewrite the file with the iterations run
@@ -233,6 +233,8 @@ def run_monte_carlo(
         tolerance=tolerance,
         converged=converged,
         samples=samples,
+        percentile_method=percentile_method(acc),
+        deterministic_percentile=100 * acc.below / acc.count if acc.count else None,
         samples_path=save_path,
         parameters=layer.names if layer is not None else (),
         parameter_correlation=achieved_correlations(layer.sampler, seed, done) if layer else (),

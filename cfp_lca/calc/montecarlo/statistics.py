@@ -2,7 +2,10 @@
 
 :class:`Accumulator` combines each block's mean and variance into the running ones (Chan et
 al.), notes the convergence of the total's mean at fixed checkpoints, and keeps every sample
-(float64, or float32 above ``FLOAT64_STORE_BYTES``) for the percentiles.
+(float64) for exact percentiles; a run whose samples would take more than
+``FLOAT64_STORE_BYTES`` keeps none: its percentiles come from a :class:`.sketch.QuantileSketch`
+per quantity (each within ``sketch.ALPHA`` of the exact one, relative), so memory stays
+bounded for any number of iterations.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import numpy as np
 
 from . import threads
 from .sampling import BLOCK_SIZE
+from .sketch import ALPHA, QuantileSketch
 from .transforms import loops
 
 PERCENTILES = (2.5, 5.0, 25.0, 50.0, 75.0, 95.0, 97.5)
@@ -93,6 +97,9 @@ class MonteCarloResult:
     tolerance: float | None = None
     converged: bool | None = None
     samples: np.ndarray | None = field(default=None, repr=False)  # (labels, iterations)
+    # how the percentiles were taken: "exact", or f"sketch, relative error <= {ALPHA}"
+    percentile_method: str = "exact"
+    deterministic_percentile: float | None = None  # share of valid totals below it, in %
     samples_path: Path | None = None
     parameters: tuple[str, ...] = ()  # random parameters drawn (foreground source)
     parameter_correlation: tuple[ParameterCorrelation, ...] = ()
@@ -105,9 +112,11 @@ class Accumulator:
         self.count = 0
         self.mean = np.zeros(q)
         self.m2 = np.zeros(q)
-        dtype = np.float64 if n * q * 8 <= FLOAT64_STORE_BYTES else np.float32
-        self.store = np.empty((q, n), dtype=dtype)
-        self.valid = np.ones(n, dtype=bool)
+        self.streaming = n * q * 8 > FLOAT64_STORE_BYTES
+        self.store = None if self.streaming else np.empty((q, n), dtype=np.float64)
+        self.valid = None if self.streaming else np.ones(n, dtype=bool)
+        self.sketches = [QuantileSketch() for _ in range(q)] if self.streaming else []
+        self.below = 0  # valid iterations whose total lies below ``shift`` (the deterministic)
         self.filled = 0
         self.shift = shift
         self.total_sum = 0.0  # of (total - shift), valid only
@@ -185,9 +194,15 @@ class Accumulator:
             self.count = tot
             self.total_sum += sum1
             self.total_sq += sum2
-        if not self._holds(q, start):
-            self.store[:, start : start + n] = q
-        self.valid[start : start + n] = good
+        if self.streaming:
+            kept = q if good.all() else q[:, good]
+            for i, sketch in enumerate(self.sketches):
+                sketch.add(kept[i])
+        else:
+            if not self._holds(q, start):
+                self.store[:, start : start + n] = q
+            self.valid[start : start + n] = good
+        self.below += int(np.count_nonzero((q[0] < self.shift) & good))
         if self.file is not None:
             self.file[start : start + n] = q.T
         self.filled = start + n
@@ -209,10 +224,12 @@ class Accumulator:
         """Statistics of each label over the valid iterations folded in."""
         out = {}
         var = self.m2 / (self.count - 1) if self.count > 1 else np.full_like(self.m2, np.nan)
-        valid = self.valid[: self.filled]
-        all_valid = bool(valid.all())
+        valid = self.valid[: self.filled] if self.valid is not None else None
+        all_valid = valid is None or bool(valid.all())
 
         def percentiles(i: int) -> np.ndarray:
+            if self.streaming:
+                return self.sketches[i].percentiles(PERCENTILES)
             row = self.store[i, : self.filled]
             row = row if all_valid else row[valid]
             if row.size:
@@ -220,7 +237,8 @@ class Accumulator:
             return np.full(len(PERCENTILES), np.nan)
 
         # comparisons and np.partition release the GIL: one label per thread
-        if len(labels) > 1 and self.filled >= 4 * BLOCK_SIZE and threads.WORKERS > 1:
+        if (len(labels) > 1 and self.filled >= 4 * BLOCK_SIZE and threads.WORKERS > 1
+                and not self.streaming):  # fmt: skip
             pcts = list(threads.pool().map(percentiles, range(len(labels))))
         else:
             pcts = [percentiles(i) for i in range(len(labels))]
@@ -317,3 +335,8 @@ def _order_statistics(x: np.ndarray, ranks: np.ndarray) -> dict[int, float] | No
         for r, k in zip(rs, kth, strict=True):
             values[r] = inside[k]
     return values
+
+
+def percentile_method(acc: Accumulator) -> str:
+    """How ``acc``'s percentiles are taken, as the JSON states it."""
+    return f"sketch, relative error <= {ALPHA:g}" if acc.streaming else "exact"
