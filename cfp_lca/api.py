@@ -370,7 +370,9 @@ class Workspace:
         return list(named) or self.models
 
     def model(self, name: str | None = None) -> Model:
-        """A product model by name (the default model when None)."""
+        """A product model by name (the default model when None); Brightway's import is
+        quieted here, before a computing module imports bw2data (its import logs)."""
+        quiet_brightway()
         name = name or self.default_model()
         if name not in self.catalog.models:
             known = ", ".join(self.catalog.models) or "none"

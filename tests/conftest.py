@@ -16,8 +16,9 @@ from pathlib import Path
 BW_DIR = Path(tempfile.mkdtemp(prefix="cfp_lca_test_bw_"))
 os.environ["BRIGHTWAY2_DIR"] = str(BW_DIR)
 # the catalog cache of the session (commands started by the tests inherit it): never the
-# user's own cache folder
-os.environ["CFP_LCA_CACHE_DIR"] = str(BW_DIR / "cfp_lca_cache")
+# user's own cache folder, nor inside the Brightway directory the tests compare file by file
+CACHE_DIR = Path(tempfile.mkdtemp(prefix="cfp_lca_test_cache_"))
+os.environ["CFP_LCA_CACHE_DIR"] = str(CACHE_DIR)
 os.environ.setdefault("BRIGHTWAY_NO_STRUCTLOG", "1")
 os.environ.setdefault("TQDM_DISABLE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -87,3 +88,4 @@ def data_copy(tmp_path):
 
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(BW_DIR, ignore_errors=True)
+    shutil.rmtree(CACHE_DIR, ignore_errors=True)

@@ -216,8 +216,9 @@ def test_missing_difference_file_is_named(tmp_path, bw_dir, unchanged, capsys):
 
 
 def test_brightway_dir_missing(tmp_path):
+    """A command that opens the project (list and check read files only, and do not)."""
     missing = tmp_path / "no-such-dir"
-    proc = cli("list", env={"BRIGHTWAY2_DIR": str(missing)})
+    proc = cli("lcia", env={"BRIGHTWAY2_DIR": str(missing)})
     assert proc.returncode == 2
     one_error(proc.stderr, f"BRIGHTWAY2_DIR={missing}: not a directory")
     assert not missing.exists()

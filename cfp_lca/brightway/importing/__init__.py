@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .log import ImportLog, ImportProblem
+from .log import ImportLog, ImportProblem, listed
 from .readers import FORMATS, quiet, read_source
 
 __all__ = ["FORMATS", "ImportProblem", "Imported", "import_database"]
@@ -106,11 +106,10 @@ def import_database(
         activities, name, external_index(processes), log, options.cut_unlinked
     )
     if unlinked:
-        shown = "; ".join(unlinked[:SHOWN])
-        more = f" (and {len(unlinked) - SHOWN} more)" if len(unlinked) > SHOWN else ""
         raise ImportProblem(
             f"{path}: {len(unlinked)} technosphere inputs link to nothing in the import or in "
-            f"{', '.join(processes) or 'the project'}: {shown}{more}; nothing was written. "
+            f"{', '.join(processes) or 'the project'}: {listed(unlinked, SHOWN)}; nothing was "
+            "written. "
             "Import or name the databases they come from (--link-to), or cut them "
             "(--cut-unlinked --log FILE lists each)."
         )

@@ -80,6 +80,12 @@ class ImportLog:
             f.write(self.csv_text())
 
 
+def listed(lines: list[str], shown: int) -> str:
+    """The first ``shown`` lines joined, and how many more there are."""
+    more = f" (and {len(lines) - shown} more)" if len(lines) > shown else ""
+    return "; ".join(lines[:shown]) + more
+
+
 def describe(ds: dict) -> str:
     """A dataset as a reader knows it: name, location and the file it came from."""
     return f"{ds.get('name')!r} [{ds.get('location') or '-'}] ({ds.get('source file', '')})"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from .log import ImportLog, ImportProblem, describe, describe_exchange
+from .log import ImportLog, ImportProblem, describe, describe_exchange, listed
 
 RULES = ("refuse", "mass", "reference")
 SHOWN = 5
@@ -65,13 +65,12 @@ def single_output(datasets: list[dict], rule: str, log: ImportLog) -> list[dict]
         else:
             refused.append(f"{describe(ds)}: {len(products)} products")
     if refused:
-        shown = "; ".join(refused[:SHOWN])
-        more = f" (and {len(refused) - SHOWN} more)" if len(refused) > SHOWN else ""
         raise ImportProblem(
             f"{len(refused)} multi-output datasets have no allocation factors in the files: "
-            f"{shown}{more}; nothing was written. Choose a rule: --multi-output mass (by the "
-            "products' masses) or --multi-output reference (the reference product carries "
-            "the dataset), or import an export that carries allocation factors (JSON-LD)"
+            f"{listed(refused, SHOWN)}; nothing was written. Choose a rule: --multi-output "
+            "mass (by the products' masses) or --multi-output reference (the reference "
+            "product carries the dataset), or import an export that carries allocation "
+            "factors (JSON-LD)"
         )
     _unique_codes(out)
     return out

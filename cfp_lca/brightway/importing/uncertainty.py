@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from .log import ImportLog, ImportProblem, describe, describe_exchange
+from .log import ImportLog, ImportProblem, describe, describe_exchange, listed
 
 POLICIES = ("repair", "refuse")
 SHOWN = 5
@@ -113,11 +113,9 @@ def check_distributions(activities: list[dict], policy: str, log: ImportLog) -> 
             elif int(x.get("uncertainty type") or 0) == LOGNORMAL:
                 _centre(a, x, log)
     if refused:
-        shown = "; ".join(refused[:SHOWN])
-        more = f" (and {len(refused) - SHOWN} more)" if len(refused) > SHOWN else ""
         raise ImportProblem(
-            f"{len(refused)} distributions cannot be sampled: {shown}{more}; nothing was "
-            "written (--uncertainty repair sets them to none, listed)"
+            f"{len(refused)} distributions cannot be sampled: {listed(refused, SHOWN)}; nothing "
+            "was written (--uncertainty repair sets them to none, listed)"
         )
 
 
