@@ -99,3 +99,19 @@ def test_a_warm_workspace_reuses_its_engine_and_notices_edits(folder, tmp_path):
     path.write_text(text.replace("0.5366", "0.6000"), encoding="utf-8")
     assert model.lcia().total > total
     assert not workspace._engines  # engines of the old files are dropped
+
+
+def test_two_workspaces_on_two_projects_in_one_process(folder, tmp_path):
+    """No process-global state: each workspace computes in its own project, in turn."""
+    a = api.load(folder, project=f"one-{tmp_path.name}").model("zw32-report")
+    other = tmp_path / "other"
+    shutil.copytree(folder, other)
+    path = other / "background" / "china.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("0.5366", "0.6000"),
+                    encoding="utf-8")  # fmt: skip
+    b = api.load(other, project=f"two-{tmp_path.name}").model("zw32-report")
+    first, second = a.lcia().total, b.lcia().total
+    assert second > first
+    assert (a.lcia().total, b.lcia().total) == (first, second)
+    runs = [m.monte_carlo(n=4096, seed=1).raw.stats["total"].mean for m in (a, b, a)]
+    assert runs[0] == runs[2] != runs[1]
