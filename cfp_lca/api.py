@@ -478,13 +478,16 @@ class Workspace:
         written (their stamps, which every bw2data write changes) and the models are the
         same, a warm workspace does not count the project's rows again."""
         quiet_brightway()  # before any module imports bw2data, whose import logs to stdout
-        from .brightway.project import open_project
+        from .brightway.locking import reload_metadata
+        from .brightway.project import open_project, project_lock
         from .brightway.writing import content_hash, ensure_model
 
         open_project(self.project)
         wanted = tuple(content_hash(m) for m in models)
-        if self._ensured == (self._project_state(), self.catalog.fingerprint, wanted):
-            return
+        with project_lock().shared():
+            reload_metadata()  # what other processes wrote since
+            if self._ensured == (self._project_state(), self.catalog.fingerprint, wanted):
+                return
         self.write()
         for model in models:
             ensure_model(self.catalog, model)

@@ -179,6 +179,21 @@ def _origin_of(part: str) -> str | None:
     return next((g for g, words in ORIGINS if any(f" {w} " in text for w in words)), None)
 
 
+_MATCHERS: dict[tuple, FlowMatcher] = {}
+
+
+def matcher_of(catalog) -> FlowMatcher:
+    """The matcher of a catalog's flows and synonyms, built once per catalog content (its
+    fingerprint, flows and synonyms): a static LCIA asks for it twice, a method write once
+    per method."""
+    key = (catalog.fingerprint, tuple(catalog.flows.items()), catalog.synonyms)
+    found = _MATCHERS.get(key)
+    if found is None:
+        _MATCHERS.clear()
+        found = _MATCHERS[key] = FlowMatcher(catalog.flows, catalog.synonyms)
+    return found
+
+
 def _cas(text: str | None) -> str:
     """A CAS number without leading zeros or spaces."""
     return str(text or "").strip().lstrip("0")

@@ -354,10 +354,10 @@ def foreign_factors(method: Method, catalog: Catalog) -> list[tuple]:
     (bw2io's biosphere3, an import's own flows), matched to its flows by the rules of
     :mod:`.flowmatch`: the method in the project then characterizes them, and plain bw2calc
     or Activity Browser on the project give cfp_lca's number. Each factor names the rule."""
-    from .flowmatch import FlowMatcher
+    from .flowmatch import matcher_of
 
     by_flow = {f.flow: f for f in method.factors}
-    matcher = FlowMatcher(catalog.flows, catalog.synonyms)
+    matcher = matcher_of(catalog)
     out = []
     for key, name, categories, cas, kind in elementary_flows(foreign_versions()):
         found = matcher.match(name, categories, cas, kind)

@@ -92,11 +92,11 @@ def coverage(lca: bc.LCA, method_id: str, method_name: tuple, catalog: Catalog,
     from bw2data.backends import ActivityDataset as AD
 
     from ..brightway.datapackages import method_flow_ids
-    from ..brightway.flowmatch import FlowMatcher
+    from ..brightway.flowmatch import matcher_of
 
     amounts = np.asarray(lca.inventory.sum(axis=1)).ravel()
     characterized = method_flow_ids(method_name)
-    matcher = FlowMatcher(catalog.flows, catalog.synonyms)
+    matcher = matcher_of(catalog)
     rows = {row: fid for fid, row in lca.dicts.biosphere.items() if amounts[row] != 0}
     kinds = dict(AD.select(AD.id, AD.type).where(AD.id.in_(list(rows.values()))).tuples())
     gases, no_compartment, missed = 0, 0, []

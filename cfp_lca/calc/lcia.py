@@ -170,11 +170,11 @@ def flow_details(lca: bc.LCA, catalog: Catalog, codes: dict[int, str]) -> dict[s
     project, and the ISO 14067 group of the gas the flow is (:mod:`..brightway.flowmatch`)."""
     from bw2data.backends import ActivityDataset as AD
 
-    from ..brightway.flowmatch import FlowMatcher
+    from ..brightway.flowmatch import matcher_of
 
     out = {code: catalog.flows[code] for code in codes.values() if code in catalog.flows}
     foreign = [fid for fid, row in lca.dicts.biosphere.items() if codes[row] not in out]
-    matcher = FlowMatcher(catalog.flows, catalog.synonyms)
+    matcher = matcher_of(catalog)
     for lo in range(0, len(foreign), 500):
         query = AD.select(AD.id, AD.name, AD.type, AD.data).where(AD.id.in_(foreign[lo : lo + 500]))
         for fid, name, kind, data in query.tuples():
