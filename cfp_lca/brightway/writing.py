@@ -128,10 +128,12 @@ def write_catalog(catalog: Catalog, force: bool = False) -> bool:
                 _write_database(name, data, stamp, description, catalog.libraries)
                 rewritten.append(name)
         _reprocess_dependents(rewritten)
-        for method in catalog.methods.values():
-            stamp = _method_stamp(catalog)
-            if force or not method_is_complete(method.name, stamp):
-                write_method(method, catalog, stamp)
+        stamp = _method_stamp(catalog)
+        stale = [m for m in catalog.methods.values()
+                 if force or not method_is_complete(m.name, stamp)]  # fmt: skip
+        matches = foreign_matches(catalog) if stale else []  # once for every method
+        for method in stale:
+            write_method(method, catalog, stamp, matches)
 
     return _write_unless(current, write)
 
@@ -349,19 +351,29 @@ def _write_database(
     bd.databases.flush()
 
 
-def foreign_factors(method: Method, catalog: Catalog) -> list[tuple]:
-    """Factors of ``method`` for the elementary flows of databases cfp_lca did not write
-    (bw2io's biosphere3, an import's own flows), matched to its flows by the rules of
-    :mod:`.flowmatch`: the method in the project then characterizes them, and plain bw2calc
-    or Activity Browser on the project give cfp_lca's number. Each factor names the rule."""
+def foreign_matches(catalog: Catalog) -> list[tuple]:
+    """(key, GasMatch) of every elementary flow of the databases cfp_lca did not write
+    (bw2io's biosphere3, an import's own flows) that is a gas of the catalog's flows, by the
+    rules of :mod:`.flowmatch`: read and matched once, for all the methods written."""
     from .flowmatch import matcher_of
 
-    by_flow = {f.flow: f for f in method.factors}
     matcher = matcher_of(catalog)
     out = []
     for key, name, categories, cas, kind in elementary_flows(foreign_versions()):
         found = matcher.match(name, categories, cas, kind)
-        factor = by_flow.get(found.flow) if found is not None and found.flow else None
+        if found is not None and found.flow:
+            out.append((key, found))
+    return out
+
+
+def foreign_factors(method: Method, catalog: Catalog, matches: list[tuple]) -> list[tuple]:
+    """Factors of ``method`` for the flows of ``matches`` (:func:`foreign_matches`): the
+    method in the project then characterizes them, and plain bw2calc or Activity Browser on
+    the project give cfp_lca's number. Each factor names the rule."""
+    by_flow = {f.flow: f for f in method.factors}
+    out = []
+    for key, found in matches:
+        factor = by_flow.get(found.flow)
         if factor is not None:
             data = {"amount": factor.value, **factor.uncertainty, "source": factor.source,
                     "matched": f"{catalog.biosphere}:{found.flow} by {found.rule}"}  # fmt: skip
@@ -396,7 +408,7 @@ def _library_versions(libraries: Iterable[dict]) -> list[dict]:
     return [{"name": lib["name"], "version": lib["version"]} for lib in libraries]
 
 
-def write_method(method: Method, catalog: Catalog, stamp: dict) -> None:
+def write_method(method: Method, catalog: Catalog, stamp: dict, matches: list[tuple]) -> None:
     """Write a method marked incomplete, then mark it complete with its number of factors."""
     m = bd.Method(method.name)
     meta = {
@@ -413,7 +425,7 @@ def write_method(method: Method, catalog: Catalog, stamp: dict) -> None:
         ((catalog.biosphere, f.flow), {"amount": f.value, **f.uncertainty, "source": f.source})
         for f in method.factors
     ]
-    factors = own + foreign_factors(method, catalog)
+    factors = own + foreign_factors(method, catalog, matches)
     m.write(factors)
     done = {**stamp, "id": method.id, "state": "complete", "factors": len(factors)}
     versions = {LIBRARIES: _library_versions(catalog.libraries)}
