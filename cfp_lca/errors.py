@@ -19,3 +19,19 @@ class InputError(Exception):
         parts = [p for p in (self.file, f"entry {self.entry}" if self.entry else None) if p]
         where = ": ".join(parts)
         return f"{where}: {self.problem}" if where else self.problem
+
+
+def printable(text: str) -> str:
+    """A text for a message: characters that do not show (controls, format characters such
+    as a zero-width space, surrogates, separators other than the space) as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    """``\\x1b``, ``\\u200b``, ``\\U000e0001``: a character by its code point."""
+    point = ord(char)
+    if point < 0x100:
+        return f"\\x{point:02x}"
+    return f"\\u{point:04x}" if point < 0x10000 else f"\\U{point:08x}"

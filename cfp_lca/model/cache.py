@@ -5,10 +5,11 @@ command's time, and gives the same catalog as long as no file changed. The catal
 as a pickle under a key made of: the bytes of every YAML file of every directory of the stack
 (``libraries.add_files``, as the catalog's fingerprint), the directories themselves, and the
 source of cfp_lca's ``model`` package (a new version of the code reads the files again). Any
-change of any file is a new key; a file is written whole (a temporary file renamed into place,
-so two commands at once never read half a file) and a file that cannot be read is ignored.
-A catalog that resolved links by name in a Brightway project is never kept: its links depend
-on the project, not only on the files.
+change of any file is a new key. A data file or folder that cannot be read makes no key: it is
+an error (``libraries.add_files``), never left out of the key. A cache file is written whole (a
+temporary file renamed into place, so two commands at once never read half a file) and one that
+cannot be read is ignored (computed again). A catalog that resolved links by name in a
+Brightway project is never kept: its links depend on the project, not only on the files.
 
 The folder is ``$CFP_LCA_CACHE_DIR`` (``off``: no cache), else the user's cache folder
 (``platformdirs``).

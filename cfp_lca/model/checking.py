@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import InputError
 from .libraries import Layer, data_layers, scenario_dirs
@@ -23,10 +23,12 @@ from .loading import (
     model_files,
 )
 from .objects import Catalog
-from .reading import read_yaml
+from .reading import has_file, read_yaml, yaml_files
 from .schema import BackgroundFile, FlowsFile, MethodFile, ModelFile, ScenarioFile
 from .structure import check_technosphere
 from .validation import schema_problems
+
+T = TypeVar("T")
 
 
 def check_data(data: Path | list[Path] | None = None) -> tuple[list[InputError], list[str]]:
@@ -40,7 +42,7 @@ def check_data(data: Path | list[Path] | None = None) -> tuple[list[InputError],
     biosphere = "biosphere"
     for item in layers:
         path = item.root / "flows.yaml"
-        if path.is_file():
+        if _noted(problems, False, has_file, path):
             loaded = _checked(problems, path, FlowsFile, lambda p: load_flows(p))
             if loaded is not None:
                 biosphere, own = loaded
@@ -48,17 +50,17 @@ def check_data(data: Path | list[Path] | None = None) -> tuple[list[InputError],
     methods: dict = {}
     backgrounds: dict = {}
     for item in layers:
-        for path in sorted((item.root / "methods").glob("*.yaml")):
+        for path in _noted(problems, [], yaml_files, item.root / "methods"):
             method = _checked(problems, path, MethodFile, lambda p: load_method(p, flows))
             if method is not None:
                 methods[method.id] = method
-        for path in sorted((item.root / "background").glob("*.yaml")):
+        for path in _noted(problems, [], yaml_files, item.root / "background"):
             loaded = _checked(problems, path, BackgroundFile,
                               lambda p: _background(p, biosphere, flows))  # fmt: skip
             if loaded is not None:
                 backgrounds[loaded[0]] = loaded[1]
     for item in (i for i in layers if i.models):
-        for path in model_files(item.root):
+        for path in _noted(problems, [], model_files, item.root):
             _checked(problems, path, ModelFile,
                      lambda p: _model(p, biosphere, flows, methods, backgrounds))  # fmt: skip
     if problems:
@@ -69,6 +71,16 @@ def check_data(data: Path | list[Path] | None = None) -> tuple[list[InputError],
         return [exc], []
     problems += _scenario_problems(catalog, layers)
     return problems, list(catalog.notices)
+
+
+def _noted(problems: list[InputError], default: T, find: Callable[..., T], *args: Any) -> T:
+    """``find(*args)``: a folder's files, whether a file is there; when the folder or file
+    cannot be read, ``default`` with its error in ``problems`` (never skipped silently)."""
+    try:
+        return find(*args)
+    except InputError as exc:
+        problems.append(exc)
+        return default
 
 
 def _checked(problems: list[InputError], path: Path, schema: type, load: Callable) -> Any:
@@ -95,7 +107,7 @@ def _model(path: Path, biosphere: str, flows: dict, methods: dict, backgrounds: 
     """A model file and its declared-figures file, if any."""
     model = load_model(path, biosphere, flows, methods, backgrounds)
     declared = path.with_name(path.stem + ".declared.yaml")
-    if declared.is_file():
+    if has_file(declared):
         load_declared(declared, model, methods)
 
 
@@ -105,8 +117,8 @@ def _scenario_problems(catalog: Catalog, layers: list[Layer]) -> list[InputError
     from .validation import validate
 
     problems: list[InputError] = []
-    for folder in scenario_dirs(layers):
-        for path in sorted(folder.rglob("*.yaml")):
+    for folder in _noted(problems, [], scenario_dirs, layers):
+        for path in _noted(problems, [], yaml_files, folder, True):
             try:
                 data = read_yaml(path)
                 found = schema_problems(path, data, ScenarioFile)

@@ -18,6 +18,17 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError
+from .reading import (
+    has_file,
+    has_folder,
+    max_file_bytes,
+    open_regular,
+    read_text,
+    read_yaml,
+    reason,
+    regular_stat,
+    yaml_files,
+)
 
 LIBRARY_FILE = "library.yaml"
 CONFIG_FILE = "cfp_lca.toml"
@@ -95,35 +106,42 @@ def content_digest(root: Path) -> str:
 
 def add_files(digest: Any, root: Path, prefix: str = "") -> None:
     """Feed every YAML file under ``root`` to a digest: its relative path (after ``prefix``)
-    and its bytes, read in blocks so that a stray large file costs no memory."""
-    for path in sorted(root.rglob("*.yaml")):
+    and its bytes, read in blocks so that a stray large file costs no memory. Only regular
+    files are opened (``reading.open_regular``); a file above the size limit, which loading
+    refuses, is keyed by its size and time instead of read; a folder that cannot be listed
+    is an InputError, never skipped."""
+    limit = max_file_bytes()
+    for path in yaml_files(root, recursive=True):
         digest.update((prefix + str(path.relative_to(root))).encode())
-        try:
-            with path.open("rb") as handle:
+        found = regular_stat(path)
+        if found.st_size > limit:  # refused when read: keyed without reading it
+            digest.update(f"\0{found.st_size}\0{found.st_mtime_ns}".encode())
+            continue
+        with open_regular(path, limit) as handle:
+            try:
                 while block := handle.read(1 << 20):
                     digest.update(block)
-        except OSError as exc:
-            raise InputError(path, None, f"cannot read file: {exc.strerror or exc}") from None
+            except OSError as exc:
+                raise InputError(path, None, f"cannot read file: {reason(exc)}") from None
 
 
 def library_file(root: Path) -> LibraryFile | None:
     """The directory's ``library.yaml``, validated; None when it has none."""
-    from .reading import read_yaml
     from .validation import validate
 
     path = root / LIBRARY_FILE
-    return validate(path, read_yaml(path), LibraryFile) if path.is_file() else None
+    return validate(path, read_yaml(path), LibraryFile) if has_file(path) else None
 
 
 def directory_config(root: Path) -> DirectoryConfig:
     """The directory's ``cfp_lca.toml``, else ``[tool.cfp_lca]`` of its pyproject.toml."""
     for name, section in ((CONFIG_FILE, ()), ("pyproject.toml", ("tool", "cfp_lca"))):
         path = root / name
-        if not path.is_file():
+        if not has_file(path):
             continue
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            data = tomllib.loads(read_text(path, "TOML"))
+        except tomllib.TOMLDecodeError as exc:
             raise InputError(path, None, f"TOML syntax error: {exc}") from None
         for key in section:
             data = data.get(key, {}) if isinstance(data, dict) else {}
@@ -140,7 +158,7 @@ def directory_config(root: Path) -> DirectoryConfig:
 
 def layer(root: Path, role: str = "data", models: bool = True) -> Layer:
     """A directory as a layer: named by its ``library.yaml``, else by its name and content."""
-    if not root.is_dir():
+    if not has_folder(root):
         raise InputError(root, None, "data directory not found")
     info = library_file(root)
     if info is None:
@@ -180,18 +198,18 @@ def _stacks_on_shipped(layers: list[Layer], configs: list[DirectoryConfig]) -> b
     said = [c.shipped_library for c in configs if c.shipped_library is not None]
     if said:
         return all(said)
-    return not any((item.root / "flows.yaml").is_file() for item in layers)
+    return not any(has_file(item.root / "flows.yaml") for item in layers)
 
 
 def _holds_shipped(given: list[Layer], shipped: Path) -> bool:
     """Whether a data directory is the shipped library or a copy of it (same library name)."""
-    if not shipped.is_dir():
+    if not has_folder(shipped):
         return True
     own = library_file(shipped)
     for g in given:
         if g.root.resolve() == shipped.resolve():
             return True
-        if own is not None and (g.root / LIBRARY_FILE).is_file() and g.name == own.name:
+        if own is not None and has_file(g.root / LIBRARY_FILE) and g.name == own.name:
             return True
     return False
 
@@ -221,4 +239,4 @@ def scenario_dirs(layers: list[Layer]) -> list[Path]:
     shipped = shipped_library().resolve()
     out += [i.root.parent / "scenarios" for i in layers
             if i.models and i.root.resolve() == shipped]  # fmt: skip
-    return [d for d in dict.fromkeys(out) if d.is_dir()]
+    return [d for d in dict.fromkeys(out) if has_folder(d)]

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import pint
 from pydantic import BaseModel
 
-from ..errors import InputError
+from ..errors import InputError, printable
 from .flownames import normalized_name
 from .formula import FormulaProblem, evaluate
 from .libraries import (
@@ -42,7 +42,7 @@ from .objects import (
     Synonym,
 )
 from .parameter_builder import ParameterBuilder
-from .reading import read_yaml
+from .reading import has_file, read_yaml, yaml_files
 from .schema import (
     ActivitySpec,
     AmountFields,
@@ -82,10 +82,11 @@ def parameter_values(
     """Parameters as pint quantities, in file order; a formula may use those before it."""
     out = dict(known or {})
     for name, spec in params.items():
-        where = f"{entry} > parameters > {name}" if entry else f"parameters > {name}"
+        shown = printable(name)
+        where = f"{entry} > parameters > {shown}" if entry else f"parameters > {shown}"
         if not name.isidentifier() or keyword.iskeyword(name):
             raise InputError(
-                path, where, f"parameter name '{name}' cannot be used in a formula: use letters, "
+                path, where, f"parameter name '{shown}' cannot be used in a formula: use letters, "
                 "digits and _, not starting with a digit",
             )  # fmt: skip
         try:
@@ -287,7 +288,9 @@ def load_background(
                     path, sub, "links to other Brightway databases belong in model files"
                 )
             if inp.input not in units:
-                raise InputError(path, sub, f"unknown process '{inp.input}' in {spec.database}")
+                raise InputError(
+                    path, sub, f"unknown process '{printable(inp.input)}' in {spec.database}"
+                )
             _require_source(path, sub, inp)
             exchanges.append(
                 make_exchange(
@@ -398,11 +401,11 @@ def build_model(
     """A validated model spec, resolved against flows and background databases."""
     check_unique(path, "stage", (s.code for s in spec.stages))
     if spec.method not in methods:
-        raise InputError(path, "method", f"unknown method '{spec.method}'")
+        raise InputError(path, "method", f"unknown method '{printable(spec.method)}'")
     linked = _linked_databases(path, spec, backgrounds)
     for db in spec.backgrounds:
         if db not in backgrounds and db not in linked:
-            raise InputError(path, "backgrounds", f"unknown background database '{db}'")
+            raise InputError(path, "backgrounds", f"unknown background database '{printable(db)}'")
     check_when(path, spec)
     chosen = choose_options(path, spec, options or {})
     kept = [
@@ -416,7 +419,7 @@ def build_model(
     local_units = {a.code: a.unit for _, a in kept}
     if spec.reference_activity not in local_units:
         raise InputError(
-            path, "reference_activity", f"unknown activity '{spec.reference_activity}'"
+            path, "reference_activity", f"unknown activity '{printable(spec.reference_activity)}'"
         )
     model_names = parameter_values(path, "", spec.parameters)
     params = ParameterBuilder(path, spec.lognormal_centre)
@@ -427,7 +430,7 @@ def build_model(
         entry = f"activities[{i}] '{a.code}'"
         _check_unit(path, entry, a.unit)
         if a.stage is not None and a.stage not in stages:
-            raise InputError(path, entry, f"unknown stage '{a.stage}'")
+            raise InputError(path, entry, f"unknown stage '{printable(a.stage)}'")
         names = parameter_values(path, entry, a.parameters, model_names)
         if a.parameters:
             params.add_scope(entry, a.code, a.parameters, names)
@@ -519,11 +522,15 @@ def choose_options(path: Path, spec: ModelFile, given: Mapping[str, Any]) -> dic
     for name, value in given.items():
         if name not in spec.options:
             known = ", ".join(spec.options) or "none"
-            raise InputError(path, "options", f"unknown option '{name}' (options: {known})")
+            raise InputError(
+                path, "options", f"unknown option '{printable(name)}' (options: {known})"
+            )
         choices = spec.options[name].choices
         match = [c for c in choices if c == value or str(c).lower() == str(value).lower()]
         if not match:
-            raise InputError(path, f"options > {name}", f"'{value}' is not one of {choices}")
+            raise InputError(
+                path, f"options > {name}", f"'{printable(str(value))}' is not one of {choices}"
+            )
         chosen[name] = match[0]
     return chosen
 
@@ -545,7 +552,7 @@ def _check_condition(path: Path, entry: str, when: Mapping | None, spec: ModelFi
         if name not in spec.options:
             known = ", ".join(spec.options) or "none"
             raise InputError(
-                path, entry, f"'when' names unknown option '{name}' (options: {known})"
+                path, entry, f"'when' names unknown option '{printable(name)}' (options: {known})"
             )
         choices = spec.options[name].choices
         for value in wanted if isinstance(wanted, list) else [wanted]:
@@ -560,14 +567,14 @@ def _check_condition(path: Path, entry: str, when: Mapping | None, spec: ModelFi
 
 def _choice(value: Any) -> str:
     """An option value as the file writes it: true/false bare, texts quoted."""
-    return describe(value) if isinstance(value, bool) else f"'{value}'"
+    return describe(value) if isinstance(value, bool) else f"'{printable(str(value))}'"
 
 
 def holds(path: Path, entry: str, when: Mapping | None, chosen: Mapping[str, Any]) -> bool:
     """Whether a ``when`` condition holds for the chosen options."""
     for name, wanted in (when or {}).items():
         if name not in chosen:
-            raise InputError(path, entry, f"'when' names unknown option '{name}'")
+            raise InputError(path, entry, f"'when' names unknown option '{printable(name)}'")
         allowed = wanted if isinstance(wanted, list) else [wanted]
         if chosen[name] not in allowed:
             return False
@@ -609,8 +616,8 @@ def _allocation(path: Path, spec: ModelFile) -> Allocation | None:
 def input_label(ref: str | LinkSpec) -> str:
     """An input as messages show it: its code, or ``database:code`` / ``database:name``."""
     if isinstance(ref, LinkSpec):
-        return f"{ref.database}:{ref.code if ref.code is not None else ref.name}"
-    return ref
+        return printable(f"{ref.database}:{ref.code if ref.code is not None else ref.name}")
+    return printable(ref)
 
 
 def _linked_databases(
@@ -626,7 +633,9 @@ def _linked_databases(
             entry = f"activities[{i}] '{a.code}' > inputs[{j}] '{input_label(inp.input)}'"
             db = inp.input.database
             if db not in spec.backgrounds:
-                raise InputError(path, entry, f"database '{db}' is not in the model's backgrounds")
+                raise InputError(
+                    path, entry, f"database '{printable(db)}' is not in the model's backgrounds"
+                )
             if db in backgrounds:
                 raise InputError(
                     path, entry, f"'{db}' is a cfp_lca database: name its process by its code"
@@ -654,7 +663,7 @@ def _find_input(
             return (db, code), local_units[code]
         if db in spec.backgrounds and code in backgrounds.get(db, {}):
             return (db, code), backgrounds[db][code].unit
-        raise InputError(path, entry, f"unknown process reference '{ref}'")
+        raise InputError(path, entry, f"unknown process reference '{printable(ref)}'")
     hits = []
     if ref in local_units:
         hits.append(((spec.database, ref), local_units[ref]))
@@ -667,12 +676,12 @@ def _find_input(
         raise InputError(
             path,
             entry,
-            f"unknown process reference '{ref}' (not in this model nor in "
+            f"unknown process reference '{printable(ref)}' (not in this model nor in "
             f"{', '.join(spec.backgrounds)})",
         )
     if len(hits) > 1:
         where = ", ".join(f"{db}:{code}" for (db, code), _ in hits)
-        raise InputError(path, entry, f"ambiguous reference '{ref}': found in {where}")
+        raise InputError(path, entry, f"ambiguous reference '{printable(ref)}': found in {where}")
     return hits[0]
 
 
@@ -680,17 +689,19 @@ def load_declared(path: Path, model: ProductModel, methods: Mapping[str, Method]
     spec = validate(path, read_yaml(path), DeclaredFile)
     check_unique(path, "figure", (f.id for f in spec.figures))
     if spec.model != model.name:
-        raise InputError(path, "model", f"declares figures for '{spec.model}', not '{model.name}'")
+        raise InputError(
+            path, "model", f"declares figures for '{printable(spec.model)}', not '{model.name}'"
+        )
     if spec.method not in methods:
-        raise InputError(path, "method", f"unknown method '{spec.method}'")
+        raise InputError(path, "method", f"unknown method '{printable(spec.method)}'")
     stages = {s.code for s in model.stages}
     codes = {a.code for a in model.activities}
     for i, f in enumerate(spec.figures):
-        entry = f"figures[{i}] '{f.id}'"
+        entry = f"figures[{i}] '{printable(f.id)}'"
         if f.stage is not None and f.stage not in stages:
-            raise InputError(path, entry, f"unknown stage '{f.stage}'")
+            raise InputError(path, entry, f"unknown stage '{printable(f.stage)}'")
         if f.activity is not None and f.activity not in codes:
-            raise InputError(path, entry, f"unknown activity '{f.activity}'")
+            raise InputError(path, entry, f"unknown activity '{printable(f.activity)}'")
         _check_unit(path, entry, f.unit)
     return spec
 
@@ -724,14 +735,14 @@ def load_catalog(root: Path | Sequence[Path] | None = None) -> Catalog:
     backgrounds: dict[str, dict[str, Process]] = {}
     for item in layers:
         own: dict[str, Method] = {}
-        for path in sorted((item.root / "methods").glob("*.yaml")):
+        for path in yaml_files(item.root / "methods"):
             method = load_method(path, flows)
             if method.id in own:
                 raise InputError(path, "id", f"duplicate method id '{method.id}'")
             own[method.id] = method
         _stack(methods, own, "method", item, notices)
         own_bg: dict[str, dict[str, Process]] = {}
-        for path in sorted((item.root / "background").glob("*.yaml")):
+        for path in yaml_files(item.root / "background"):
             spec, processes = load_background(path, biosphere, flows)
             if spec.database in own_bg:
                 raise InputError(path, "database", f"duplicate database name '{spec.database}'")
@@ -759,11 +770,11 @@ def load_synonyms(layers: Sequence[Layer], flows: Mapping[str, Flow]) -> tuple[S
     found: dict[str, Synonym] = {}
     for item in layers:
         path = item.root / "synonyms.yaml"
-        if not path.is_file():
+        if not has_file(path):
             continue
         spec = validate(path, read_yaml(path), SynonymsFile)
         for i, s in enumerate(spec.synonyms):
-            entry = f"synonyms[{i}] '{s.name}'"
+            entry = f"synonyms[{i}] '{printable(s.name)}'"
             key = normalized_name(s.name)
             if s.flow is not None and s.flow not in flows:
                 raise InputError(path, entry, f"unknown flow '{s.flow}' (not in flows.yaml)")
@@ -781,8 +792,8 @@ DATA_FILES = ("flows.yaml", "synonyms.yaml", LIBRARY_FILE)  # top-level files th
 def model_files(root: Path) -> list[Path]:
     """A directory's product model files: ``foreground/*.yaml`` and top-level ``*.yaml`` other
     than the flows and library files (declared-figure files go with their model)."""
-    found = sorted((root / "foreground").glob("*.yaml"))
-    found += sorted(p for p in root.glob("*.yaml") if p.name not in DATA_FILES)
+    found = yaml_files(root / "foreground")
+    found += [p for p in yaml_files(root) if p.name not in DATA_FILES]
     return [p for p in found if not p.name.endswith(".declared.yaml")]
 
 
@@ -800,7 +811,7 @@ def _layer_models(
         if model.name in models:
             raise InputError(path, "model", f"duplicate model name '{model.name}'")
         declared_path = path.with_name(path.stem + ".declared.yaml")
-        if declared_path.is_file():
+        if has_file(declared_path):
             declared = load_declared(declared_path, model, methods)
             model = replace(model, declared=declared, declared_path=declared_path)
         models[model.name] = model
@@ -814,7 +825,7 @@ def _stacked_flows(layers: Sequence[Layer], notices: list[str]) -> tuple[str, di
     flows: dict[str, Flow] = {}
     for item in layers:
         path = item.root / "flows.yaml"
-        if not path.is_file():
+        if not has_file(path):
             continue
         name, own = load_flows(path)
         if biosphere is not None and name != biosphere:

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import InputError
 from .loading import build_model
 from .objects import Catalog, ProductModel
-from .reading import read_yaml
+from .reading import read_yaml, yaml_files
 from .schema import ActivitySpec, InputSpec, ModelFile, ScenarioFile
 from .validation import validate
 
@@ -40,7 +40,7 @@ def load_scenarios(catalog: Catalog, root: Path | None = None) -> dict[str, Scen
     """Every scenario file under ``root``; each is applied once, so a bad one fails here."""
     root = Path(root) if root is not None else default_scenario_dir(catalog)
     out: dict[str, Scenario] = {}
-    for path in sorted(root.rglob("*.yaml")) if root.is_dir() else []:
+    for path in yaml_files(root, recursive=True):
         spec = validate(path, read_yaml(path), ScenarioFile)
         if spec.scenario in out:
             raise InputError(path, "scenario", f"duplicate scenario name '{spec.scenario}'")

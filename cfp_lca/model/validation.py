@@ -3,14 +3,17 @@ names the file, the entry (list items by their code) and the problem in a reader
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError
-from .reading import _one_line, entry_label
+from ..errors import InputError, printable
+from .reading import FLOAT, INT, _one_line, entry_label
+from .schema import Code
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -18,9 +21,12 @@ T = TypeVar("T", bound=BaseModel)
 def validate(path: Path, data: Any, schema: type[T]) -> T:
     """Validate raw YAML data against a schema; the first error becomes an InputError."""
     try:
-        return schema.model_validate(data)
+        spec = schema.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
+    else:
+        check_codes(path, data, spec)
+        return spec
     raise schema_errors(path, data, errors)[0] from None
 
 
@@ -46,7 +52,7 @@ def schema_errors(path: Path, data: Any, errors: list) -> list[InputError]:
         else:
             same = [e for e in errors if data_location(data, e["loc"], False) == loc]
             problem = error_text(same[0], same)
-            problem = f"{field}: {problem}" if field else problem
+            problem = f"{field}: {printable(problem)}" if field else printable(problem)
         if field:
             loc = loc[:-1]
         entry = entry_label(data, loc) or None
@@ -124,15 +130,78 @@ def describe(value: Any) -> str:
 
 
 def _hint(error: Mapping) -> str:
-    """A quoted number is the commonest slip: say how to fix it."""
+    """How to fix a text where a number or true/false belongs: a number in quotes, or a YAML
+    1.1 form that YAML 1.2 reads as a text (``1_000``, ``1:30``, ``0b101``, ``yes``)."""
     value = error.get("input")
-    if error["type"] in ("float_type", "int_type") and isinstance(value, str):
-        try:
-            float(value)
-        except ValueError:
-            return ""
+    if not isinstance(value, str):
+        return ""
+    if error["type"] == "bool_type" and value.lower() in YAML11_BOOLS:
+        return " (write true or false)"
+    if error["type"] not in ("float_type", "int_type"):
+        return ""
+    text = value.strip()
+    if INT.fullmatch(text) or FLOAT.fullmatch(text):
         return " (a number in quotes: remove the quotes)"
+    if "_" in text and (INT.fullmatch(bare := text.replace("_", "")) or FLOAT.fullmatch(bare)):
+        return f" (write the number without '_': {bare})"
+    if SEXAGESIMAL.fullmatch(text):
+        return " (a number in base 60 is not read: write the value as one number)"
+    if BINARY.fullmatch(text):
+        return f" (a binary number is not read: write {int(text.replace('0b', ''), 2)})"
     return ""
+
+
+YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}  # YAML 1.1 booleans: texts in YAML 1.2
+SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+BINARY = re.compile(r"[-+]?0b[01_]+")
+
+
+def check_codes(path: Path, data: Any, spec: BaseModel) -> None:
+    """Refuse a code holding a character that does not show (a zero-width space, a format or
+    control character): it would print like another code and cannot be typed as it prints."""
+    for loc, code in _codes(spec, []):
+        hidden = next((c for c in code if not c.isprintable()), None)
+        if hidden is not None:
+            entry = entry_label(data, loc[:-1]) or None
+            shown = f"the code '{printable(code)}' contains {printable(hidden)}"
+            raise InputError(
+                path, entry, f"{loc[-1]}: {shown}, which prints as nothing or as a space: a "
+                "code must be typed as it prints (remove it)",
+            )  # fmt: skip
+
+
+def _codes(node: Any, loc: list) -> Iterator[tuple[list, str]]:
+    """(location, code) of every field typed as a code in a validated spec."""
+    if isinstance(node, BaseModel):
+        codes = _code_fields(type(node))
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            if name in codes and isinstance(value, str):
+                yield [*loc, name], value
+            else:
+                yield from _codes(value, [*loc, name])
+    elif isinstance(node, list | tuple):
+        for i, item in enumerate(node):
+            yield from _codes(item, [*loc, i])
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _codes(value, [*loc, key])
+
+
+@cache
+def _code_fields(schema: type[BaseModel]) -> frozenset[str]:
+    """The fields of a schema typed as ``schema.Code`` (possibly optional)."""
+    rule = get_args(Code)[1]
+    return frozenset(
+        name
+        for name, info in schema.model_fields.items()
+        if rule in info.metadata or _mentions(info.annotation, rule)
+    )
+
+
+def _mentions(annotation: Any, rule: Any) -> bool:
+    """Whether a type annotation holds the validator ``rule`` (``Code | None``)."""
+    return any(arg == rule or _mentions(arg, rule) for arg in get_args(annotation))
 
 
 def check_unique(path: Path, kind: str, codes: Iterable[str]) -> None:
