@@ -312,6 +312,19 @@ def node_keys(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     return out
 
 
+def foreground_nodes(database: str) -> dict[int, str]:
+    """Node id -> code of every node of ``database``, ordered by code.
+
+    Iterating ``bw2data.Database`` yields its nodes in a random order (``ORDER BY RANDOM()``
+    unless ``order_by`` is set), and sums taken in that order (a stage's contributions) then
+    differ in their last bits from one run to the next; this order is fixed.
+    """
+    from bw2data.backends import ActivityDataset as AD
+
+    rows = _rows(AD, "id, code", "database = ?", [database])
+    return {i: code for i, code in sorted(rows, key=lambda r: r[1])}
+
+
 def dependency_order(database: str) -> list[str]:
     """``database`` and every database it depends on, dependencies first."""
     seen: list[str] = []

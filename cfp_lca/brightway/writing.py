@@ -7,15 +7,24 @@ absent or were written by cfp_lca before; a rebuild with unchanged files writes 
 from __future__ import annotations
 
 import hashlib
+import pickle
 import uuid
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import bw2data as bd
 
 from ..model.objects import Catalog, Exchange, Flow, Method, Process, ProductModel
 from ..model.structure import check_model
 from ..model.units import brightway_unit
-from .project import MARKER, ProjectError, project_lock
+from .project import (
+    MARKER,
+    ProjectError,
+    check_sqlite,
+    lci_database_file,
+    project_lock,
+    sqlite_errors,
+)
 
 
 def flow_dataset(flow: Flow) -> dict:
@@ -189,15 +198,18 @@ def _write_unless(current: Callable[[], bool], write: Callable[[], None]) -> boo
 
     Checked first with the project lock shared (no wait behind other readers when nothing is
     to write), then again holding it alone, so concurrent commands write once and never read
-    a half-written database.
+    a half-written database. Before writing, another program's transaction on the project's
+    SQLite file is waited for (bounded, see ``project.lock_timeout``); SQLite failures are
+    one ProjectError naming the file.
     """
     lock = project_lock()
-    with lock.shared():
+    with lock.shared(), sqlite_errors():
         if current():
             return False
-    with lock.exclusive():
+    with lock.exclusive(), sqlite_errors():
         if current():
             return False
+        check_sqlite(lci_database_file(), "restore it from a backup", write=True)
         write()
     return True
 
@@ -275,20 +287,23 @@ def _model_of(catalog: Catalog, database: str) -> ProductModel | None:
 
 
 def database_is_complete(name: str, stamp: dict) -> bool:
-    """True when ``name`` was written from ``stamp`` and holds every activity and exchange
-    that the write verified (a killed or concurrent write leaves it incomplete)."""
+    """True when ``name`` was written from ``stamp`` and holds exactly the rows that the write
+    verified: a killed or concurrent write leaves it incomplete, and an edit behind
+    cfp_lca's back (plain bw2data, Activity Browser) changes its content digest."""
     if name not in bd.databases:
         return False
     mark = bd.databases[name].get(MARKER, {})
     if mark.get("state") != "complete" or {k: mark.get(k) for k in stamp} != stamp:
         return False
-    return _database_counts(name) == (mark.get("activities"), mark.get("exchanges")) and (
+    found = database_state(name)
+    return found == (mark.get("activities"), mark.get("exchanges"), mark.get("digest")) and (
         bd.Database(name).filepath_processed().is_file()
     )
 
 
 def method_is_complete(name: tuple, stamp: dict) -> bool:
-    """True when method ``name`` was written from ``stamp`` with all its factors processed."""
+    """True when method ``name`` was written from ``stamp`` with all its factors processed,
+    and its factor files are the bytes that write left (an edit changes their digest)."""
     if name not in bd.methods:
         return False
     meta = bd.methods[name]
@@ -298,16 +313,61 @@ def method_is_complete(name: tuple, stamp: dict) -> bool:
         and {k: mark.get(k) for k in stamp} == stamp
         and meta.get("num_cfs") == mark.get("factors")
         and bd.Method(name).filepath_processed().is_file()
+        and method_digest(name) == mark.get("digest")
     )
 
 
-def _database_counts(name: str) -> tuple[int, int]:
-    """Activities and exchanges of a database, counted in the project's SQLite file."""
-    from bw2data.backends import ActivityDataset, ExchangeDataset
+ACTIVITY_ROWS = (
+    "SELECT id, code, name, location, product, type, data FROM activitydataset "
+    "WHERE database = ? ORDER BY code"
+)
+EXCHANGE_ROWS = (
+    "SELECT id, output_code, input_database, input_code, type, data FROM exchangedataset "
+    "WHERE output_database = ? ORDER BY id"
+)
 
-    activities = ActivityDataset.select().where(ActivityDataset.database == name).count()
-    exchanges = ExchangeDataset.select().where(ExchangeDataset.output_database == name).count()
-    return activities, exchanges
+
+def database_state(name: str) -> tuple[int, int, str]:
+    """(activities, exchanges, content digest) of a database, read straight from the
+    project's SQLite file: every column of its rows (pickled ``data`` as stored) in a fixed
+    order, so any change of an amount, a key or a node id changes the digest."""
+    from bw2data.backends import ActivityDataset
+
+    sql = ActivityDataset._meta.database
+    digest = hashlib.blake2b(digest_size=20)
+    counts = [_feed(digest, sql.execute_sql(query, (name,))) for query in (ACTIVITY_ROWS,
+              EXCHANGE_ROWS)]  # fmt: skip
+    return counts[0], counts[1], digest.hexdigest()
+
+
+def _feed(digest, cursor, batch: int = 10_000) -> int:
+    """Add a query's rows to ``digest``, pickled a batch at a time (pickle writes every str,
+    int and bytes value length-prefixed, so no two row sets hash alike); returns the
+    number of rows."""
+    n = 0
+    while rows := cursor.fetchmany(batch):
+        digest.update(pickle.dumps(rows, protocol=4))
+        n += len(rows)
+    digest.update(b"\x00end")
+    return n
+
+
+def method_digest(name: tuple) -> str | None:
+    """Digest of a method's factor files, the intermediate one (what cfp_lca loads) and the
+    processed one (what bw2calc loads); None when one is missing."""
+    method = bd.Method(name)
+    files = [
+        Path(bd.projects.dir) / method._intermediate_dir / f"{method.filename}.pickle",
+        method.filepath_processed(),
+    ]
+    digest = hashlib.blake2b(digest_size=20)
+    for path in files:
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            return None
+        digest.update(b"\x00end")
+    return digest.hexdigest()
 
 
 def _datasets(processes: Iterable[Process], catalog: Catalog) -> dict:
@@ -331,8 +391,8 @@ def _write_database(
         db.register(write_empty=False, description=description, **{MARKER: writing})
     db.write(data)
     expected = (len(data), sum(len(ds.get("exchanges", ())) for ds in data.values()))
-    found = _database_counts(name)
-    if found != expected:
+    found = database_state(name)
+    if found[:2] != expected:
         raise ProjectError(
             f"database '{name}' holds {found[0]} activities and {found[1]} exchanges after "
             f"writing {expected[0]} and {expected[1]}; it stays marked incomplete"
@@ -342,10 +402,12 @@ def _write_database(
         "state": "complete",
         "activities": found[0],
         "exchanges": found[1],
+        "digest": found[2],
         "token": uuid.uuid4().hex,
     }
+    kept = {k: v for k, v in bd.databases[name].items() if k != "dirty"}  # write processed it
     bd.databases[name] = {
-        **bd.databases[name], MARKER: done, "description": description,
+        **kept, MARKER: done, "description": description,
         LIBRARIES: _library_versions(libraries),
     }  # fmt: skip
     bd.databases.flush()
@@ -384,8 +446,6 @@ def foreign_factors(method: Method, catalog: Catalog, matches: list[tuple]) -> l
 def elementary_flows(databases) -> list[tuple]:
     """(key, name, categories, CAS number, type) of every elementary flow of ``databases``,
     read in one query."""
-    import pickle
-
     from bw2data.backends import ActivityDataset as AD
 
     names = list(databases)
@@ -427,7 +487,8 @@ def write_method(method: Method, catalog: Catalog, stamp: dict, matches: list[tu
     ]
     factors = own + foreign_factors(method, catalog, matches)
     m.write(factors)
-    done = {**stamp, "id": method.id, "state": "complete", "factors": len(factors)}
+    done = {**stamp, "id": method.id, "state": "complete", "factors": len(factors),
+            "digest": method_digest(method.name)}  # fmt: skip
     versions = {LIBRARIES: _library_versions(catalog.libraries)}
     bd.methods[method.name] = {**bd.methods[method.name], **meta, MARKER: done, **versions}
     bd.methods.flush()

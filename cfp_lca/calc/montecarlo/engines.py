@@ -19,7 +19,12 @@ import bw2data as bd
 import bw_processing as bwp
 import numpy as np
 
-from ...brightway.datapackages import dependency_order, inventory_datapackage, method_datapackage
+from ...brightway.datapackages import (
+    dependency_order,
+    foreground_nodes,
+    inventory_datapackage,
+    method_datapackage,
+)
 from ...model.objects import Method, ProductModel
 from ..lcia import foreground_contributions, model_lca
 from . import threads
@@ -254,7 +259,7 @@ def reference_packages(
     arrays = []
     if "foreground" in sources:
         arrays = parameter_packages(models, method, seed, iterations, paired)
-    fg = {n.id for m in models for n in bd.Database(m.database)}
+    fg = {i for m in models for i in foreground_nodes(m.database)}
     seeds = np.random.SeedSequence(seed).generate_state(3).tolist()
     databases = list(dict.fromkeys(d for m in models for d in dependency_order(m.database)))
     inventory = inventory_datapackage(databases)
@@ -446,7 +451,11 @@ def reference_lca(
 
 
 class BrightwayEngine:
-    """bw2calc's own Monte Carlo: one LCA iterated with ``next``; stages as in static LCIA."""
+    """bw2calc's own Monte Carlo: one LCA iterated with ``next``; stages as in static LCIA.
+
+    Deterministic for a seed: each matrix's package has its own seed (``reference_packages``),
+    entries come in a canonical order, and the stage sums add activities in code order.
+    """
 
     def __init__(
         self,
@@ -468,7 +477,10 @@ class BrightwayEngine:
         self.parameters = fast.parameters
         self.lca = reference_lca(model, method, seed, self.sources, iterations,
                                  self.structure.supply_chain, supply_chain_only)  # fmt: skip
-        self.nodes = {n.id: n["code"] for n in bd.Database(model.database)}
+        # by code: the stages sum their activities in this order, which must not change
+        # between runs (bw2data iterates a database in random order), so the same seed gives
+        # the very same numbers
+        self.nodes = foreground_nodes(model.database)
         self.stage_of = {a.code: a.stage for a in model.activities}
         self.first = True
 
