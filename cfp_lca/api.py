@@ -49,6 +49,13 @@ def quiet_brightway() -> None:
     if not sys.stderr.isatty():
         os.environ.setdefault("TQDM_DISABLE", "1")
     warnings.filterwarnings("ignore", message="(?s).*pypardiso")
+    # Brightway keeps a float32 copy of each amount in its uncertainty arrays; an amount
+    # beyond float32 (3.4e38) overflows there, harmlessly: cfp_lca computes from float64
+    # packages and refuses any result that is not finite (calc.lcia.check_finite)
+    warnings.filterwarnings("ignore", "overflow encountered in cast", RuntimeWarning,
+                            "bw_processing")  # fmt: skip
+    warnings.filterwarnings("ignore", "overflow encountered in cast", RuntimeWarning,
+                            "cfp_lca.brightway.datapackages")  # fmt: skip
     from .brightway.project import import_brightway
 
     with contextlib.redirect_stdout(io.StringIO()):
@@ -534,7 +541,7 @@ class Workspace:
         import bw2data as bd
 
         from .brightway.writing import content_hash
-        from .calc.montecarlo import FastEngine
+        from .calc.montecarlo import finite_engine
 
         stamps = tuple((k, v.get("modified")) for k, v in sorted(bd.databases.items()))
         key = (bd.projects.current, content_hash(model), model.database, method.name,
@@ -542,7 +549,7 @@ class Workspace:
         if key not in self._engines:
             if len(self._engines) >= ENGINES_KEPT:
                 del self._engines[next(iter(self._engines))]
-            self._engines[key] = FastEngine(model, method, sources)
+            self._engines[key] = finite_engine(model, method, sources)
         return self._engines[key]
 
     @contextlib.contextmanager

@@ -14,10 +14,13 @@ from typing import NoReturn
 from .api import quiet_brightway
 from .brightway.importing.products import RULES as MULTI_OUTPUT
 from .brightway.importing.readers import FORMATS as IMPORT_FORMATS
-from .brightway.project import DEFAULT_PROJECT, ProjectError, configure_data_dir
-from .errors import InputError
+from .brightway.project import DEFAULT_PROJECT, ProjectError, configure_data_dir, sqlite_errors
+from .errors import InputError, printable
 
 LANGUAGES = ["en", "zh"]
+MAX_ITERATIONS = 10**12
+MAX_ITERATIONS_WHY = " (about 12 days at a million iterations a second)"
+INTERRUPTED = 130  # the shell's status for a command ended by SIGINT (128 + 2)
 
 
 class UsageError(Exception):
@@ -41,8 +44,8 @@ class _Help(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 
-def _int_at_least(low: int) -> Callable[[str], int]:
-    """An argparse type: an integer >= ``low``."""
+def _int_at_least(low: int, high: int | None = None, why: str = "") -> Callable[[str], int]:
+    """An argparse type: an integer >= ``low`` (and <= ``high``, for ``why``)."""
 
     def parse(text: str) -> int:
         try:
@@ -51,6 +54,8 @@ def _int_at_least(low: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
         if value < low:
             raise argparse.ArgumentTypeError(f"must be at least {low}, got {text!r}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high:.0e}{why}, got {text!r}")
         return value
 
     return parse
@@ -155,7 +160,8 @@ def _uncertainty_options(
 ) -> argparse.ArgumentParser:
     """-n, --seed, --sources (and --sobol-n), the options of every Monte Carlo command."""
     options = argparse.ArgumentParser(add_help=False)
-    options.add_argument("-n", "--iterations", type=_int_at_least(2), default=iterations,
+    options.add_argument("-n", "--iterations", default=iterations,
+                         type=_int_at_least(2, MAX_ITERATIONS, MAX_ITERATIONS_WHY),
                          help="Monte Carlo iterations (at least 2)")  # fmt: skip
     options.add_argument("--seed", type=_int_at_least(0), default=0,
                          help="random seed (a non-negative integer)")  # fmt: skip
@@ -309,9 +315,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; bad input of any kind is one line on stderr and exit status 2."""
+    """Run one command; bad input of any kind is one line on stderr and exit status 2, an
+    interruption (Ctrl-C, SIGTERM, SIGHUP) one line and 128 + the signal's number."""
+    try:
+        with _signals_as_interrupts():
+            return _main(argv)
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    """``main``'s work: every error of bad input becomes one line and exit status 2."""
+    args = None
     try:
         args = build_parser().parse_args(argv)
+        _normalize_names(args)
+        _check_console(args)
         _check_environment(args)
         _check_outputs(args)
         configure_data_dir(args.bw_dir)
@@ -319,9 +338,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _announce_steps(args.command or "run")
         if args.command in FILE_COMMANDS:  # no Brightway project involved
             return command(args) or 0
+        _announce_waits()
         quiet_brightway()
         _check_sources(args)
-        with _project_access():
+        with _project_access(), _removed_if_unfinished(_output_paths(args)), sqlite_errors():
             code = command(args) or 0
         sys.stdout.flush()
         return code
@@ -332,9 +352,138 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return _stdout_closed()
     except OSError as exc:
-        if exc.filename is None:
-            raise
+        return _os_error(exc, _output_paths(args) if args is not None else [])
+
+
+def entry() -> NoReturn:
+    """The console script: ``main``; after an interruption, an exit that does not wait for
+    worker threads (the signal may have left one waiting forever on a lock it interrupted).
+    Outputs were already removed and files closed; the operating system releases the locks."""
+    code = main()
+    if code >= INTERRUPTED:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (or SIGHUP) received: stop as after Ctrl-C, with the signal's exit status."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_as_interrupts():
+    """SIGTERM and SIGHUP end the command as Ctrl-C does (cleanup runs, one line is printed),
+    where Python would die at once; the previous handlers are restored after."""
+    import signal
+
+    if threading_main() is False:
+        yield
+        return
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {}
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    for signum in wanted:
+        previous[signum] = signal.signal(signum, stop)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def threading_main() -> bool:
+    """Whether this is the main thread (the only one that may set signal handlers)."""
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    """One line for an interrupted command; 128 + the signal number, as shells report it."""
+    import signal
+
+    signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
+    name = signal.Signals(signum).name
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+    print(f"cfp-lca: interrupted ({name}): unfinished outputs were removed; the next command "
+          "checks the project and repairs it", file=sys.stderr)  # fmt: skip
+    return 128 + signum
+
+
+def _os_error(exc: OSError, outputs: Sequence[Path]) -> int:
+    """A failed read or write (full disk, file-size limit, stdout on /dev/full) as one line
+    naming the file, else the output path the command was given, else stdout (then closed
+    quietly, so that Python's own flush at exit does not fail again)."""
+    if exc.filename is not None:
         return _fail(f"cfp-lca: error: {exc.filename}: {exc.strerror or exc}")
+    if outputs and _stdout_writable():
+        return _fail(f"cfp-lca: error: {outputs[0]}: cannot write: {exc.strerror or exc}")
+    _stdout_closed()
+    return _fail(f"cfp-lca: error: cannot write the output (stdout): {exc.strerror or exc}")
+
+
+def _stdout_writable() -> bool:
+    """Whether stdout still takes output (it is not the full disk or closed pipe)."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+NAMED = ("model", "scenarios", "option", "method", "eol")  # names looked up in the data
+
+
+def _normalize_names(args: argparse.Namespace) -> None:
+    """Names typed on the command line in Unicode NFC, as the data's codes are read (a name
+    typed in NFD, as some keyboards and file systems give it, is found); paths are left."""
+    import unicodedata
+
+    for attribute in NAMED:
+        value = getattr(args, attribute, None)
+        if isinstance(value, str):
+            setattr(args, attribute, unicodedata.normalize("NFC", value))
+        elif isinstance(value, list):
+            setattr(args, attribute, [unicodedata.normalize("NFC", v) if isinstance(v, str)
+                                      else v for v in value])  # fmt: skip
+
+
+def _check_console(args: argparse.Namespace) -> None:
+    """Characters the console cannot show are escaped (\\u4e2d: still strict JSON), and a
+    Chinese table or report text to a console without Chinese is refused before any work."""
+    for stream in (sys.stdout, sys.stderr):
+        if not _encodes(stream, "中"):
+            with contextlib.suppress(AttributeError, ValueError):
+                stream.reconfigure(errors="backslashreplace")
+    text_out = not getattr(args, "json", False) and args.command not in ("report", "plot", "run")
+    if getattr(args, "lang", None) == "zh" and text_out and not _encodes(sys.stdout, "中"):
+        encoding = getattr(sys.stdout, "encoding", None)
+        raise UsageError(
+            f"cfp-lca: error: --lang zh: this console's encoding ({encoding}) cannot show "
+            "Chinese: set PYTHONIOENCODING=utf-8 (or a UTF-8 locale), or use --json"
+        )
+
+
+def _encodes(stream: object, text: str) -> bool:
+    """Whether ``stream`` can encode ``text`` (a stream without an encoding can)."""
+    encoding = getattr(stream, "encoding", None)
+    if not encoding:
+        return True
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def _announce_steps(command: str) -> None:
@@ -352,18 +501,24 @@ def _announce_steps(command: str) -> None:
         steps.setLevel(logging.INFO)
 
 
+def _announce_waits() -> None:
+    """Waits for other processes (cfp_lca's lock, a SQLite write transaction) on stderr."""
+    from .brightway.project import project_lock
+
+    project_lock().on_wait = lambda text: print(f"cfp-lca: {text}", file=sys.stderr)
+
+
 def _project_access():
     """The command's shared hold on the Brightway directory: writers wait until it ends."""
     from .brightway.project import project_lock
 
-    lock = project_lock()
-    lock.on_wait = lambda text: print(f"cfp-lca: {text}", file=sys.stderr)
-    return lock.shared()
+    return project_lock().shared()
 
 
 def _fail(message: str) -> int:
-    """Print an error as one line on stderr; the exit status of bad input."""
-    print(" ".join(message.splitlines()), file=sys.stderr)
+    """Print an error as one line on stderr, invisible and control characters escaped (a
+    name from data never drives the terminal); the exit status of bad input."""
+    print(printable(" ".join(message.splitlines())), file=sys.stderr)
     return 2
 
 
@@ -394,6 +549,57 @@ OUTPUTS = {  # (command, attribute) -> (option, what it must be)
     ("export", "file"): ("FILE", "new file"),
     ("import", "log"): ("--log", "new file"),
 }
+
+
+def _output_paths(args: argparse.Namespace) -> list[Path]:
+    """The files and folders the command was asked to write."""
+    command = "export" if getattr(args, "action", None) == "export" else args.command or "run"
+    paths = [getattr(args, attribute, None) for (name, attribute) in OUTPUTS if name == command]
+    return [Path(p) for p in paths if p is not None]
+
+
+@contextlib.contextmanager
+def _removed_if_unfinished(paths: Sequence[Path]):
+    """What the command adds at ``paths`` is removed again when it fails or is interrupted:
+    a half-written report or file never looks finished, and what existed stays."""
+    before = [_existing(path) for path in paths]
+    try:
+        yield
+    except BaseException:
+        for path, (top, old) in zip(paths, before, strict=True):
+            with contextlib.suppress(OSError):
+                _remove_new(path, top, old)
+        raise
+
+
+def _existing(path: Path) -> tuple[Path | None, set[Path]]:
+    """(the highest missing folder of ``path``, or None if it exists; what is inside it)."""
+    top = None
+    for candidate in (path, *path.parents):
+        if candidate.exists() or candidate.is_symlink():
+            break
+        top = candidate
+    inside = set(path.rglob("*")) if top is None and path.is_dir() else set()
+    return top, inside
+
+
+def _remove_new(path: Path, top: Path | None, old: set[Path]) -> None:
+    """Remove ``top`` (created by the command) or the entries added under ``path``."""
+    import shutil
+
+    if top is not None:
+        if top.is_dir() and not top.is_symlink():
+            shutil.rmtree(top, ignore_errors=True)
+        elif top.exists() or top.is_symlink():
+            top.unlink()
+        return
+    if not path.is_dir():
+        return
+    for new in sorted(set(path.rglob("*")) - old, key=lambda p: -len(p.parts)):
+        if new.is_dir() and not new.is_symlink():
+            new.rmdir()
+        else:
+            new.unlink()
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
@@ -821,6 +1027,7 @@ def free_folder(base: Path) -> Path:
 def cmd_run(args) -> int:
     """The main job: every model's footprint, the audit of its declared figures, and the
     study report of each model the data name for it (or of MODEL)."""
+    from .present.figures import file_stem
     from .steps import step
 
     workspace = _workspace(args)
@@ -837,7 +1044,7 @@ def cmd_run(args) -> int:
                 print(model.audit().text())
                 print()
     for name in reported:
-        out = args.out if len(reported) == 1 else args.out / name
+        out = args.out if len(reported) == 1 else args.out / file_stem(name)
         print(f"Writing the study report of {name} ...")
         update, close = progress_bar(20_000, f"Monte Carlo {name}")
         try:

@@ -28,7 +28,7 @@ from ..errors import InputError
 from ..model.loading import model_variant
 from ..model.objects import Catalog, Method, ProductModel
 from ..model.scenarios import Scenario
-from .montecarlo import BLOCK_SIZE, SOURCES, FastEngine, reference_packages
+from .montecarlo import BLOCK_SIZE, SOURCES, FastEngine, finite_engine, reference_packages
 from .montecarlo.cluster import DaskChunks, EngineSpec, cluster_client
 
 OVERLAYS = ("parameters", "swaps", "changes", "additions")  # what a scenario changes in a model
@@ -241,7 +241,7 @@ def compare(
     ``groups``, one group whose baseline is the first model (all of one boundary).
     ``workers`` (processes of a local Dask cluster) or ``scheduler`` (the address of one): the
     scenarios' chunks are computed there, with the same numbers as here."""
-    engines = [FastEngine(m, method, sources, paired=True) for m in models.values()]
+    engines = [finite_engine(m, method, sources, paired=True) for m in models.values()]
     det = np.array([e.deterministic["total"] for e in engines])
     with cluster_client(workers, scheduler) as client:
         specs = []

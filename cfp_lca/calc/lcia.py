@@ -21,10 +21,12 @@ from scipy.sparse.linalg import spsolve
 
 from ..brightway.datapackages import (
     dependency_order,
+    foreground_nodes,
     inventory_datapackage,
     method_datapackage,
     node_keys,
 )
+from ..errors import InputError
 from ..model.objects import Catalog, Flow, Method, ProductModel
 from .coverage import Coverage, coverage
 from .factorization import technosphere_lu
@@ -259,9 +261,48 @@ def model_lca(model: ProductModel, method: Method, **kwargs) -> bc.LCA:
 def computed_lca(model: ProductModel, method: Method) -> bc.LCA:
     """The inventory and characterization of one functional unit of ``model``."""
     lca = model_lca(model, method)
-    lca.lci()
-    lca.lcia()
+    with np.errstate(over="ignore", invalid="ignore"):
+        lca.lci()
+        lca.lcia()
+    check_finite(lca, model)
     return lca
+
+
+MAX_NAMED = 3  # activities named in a message about non-finite results
+
+
+def check_finite(lca: bc.LCA, model: ProductModel) -> None:
+    """Refuse a result that is not a finite number (amounts whose product overflows float64
+    along a supply chain), naming the activities where it first happens: never a null total
+    with exit status 0."""
+    where, columns = "supply", np.flatnonzero(~np.isfinite(lca.supply_array))
+    if columns.size == 0 and np.isfinite(lca.score):
+        return
+    if columns.size == 0:
+        where, columns = "emissions", _non_finite_columns(lca.inventory)
+    if columns.size == 0:
+        where, columns = "characterized emissions", _non_finite_columns(lca.characterized_inventory)
+    reverse = {col: node for node, col in lca.dicts.activity.items()}
+    names = [_node_label(reverse[int(c)]) for c in columns[:MAX_NAMED]]
+    more = f" and {columns.size - MAX_NAMED} more" if columns.size > MAX_NAMED else ""
+    raise InputError(
+        model.path,
+        None,
+        f"the {where} of {', '.join(names)}{more} is not a finite number: amounts multiplied "
+        "along the supply chain exceed float64 (about 1.8e308); check their magnitudes and units",
+    )
+
+
+def _non_finite_columns(matrix) -> np.ndarray:
+    """Columns (activities) of a sparse matrix holding a non-finite entry."""
+    coo = matrix.tocoo()
+    return np.unique(coo.col[~np.isfinite(coo.data)])
+
+
+def _node_label(node_id: int) -> str:
+    """An activity as a reader finds it: 'name' (database, code)."""
+    node = bd.get_node(id=node_id)
+    return f"'{node.get('name') or node['code']}' ({node['database']}: {node['code']})"
 
 
 def static_lcia(
@@ -274,7 +315,7 @@ def static_lcia(
     results of ``lca``, its :func:`computed_lca` with ``method``, to share one inventory)."""
     method = method or catalog.methods[model.method]
     lca = lca if lca is not None else computed_lca(model, method)
-    nodes = {n.id: n["code"] for n in bd.Database(model.database)}
+    nodes = foreground_nodes(model.database)
     h = characterized_unit_scores(lca)
     by_activity, by_product = foreground_contributions(lca, nodes, h)
     stage_of = {a.code: a.stage for a in model.activities}

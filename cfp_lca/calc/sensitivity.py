@@ -16,6 +16,7 @@ the inputs are the matrix entries with distributions of their own, parameters at
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -26,7 +27,7 @@ from ..brightway.linking import node_labels
 from ..model.objects import Method, ProductModel
 from ..model.parameters import correlated_groups
 from .lcia import model_lca
-from .montecarlo import FastEngine
+from .montecarlo import FastEngine, finite_engine
 
 PARAMETER = "parameter"  # UncertainInput.set_name of a random parameter
 # columns per evaluation block: fixed (not per worker), so that the totals of Spearman and Sobol
@@ -153,7 +154,7 @@ def input_space(
     """The uncertain inputs of ``model`` for the selected sources, labelled and grouped: its
     random parameters and the other independent inputs, or with ``exchanges`` the matrix
     entries with distributions of their own (parameters at their values)."""
-    engine = FastEngine(model, method, sources)
+    engine = finite_engine(model, method, sources)
     inputs = entry_inputs(model, method, engine)
     if engine.parameters is not None and not exchanges:
         inputs += parameter_inputs(engine)
@@ -414,6 +415,28 @@ class SensitivityResult:
     tornado: list[TornadoRow]
 
 
+WORKING_COPIES = 4  # float64 arrays of a sample's size alive at once (sample, clip, values, ...)
+
+
+def check_fits(floats: int, option: str, value: int) -> None:
+    """Refuse, before allocating anything, a sample that cannot fit in this machine's memory."""
+    need = floats * 8 * WORKING_COPIES
+    have = physical_memory()
+    if have is not None and need > have:
+        raise ValueError(
+            f"{option} {value} needs about {need / 2**30:.3g} GiB of memory, more than this "
+            f"machine's {have / 2**30:.3g} GiB: choose a smaller {option}"
+        )
+
+
+def physical_memory() -> int | None:
+    """Bytes of physical memory, where the system says (None elsewhere)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
 def analyse(
     model: ProductModel,
     method: Method,
@@ -433,6 +456,9 @@ def analyse(
     space = input_space(model, method, sources, exchanges)
     if not space.inputs:
         raise ValueError("no uncertain inputs for the selected sources")
+    d = len(space.inputs)
+    check_fits(n * d, "-n", n)
+    check_fits(sobol_n * (d + 2) * d, "--sobol-n", sobol_n)
     with evaluation(space, workers, scheduler) as totals:
         ranks = _ranking(space, n, seed, totals)
         sobol = _sobol(space, sobol_n, seed, group, totals)

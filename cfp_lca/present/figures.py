@@ -37,6 +37,18 @@ def _donut_items(model: ProductModel, static: StaticResult, lang: str) -> list[t
     return [(n, b) for n, b, _ in items] + [(n, c) for n, _, c in items if c]
 
 
+MAX_STEM = 100  # characters of a file name taken from data (file systems allow 255 bytes)
+
+
+def file_stem(name: str) -> str:
+    """A name from data as one file-name component: letters, digits, '-', '_' and inner dots
+    kept, anything else (a '/', '..', a control character) as '_', so a model's name never
+    puts a file outside the folder the user named."""
+    kept = "".join(c if c.isalnum() or c in "-_." else "_" for c in name.replace("=", "-"))
+    kept = kept.strip(".")[:MAX_STEM].rstrip("_") or "model"
+    return kept
+
+
 def flow_label(model: ProductModel, name: str, lang: str) -> str:
     """A flow's name in ``lang``: the model's translation, else the standard gases' table."""
     translated = model.translate(name, lang)
@@ -91,7 +103,7 @@ def model_figures(
     out.mkdir(parents=True, exist_ok=True)
     unit = f"{static.unit} / unit"
     name = model.name if not model.options else model.database.replace("cfp-", "")
-    base = out / name.replace("[", "_").replace("]", "").replace("=", "-").replace(",", "_")
+    base = out / file_stem(name)
     stem = str(base)
     total_index = mc.labels.index("total")
     conv = mc.convergence
@@ -181,8 +193,7 @@ def _group_suffix(c: Comparison, k: int) -> str:
     """File-name suffix of boundary group ``k``: none for the first, its options for others."""
     if k == 0:
         return ""
-    label = c.groups[k].label.replace(", ", "_").replace("=", "-")
-    return "_" + "".join(ch if ch.isalnum() or ch in "_-." else "_" for ch in label)
+    return "_" + file_stem(c.groups[k].label.replace(", ", "_"))
 
 
 def comparison_figures(

@@ -41,7 +41,7 @@ from .engines import BrightwayEngine, FastEngine, reference_lca, reference_packa
 from .evaluate import Evaluator, fast_scores_from_matrices
 from .parameters import ParameterLayer, ParameterSampler
 from .sampling import BLOCK_SIZE, Sampler, UnsupportedDistribution, draw_samples
-from .scheduling import DEFAULT_CHUNK, run_monte_carlo
+from .scheduling import DEFAULT_CHUNK, finite_engine, run_monte_carlo
 from .solvers import BatchedSystem
 from .statistics import (
     FLOAT64_STORE_BYTES,
@@ -72,6 +72,7 @@ __all__ = [
     "Z95",
     "BatchedSystem",
     "BrightwayEngine",
+    "finite_engine",
     "Convergence",
     "EntrySet",
     "Evaluator",

@@ -174,39 +174,32 @@ def run_monte_carlo(
     sources = check_sources(sources)
     chunk = max(1, math.ceil(chunk_size / BLOCK_SIZE)) * BLOCK_SIZE
     if engine == "fast":
-        eng: FastEngine | BrightwayEngine = fast_engine or FastEngine(model, method, sources)
+        eng: FastEngine | BrightwayEngine = fast_engine or finite_engine(model, method, sources)
     elif engine == "brightway":
-        eng = BrightwayEngine(model, method, seed, sources, iterations=n,
-                              supply_chain_only=supply_chain_only)  # fmt: skip
+        with np.errstate(over="ignore", invalid="ignore"):  # a non-finite result is refused
+            eng = BrightwayEngine(model, method, seed, sources, iterations=n,
+                                  supply_chain_only=supply_chain_only)  # fmt: skip
+        check_finite_engine(eng, model, method)
         chunk = min(chunk, BLOCK_SIZE)
     else:
         raise MonteCarloError(f"unknown engine {engine!r}: 'fast' or 'brightway'")
     labels = eng.structure.labels
     save_path = Path(save_samples) if save_samples is not None else None
-    acc = Accumulator(len(labels), n, eng.deterministic["total"], save_path)
     if (workers is not None or scheduler is not None) and engine != "fast":
         raise MonteCarloError("a Dask cluster runs the fast engine only")
-    with cluster_client(workers, scheduler) as client:
-        if client is None:
-            source: ChunkSource | DaskChunks = ChunkSource(eng, seed, n, chunk, acc.store)
-        else:
-            spec = EngineSpec.here(model, method, sources)
-            source = DaskChunks(client, spec, seed, n, chunk)
-        try:
-            done, converged = _fold(source, acc, n, chunk, tolerance, progress)
-        finally:
-            source.close()
+    acc = Accumulator(len(labels), n, eng.deterministic["total"], save_path)
+    try:
+        done, converged = _run(acc, eng, model, method, sources, seed, n, chunk, tolerance,
+                               progress, workers, scheduler)  # fmt: skip
+    except BaseException:  # interrupted or failed: no unfinished samples file is left
+        if acc.file is not None:
+            acc.file.discard()
+        raise
+    if acc.file is not None:
+        acc.file.finish(done)
     stats = acc.stats(labels, eng.deterministic)
     conv_arr = np.array(acc.conv, dtype=np.float64).reshape(-1, 3)
     samples = acc.store[:, :done] if keep_samples and acc.store is not None else None
-    if acc.file is not None:
-        acc.file.flush()
-        if done < n:  # a tolerance stop: rewrite the file with the iterations run
-            data = np.array(acc.file[:done])
-            del acc.file
-            np.save(save_path, data)
-        else:
-            del acc.file
     layer = eng.parameters
     return MonteCarloResult(
         model=model.name,
@@ -239,3 +232,53 @@ def run_monte_carlo(
         parameters=layer.names if layer is not None else (),
         parameter_correlation=achieved_correlations(layer.sampler, seed, done) if layer else (),
     )
+
+
+def _run(acc: Accumulator, eng: FastEngine | BrightwayEngine, model: ProductModel,
+         method: Method, sources: Sequence[str], seed: int, n: int, chunk: int,
+         tolerance: float | None, progress: Callable[[int], None] | None,
+         workers: int | None, scheduler: str | None) -> tuple[int, bool | None]:  # fmt: skip
+    """The iterations folded into ``acc``, here or on a Dask cluster; (done, converged)."""
+    with cluster_client(workers, scheduler) as client:
+        if client is None:
+            source: ChunkSource | DaskChunks = ChunkSource(eng, seed, n, chunk, acc.store)
+        else:
+            spec = EngineSpec.here(model, method, sources)
+            source = DaskChunks(client, spec, seed, n, chunk)
+        try:
+            done, converged = _fold(source, acc, n, chunk, tolerance, progress)
+        finally:
+            source.close()
+    _check_valid(acc, done)
+    return done, converged
+
+
+def _check_valid(acc: Accumulator, done: int) -> None:
+    """Refuse statistics of nothing: every iteration singular or overflowing."""
+    if not acc.count:
+        raise MonteCarloError(
+            f"none of the {done} iterations gave a finite result (every sampled matrix was "
+            "singular or overflowed): check the distributions of the model's amounts"
+        )
+
+
+def finite_engine(model: ProductModel, method: Method, sources: Sequence[str],
+                  paired: bool = False) -> FastEngine:  # fmt: skip
+    """The fast engine of ``model``, refused (naming where) when its deterministic result is
+    not a finite number: nothing is sampled around an overflow."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        engine = FastEngine(model, method, sources, paired=paired)
+    check_finite_engine(engine, model, method)
+    return engine
+
+
+def check_finite_engine(eng: FastEngine | BrightwayEngine, model: ProductModel,
+                        method: Method) -> None:  # fmt: skip
+    """Refuse an engine whose deterministic result is not a finite number, naming where it
+    breaks (bw2calc's static result says which activities overflow)."""
+    if all(math.isfinite(v) for v in eng.deterministic.values()):
+        return
+    from ..lcia import computed_lca
+
+    computed_lca(model, method)  # raises the InputError that names the activities
+    raise MonteCarloError("the deterministic result is not a finite number")

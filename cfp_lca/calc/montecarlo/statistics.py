@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import threads
+from .samplefile import SampleFile
 from .sampling import BLOCK_SIZE
 from .sketch import ALPHA, QuantileSketch
 from .transforms import loops
@@ -124,11 +125,7 @@ class Accumulator:
         self.conv: list[tuple[int, float, float]] = []
         self.singular: list[int] = []
         self.singular_count = 0
-        self.file = None
-        if save_path is not None:
-            self.file = np.lib.format.open_memmap(
-                save_path, mode="w+", dtype=np.float64, shape=(n, q)
-            )
+        self.file = SampleFile(save_path, n, q) if save_path is not None else None
 
     def checkpoints(self, start: int, stop: int) -> np.ndarray:
         """Iteration counts (1-based, absolute) inside (start, stop] where convergence is noted."""
@@ -204,7 +201,7 @@ class Accumulator:
             self.valid[start : start + n] = good
         self.below += int(np.count_nonzero((q[0] < self.shift) & good))
         if self.file is not None:
-            self.file[start : start + n] = q.T
+            self.file.write(start, q)
         self.filled = start + n
         for it, _k, m, hw in zip(*conv, strict=True):
             self.conv.append((int(it), float(m), float(hw)))
