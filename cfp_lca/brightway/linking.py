@@ -1,8 +1,8 @@
 """Links from cfp_lca models to databases it did not write (ecoinvent imported with bw2io, any
 Brightway database): find an activity by its code or by name, reference product, location and
 unit, with the candidates named when there are none or several; Brightway's unit names read as
-pint units. (The biosphere flows of such databases that cfp_lca's GWP flows stand for are
-characterized by the methods: ``writing.foreign_factors``.)
+pint units (``model.units.BRIGHTWAY_UNITS``). (The biosphere flows of such databases that
+cfp_lca's GWP flows stand for are characterized by the methods: ``writing.foreign_factors``.)
 """
 
 from __future__ import annotations
@@ -11,37 +11,9 @@ from collections.abc import Mapping
 
 import bw2data as bd
 
-from ..model.units import UnitProblem, parse_unit
+from ..model.objects import Catalog, Process
+from ..model.units import UnitProblem, parse_unit, pint_text
 
-# Brightway / ecoinvent unit names (bw2io's normalized forms) -> pint
-BW_UNITS = {
-    "kilogram": "kg",
-    "gram": "g",
-    "ton": "t",
-    "kilowatt hour": "kWh",
-    "watt hour": "Wh",
-    "megajoule": "MJ",
-    "kilojoule": "kJ",
-    "gigajoule": "GJ",
-    "ton kilometer": "t*km",
-    "kilogram kilometer": "kg*km",
-    "person kilometer": "km",
-    "vehicle kilometer": "km",
-    "kilometer": "km",
-    "meter": "m",
-    "square meter": "m**2",
-    "cubic meter": "m**3",
-    "normal cubic meter": "m**3",
-    "standard cubic meter": "m**3",
-    "litre": "L",
-    "hour": "h",
-    "year": "year",
-    "hectare": "ha",
-    "unit": "unit",
-    "square meter-year": "m**2*year",
-    "cubic meter-year": "m**3*year",
-    "meter-year": "m*year",
-}
 FIELDS = ("name", "reference product", "location", "unit")
 SHOWN = 10
 
@@ -53,7 +25,7 @@ class LinkProblem(LookupError):
 def pint_unit(bw_unit: str) -> str:
     """The pint unit of a Brightway unit name ("kilowatt hour" -> "kWh"); pint's own names
     pass through; anything else is a LinkProblem, never a guessed factor."""
-    text = BW_UNITS.get(bw_unit.strip().lower(), bw_unit)
+    text = pint_text(bw_unit)
     try:
         parse_unit(text)
     except UnitProblem as exc:
@@ -73,18 +45,26 @@ def find_activity(database: str, code: str | None = None, **fields: str) -> bd.N
         raise LinkProblem(f"database '{database}' is not in project '{bd.projects.current}'")
     wanted = {k.replace("_", " "): v for k, v in fields.items() if v is not None}
     if code is not None:
-        try:
-            node = bd.get_node(database=database, code=code)
-        except bd.errors.UnknownObject:
-            raise LinkProblem(f"no activity with code '{code}' in '{database}'") from None
-        wrong = {k: v for k, v in wanted.items() if node.get(k) != v}
-        if wrong:
-            raise LinkProblem(
-                f"activity '{code}' of '{database}' is {_describe(node)}, not {wrong}"
-            )
-        return node
+        return _by_code(database, code, wanted)
     if not wanted:
         raise LinkProblem(f"a link to '{database}' needs a code or a name")
+    return _by_fields(database, wanted)
+
+
+def _by_code(database: str, code: str, wanted: dict) -> bd.Node:
+    """The activity ``code`` of ``database``, whose other given fields must agree."""
+    try:
+        node = bd.get_node(database=database, code=code)
+    except bd.errors.UnknownObject:
+        raise LinkProblem(f"no activity with code '{code}' in '{database}'") from None
+    wrong = {k: v for k, v in wanted.items() if node.get(k) != v}
+    if wrong:
+        raise LinkProblem(f"activity '{code}' of '{database}' is {_describe(node)}, not {wrong}")
+    return node
+
+
+def _by_fields(database: str, wanted: dict) -> bd.Node:
+    """The one activity of ``database`` matching every field; else the candidates listed."""
     db = bd.Database(database)
     hits = [n for n in db if all(n.get(k) == v for k, v in wanted.items())]
     if len(hits) == 1:
@@ -154,11 +134,17 @@ def node_labels(keys) -> dict[tuple[str, str], str]:
     return out
 
 
-def linked_process(database: str, code: str):
+def catalog_process(catalog: Catalog, database: str, code: str) -> Process:
+    """A process a model buys: the catalog's, or the activity of a database a model links to
+    (read from the current Brightway project)."""
+    if catalog.holds(database):
+        return catalog.process(database, code)
+    return linked_process(database, code)
+
+
+def linked_process(database: str, code: str) -> Process:
     """A linked activity as a cfp_lca Process (name, unit, location, no exchanges), for the
     tables that describe the processes a model buys."""
-    from ..model.objects import Process
-
     node = bd.get_node(database=database, code=code)
     meta = {
         "source": f"Brightway database '{database}' (linked, read only)",

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..brightway.linking import catalog_process
 from ..model.objects import Catalog, ProductModel
 from ..model.schema import DeclaredSpec
 from ..model.units import convert, quantity, registry
@@ -134,7 +135,7 @@ def explain_ratio(
         return None
     ratio = computed / declared
     x = _exchange(model, figure)
-    process = catalog.process(x.database, x.code)
+    process = catalog_process(catalog, x.database, x.code)
     for name, spec in process.meta.get("parameters", {}).items():
         value = spec["value"]
         if value and abs(ratio / value - 1) < 5e-4:

@@ -146,12 +146,6 @@ class DifferenceFile:
         return {row.key: row.amounts[k] for row in self.rows}
 
 
-def read_sdf(path: Path) -> tuple[list[str], dict[tuple, list[float]]]:
-    """Scenario names and (from key, to key, flow type) -> amounts, from a difference file."""
-    table = read_table(path)
-    return list(table.names), {row.key: list(row.amounts) for row in table.rows}
-
-
 def load_sdf(catalog: Catalog, base: ProductModel, path: Path) -> dict[str, ProductModel]:
     """Every scenario of a difference file applied to ``base`` (name -> model).
 

@@ -12,19 +12,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import InputError
+from .assembly import load_model
+from .data_files import load_background, load_declared, load_flows, load_method
+from .flow_schema import FlowsFile, MethodFile
 from .libraries import Layer, data_layers, scenario_dirs
-from .loading import (
-    load_background,
-    load_catalog,
-    load_declared,
-    load_flows,
-    load_method,
-    load_model,
-    model_files,
-)
+from .loading import load_catalog, model_files
 from .objects import Catalog
 from .reading import has_file, read_yaml, yaml_files
-from .schema import BackgroundFile, FlowsFile, MethodFile, ModelFile, ScenarioFile
+from .scenario_schema import ScenarioFile
+from .schema import BackgroundFile, ModelFile
 from .structure import check_technosphere
 from .validation import schema_problems
 
@@ -113,7 +109,7 @@ def _model(path: Path, biosphere: str, flows: dict, methods: dict, backgrounds: 
 
 def _scenario_problems(catalog: Catalog, layers: list[Layer]) -> list[InputError]:
     """Every scenario file checked on its own against the catalog (its first error)."""
-    from .scenarios import _apply
+    from .scenarios import apply_scenario
     from .validation import validate
 
     problems: list[InputError] = []
@@ -128,7 +124,7 @@ def _scenario_problems(catalog: Catalog, layers: list[Layer]) -> list[InputError
                 spec = validate(path, data, ScenarioFile)
                 if spec.model not in catalog.models:
                     raise InputError(path, "model", f"unknown model '{spec.model}'")
-                _apply(catalog, spec, path)
+                apply_scenario(catalog, spec, path)
             except InputError as exc:
                 problems.append(exc)
     return problems

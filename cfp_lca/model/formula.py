@@ -10,6 +10,10 @@ numpy arrays (one value per Monte Carlo sample) for the names and evaluates all 
 once. Scalars are checked as above; an array value that is not finite in some samples (a
 division by a draw of zero) stays NaN or inf there, so those samples are flagged downstream
 instead of failing the whole run.
+
+:class:`Evaluator` is the one walker of a formula's tree (``parse``) and ``BINARY``/``UNARY``
+the one table of its operations: the Monte Carlo engine compiles formulas into instructions
+with a subclass of it, never with a walk of its own.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from __future__ import annotations
 import ast
 import math
 import operator
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
+from types import MappingProxyType
 
 import numpy as np
 import pint
@@ -27,14 +32,18 @@ MAX_LENGTH = 2000  # characters; the longest shipped formula has about 420
 MAX_DEPTH = 100  # nested operations (a sum of n terms is n levels deep)
 MAX_EXPONENT = 100.0  # |b| in a ** b; physical formulas use squares, roots, years of growth
 
-_BINARY = {
+# the one table of operations a formula may use, read by every walker of its tree (the
+# loader's evaluator here, the Monte Carlo program compiler in calc/montecarlo/parameters.py)
+BINARY: Mapping[type[ast.operator], Callable] = MappingProxyType({
     ast.Add: operator.add,
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
     ast.Div: operator.truediv,
     ast.Pow: operator.pow,
-}
-_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
+})  # fmt: skip
+UNARY: Mapping[type[ast.unaryop], Callable] = MappingProxyType(
+    {ast.USub: operator.neg, ast.UAdd: operator.pos}
+)
 
 
 class FormulaProblem(ValueError):
@@ -46,13 +55,13 @@ Value = pint.Quantity | float | np.ndarray
 
 def evaluate(text: str, names: Mapping[str, pint.Quantity | float]) -> pint.Quantity | float:
     """Evaluate ``text`` with +, -, *, /, **, numbers and the given names."""
-    return _Evaluator(text, names).value(parse(text).body, 0)
+    return Evaluator(text, names).evaluate()
 
 
 def evaluate_magnitudes(text: str, names: Mapping[str, float | np.ndarray]) -> float | np.ndarray:
     """``text`` over plain magnitudes: floats, or arrays of samples evaluated all at once."""
     with np.errstate(all="ignore"):
-        return _Evaluator(text, names).value(parse(text).body, 0)
+        return Evaluator(text, names).evaluate()
 
 
 def formula_names(text: str) -> frozenset[str]:
@@ -77,8 +86,11 @@ def parse(text: str) -> ast.Expression:
     return tree
 
 
-class _Evaluator:
-    """Walks the syntax tree of one formula, checking every step."""
+class Evaluator:
+    """Walks the syntax tree of one formula, checking every step: the one walker of formula
+    trees. Subclasses change what a leaf or an operation gives (``constant``, ``name``,
+    ``binary``, ``unary``), never the walk: the Monte Carlo compiler turns operations on
+    per-sample values into instructions and leaves the rest to these checked steps."""
 
     def __init__(self, text: str, names: Mapping[str, Value]):
         self.formula = text
@@ -94,6 +106,10 @@ class _Evaluator:
         term = f" ('{ast.unparse(node)}')" if node is not None else ""
         return FormulaProblem(f"formula '{self.text}': {what}{term}")
 
+    def evaluate(self) -> Value:
+        """The value of the whole formula."""
+        return self.value(parse(self.formula).body, 0)
+
     def value(self, node: ast.AST, depth: int) -> Value:
         """The value of one node: a number, a parameter, or an operation on values."""
         if depth > MAX_DEPTH:
@@ -102,16 +118,20 @@ class _Evaluator:
             return self.constant(node)
         if isinstance(node, ast.Name):
             return self.name(node)
-        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        if isinstance(node, ast.BinOp) and type(node.op) in BINARY:
             left = self.value(node.left, depth + 1)
             right = self.value(node.right, depth + 1)
             return self.binary(node, left, right)
-        if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
-            return _UNARY[type(node.op)](self.value(node.operand, depth + 1))
+        if isinstance(node, ast.UnaryOp) and type(node.op) in UNARY:
+            return self.unary(node, self.value(node.operand, depth + 1))
         raise FormulaProblem(
             f"formula '{self.text}' may only use numbers, parameters and + - * / ** "
             f"('{ast.unparse(node)}' is not allowed)"
         )
+
+    def unary(self, node: ast.UnaryOp, operand: Value) -> Value:
+        """``-x`` or ``+x`` (no check: a sign change cannot overflow)."""
+        return UNARY[type(node.op)](operand)
 
     def constant(self, node: ast.Constant) -> float:
         """A number literal, as a finite float (True, strings and complex are not numbers)."""
@@ -141,13 +161,13 @@ class _Evaluator:
         """One checked operation: no zero divisor, bounded exponent, a finite real result
         (per-sample arrays are left unchecked: a sample that fails is flagged downstream)."""
         if isinstance(left, np.ndarray) or isinstance(right, np.ndarray):
-            return _BINARY[type(node.op)](left, right)
+            return BINARY[type(node.op)](left, right)
         if isinstance(node.op, ast.Div) and _magnitude(right) == 0:
             raise self.problem(node.right, "division by zero")
         if isinstance(node.op, ast.Pow):
             right = self.exponent(node, right)
         try:
-            result = _BINARY[type(node.op)](left, right)
+            result = BINARY[type(node.op)](left, right)
         except pint.errors.DimensionalityError as exc:
             raise FormulaProblem(f"formula '{self.text}': {exc}") from None
         except pint.errors.PintError as exc:

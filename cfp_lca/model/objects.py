@@ -183,16 +183,19 @@ class Catalog:
     # names other databases give the flows (synonyms.yaml of every layer)
     synonyms: tuple[Synonym, ...] = ()
 
-    def process(self, database: str, code: str) -> Process:
-        if database in self.backgrounds:
-            return self.backgrounds[database][code]
-        if not any(
+    def holds(self, database: str) -> bool:
+        """Whether ``database`` is the catalog's: a background, or a model's (variants too)."""
+        return database in self.backgrounds or any(
             database == m.database or database.startswith(f"{m.database}[")
             for m in self.models.values()
-        ):
-            # a database the catalog does not hold: one a model links to in the project
-            from ..brightway.linking import linked_process
+        )
 
-            return linked_process(database, code)
+    def process(self, database: str, code: str) -> Process:
+        """A process of a database the catalog holds (one a model links to is in the Brightway
+        project: ``brightway.linking.catalog_process`` reads it)."""
+        if database in self.backgrounds:
+            return self.backgrounds[database][code]
+        if not self.holds(database):
+            raise KeyError(f"database '{database}' is not in the catalog (a linked database?)")
         model = next(m for m in self.models.values() if m.database == database)
         return model.activity(code)

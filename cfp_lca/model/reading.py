@@ -421,12 +421,12 @@ def parse_yaml(path: Path, text: str) -> Any:
             raise InputError(path, None, "YAML nested too deeply") from None
         if "invalid Unicode character escape" in str(problem):
             problem = f"{problem} (\\ud800 to \\udfff are halves of UTF-16 pairs, not characters)"
-        raise InputError(path, None, f"YAML syntax error{where}: {_one_line(problem)}") from None
+        raise InputError(path, None, f"YAML syntax error{where}: {one_line(problem)}") from None
     except RecursionError:
         raise InputError(path, None, "YAML nested too deeply") from None
 
 
-def _one_line(text: Any) -> str:
+def one_line(text: Any) -> str:
     """Collapse whitespace and line breaks, escape what does not show: a message is one line."""
     return printable(" ".join(str(text).split()))
 
@@ -437,7 +437,7 @@ def read_yaml(path: Path) -> Any:
     if data is None:
         raise InputError(path, None, "the file is empty (expected a mapping of fields)")
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"a single value ({_one_line(data)[:40]})"
+        kind = "a list" if isinstance(data, list) else f"a single value ({one_line(data)[:40]})"
         raise InputError(
             path, None, f"expected a mapping of fields at the top of the file, got {kind}"
         )

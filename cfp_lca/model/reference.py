@@ -24,16 +24,10 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from .flow_schema import FlowsFile, MethodFile, SynonymsFile
 from .libraries import DirectoryConfig, LibraryFile
-from .schema import (
-    BackgroundFile,
-    DeclaredFile,
-    FlowsFile,
-    MethodFile,
-    ModelFile,
-    ScenarioFile,
-    SynonymsFile,
-)
+from .scenario_schema import ScenarioFile
+from .schema import BackgroundFile, DeclaredFile, ModelFile
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 KINDS: dict[str, tuple[type[BaseModel], str]] = {
@@ -305,8 +299,8 @@ def example(kind: str) -> str:
 
 INTRO = """# Data file format reference
 
-Generated from the schema (`cfp_lca/model/schema.py`, `cfp_lca/model/libraries.py`) by
-`cfp-lca schema --out docs`; do not edit by hand: `tests/test_format_reference.py` fails when
+Generated from the schema (`cfp_lca/model/schema.py`, `flow_schema.py`, `scenario_schema.py`,
+`libraries.py` in `cfp_lca/model/`) by `cfp-lca schema --out docs`; do not edit by hand: `tests/test_format_reference.py` fails when
 this file or `docs/schemas/*.schema.json` differ from what the schema gives.
 
 Every file is YAML (UTF-8). Unknown keys are errors, and types are strict: a quoted number

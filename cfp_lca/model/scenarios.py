@@ -11,10 +11,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError
-from .loading import build_model
+from .assembly import build_model
+from .formula import FormulaProblem, formula_names
 from .objects import Catalog, ProductModel
 from .reading import read_yaml, yaml_files
-from .schema import ActivitySpec, InputSpec, ModelFile, ScenarioFile
+from .scenario_schema import ScenarioFile, SwapSpec
+from .schema import ActivitySpec, InputSpec, ModelFile
 from .validation import validate
 
 
@@ -46,14 +48,14 @@ def load_scenarios(catalog: Catalog, root: Path | None = None) -> dict[str, Scen
             raise InputError(path, "scenario", f"duplicate scenario name '{spec.scenario}'")
         if spec.model not in catalog.models:
             raise InputError(path, "model", f"unknown model '{spec.model}'")
-        built = _apply(catalog, spec, path)
+        built = apply_scenario(catalog, spec, path)
         out[spec.scenario] = Scenario(
             spec.scenario, spec.model, spec.name, spec.description, spec, path, built
         )
     return out
 
 
-def _apply(catalog: Catalog, scn: ScenarioFile, path: Path) -> ProductModel:
+def apply_scenario(catalog: Catalog, scn: ScenarioFile, path: Path) -> ProductModel:
     """Overlay the scenario on its model's file and resolve the result; bad references fail."""
     base = catalog.models[scn.model]
     model_spec = validate(base.path, read_yaml(base.path), ModelFile)
@@ -67,35 +69,68 @@ def _apply(catalog: Catalog, scn: ScenarioFile, path: Path) -> ProductModel:
 
 def overlay(model: ModelFile, scn: ScenarioFile, path: Path) -> ModelFile:
     """Apply a scenario to a model spec; every reference is checked and named on error."""
-    activities = {a.code: a for a in model.activities}
-    edited: dict[str, list[InputSpec]] = {code: list(a.inputs) for code, a in activities.items()}
+    # every activity's inputs, by code in file order, as the scenario edits them
+    edited: dict[str, list[InputSpec]] = {a.code: list(a.inputs) for a in model.activities}
+    _swap(model, scn, path, edited)
+    _change(model, scn, path, edited)
+    _add(model, scn, path, edited)
+    _check_parameters(model, scn, path)
+    new_activities: list[ActivitySpec] = [
+        a.model_copy(update={"inputs": edited[a.code]}) for a in model.activities
+    ]
+    # a parameter the scenario states exactly no longer takes part in a rank correlation
+    exact = {k for k, v in scn.parameters.items() if v.uncertainty is None and v.pedigree is None}
+    return model.model_copy(
+        update={
+            "database": f"{model.database}{{{scn.scenario}}}",
+            "name": f"{model.name}: {scn.name}",
+            "parameters": {**model.parameters, **scn.parameters},
+            "correlations": [c for c in model.correlations if not exact & set(c.parameters)],
+            "activities": new_activities,
+        }
+    )
 
+
+def _swap(
+    model: ModelFile,
+    scn: ScenarioFile,
+    path: Path,
+    edited: dict[str, list[InputSpec]],
+) -> None:
+    """The swaps, in ``edited``: each buys its new process wherever its old one was bought."""
     for i, swap in enumerate(scn.swaps):
         entry = f"swaps[{i}] '{swap.old}'"
-        targets = swap.activities or list(activities)
         hits = 0
-        for code in targets:
-            if code not in activities:
+        for code in swap.activities or list(edited):
+            if code not in edited:
                 raise InputError(path, entry, f"unknown activity '{code}' in model '{model.model}'")
-            new_inputs = []
-            for x in edited[code]:
-                if x.input == swap.old:
-                    hits += 1
-                    x = x.model_copy(
-                        update={
-                            "input": swap.new,
-                            "pair_as": x.pair_as or swap.old,
-                            "source": f"{x.source}; scenario: {swap.source}",
-                        }
-                    )
-                new_inputs.append(x)
-            edited[code] = new_inputs
+            hits += sum(x.input == swap.old for x in edited[code])
+            edited[code] = [_swapped(x, swap) if x.input == swap.old else x for x in edited[code]]
         if not hits:
             raise InputError(path, entry, f"no activity of '{model.model}' buys '{swap.old}'")
 
+
+def _swapped(x: InputSpec, swap: SwapSpec) -> InputSpec:
+    """An input moved to the swap's new process, paired in comparisons with the old one."""
+    return x.model_copy(
+        update={
+            "input": swap.new,
+            "pair_as": x.pair_as or swap.old,
+            "source": f"{x.source}; scenario: {swap.source}",
+        }
+    )
+
+
+def _change(
+    model: ModelFile,
+    scn: ScenarioFile,
+    path: Path,
+    edited: dict[str, list[InputSpec]],
+) -> None:
+    """The changes, in ``edited``: every input they name scaled, replaced or removed."""
     for i, change in enumerate(scn.changes):
         entry = f"changes[{i}] '{change.activity}' > '{change.input}'"
-        if change.activity not in activities:
+        if change.activity not in edited:
             raise InputError(
                 path, entry, f"unknown activity '{change.activity}' in model '{model.model}'"
             )
@@ -113,38 +148,47 @@ def overlay(model: ModelFile, scn: ScenarioFile, path: Path) -> ModelFile:
             else:
                 inputs[j] = _scaled(inputs[j], change.scale, change.source)
 
+
+def _add(
+    model: ModelFile,
+    scn: ScenarioFile,
+    path: Path,
+    edited: dict[str, list[InputSpec]],
+) -> None:
+    """The additions, in ``edited``: each a new input at the end of its activity's."""
     for i, addition in enumerate(scn.additions):
         entry = f"additions[{i}] '{addition.activity}'"
-        if addition.activity not in activities:
+        if addition.activity not in edited:
             raise InputError(
                 path, entry, f"unknown activity '{addition.activity}' in model '{model.model}'"
             )
         edited[addition.activity].append(addition.add)
 
-    new_formulas = " ".join(
-        x.formula or ""
-        for x in [*(c.replace for c in scn.changes if c.replace), *(a.add for a in scn.additions)]
-    )
+
+def _check_parameters(model: ModelFile, scn: ScenarioFile, path: Path) -> None:
+    """A scenario parameter is one of the model's, or a new one that a formula the scenario
+    brings uses (by name: an unused one is a typo of an existing name)."""
+    used = _new_formula_names(scn)
     for name in scn.parameters:
-        if name not in model.parameters and name not in new_formulas:
+        if name not in model.parameters and name not in used:
             raise InputError(
                 path, f"parameters > {name}", f"unknown parameter '{name}' of model '{model.model}'"
             )
 
-    new_activities: list[ActivitySpec] = [
-        a.model_copy(update={"inputs": edited[a.code]}) for a in model.activities
-    ]
-    # a parameter the scenario states exactly no longer takes part in a rank correlation
-    exact = {k for k, v in scn.parameters.items() if v.uncertainty is None and v.pedigree is None}
-    return model.model_copy(
-        update={
-            "database": f"{model.database}{{{scn.scenario}}}",
-            "name": f"{model.name}: {scn.name}",
-            "parameters": {**model.parameters, **scn.parameters},
-            "correlations": [c for c in model.correlations if not exact & set(c.parameters)],
-            "activities": new_activities,
-        }
-    )
+
+def _new_formula_names(scn: ScenarioFile) -> set[str]:
+    """The names used by the formulas a scenario brings: of the inputs it replaces or adds, and
+    of its parameters (a formula that is not arithmetic names nothing here: resolving the
+    model reports it)."""
+    specs = [*(c.replace for c in scn.changes if c.replace), *(a.add for a in scn.additions)]
+    formulas = [x.formula for x in [*specs, *scn.parameters.values()] if x.formula is not None]
+    used: set[str] = set()
+    for text in formulas:
+        try:
+            used |= formula_names(text)
+        except FormulaProblem:
+            continue
+    return used
 
 
 def _scaled(x: InputSpec, factor: float, why: str) -> InputSpec:

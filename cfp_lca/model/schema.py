@@ -1,9 +1,11 @@
 """What the human-edited YAML files may contain, as pydantic models.
 
 These classes check shape and plain values only; references between files, units and
-formulas are checked when the files are resolved into a model (``loading``). Types are
-strict: a quoted number, ``true`` where a number belongs or a number where a text belongs is
-an error, never silently converted (ints are accepted where floats are expected).
+formulas are checked when the files are resolved into a model (``assembly``, ``data_files``).
+Types are strict: a quoted number, ``true`` where a number belongs or a number where a text
+belongs is an error, never silently converted (ints are accepted where floats are expected).
+The flows, synonyms and method files have theirs in ``flow_schema``, scenario files in
+``scenario_schema``.
 """
 
 from __future__ import annotations
@@ -334,62 +336,6 @@ class InputSpec(AmountFields):
     )
 
 
-# ---------------------------------------------------------------- flows and methods
-
-
-class FlowSpec(Strict):
-    code: Code
-    name: Text
-    unit: Text
-    categories: list[str]
-    cas: str | None = None
-    formula: str | None = None
-    comment: str | None = None
-    # the ISO 14067 7.3 reporting class of the flow: fossil, biogenic, land-use change (dLUC),
-    # or pre-characterized CO2e (a source's own GWP set, not the method's)
-    group: Literal["fossil", "biogenic", "land_use_change", "precharacterized"] | None = None
-
-
-class FlowsFile(Strict):
-    database: Code
-    description: str | None = None
-    flows: list[FlowSpec] = Field(min_length=1)
-
-
-class SynonymSpec(Strict):
-    """A name another database gives a flow of ``flows.yaml`` (or a designation such as
-    HCFC-22 that is one comma-separated part of such names); ``flow: null`` for a name that
-    denotes greenhouse gases without a GWP (a mixture), reported as not characterized."""
-
-    name: Text
-    flow: Code | None
-    source: Text
-    comment: str | None = None
-
-
-class SynonymsFile(Strict):
-    description: str | None = None
-    synonyms: list[SynonymSpec] = Field(min_length=1)
-
-
-class FactorSpec(Strict):
-    flow: Code
-    value: Number
-    unit: Text
-    source: Text
-    uncertainty: UncertaintySpec | None = None
-
-
-class MethodFile(Strict):
-    id: Code
-    name: list[Text] = Field(min_length=1)
-    unit: Text
-    year: Year
-    description: Text
-    source: Text
-    factors: list[FactorSpec] = Field(min_length=1)
-
-
 # ---------------------------------------------------------------- processes and models
 
 
@@ -583,55 +529,3 @@ class DeclaredFile(Strict):
     method: Text
     document: Text
     figures: list[DeclaredSpec] = Field(min_length=1)
-
-
-# ---------------------------------------------------------------- scenarios
-
-
-class SwapSpec(Strict):
-    """Replace one background process by another wherever the model buys it (same unit)."""
-
-    old: Text
-    new: Text
-    activities: list[str] | None = None  # only in these activities; all when omitted
-    source: Text
-
-
-class ChangeSpec(Strict):
-    """Change one input of one activity: scale it, replace it, or remove it."""
-
-    activity: Text
-    input: Text
-    scale: Number | None = Field(default=None, ge=0)
-    replace: InputSpec | None = None
-    remove: bool = False
-    source: Text
-
-    @model_validator(mode="after")
-    def _one_change(self) -> ChangeSpec:
-        given = [self.scale is not None, self.replace is not None, self.remove]
-        if sum(given) != 1:
-            raise ValueError("give exactly one of scale, replace or remove")
-        return self
-
-
-class AddSpec(Strict):
-    """A new input of an existing activity."""
-
-    activity: Text
-    add: InputSpec
-
-
-class ScenarioFile(Strict):
-    """An overlay on a product model: options, parameters, swapped processes, changed inputs."""
-
-    scenario: Text
-    model: Text
-    name: Text
-    kind: Literal["design", "method", "context"] = "design"  # improvement, accounting, setting
-    description: str | None = None
-    options: dict[str, OptionValue] = {}
-    parameters: dict[str, ParameterSpec] = {}
-    swaps: list[SwapSpec] = []
-    changes: list[ChangeSpec] = []
-    additions: list[AddSpec] = []

@@ -20,19 +20,40 @@ def registry() -> pint.UnitRegistry:
     return ureg
 
 
-# Brightway's customary unit names, so Activity Browser users see what they expect.
+# Brightway's unit names (bw2io's normalized forms) and the pint unit each is: a linked
+# database's units are read through it (``pint_text``), and cfp_lca writes its units under
+# these names where Brightway's name is not pint's (``brightway_unit``).
 BRIGHTWAY_UNITS = {
-    "kilogram": "kilogram",
-    "kilowatt_hour": "kilowatt hour",
-    "megajoule": "megajoule",
-    "item": "unit",
-    "tkm": "ton kilometer",
-    "metric_ton * kilometer": "ton kilometer",
-    "kilometer * metric_ton": "ton kilometer",
-    "metric_ton": "ton",
-    "meter": "meter",
-    "cubic_meter": "cubic meter",
+    "kilogram": "kg",
+    "gram": "g",
+    "ton": "t",
+    "kilowatt hour": "kWh",
+    "watt hour": "Wh",
+    "megajoule": "MJ",
+    "kilojoule": "kJ",
+    "gigajoule": "GJ",
+    "ton kilometer": "t*km",
+    "kilogram kilometer": "kg*km",
+    "person kilometer": "km",
+    "vehicle kilometer": "km",
+    "kilometer": "km",
+    "meter": "m",
+    "square meter": "m**2",
+    "cubic meter": "m**3",
+    "normal cubic meter": "m**3",
+    "standard cubic meter": "m**3",
+    "litre": "L",
+    "hour": "h",
+    "year": "year",
+    "hectare": "ha",
+    "unit": "unit",
+    "square meter-year": "m**2*year",
+    "cubic meter-year": "m**3*year",
+    "meter-year": "m*year",
 }
+# the names of BRIGHTWAY_UNITS that cfp_lca writes (its other units are written as pint names
+# them, spaced: "kilowatt hour", "megajoule", "meter ** 3")
+WRITTEN_NAMES = ("unit", "ton", "ton kilometer")
 
 
 class UnitProblem(ValueError):
@@ -108,7 +129,24 @@ def _shown(unit: pint.Unit) -> str:
     return f"{unit:~}" or "dimensionless"
 
 
+def pint_text(bw_unit: str) -> str:
+    """The pint unit of a Brightway unit name ("kilowatt hour" -> "kWh"); other names as given."""
+    return BRIGHTWAY_UNITS.get(bw_unit.strip().lower(), bw_unit)
+
+
+@lru_cache(maxsize=256)
 def brightway_unit(unit: str) -> str:
-    """The Brightway-customary name of a unit (e.g. 'kWh' -> 'kilowatt hour')."""
-    name = str(parse_unit(unit))
-    return BRIGHTWAY_UNITS.get(name, name.replace("_", " "))
+    """The Brightway-customary name of a unit (e.g. 'kWh' -> 'kilowatt hour', 'tkm' -> 'ton
+    kilometer'), so Activity Browser users see what they expect."""
+    parsed = parse_unit(unit)
+    for name in WRITTEN_NAMES:
+        if _same_unit(parsed, parse_unit(BRIGHTWAY_UNITS[name])):
+            return name
+    return str(parsed).replace("_", " ")
+
+
+def _same_unit(a: pint.Unit, b: pint.Unit) -> bool:
+    """Whether two units are one: the same dimension, and exactly 1 of one is 1 of the other."""
+    if a == b:
+        return True
+    return a.dimensionality == b.dimensionality and registry().Quantity(1.0, a).to(b).m == 1.0

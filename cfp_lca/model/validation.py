@@ -12,7 +12,7 @@ from typing import Any, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, printable
-from .reading import FLOAT, INT, _one_line, entry_label
+from .reading import FLOAT, INT, entry_label, one_line
 from .schema import Code
 
 T = TypeVar("T", bound=BaseModel)
@@ -121,12 +121,12 @@ def describe(value: Any) -> str:
     if value is None:
         return "nothing (null)"
     if isinstance(value, str):
-        return f"the text '{_one_line(value)[:60]}'"
+        return f"the text '{one_line(value)[:60]}'"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return _one_line(repr(value))[:60]
+    return one_line(repr(value))[:60]
 
 
 def _hint(error: Mapping) -> str:

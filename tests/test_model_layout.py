@@ -1,0 +1,93 @@
+"""The model layer's layout: small modules, small functions, nothing imported from the layers
+above it; a process of a linked database is read by the Brightway layer; one table of
+Brightway's unit names serves reading and writing."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from conftest import REPO
+
+MAX_LINES = 600
+MAX_COMPLEXITY = 20  # radon's cyclomatic complexity
+MODEL = sorted((REPO / "cfp_lca" / "model").glob("*.py"))
+
+
+def import_graph():
+    """tools/import_graph.py as a module (tools/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(
+        "import_graph", REPO / "tools" / "import_graph.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("path", MODEL, ids=lambda p: p.name)
+def test_model_modules_are_small_with_small_functions(path):
+    from radon.complexity import cc_visit
+
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\n") <= MAX_LINES
+    assert [b.fullname for b in cc_visit(text) if b.complexity > MAX_COMPLEXITY] == []
+
+
+def test_the_model_imports_no_layer_above_it():
+    tool = import_graph()
+    above = ("cfp_lca.brightway", "cfp_lca.calc", "cfp_lca.present", "cfp_lca.api", "cfp_lca.cli")
+    reached = {
+        (a, b)
+        for a, targets in tool.graph().items()
+        for b in targets
+        if a.startswith("cfp_lca.model") and b.startswith(above)
+    }
+    assert reached == set()
+
+
+def test_names_stay_importable_where_they_were():
+    from cfp_lca.model import loading
+
+    for name in ("load_catalog", "model_variant", "load_background", "load_flows", "model_files"):
+        assert callable(getattr(loading, name))
+
+
+def test_a_linked_database_is_read_by_the_brightway_layer(catalog, monkeypatch):
+    """The catalog answers for its own databases only; ``catalog_process`` reads the others
+    from the project."""
+    from cfp_lca.brightway import linking
+
+    model = catalog.models["zw32"]
+    x = next(x for x in model.activities[0].exchanges if x.kind == "technosphere")
+    assert catalog.holds(x.database) and not catalog.holds("ecoinvent-3.10-cutoff")
+    own = catalog.process(x.database, x.code)
+    assert linking.catalog_process(catalog, x.database, x.code) == own
+    with pytest.raises(KeyError, match="ecoinvent-3.10-cutoff"):
+        catalog.process("ecoinvent-3.10-cutoff", "abc")
+    read = []
+    monkeypatch.setattr(linking, "linked_process", lambda db, code: read.append((db, code)))
+    linking.catalog_process(catalog, "ecoinvent-3.10-cutoff", "abc")
+    assert read == [("ecoinvent-3.10-cutoff", "abc")]
+
+
+@pytest.mark.parametrize(
+    ("unit", "written"),
+    [("kWh", "kilowatt hour"), ("kg", "kilogram"), ("MJ", "megajoule"), ("unit", "unit"),
+     ("item", "unit"), ("t", "ton"), ("t*km", "ton kilometer"), ("km*t", "ton kilometer"),
+     ("tkm", "ton kilometer"), ("km", "kilometer"), ("m**3", "meter ** 3"), ("L", "liter")],
+)  # fmt: skip
+def test_units_are_written_under_the_names_they_always_had(unit, written):
+    from cfp_lca.model.units import brightway_unit
+
+    assert brightway_unit(unit) == written
+
+
+def test_brightway_unit_names_read_through_the_same_table():
+    from cfp_lca.brightway.linking import pint_unit
+    from cfp_lca.model.units import BRIGHTWAY_UNITS, WRITTEN_NAMES, brightway_unit
+
+    assert all(name in BRIGHTWAY_UNITS for name in WRITTEN_NAMES)
+    for name in WRITTEN_NAMES:
+        assert brightway_unit(pint_unit(name)) == name
+    assert pint_unit(" Kilowatt Hour ") == "kWh" and pint_unit("kg") == "kg"
