@@ -30,6 +30,7 @@ from ..model.objects import Catalog, Method, ProductModel
 from ..model.scenarios import Scenario
 from .montecarlo import BLOCK_SIZE, SOURCES, FastEngine, finite_engine, reference_packages
 from .montecarlo.cluster import DaskChunks, EngineSpec, cluster_client
+from .montecarlo.structure import check_sources
 
 OVERLAYS = ("parameters", "swaps", "changes", "additions")  # what a scenario changes in a model
 
@@ -241,6 +242,7 @@ def compare(
     ``groups``, one group whose baseline is the first model (all of one boundary).
     ``workers`` (processes of a local Dask cluster) or ``scheduler`` (the address of one): the
     scenarios' chunks are computed there, with the same numbers as here."""
+    sources = check_sources(sources)
     engines = [finite_engine(m, method, sources, paired=True) for m in models.values()]
     det = np.array([e.deterministic["total"] for e in engines])
     with cluster_client(workers, scheduler) as client:
@@ -252,7 +254,7 @@ def compare(
         own = [seed + 1 + k for k in range(len(engines))]
         unpaired = _run(_chunks(engines, specs, own, n, client), n, None)
     groups = tuple(groups) if groups is not None else _single_group(models)
-    return Comparison(tuple(models), det, paired, unpaired, seed, tuple(sources), groups,
+    return Comparison(tuple(models), det, paired, unpaired, seed, sources, groups,
                       threshold)  # fmt: skip
 
 
@@ -264,6 +266,7 @@ def reference_compare(
     sources: Sequence[str] = SOURCES,
 ) -> np.ndarray:
     """(S, n) totals from bw2calc's MultiLCA Monte Carlo over all scenario databases."""
+    sources = check_sources(sources)
     demands = {
         name: {bd.get_node(database=m.database, code=m.reference).id: m.functional_amount}
         for name, m in models.items()

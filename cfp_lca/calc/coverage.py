@@ -114,12 +114,3 @@ def coverage(lca: bc.LCA, method_id: str, method_name: tuple, catalog: Catalog,
         missed.append(Missed(flow.name, flow.categories, float(amounts[row]), flow.unit, why))
     missed.sort(key=lambda m: -abs(m.amount))
     return Coverage(method_id, len(rows), gases, tuple(missed), no_compartment)
-
-
-def model_coverage(catalog: Catalog, model, method) -> Coverage:
-    """The coverage of one functional unit of ``model`` by ``method`` (a static inventory)."""
-    from .lcia import computed_lca, flow_codes, flow_details
-
-    lca = computed_lca(model, method)
-    codes = flow_codes(lca)
-    return coverage(lca, method.id, method.name, catalog, codes, flow_details(lca, catalog, codes))

@@ -361,6 +361,13 @@ def static_lcia(
     )
 
 
+def model_coverage(catalog: Catalog, model: ProductModel, method: Method) -> Coverage:
+    """The coverage of one functional unit of ``model`` by ``method`` (a static inventory)."""
+    lca = computed_lca(model, method)
+    codes = flow_codes(lca)
+    return coverage(lca, method.id, method.name, catalog, codes, flow_details(lca, catalog, codes))
+
+
 def product_labels(catalog: Catalog, keys) -> dict[tuple[str, str], str]:
     """What a reader calls each background product: its process's name, with the reference
     product where it differs, and the location ("name | product [location]")."""
@@ -435,7 +442,7 @@ def _upstream_first(model: ProductModel) -> list[str]:
     def visit(code: str, path: frozenset) -> None:
         if code in done or code in path:
             return
-        for k in inputs[code]:
+        for k in sorted(inputs[code]):  # sorted: a set's order changes with the hash seed
             visit(k, path | {code})
         done.add(code)
         order.append(code)

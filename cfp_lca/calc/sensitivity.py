@@ -28,6 +28,8 @@ from ..model.objects import Method, ProductModel
 from ..model.parameters import correlated_groups
 from .lcia import model_lca
 from .montecarlo import FastEngine, finite_engine
+from .montecarlo.cluster import EngineSpec, cluster_client, map_blocks
+from .montecarlo.structure import check_sources
 
 PARAMETER = "parameter"  # UncertainInput.set_name of a random parameter
 # columns per evaluation block: fixed (not per worker), so that the totals of Spearman and Sobol
@@ -142,6 +144,23 @@ class InputSpace:
         return out
 
 
+@dataclass(frozen=True)
+class SpaceSpec(EngineSpec):
+    """What a Dask worker needs to rebuild a sensitivity input space (``exchanges``: the
+    matrix entries as inputs, as ``input_space`` takes it)."""
+
+    exchanges: bool = False
+
+    @property
+    def key(self) -> tuple:
+        """The engine spec's key, marked as an input space's."""
+        return ("space", *super().key, self.exchanges)
+
+    def build(self) -> InputSpace:
+        """The input space, built on the worker."""
+        return input_space(self.model, self.method, self.sources, self.exchanges)
+
+
 MATRIX_OF = {
     "fg_tech": "technosphere", "bg_tech": "technosphere", "interface": "technosphere",
     "fg_bio": "biosphere", "bg_bio": "biosphere", "cf": "characterization",
@@ -153,8 +172,9 @@ def input_space(
 ) -> InputSpace:
     """The uncertain inputs of ``model`` for the selected sources, labelled and grouped: its
     random parameters and the other independent inputs, or with ``exchanges`` the matrix
-    entries with distributions of their own (parameters at their values)."""
-    engine = finite_engine(model, method, sources)
+    entries with distributions of their own (parameters at their values); ``sources`` as the
+    entry point checked them."""
+    engine = finite_engine(model, method, tuple(sources))
     inputs = entry_inputs(model, method, engine)
     if engine.parameters is not None and not exchanges:
         inputs += parameter_inputs(engine)
@@ -251,8 +271,6 @@ def evaluation(
     ``EVAL_BLOCK`` columns: here, or with ``workers`` (processes of a local Dask cluster) or
     ``scheduler`` (the address of one) on the cluster, each worker rebuilding the input space
     once; the same blocks either way, so the same numbers."""
-    from .montecarlo.cluster import SpaceSpec, cluster_client, map_blocks
-
     with cluster_client(workers, scheduler) as client:
         spec = None
         if client is not None:
@@ -268,7 +286,7 @@ def evaluation(
             if spec is None:
                 parts = [space.totals(b, uniform) for b in blocks]
             else:
-                parts = map_blocks(client, spec, blocks, uniform)
+                parts = map_blocks(client, spec, "totals", blocks, uniform)
             return np.concatenate(parts) if parts else np.empty(0)
 
         yield totals
@@ -308,6 +326,13 @@ class SobolResult:
     evaluations: int
 
 
+def bootstrap_seed(seed: int) -> int:
+    """The seed of SALib's bootstrap of the confidence intervals, never 0: SALib seeds only
+    ``if seed:``, so seed 0 drew from numpy's unseeded generator and the intervals changed
+    from run to run."""
+    return int(np.random.SeedSequence(seed).generate_state(1)[0]) or 1
+
+
 def sobol_indices(
     names: Sequence[str],
     groups: Sequence[str] | None,
@@ -331,7 +356,7 @@ def sobol_indices(
     u = np.clip(u, 1e-12, 1 - 1e-12).T
     y = evaluate(to_values(u))
     res = analyze.analyze(problem, y, calc_second_order=False, num_resamples=resamples,
-                          conf_level=0.95, seed=seed)  # fmt: skip
+                          conf_level=0.95, seed=bootstrap_seed(seed))  # fmt: skip
     labels = tuple(dict.fromkeys(groups)) if groups is not None else tuple(names)
     return SobolResult(labels, np.asarray(res["S1"]), np.asarray(res["S1_conf"]),
                        np.asarray(res["ST"]), np.asarray(res["ST_conf"]), int(y.size))  # fmt: skip
@@ -453,6 +478,7 @@ def analyse(
     parameters and other independent inputs (``exchanges``: over matrix entries). ``workers``
     or ``scheduler``: Spearman's and Sobol's samples are evaluated on a Dask cluster (one for
     both), with the same numbers as here."""
+    sources = check_sources(sources)
     space = input_space(model, method, sources, exchanges)
     if not space.inputs:
         raise ValueError("no uncertain inputs for the selected sources")

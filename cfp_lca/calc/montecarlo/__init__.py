@@ -21,18 +21,27 @@ The parts, one module each:
 * :mod:`.structure`: the model's matrix entries, classified into foreground, interface and
   background sets, in a canonical order (``ModelStructure``, ``build_structure``);
 * :mod:`.sampling`: vectorized stats_arrays draws, one generator per block of iterations;
+  :mod:`.distributions`: the distributions by stats_arrays' ids, and which cannot be drawn;
+  :mod:`.external`: the distributions stats_arrays draws itself (beta, gamma, ...);
 * :mod:`.parameters`: the model's random parameters (correlated through a Gaussian copula),
-  drawn per block, and the foreground entries their formulas drive;
+  drawn per block, and the foreground entries their formulas drive; :mod:`.formulas`: their
+  formulas as a row program;
 * :mod:`.solvers`: one small system solved for many samples (substitution or batched LU);
 * :mod:`.evaluate`: scores of many samples from entry values (``Evaluator``);
 * :mod:`.transforms`, :mod:`.compiled`: draws transformed in place, and the compiled loops
   (numba) that draw numpy's own numbers and run row programs;
-* :mod:`.program`: row programs, instructions on the rows of one register array;
+* :mod:`.program`, :mod:`.opcodes`: row programs, instructions on the rows of one register
+  array, and their one opcode table;
 * :mod:`.kernel`: the same scores as one row program run on whole blocks;
 * :mod:`.engines`: ``FastEngine`` and bw2calc's reference (``BrightwayEngine``);
 * :mod:`.statistics`: streamed statistics, convergence and ``MonteCarloResult``;
 * :mod:`.scheduling`: chunks computed one ahead and ``run_monte_carlo``;
+* :mod:`.cluster`, :mod:`.workers`: chunks on a Dask cluster, and the worker plugin that
+  keeps the engines on each worker;
 * :mod:`.threads`: the worker threads they share.
+
+Uncertainty sources are checked once, where they enter (``run_monte_carlo``, the
+comparison's and the sensitivity analysis's entry points), and passed inward as checked.
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
 """Monte Carlo chunks on a Dask cluster (``dask.distributed``): a local cluster of ``workers``
 processes, or the scheduler at an address. The same path serves paired scenario comparisons
-(one paired engine per scenario) and the sensitivity analysis (blocks of input values
-evaluated through the model's input space).
+(one paired engine per scenario) and any other engine a spec builds (the sensitivity
+analysis evaluates blocks of input values through an input space of its own spec).
 
-Each worker process builds the fast engine once (the model and method travel pickled; the
-worker opens the same Brightway project, which the caller has written and holds under its
-shared lock) and then computes the chunks it is given. A chunk depends only on its bounds and
-the seed, so the numbers are those of a local run, bit for bit on the same kind of CPU; the
-caller folds the chunks into the statistics in order, as for local chunks. Remote workers
-must see the same Brightway data directory (a shared file system).
+Each worker process builds the engine of a spec once (the model and method travel pickled;
+a worker plugin, :mod:`.workers`, opens the same Brightway project, which the caller has
+written and holds under its shared lock, and keeps the engines) and then computes the chunks
+it is given. A chunk depends only on its bounds and the seed, so the numbers are those of a
+local run, bit for bit on the same kind of CPU; the caller folds the chunks into the
+statistics in order, as for local chunks. Remote workers must see the same Brightway data
+directory (a shared file system).
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,7 +27,6 @@ import numpy as np
 from ...model.objects import Method, ProductModel
 
 WINDOW_PER_WORKER = 2  # chunks in flight per worker: enough to keep each one busy
-_ENGINES: dict = {}  # per worker process: engine (or input space) by spec key
 
 
 @dataclass(frozen=True)
@@ -48,8 +46,7 @@ class EngineSpec:
         """The spec for the current Brightway project of this process."""
         import bw2data as bd
 
-        base = str(bd.projects._base_data_dir)
-        return cls(base, bd.projects.current, model, method, tuple(sources), **extra)
+        return cls(data_dir(), bd.projects.current, model, method, tuple(sources), **extra)
 
     @cached_property
     def content(self) -> str:
@@ -77,64 +74,39 @@ class EngineSpec:
         return FastEngine(self.model, self.method, self.sources, paired=self.paired)
 
 
-@dataclass(frozen=True)
-class SpaceSpec(EngineSpec):
-    """What a worker needs to rebuild a sensitivity input space (``exchanges``: the matrix
-    entries as inputs, as ``input_space`` takes it)."""
+def data_dir() -> str:
+    """This process's Brightway data directory (bw2data's public API: the folder of the
+    current project lies in it)."""
+    import bw2data as bd
 
-    exchanges: bool = False
-
-    @property
-    def key(self) -> tuple:
-        return ("space", *super().key, self.exchanges)
-
-    def build(self):
-        from ..sensitivity import input_space
-
-        return input_space(self.model, self.method, self.sources, self.exchanges)
-
-
-def _engine(spec: EngineSpec):
-    """The worker's engine (or input space) for ``spec``, built on first use."""
-    if spec.key not in _ENGINES:
-        if "bw2data" not in sys.modules:
-            os.environ["BRIGHTWAY2_DIR"] = spec.bw_dir  # the caller's, whatever the worker's
-        import bw2data as bd
-
-        if Path(bd.projects._base_data_dir) != Path(spec.bw_dir):
-            bd.projects.change_base_directories(Path(spec.bw_dir), project_name=spec.project)
-        bd.projects.set_current(spec.project)
-        _ENGINES[spec.key] = spec.build()
-    return _ENGINES[spec.key]
+    return str(Path(bd.projects.dir).parent)
 
 
 def _share(client, spec: EngineSpec):
     """``spec`` on every worker, under a key of its own: not the content's hash, which a run
-    just finished with the same spec may still be releasing (its data then lost)."""
+    just finished with the same spec may still be releasing (its data then lost). The
+    workers' plugin for its Brightway directory is registered first."""
+    from .workers import register
+
+    register(client, spec)
     return client.scatter(spec, broadcast=True, hash=False)
 
 
-def remote_chunk(spec: EngineSpec, seed: int, start: int, stop: int):
-    """A chunk computed on a worker (the task Dask runs)."""
-    return _engine(spec).chunk(seed, start, stop)
+def map_blocks(client, spec: EngineSpec, method: str, blocks: Sequence[np.ndarray], *args):
+    """``method(block, *args)`` of the engine of ``spec`` for each block on the cluster, in
+    order (the blocks travel in the tasks, so Dask can compute them again on another worker
+    if one dies)."""
+    from .workers import remote_call
 
-
-def remote_totals(spec: SpaceSpec, values: np.ndarray, uniform: bool) -> np.ndarray:
-    """Totals of a block of input values (or of probabilities, ``uniform``) on a worker."""
-    return _engine(spec).totals(values, uniform)
-
-
-def map_blocks(client, spec: SpaceSpec, blocks: Sequence[np.ndarray], uniform: bool):
-    """``remote_totals`` of each block on the cluster, in order (the blocks travel in the
-    tasks, so Dask can compute them again on another worker if one dies)."""
     spec = _share(client, spec)
-    futures = [client.submit(remote_totals, spec, b, uniform, pure=False) for b in blocks]
+    futures = [client.submit(remote_call, spec, method, b, *args, pure=False) for b in blocks]
     return client.gather(futures)
 
 
 def connect(workers: int | None = None, scheduler: str | None = None):
     """A ``distributed.Client``: to ``scheduler``, or to a new local cluster of ``workers``
-    single-threaded processes (quiet: no dashboard, warnings only)."""
+    single-threaded processes (quiet: no dashboard, warnings only) started in this process's
+    Brightway data directory (their environment's BRIGHTWAY2_DIR)."""
     from distributed import Client, LocalCluster
 
     for name in ("distributed", "distributed.worker", "distributed.scheduler"):
@@ -148,6 +120,7 @@ def connect(workers: int | None = None, scheduler: str | None = None):
         dashboard_address=None,
         worker_dashboard_address=None,
         silence_logs=logging.ERROR,
+        env={"BRIGHTWAY2_DIR": data_dir()},
     )
     return Client(cluster)
 
@@ -182,6 +155,8 @@ class DaskChunks:
         self.next_start = 0
 
     def _fill(self) -> None:
+        from .workers import remote_chunk
+
         while len(self.futures) < self.window and self.next_start < self.n:
             start, stop = self.next_start, min(self.n, self.next_start + self.chunk)
             fut = self.client.submit(remote_chunk, self.spec, self.seed, start, stop, pure=False)
@@ -205,3 +180,13 @@ class DaskChunks:
         for _, fut in self.futures.values():
             fut.cancel()
         self.futures.clear()
+
+
+def __getattr__(name: str):
+    """``_ENGINES``: the keys of the engines the Dask workers of this process hold (read by
+    ``Client.run``; the engines themselves live on each worker's plugin, not here)."""
+    if name == "_ENGINES":
+        from .workers import engine_keys
+
+        return engine_keys()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

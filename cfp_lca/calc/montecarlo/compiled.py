@@ -17,6 +17,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from .opcodes import TABLE
+
 
 @numba.njit(nogil=True, cache=True)
 def standard_normal_into(rng: np.random.Generator, out: np.ndarray) -> None:
@@ -96,71 +98,86 @@ def triangular_quantiles_into(
             out[i, j] = a + s if left else b - s
 
 
-# row program opcodes (see :mod:`.program`): out = a op b, row by row
-ADD, SUB, MUL, DIV, COPY, NEG, SQRT, DIVCHECK, MADD, MSUB = range(10)
+def row_kernel(ADD, SUB, MUL, DIV, COPY, NEG, SQRT, DIVCHECK, MADD, MSUB):  # noqa: N803
+    """The compiled row-program kernel for one opcode table (:data:`.opcodes.TABLE`).
+
+    The opcodes reach the kernel as its closure, not as globals of another module: numba
+    reads both as compile-time constants, but its on-disk cache is invalidated by the
+    source of this file only, and by the contents of a closure, which it hashes into the
+    cache key. A changed table is so compiled again, never run from a stale cache.
+    """
+
+    @numba.njit(nogil=True, cache=True)
+    def run_rows(R: np.ndarray, code: np.ndarray, K: np.ndarray, bad: np.ndarray) -> None:
+        """Instructions ``code`` (k, 5: op, out, a, b, c) on the rows of ``R`` (rows, S), a
+        tile of ``K.shape[1]`` columns at a time so that the rows a tile touches stay in
+        cache. An operand below 0 is constant ``-1 - operand``, whose value fills that row of
+        ``K`` (constants, tile). ``MADD``/``MSUB``: ``a + b c``/``a - b c``, the product
+        rounded first (no fused multiply-add). ``DIVCHECK`` divides by ``b`` where its
+        magnitude exceeds ``c`` (a tolerance), else by 1 and flags the column in ``bad``.
+
+        The opcode dispatch stays one chain of branches, each with its own loop over the
+        tile (radon counts them all): numba cannot dispatch cheaply through a table of
+        functions (a first-class function call per instruction and tile, never inlined)."""
+        size = R.shape[1]
+        tile = K.shape[1]
+        for t0 in range(0, size, tile):
+            t1 = min(size, t0 + tile)
+            n = t1 - t0
+            for k in range(code.shape[0]):
+                op = code[k, 0]
+                out = R[code[k, 1], t0:t1]
+                a = code[k, 2]
+                b = code[k, 3]
+                x = R[a, t0:t1] if a >= 0 else K[-1 - a, :n]
+                y = R[b, t0:t1] if b >= 0 else K[-1 - b, :n]
+                if op == ADD:
+                    for j in range(n):
+                        out[j] = x[j] + y[j]
+                elif op == SUB:
+                    for j in range(n):
+                        out[j] = x[j] - y[j]
+                elif op == MUL:
+                    for j in range(n):
+                        out[j] = x[j] * y[j]
+                elif op == DIV:
+                    for j in range(n):
+                        out[j] = x[j] / y[j]
+                elif op == COPY:
+                    for j in range(n):
+                        out[j] = x[j]
+                elif op == NEG:
+                    for j in range(n):
+                        out[j] = -x[j]
+                elif op == SQRT:
+                    for j in range(n):
+                        out[j] = np.sqrt(x[j])
+                elif op == MADD:
+                    c = code[k, 4]
+                    z = R[c, t0:t1] if c >= 0 else K[-1 - c, :n]
+                    for j in range(n):
+                        out[j] = x[j] + y[j] * z[j]
+                elif op == MSUB:
+                    c = code[k, 4]
+                    z = R[c, t0:t1] if c >= 0 else K[-1 - c, :n]
+                    for j in range(n):
+                        out[j] = x[j] - y[j] * z[j]
+                elif op == DIVCHECK:  # every opcode named: all in the cache key
+                    c = code[k, 4]
+                    tol = R[c, t0:t1] if c >= 0 else K[-1 - c, :n]
+                    flags = bad[t0:t1]
+                    for j in range(n):
+                        d = y[j]
+                        if not abs(d) > tol[j]:
+                            flags[j] = True
+                            d = 1.0
+                        out[j] = x[j] / d
+
+    return run_rows
 
 
-@numba.njit(nogil=True, cache=True)
-def run_rows(R: np.ndarray, code: np.ndarray, K: np.ndarray, bad: np.ndarray) -> None:
-    """Instructions ``code`` (k, 5: op, out, a, b, c) on the rows of ``R`` (rows, S), a tile of
-    ``K.shape[1]`` columns at a time so that the rows a tile touches stay in cache. An operand
-    below 0 is constant ``-1 - operand``, whose value fills that row of ``K`` (constants, tile).
-    ``MADD``/``MSUB``: ``a + b c``/``a - b c``, the product rounded first (no fused
-    multiply-add). ``DIVCHECK`` divides by ``b`` where its magnitude exceeds ``c`` (a
-    tolerance), else by 1 and flags the column in ``bad``."""
-    size = R.shape[1]
-    tile = K.shape[1]
-    for t0 in range(0, size, tile):
-        t1 = min(size, t0 + tile)
-        n = t1 - t0
-        for k in range(code.shape[0]):
-            op = code[k, 0]
-            out = R[code[k, 1], t0:t1]
-            a = code[k, 2]
-            b = code[k, 3]
-            x = R[a, t0:t1] if a >= 0 else K[-1 - a, :n]
-            y = R[b, t0:t1] if b >= 0 else K[-1 - b, :n]
-            if op == ADD:
-                for j in range(n):
-                    out[j] = x[j] + y[j]
-            elif op == SUB:
-                for j in range(n):
-                    out[j] = x[j] - y[j]
-            elif op == MUL:
-                for j in range(n):
-                    out[j] = x[j] * y[j]
-            elif op == DIV:
-                for j in range(n):
-                    out[j] = x[j] / y[j]
-            elif op == COPY:
-                for j in range(n):
-                    out[j] = x[j]
-            elif op == NEG:
-                for j in range(n):
-                    out[j] = -x[j]
-            elif op == SQRT:
-                for j in range(n):
-                    out[j] = np.sqrt(x[j])
-            elif op == MADD:
-                c = code[k, 4]
-                z = R[c, t0:t1] if c >= 0 else K[-1 - c, :n]
-                for j in range(n):
-                    out[j] = x[j] + y[j] * z[j]
-            elif op == MSUB:
-                c = code[k, 4]
-                z = R[c, t0:t1] if c >= 0 else K[-1 - c, :n]
-                for j in range(n):
-                    out[j] = x[j] - y[j] * z[j]
-            else:  # DIVCHECK
-                c = code[k, 4]
-                tol = R[c, t0:t1] if c >= 0 else K[-1 - c, :n]
-                flags = bad[t0:t1]
-                for j in range(n):
-                    d = y[j]
-                    if not abs(d) > tol[j]:
-                        flags[j] = True
-                        d = 1.0
-                    out[j] = x[j] / d
+run_rows = row_kernel(*TABLE)
+ADD, SUB, MUL, DIV, COPY, NEG, SQRT, DIVCHECK, MADD, MSUB = TABLE  # the kernel's opcodes
 
 
 @numba.njit(nogil=True, cache=True)
@@ -179,6 +196,11 @@ def flag_nonfinite(R: np.ndarray, check: np.ndarray, blank: np.ndarray, bad: np.
                 row[j] = np.nan
 
 
+# numpy's pairwise summation, copied: numba's own ``np.sum`` adds in sequence, and handing
+# the valid samples back to numpy would take a gathered copy and a pass per block. A numpy
+# that changed its order would change the statistics silently, so the copy is guarded:
+# tests/test_engine_pairwise.py compares it with ``np.sum`` bit for bit (lengths around
+# numpy's unroll of 8 and leaf of 128, up to a block, as ``block_moments`` sums them).
 @numba.njit(cache=True)
 def _pairwise_leaf(a: np.ndarray, lo: int, n: int) -> float:
     """numpy's ``pairwise_sum`` of at most 128 values: in order below 8, else with eight

@@ -28,15 +28,15 @@ from ...brightway.datapackages import (
 from ...model.objects import Method, ProductModel
 from ..lcia import foreground_contributions, model_lca
 from . import threads
+from .distributions import UnsupportedDistribution, invalid_entries
 from .evaluate import Evaluator
 from .kernel import BlockKernel
 from .parameters import ParameterLayer
-from .sampling import BLOCK_SIZE, Sampler, UnsupportedDistribution, invalid_entries
+from .sampling import BLOCK_SIZE, Sampler
 from .structure import (
     SOURCES,
     MonteCarloError,
     build_structure,
-    check_sources,
     invalid_distributions,
     node_keys_or_error,
 )
@@ -51,13 +51,15 @@ class FastEngine:
         self,
         model: ProductModel,
         method: Method,
-        sources: Sequence[str] = SOURCES,
+        sources: tuple[str, ...] = SOURCES,
         paired: bool = False,
     ):
-        """``paired``: one random stream per exchange, keyed by its identity, and per random
-        parameter, keyed by its name, so engines of different scenarios draw the same numbers
-        for the exchanges and parameters they share."""
-        self.sources = check_sources(sources)
+        """``sources``: the uncertainty sources drawn, as the entry point that took them
+        checked them (``structure.check_sources``); ``paired``: one random stream per
+        exchange, keyed by its identity, and per random parameter, keyed by its name, so
+        engines of different scenarios draw the same numbers for the exchanges and
+        parameters they share."""
+        self.sources = tuple(sources)
         lca = model_lca(model, method)
         # the matrices only: the static scores come from the evaluator below, so the whole
         # system (an imported background, say) is never factorized here
@@ -66,36 +68,11 @@ class FastEngine:
         lca.load_lcia_data()
         self.structure = build_structure(model, lca, identities=paired)
         st = self.structure
-        self.samplers: list[tuple[Sampler, list[tuple[str, int, int]]]] = []
         self.own: dict[str, np.ndarray] = {}  # per set, the entries with draws of their own
+        self.samplers: list[tuple[Sampler, list[tuple[str, int, int]]]] = []
         for source in SOURCES:
-            if source not in self.sources:
-                continue
-            names = [k for k, es in st.sets.items() if es.source == source]
-            dists, amounts, keys, layout, offset = [], [], [], [], 0
-            for name in names:
-                es, idx = st.sets[name], st.uncertain_entries(name)
-                self.own[name] = idx
-                # draws are made on the stored (unflipped) amount, then flipped
-                dists.append(es.distributions[idx])
-                amounts.append(es.amount[idx] * es.sign[idx])
-                if paired:  # identities exist only for paired runs
-                    keys.append(es.identity[idx])
-                layout.append((name, offset, offset + idx.size))
-                offset += idx.size
-            if offset:
-                try:
-                    sampler = Sampler.from_arrays(
-                        np.concatenate(dists),
-                        np.concatenate(amounts),
-                        stream=self.STREAMS[source],
-                        keys=np.concatenate(keys) if paired else None,
-                    )
-                except UnsupportedDistribution as exc:
-                    where = [(name, self.own[name][i - lo]) for i, _ in exc.entries
-                             for name, lo, hi in layout if lo <= i < hi]  # fmt: skip
-                    raise invalid_distributions(lca, st, where, exc.entries) from None
-                self.samplers.append((sampler, layout))
+            if source in self.sources:
+                self._add_sampler(lca, source, paired)
         # random parameters are foreground data: drawn with the foreground source
         self.parameters: ParameterLayer | None = None
         uncertain = dict(self.own)
@@ -106,11 +83,8 @@ class FastEngine:
         self.evaluator = Evaluator(st, uncertain, static.bg_static_inverse)
         det, _ = static.scores({}, 1)
         self.deterministic = dict(zip(st.labels, det[:, 0].tolist(), strict=True))
-        # per sampler: the matrix sign of each drawn row, and its sets as row ranges
-        self._signs: list[np.ndarray | None] = []
-        for _, layout in self.samplers:
-            sign = np.concatenate([st.sets[name].sign[self.own[name]] for name, _, _ in layout])
-            self._signs.append(None if (sign == 1.0).all() else sign)
+        # per sampler: the matrix sign of each drawn row (None: all +1)
+        self._signs = [self._matrix_signs(layout) for _, layout in self.samplers]
         # samplers too large to draw whole blocks go the general way, a part at a time
         self.part = min([BLOCK_SIZE] + [s.part_size for s, _ in self.samplers])
         self._kernel = None
@@ -118,6 +92,44 @@ class FastEngine:
             layouts = [(s.n_uncertain, layout) for s, layout in self.samplers]
             self._kernel = BlockKernel.build(self.evaluator, layouts, self.parameters)
         self._local = threading.local()
+
+    def _add_sampler(self, lca: bc.LCA, source: str, paired: bool) -> None:
+        """The sampler of one source's uncertain entries (where it has some), its sets laid
+        out as row ranges; each set's entries with draws of their own into ``own``. A
+        distribution that cannot be drawn is an error naming its exchange."""
+        st = self.structure
+        dists, amounts, keys, layout, offset = [], [], [], [], 0
+        for name in [k for k, es in st.sets.items() if es.source == source]:
+            es, idx = st.sets[name], st.uncertain_entries(name)
+            self.own[name] = idx
+            # draws are made on the stored (unflipped) amount, then flipped
+            dists.append(es.distributions[idx])
+            amounts.append(es.amount[idx] * es.sign[idx])
+            if paired:  # identities exist only for paired runs
+                keys.append(es.identity[idx])
+            layout.append((name, offset, offset + idx.size))
+            offset += idx.size
+        if not offset:
+            return
+        try:
+            sampler = Sampler.from_arrays(
+                np.concatenate(dists),
+                np.concatenate(amounts),
+                stream=self.STREAMS[source],
+                keys=np.concatenate(keys) if paired else None,
+            )
+        except UnsupportedDistribution as exc:
+            where = [(name, self.own[name][i - lo]) for i, _ in exc.entries
+                     for name, lo, hi in layout if lo <= i < hi]  # fmt: skip
+            raise invalid_distributions(lca, st, where, exc.entries) from None
+        self.samplers.append((sampler, layout))
+
+    def _matrix_signs(self, layout: list[tuple[str, int, int]]) -> np.ndarray | None:
+        """The matrix sign of each row a sampler draws (its sets as row ranges), or None
+        where all are +1 (nothing to multiply)."""
+        sets = self.structure.sets
+        sign = np.concatenate([sets[name].sign[self.own[name]] for name, _, _ in layout])
+        return None if (sign == 1.0).all() else sign
 
     def random_draws(self) -> list[tuple[int, int, int]]:
         """(stream, standard normals, uniforms) that each iteration draws from each block
@@ -232,7 +244,7 @@ def reference_packages(
     model: ProductModel | Sequence[ProductModel],
     method: Method,
     seed: int,
-    sources: Sequence[str] = SOURCES,
+    sources: tuple[str, ...] = SOURCES,
     iterations: int | None = None,
     paired: bool = False,
     supply_chain: frozenset[int] | None = None,
@@ -252,9 +264,8 @@ def reference_packages(
     Entries driven by random parameters get their values from array packages (see
     :func:`parameter_packages`): ``iterations`` columns, the fast engine's values for
     ``seed`` (``paired``: keyed by name, as in comparisons), so bw2calc computes the very
-    iterations of the fast engine for them.
+    iterations of the fast engine for them. ``sources`` as the entry point checked them.
     """
-    sources = check_sources(sources)
     models = [model] if isinstance(model, ProductModel) else list(model)
     arrays = []
     if "foreground" in sources:
@@ -428,7 +439,7 @@ def reference_lca(
     model: ProductModel,
     method: Method,
     seed: int,
-    sources: Sequence[str] = SOURCES,
+    sources: tuple[str, ...] = SOURCES,
     iterations: int | None = None,
     supply_chain: frozenset[int] | None = None,
     supply_chain_only: bool = False,
@@ -462,14 +473,15 @@ class BrightwayEngine:
         model: ProductModel,
         method: Method,
         seed: int,
-        sources: Sequence[str] = SOURCES,
+        sources: tuple[str, ...] = SOURCES,
         iterations: int | None = None,
         supply_chain_only: bool = False,
     ):
         """``iterations``: how many will be run, needed ahead where random parameters drive
         entries (their values come as arrays, see :func:`reference_packages`);
-        ``supply_chain_only``: draw only the activities the model reaches."""
-        self.sources = check_sources(sources)
+        ``supply_chain_only``: draw only the activities the model reaches; ``sources`` as
+        the entry point checked them."""
+        self.sources = tuple(sources)
         self.model = model
         fast = FastEngine(model, method, self.sources)
         self.structure = fast.structure

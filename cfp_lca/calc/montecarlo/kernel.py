@@ -18,7 +18,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from .evaluate import Evaluator
-from .program import ADD, COPY, DIV, DIVCHECK, RowProgram
+from .opcodes import ADD, COPY, DIV, DIVCHECK
+from .program import RowProgram
 from .solvers import BatchedSystem
 from .transforms import loops
 

@@ -15,9 +15,7 @@ distribution, its own draw is an independent factor around the formula's value:
 
 from __future__ import annotations
 
-import ast
 import hashlib
-import operator
 from collections.abc import Mapping, Sequence
 
 import bw_processing as bwp
@@ -25,11 +23,12 @@ import numpy as np
 from scipy.special import ndtri
 
 from ...brightway.datapackages import uncertainty_row
-from ...model.formula import _BINARY, _UNARY, MAX_DEPTH, FormulaProblem, _Evaluator, parse
+from ...model.formula import FormulaProblem
 from ...model.objects import ProductModel
 from ...model.parameters import ParameterModel
-from .program import COPY, NEG, OPCODES, RowProgram
-from .sampling import BLOCK_SIZE, LOGNORMAL, NORMAL, Sampler, block_generator, draw_range
+from .distributions import GAUSSIAN
+from .formulas import FormulaProgram
+from .sampling import BLOCK_SIZE, Sampler, block_generator, draw_range
 from .statistics import ParameterCorrelation
 from .structure import ModelStructure, MonteCarloError
 from .transforms import loops, scratch
@@ -37,7 +36,6 @@ from .transforms import loops, scratch
 PARAMETER_STREAM = 3  # independent (log)normal parameters (unpaired runs)
 COPULA_STREAM = 4  # normal scores of correlated parameters (unpaired runs)
 OTHER_STREAM = 5  # independent uniform and triangular parameters (unpaired runs)
-GAUSSIAN = (LOGNORMAL, NORMAL)
 CORRELATION_ITERATIONS = 1 << 14  # iterations whose draws the achieved correlation is taken on
 FOREGROUND_SETS = ("fg_tech", "interface", "fg_bio")
 # stats_arrays fields as float64: parameters never pass through bw_processing's float32
@@ -222,200 +220,6 @@ class ParameterLayer:
                     full[pos] *= coef
             values[name] = full
         return values
-
-
-class _Sym:
-    """A value of the formula program that varies with the sample: node ``index``."""
-
-    __slots__ = ("index",)
-
-    def __init__(self, index: int):
-        self.index = index
-
-
-def _key(value) -> tuple:
-    """What identifies an operand: a node, or a constant by its type and exact value."""
-    if isinstance(value, _Sym):
-        return ("node", value.index)
-    return ("const", type(value), repr(value))
-
-
-class FormulaProgram:
-    """:meth:`ParameterModel.magnitudes` and :meth:`ParameterLayer.complete` as instructions
-    of a row program (:mod:`.program`), run by the block kernel with the model's algebra: the
-    same IEEE operations on the same operands as the formula evaluator (operands in the same
-    order, constant sub-terms computed once by the evaluator itself, powers by numpy), so the
-    same numbers bit for bit. A sub-term met again with the same operands (``1 - R1``, ``m_a +
-    m_b``) is computed once.
-    """
-
-    def __init__(self, model: ParameterModel, rows: Mapping[str, Sequence[tuple]]):
-        self.k = len(model.random)
-        self._nodes: list[tuple] = []  # (function, operand, operand): operands _Sym or scalars
-        self._memo: dict[tuple, _Sym] = {}
-        model_ns: dict = dict(model.model_static)
-        self._apply(model.model_steps, model_ns, model.random)
-        spaces: dict[str | None, dict] = {None: model_ns}
-        results = []
-        for x in model.driven:
-            if x.scope not in spaces:
-                spaces[x.scope] = dict(model_ns)
-                self._apply(model.activity_steps[x.scope], spaces[x.scope], model.random)
-            results.append(self._formula(x.formula, spaces[x.scope]))
-        self._emit(results, rows)
-
-    def _apply(self, steps, ns: dict, random) -> None:
-        for s in steps:
-            if s.kind == "static":
-                ns[s.name] = s.value
-            elif s.kind == "random":
-                draw = self._node(None, ("draw", s.index), None)
-                factor = random[s.index].base_factor
-                ns[s.name] = draw if factor == 1.0 else self._node(operator.mul, draw, factor)
-            else:
-                ns[s.name] = self._formula(s.formula, ns)
-
-    def _node(self, func, a, b) -> _Sym:
-        key = (func, a if func is None else _key(a), _key(b))
-        if key not in self._memo:
-            self._memo[key] = _Sym(len(self._nodes))
-            self._nodes.append((func, a, b))
-        return self._memo[key]
-
-    def _formula(self, text: str, ns: Mapping):
-        return self._value(parse(text).body, _Evaluator(text, ns), 0)
-
-    def _value(self, node: ast.AST, ev: _Evaluator, depth: int):
-        """As ``_Evaluator.value``: scalars evaluated (and checked) by the evaluator itself,
-        operations on samples become nodes."""
-        if depth > MAX_DEPTH:
-            raise ev.problem(None, f"nested more than {MAX_DEPTH} levels deep")
-        if isinstance(node, ast.Constant):
-            return ev.constant(node)
-        if isinstance(node, ast.Name):
-            return ev.name(node)
-        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            left = self._value(node.left, ev, depth + 1)
-            right = self._value(node.right, ev, depth + 1)
-            if not isinstance(left, _Sym) and not isinstance(right, _Sym):
-                return ev.binary(node, left, right)
-            return self._node(_BINARY[type(node.op)], left, right)
-        if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
-            value = self._value(node.operand, ev, depth + 1)
-            if not isinstance(value, _Sym):
-                return _UNARY[type(node.op)](value)
-            return self._node(_UNARY[type(node.op)], value, None)
-        raise FormulaProblem(f"formula '{ev.text}': not plain arithmetic")
-
-    def _emit(self, results: list, rows: Mapping[str, Sequence[tuple]]) -> None:
-        """Instructions (function, a, b, out) over an environment: the k parameter rows,
-        buffer rows, the completed rows, constants. Each driven value goes into its rows as
-        soon as it is known; a buffer is reused once its value is no longer read."""
-        self.targets = [(name, pos) for name, rs in rows.items() for pos, *_ in rs]
-        self.names = tuple(rows)
-        target = {t: i for i, t in enumerate(self.targets)}
-        nodes = self._nodes
-        users: dict[int, list[tuple]] = {}  # node -> completion ops reading it
-        early: list[tuple] = []  # completion ops reading draws or constants
-        for name, rs in rows.items():
-            for pos, k, coef, alone in rs:
-                value = results[k]
-                op = (("full", target[(name, pos)]), value, coef, alone)
-                if isinstance(value, _Sym) and nodes[value.index][0] is not None:
-                    users.setdefault(value.index, []).append(op)
-                else:
-                    early.append(op)
-        live = set(users)  # nodes some driven value needs
-        for i in range(len(nodes) - 1, -1, -1):
-            func, a, b = nodes[i]
-            if i in live and func is not None:
-                live.update(x.index for x in (a, b) if isinstance(x, _Sym))
-        last = {i: i for i in users}  # node -> the last node whose computation reads it
-        for i, (func, a, b) in enumerate(nodes):
-            if i in live and func is not None:
-                for x in (a, b):
-                    if isinstance(x, _Sym):
-                        last[x.index] = i
-        consts: list = []
-        slot_of: dict[int, int] = {}
-        free: list[int] = []
-        self.n_slots = 0
-        code: list[tuple] = []
-
-        def ref(x) -> tuple[str, int]:
-            if isinstance(x, _Sym):
-                func, a, _ = nodes[x.index]
-                return ("draw", a[1]) if func is None else ("slot", slot_of[x.index])
-            consts.append(x)
-            return ("const", len(consts) - 1)
-
-        def complete(ops) -> None:
-            for full, value, coef, alone in ops:
-                if alone:  # the formula's value, as stored, in matrix sign
-                    code.append((operator.mul, ref(value), ref(coef), full))
-                else:  # own draw x formula / static amount
-                    code.append((operator.mul, full, ref(value), full))
-                    code.append((operator.mul, full, ref(coef), full))
-
-        complete(early)
-        for i, (func, a, b) in enumerate(nodes):
-            if func is None or i not in live:
-                continue
-            ins = (ref(a), ref(0.0 if b is None else b))
-            for x in {x.index for x in (a, b) if isinstance(x, _Sym)}:
-                if last.get(x) == i and x in slot_of:  # read for the last time
-                    free.append(slot_of[x])
-            if free:
-                slot = free.pop()
-            else:
-                slot, self.n_slots = self.n_slots, self.n_slots + 1
-            slot_of[i] = slot
-            code.append((func, *ins, ("slot", slot)))
-            complete(users.get(i, ()))
-            if last.get(i) == i:  # read by its own completion ops only
-                free.append(slot)
-        self._code = code
-        self._consts = consts
-
-    def emit(self, prog: RowProgram, params: Sequence[int], full: Mapping[str, Sequence[int]]):
-        """The instructions into ``prog``: ``params``, the rows of the k parameter values;
-        ``full[name]``, the rows of each completed set (own draws already there)."""
-        slots = prog.rows(self.n_slots)
-        targets = [full[name][pos] for name, pos in self.targets]
-
-        def row(x: tuple[str, int]) -> int:
-            kind, i = x
-            if kind == "const":
-                return prog.const(self._consts[i])
-            return {"draw": params, "slot": slots, "full": targets}[kind][i]
-
-        for func, a, b, out in self._code:
-            if func is operator.pow:  # a constant exponent as numpy's ``**`` gets it
-                exponent = float(self._consts[b[1]]) if b[0] == "const" else row(b)
-                prog.power(row(out), row(a), exponent)
-            elif func is operator.neg:
-                prog.op(NEG, row(out), row(a))
-            elif func is operator.pos:
-                prog.op(COPY, row(out), row(a))
-            else:
-                prog.op(OPCODES[func], row(out), row(a), row(b))
-
-    def run(self, params: np.ndarray, full: Mapping[str, np.ndarray]) -> None:
-        """The driven rows of ``full`` (per set, (rows, ...) arrays whose own-draw rows are
-        filled) from the parameter values ``params`` (k, ...), as the block kernel runs them."""
-        prog = RowProgram()
-        param_rows = prog.rows(self.k)
-        rows = {name: prog.rows(full[name].shape[0]) for name in self.names}
-        self.emit(prog, param_rows, rows)
-        prog.finish()
-        samples = int(np.prod(params.shape[1:]))
-        R = prog.registers(samples)
-        R[param_rows] = params.reshape(self.k, samples)
-        for name, r in rows.items():
-            R[r] = full[name].reshape(len(r), samples)
-        prog.run(R, np.zeros(samples, dtype=bool))
-        for name, r in rows.items():
-            full[name][...] = R[r].reshape(full[name].shape)
 
 
 def _row(position: int, k: int, factor: float, static: float, sign: float, alone: bool) -> tuple:

@@ -15,12 +15,13 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .opcodes import ADD, COPY, DIV, DIVCHECK, MADD, MSUB, MUL, NEG, SQRT, SUB
 from .transforms import loops
 
+# the opcodes are :mod:`.opcodes`' (the one table), named here too for the program's writers
+__all__ = ["ADD", "COPY", "DIV", "DIVCHECK", "MADD", "MSUB", "MUL", "NEG", "SQRT", "SUB",
+           "TILE", "RowProgram"]  # fmt: skip
 TILE = 1024  # samples per pass of a compiled segment
-# as in :mod:`.compiled`
-ADD, SUB, MUL, DIV, COPY, NEG, SQRT, DIVCHECK, MADD, MSUB = range(10)
-OPCODES = {operator.add: ADD, operator.sub: SUB, operator.mul: MUL, operator.truediv: DIV}
 
 
 class RowProgram:

@@ -9,84 +9,50 @@ in fixed parts of ``part_size`` iterations instead, part ``p`` of block ``b`` wi
 generator seeded by ``SeedSequence(seed, spawn_key=(s, b, p))``: the same independence of the
 chunking, in bounded memory.
 
-Supported stats_arrays ids, with the conventions of stats_arrays (and so of bw2calc):
+Every stats_arrays distribution is drawn, with the conventions of stats_arrays (and so of
+bw2calc):
 
-* 0 undefined, 1 no uncertainty: the static amount;
-* 2 lognormal: ``exp(N(loc, scale))``, sign flipped where ``negative``;
-* 3 normal ``N(loc, scale)``; 4 uniform on [minimum, maximum];
-  5 triangular (minimum, mode = loc, maximum);
+* undefined, no uncertainty: the static amount;
+* lognormal: ``exp(N(loc, scale))``, sign flipped where ``negative``;
+* normal ``N(loc, scale)``; uniform on [minimum, maximum]; triangular (minimum, mode = loc,
+  maximum): in compiled loops (:mod:`.compiled`), numpy's own numbers;
 * lognormal and normal draws outside a finite ``minimum``/``maximum`` are drawn again, as
-  stats_arrays' ``bounded_random_variables`` does.
+  stats_arrays' ``bounded_random_variables`` does;
+* the others (beta, gamma, Weibull, ...) by stats_arrays itself (:mod:`.external`), from the
+  same block generator, after the rest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from stats_arrays.errors import MaximumIterationsError
 
 from . import threads
+from .distributions import (
+    COMPILED_IDS,
+    GAUSSIAN,
+    LOGNORMAL,
+    NORMAL,
+    STATIC_IDS,
+    TRIANGULAR,
+    UNIFORM,
+    UnsupportedDistribution,
+    invalid_entries,
+    invalid_text,
+)
+from .external import StatsArraysRows, stats_params
 from .transforms import gauss_into, loops, scratch
 
 BLOCK_SIZE = 4096
 LARGE_BLOCK_BYTES = 256 * 2**20  # a sampler whose block of draws is larger draws in parts
 PART_BYTES = 64 * 2**20  # the most memory one part of such a sampler's draws takes
-STATIC_IDS = (0, 1)
-LOGNORMAL, NORMAL, UNIFORM, TRIANGULAR = 2, 3, 4, 5
-SUPPORTED_IDS = (*STATIC_IDS, LOGNORMAL, NORMAL, UNIFORM, TRIANGULAR)
 MAX_REDRAWS = 100
 _F32_RTOL = 4 * float(np.finfo(np.float32).eps)
-
-
-class UnsupportedDistribution(ValueError):
-    """Distributions that cannot be drawn: ``entries`` holds (index, reason) of each, indices
-    into the arrays the sampler was built from, for the caller to name the exchanges."""
-
-    def __init__(self, message: str, entries: Sequence[tuple[int, str]] = ()):
-        super().__init__(message)
-        self.entries = list(entries)
-
-
-def invalid_entries(distributions: np.ndarray, amounts: np.ndarray | None = None,
-                    loc: np.ndarray | None = None) -> list[tuple[int, str]]:  # fmt: skip
-    """(index, reason) of every entry whose distribution cannot be drawn: an unsupported
-    type, a (log)normal without a finite scale >= 0, bounds not finite and increasing, a
-    triangular mode outside its bounds. ``loc``: the modes to check instead of the stored
-    ones (float64 where the sampler restored them)."""
-    kinds = np.asarray(distributions["uncertainty_type"], dtype=np.int64)
-    loc = distributions["loc"].astype(np.float64) if loc is None else loc
-    scale = distributions["scale"].astype(np.float64)
-    low = distributions["minimum"].astype(np.float64)
-    high = distributions["maximum"].astype(np.float64)
-    out: list[tuple[int, str]] = []
-    for i in np.flatnonzero(~np.isin(kinds, SUPPORTED_IDS)).tolist():
-        out.append((i, f"uncertainty type {kinds[i]} is not supported (only {SUPPORTED_IDS})"))
-    gauss = np.isin(kinds, (LOGNORMAL, NORMAL))
-    with np.errstate(invalid="ignore"):
-        bad = gauss & ~(np.isfinite(scale) & (scale >= 0))
-        for i in np.flatnonzero(bad).tolist():
-            out.append((i, f"{_NAMES[kinds[i]]} scale {scale[i]:g} is not finite and >= 0"))
-        ranged = np.isin(kinds, (UNIFORM, TRIANGULAR))
-        bad = ranged & ~(np.isfinite(low) & np.isfinite(high) & (low <= high))
-        for i in np.flatnonzero(bad).tolist():
-            out.append((i, f"{_NAMES[kinds[i]]} bounds [{low[i]:g}, {high[i]:g}] are not finite "
-                           "and increasing"))  # fmt: skip
-        bad = (kinds == TRIANGULAR) & ~bad & ~((loc >= low) & (loc <= high))
-        for i in np.flatnonzero(bad).tolist():
-            out.append((i, f"triangular mode {loc[i]:g} lies outside [{low[i]:g}, {high[i]:g}]"))
-    return sorted(out)
-
-
-_NAMES = {LOGNORMAL: "lognormal", NORMAL: "normal", UNIFORM: "uniform", TRIANGULAR: "triangular"}
-
-
-def _invalid_text(invalid: list[tuple[int, str]]) -> str:
-    """One sentence for the first invalid entries (by index)."""
-    shown = "; ".join(f"entry {i}: {why}" for i, why in invalid[:5])
-    more = f" (and {len(invalid) - 5} more)" if len(invalid) > 5 else ""
-    return f"{len(invalid)} distributions cannot be drawn: {shown}{more}"
 
 
 def block_generator(seed: int, stream: int, block: int, *part: int) -> np.random.Generator:
@@ -114,7 +80,7 @@ class _DrawPlan:
 
     gauss: np.ndarray
     all_gauss: bool
-    others: np.ndarray  # the uniform and triangular rows
+    others: np.ndarray  # the uniform, triangular and stats_arrays rows
     logn: np.ndarray
     all_logn: bool
     any_logn: bool
@@ -141,6 +107,9 @@ class _DrawPlan:
     t_leftprod: np.ndarray
     t_rightprod: np.ndarray
     t_degenerate: np.ndarray
+    # rows drawn by stats_arrays (beta, gamma, ...), and their parameters
+    external: np.ndarray
+    stats_rows: StatsArraysRows
 
 
 @dataclass(frozen=True)
@@ -160,6 +129,7 @@ class Sampler:
     negative: np.ndarray
     stream: int = 0
     keys: np.ndarray | None = None  # (u,) stable identities: one random stream per entry
+    shape: np.ndarray | None = None  # (u,) stats_arrays' ``shape`` (beta, gamma, ...)
 
     @classmethod
     def from_arrays(
@@ -198,7 +168,7 @@ class Sampler:
         maximum = d["maximum"].astype(np.float64)
         invalid = [(int(idx[i]), why) for i, why in invalid_entries(d, loc=loc)]
         if invalid:
-            raise UnsupportedDistribution(_invalid_text(invalid), invalid)
+            raise UnsupportedDistribution(invalid_text(invalid), invalid)
         return cls(
             amounts=amounts,
             uncertain=idx,
@@ -210,6 +180,7 @@ class Sampler:
             negative=d["negative"].astype(bool),
             stream=stream,
             keys=None if keys is None else np.asarray(keys, dtype=np.uint64)[idx],
+            shape=d["shape"].astype(np.float64),
         )
 
     @property
@@ -221,6 +192,12 @@ class Sampler:
 
         Bounds of normal and lognormal distributions are ignored here (sensitivity settings).
         """
+        out = self._compiled_quantiles(u)
+        self._external_quantiles(u, out)
+        return out
+
+    def _compiled_quantiles(self, u: np.ndarray) -> np.ndarray:
+        """:meth:`ppf` of the rows the compiled loops draw (the stats_arrays rows unset)."""
         from scipy.special import ndtri
 
         u = np.asarray(u, dtype=np.float64)
@@ -229,6 +206,19 @@ class Sampler:
         out[g] = self._gauss(None, g, ndtri(u[g]))
         self._other_quantiles(u, out)
         return out
+
+    def _external_quantiles(self, u: np.ndarray, out: np.ndarray) -> None:
+        """Quantiles of the stats_arrays rows of ``u`` (u, N) into ``out``, by stats_arrays."""
+        plan = self._plan
+        if not plan.external.size:
+            return
+        try:
+            out[plan.external] = plan.stats_rows.quantiles(u[plan.external])
+        except NotImplementedError as exc:
+            raise UnsupportedDistribution(
+                f"stats_arrays gives no quantile function for {exc}: it cannot be drawn at "
+                "given probabilities (a sensitivity analysis, a correlated parameter)"
+            ) from None
 
     def _other_quantiles(self, u: np.ndarray, out: np.ndarray) -> None:
         """Quantiles of the uniform and triangular rows of ``u`` (u, N) into ``out``: ``low +
@@ -251,7 +241,8 @@ class Sampler:
     @cached_property
     def _plan(self) -> _DrawPlan:
         kind = self.kind
-        gauss = np.flatnonzero(np.isin(kind, (LOGNORMAL, NORMAL)))
+        gauss = np.flatnonzero(np.isin(kind, GAUSSIAN))
+        external = np.flatnonzero(~np.isin(kind, COMPILED_IDS))
         logn = kind == LOGNORMAL
         flip = logn & self.negative
         uniform = np.flatnonzero(kind == UNIFORM)
@@ -269,7 +260,7 @@ class Sampler:
         return _DrawPlan(
             gauss=gauss,
             all_gauss=bool(gauss.size) and gauss.size == self.n_uncertain,
-            others=np.flatnonzero(~np.isin(kind, (LOGNORMAL, NORMAL))),
+            others=np.flatnonzero(~np.isin(kind, GAUSSIAN)),
             logn=logn,
             all_logn=bool(logn.all()),
             any_logn=bool(logn.any()),
@@ -293,11 +284,22 @@ class Sampler:
             t_leftprod=leftbase * base,
             t_rightprod=(right - mode) * base,
             t_degenerate=degenerate,
+            external=external,
+            stats_rows=StatsArraysRows(self._stats_params(external)),
         )
+
+    def _stats_params(self, rows: np.ndarray) -> np.ndarray:
+        """stats_arrays' parameter array of some uncertain entries (float64)."""
+        shape = np.full(self.n_uncertain, np.nan) if self.shape is None else self.shape
+        fields = {"uncertainty_type": self.kind, "loc": self.loc, "scale": self.scale,
+                  "shape": shape, "minimum": self.minimum, "maximum": self.maximum,
+                  "negative": self.negative}  # fmt: skip
+        return stats_params({name: values[rows] for name, values in fields.items()})
 
     def draw_counts(self) -> tuple[int, int]:
         """(standard normal, uniform) values drawn per iteration by :meth:`draw_block`, bounds
-        redraws aside: what a bound on the speed of drawing must draw too."""
+        redraws and stats_arrays' own draws aside: what a bound on the speed of drawing must
+        draw too."""
         if self.keys is not None:
             return 0, self.n_uncertain
         plan = self._plan
@@ -403,7 +405,8 @@ class Sampler:
         return out
 
     def _others_into(self, rng: np.random.Generator, out: np.ndarray) -> None:
-        """The uniform then the triangular rows of ``out``, drawn after the (log)normal ones."""
+        """The uniform, the triangular, then the stats_arrays rows of ``out``, drawn after the
+        (log)normal ones."""
         plan = self._plan
         width = out.shape[1]
         sel = plan.uniform
@@ -426,16 +429,29 @@ class Sampler:
             if plan.t_degenerate.any():
                 t[plan.t_degenerate] = plan.t_left[plan.t_degenerate, None]
             out[sel] = t
+        if plan.external.size:  # stats_arrays' legacy generator on the block's bit generator
+            random = np.random.RandomState(rng.bit_generator)
+            with _redraws_within_limit():
+                out[plan.external] = plan.stats_rows.draw(random, width, MAX_REDRAWS)
 
     def _keyed_block(self, seed: int, block: int) -> np.ndarray:
         """Draws where each entry has its own stream, keyed by its identity: two models that
         share an entry (same exchange) get the same numbers for it (common random numbers).
-        Quantile transform of uniform draws; bounds of (log)normals are not applied."""
+        Quantile transform of uniform draws; bounds of (log)normals are not applied; rows
+        drawn by stats_arrays are drawn from their own streams."""
+        plan = self._plan
         u = np.empty((self.n_uncertain, BLOCK_SIZE))
         for j, key in enumerate(self.keys.tolist()):
             block_generator(seed, key, block).random(out=u[j])
         np.clip(u, 1e-300, 1.0 - 1e-16, out=u)
-        return self.ppf(u)
+        out = self._compiled_quantiles(u)
+        # stats_arrays rows: drawn from their own streams (not all have quantile functions)
+        for k, j in enumerate(plan.external.tolist()):
+            stream = block_generator(seed, int(self.keys[j]), block)
+            random = np.random.RandomState(stream.bit_generator)
+            with _redraws_within_limit():
+                out[j] = plan.stats_rows.draw_row(k, random, BLOCK_SIZE, MAX_REDRAWS)
+        return out
 
     def _gauss(self, rng, rows: np.ndarray, z: np.ndarray) -> np.ndarray:
         del rng
@@ -478,7 +494,19 @@ class Sampler:
         u = np.empty_like(z)  # probabilities of the other rows only
         u[plan.others] = ndtr(z[plan.others])
         self._other_quantiles(u, out)
+        self._external_quantiles(u, out)
         return out
+
+
+@contextlib.contextmanager
+def _redraws_within_limit() -> Iterator[None]:
+    """stats_arrays' MaximumIterationsError as the samplers' own error for bounds not met."""
+    try:
+        yield
+    except MaximumIterationsError:
+        raise UnsupportedDistribution(
+            f"bounds not met after {MAX_REDRAWS} redraws; bounds are too narrow"
+        ) from None
 
 
 def draw_range(

@@ -262,10 +262,11 @@ def _check_valid(acc: Accumulator, done: int) -> None:
         )
 
 
-def finite_engine(model: ProductModel, method: Method, sources: Sequence[str],
+def finite_engine(model: ProductModel, method: Method, sources: tuple[str, ...],
                   paired: bool = False) -> FastEngine:  # fmt: skip
-    """The fast engine of ``model``, refused (naming where) when its deterministic result is
-    not a finite number: nothing is sampled around an overflow."""
+    """The fast engine of ``model`` (``sources`` checked by the entry point), refused (naming
+    where) when its deterministic result is not a finite number: nothing is sampled around
+    an overflow."""
     with np.errstate(over="ignore", invalid="ignore"):
         engine = FastEngine(model, method, sources, paired=paired)
     check_finite_engine(engine, model, method)

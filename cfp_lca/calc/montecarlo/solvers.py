@@ -195,29 +195,10 @@ class BatchedSystem:
             return self._krylov.solve(values, rhs, N)
         return self._dense(values, rhs, N)
 
-    def solve_into(
-        self,
-        values: np.ndarray | None,
-        rhs: np.ndarray,
-        x: np.ndarray,
-        bad: np.ndarray,
-        tmp: np.ndarray,
-        finite: np.ndarray,
-    ) -> None:
-        """:meth:`solve` of an acyclic system into preallocated arrays, the same numbers:
-        ``x`` (n, *S), ``bad`` S bool (overwritten), ``tmp`` S, ``finite`` (n, *S) bool, where
-        S is (N,) or (blocks, B) (each block then solved as on its own); ``rhs`` (n, *S) or
-        (n, 1)."""
-        if self.order is None:
-            raise ValueError("solve_into needs an acyclic system")
-        bad[...] = False
-        self._substitute(values, rhs, x.shape[1], x, bad, tmp, finite)
-
-    def _substitute(self, values, rhs, N, x=None, bad=None, tmp=None, finite_work=None):
-        if x is None:
-            x = np.empty((self.n, N))
-            bad = np.zeros(N, dtype=bool)
-            tmp = np.empty(N)
+    def _substitute(self, values, rhs, N):
+        x = np.empty((self.n, N))
+        bad = np.zeros(N, dtype=bool)
+        tmp = np.empty(N)
         any_bad = False
         rhs_wide = rhs.ndim == x.ndim and rhs.shape[1:] == x.shape[1:]
         for node, s_cols, s_vals, s_cols_a, s_vals_a, unc, d_static, d_unc, tol in self._fast_steps:
@@ -229,12 +210,7 @@ class BatchedSystem:
                 np.multiply(x[s_cols[0]], s_vals[0], out=tmp)
                 np.subtract(row, tmp, out=row)
             elif s_cols:
-                if x.ndim == 2:
-                    np.dot(s_vals_a, x[s_cols_a], out=tmp)
-                else:  # (n, blocks, B): block by block, as for one block
-                    gathered = x[s_cols_a]
-                    for g in range(x.shape[1]):
-                        np.dot(s_vals_a, gathered[:, g], out=tmp[g])
+                np.dot(s_vals_a, x[s_cols_a], out=tmp)
                 np.subtract(row, tmp, out=row)
             if unc:
                 (k, j), rest = unc[0], unc[1:]
@@ -266,10 +242,7 @@ class BatchedSystem:
                     any_bad = True
                     continue
                 np.divide(row, d_static, out=row)
-        if finite_work is None:
-            finite = np.isfinite(x).all(axis=0)
-        else:
-            finite = np.isfinite(x, out=finite_work).all(axis=0)
+        finite = np.isfinite(x).all(axis=0)
         if any_bad or not finite.all():
             bad |= ~finite
             x[:, bad] = np.nan

@@ -261,77 +261,92 @@ def _classify(
     iface_pos: dict[int, int],
 ) -> tuple[dict[str, EntrySet], int]:
     """The six entry sets (in matrix order) and the number of flows they emit."""
-    t_row, t_col, t_amt, t_sign, t_dist = tech
-    b_row, b_col, b_amt, b_sign, b_dist = bio
-    c_row, _c_col, c_amt, c_sign, c_dist = char
+    fg_tech, interface, bg_tech = _technosphere_sets(tech, col_F, row_F, R, row_R, iface_pos)
+    fg_bio, bg_bio, flow_pos = _biosphere_sets(bio, col_F, R)
+    sets = {"fg_tech": fg_tech, "interface": interface, "fg_bio": fg_bio, "bg_tech": bg_tech,
+            "bg_bio": bg_bio, "cf": _factor_set(char, flow_pos)}  # fmt: skip
+    return sets, len(flow_pos)
+
+
+def _technosphere_sets(
+    tech: tuple[np.ndarray, ...],
+    col_F: dict[int, int],
+    row_F: dict[int, int],
+    R: dict[int, int],
+    row_R: dict[int, int],
+    iface_pos: dict[int, int],
+) -> tuple[EntrySet, EntrySet, EntrySet]:
+    """The technosphere entries: within the foreground, from the background into the
+    foreground (the interface), within the reachable background."""
+    t_row, t_col = tech[0], tech[1]
     tr, tc = t_row.tolist(), t_col.tolist()
     m_ff = np.array([c in col_F and r in row_F for r, c in zip(tr, tc, strict=True)], bool)
     m_if = np.array([c in col_F and r not in row_F for r, c in zip(tr, tc, strict=True)], bool)
     m_rr = np.array([c in R for c in tc], bool)
-    t_args = (t_row, t_col, t_amt, t_sign, t_dist)
+    fg_tech = _pick(
+        m_ff,
+        [row_F[r] for r in t_row[m_ff].tolist()],
+        [col_F[c] for c in t_col[m_ff].tolist()],
+        *tech,
+        "fg_tech",
+        "foreground",
+    )
+    interface = _pick(
+        m_if,
+        [col_F[c] for c in t_col[m_if].tolist()],
+        [iface_pos[r] for r in t_row[m_if].tolist()],
+        *tech,
+        "interface",
+        "foreground",
+    )
+    bg_tech = _pick(
+        m_rr,
+        [row_R[r] for r in t_row[m_rr].tolist()],
+        [R[c] for c in t_col[m_rr].tolist()],
+        *tech,
+        "bg_tech",
+        "background",
+    )
+    return fg_tech, interface, bg_tech
+
+
+def _biosphere_sets(
+    bio: tuple[np.ndarray, ...], col_F: dict[int, int], R: dict[int, int]
+) -> tuple[EntrySet, EntrySet, dict[int, int]]:
+    """The biosphere entries of the foreground and of the reachable background, and the
+    local index of each flow they emit."""
+    b_row, b_col = bio[0], bio[1]
     bc_ = b_col.tolist()
     m_bf = np.array([c in col_F for c in bc_], bool)
     m_br = np.array([c in R for c in bc_], bool)
     flows = sorted(set(b_row[m_bf | m_br].tolist()))
     flow_pos = {f: k for k, f in enumerate(flows)}
-    m_cf = np.array([r in flow_pos for r in c_row.tolist()], bool)
-    b_args = (b_row, b_col, b_amt, b_sign, b_dist)
+    fg_bio = _pick(
+        m_bf,
+        [col_F[c] for c in b_col[m_bf].tolist()],
+        [flow_pos[r] for r in b_row[m_bf].tolist()],
+        *bio,
+        "fg_bio",
+        "foreground",
+    )
+    bg_bio = _pick(
+        m_br,
+        [R[c] for c in b_col[m_br].tolist()],
+        [flow_pos[r] for r in b_row[m_br].tolist()],
+        *bio,
+        "bg_bio",
+        "background",
+    )
+    return fg_bio, bg_bio, flow_pos
 
-    sets = {
-        "fg_tech": _pick(
-            m_ff,
-            [row_F[r] for r in t_row[m_ff].tolist()],
-            [col_F[c] for c in t_col[m_ff].tolist()],
-            *t_args,
-            "fg_tech",
-            "foreground",
-        ),
-        "interface": _pick(
-            m_if,
-            [col_F[c] for c in t_col[m_if].tolist()],
-            [iface_pos[r] for r in t_row[m_if].tolist()],
-            *t_args,
-            "interface",
-            "foreground",
-        ),
-        "fg_bio": _pick(
-            m_bf,
-            [col_F[c] for c in b_col[m_bf].tolist()],
-            [flow_pos[r] for r in b_row[m_bf].tolist()],
-            *b_args,
-            "fg_bio",
-            "foreground",
-        ),
-        "bg_tech": _pick(
-            m_rr,
-            [row_R[r] for r in t_row[m_rr].tolist()],
-            [R[c] for c in t_col[m_rr].tolist()],
-            *t_args,
-            "bg_tech",
-            "background",
-        ),
-        "bg_bio": _pick(
-            m_br,
-            [R[c] for c in b_col[m_br].tolist()],
-            [flow_pos[r] for r in b_row[m_br].tolist()],
-            *b_args,
-            "bg_bio",
-            "background",
-        ),
-        "cf": _pick(
-            m_cf,
-            [flow_pos[r] for r in c_row[m_cf].tolist()],
-            np.zeros(int(m_cf.sum()), dtype=np.int64),
-            c_row,
-            c_row,
-            c_amt,
-            c_sign,
-            c_dist,
-            "cf",
-            "characterization",
-        ),
-    }
-    return sets, len(flows)
+
+def _factor_set(char: tuple[np.ndarray, ...], flow_pos: dict[int, int]) -> EntrySet:
+    """The characterization factors of the flows emitted (row and column: the flow)."""
+    c_row, _c_col, c_amt, c_sign, c_dist = char
+    m_cf = np.array([r in flow_pos for r in c_row.tolist()], bool)
+    return _pick(m_cf, [flow_pos[r] for r in c_row[m_cf].tolist()],
+                 np.zeros(int(m_cf.sum()), dtype=np.int64), c_row, c_row, c_amt, c_sign, c_dist,
+                 "cf", "characterization")  # fmt: skip
 
 
 _MATRIX_OF = {"fg_tech": "technosphere", "interface": "technosphere", "bg_tech": "technosphere"}
