@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..brightway.linking import catalog_process
 from ..calc.study import Study
 from ..model.objects import Catalog, Exchange, Process
 from .figures import flow_label
@@ -121,7 +122,7 @@ def _input_name(ctx: Context, x: Exchange) -> str:
     """The name of an exchange's input (a process or an elementary flow)."""
     if x.kind == "biosphere":
         return flow_name(ctx, x.code)
-    return process_name(ctx.catalog.process(x.database, x.code), ctx.lang,
+    return process_name(catalog_process(ctx.catalog, x.database, x.code), ctx.lang,
                         ctx.study.model.translations)  # fmt: skip
 
 
@@ -271,7 +272,7 @@ def electricity_table(ctx: Context) -> Table:
     for a, x, q, f in purchases(ctx):
         if x.kind != "technosphere" or x.unit != "kWh":
             continue
-        p = ctx.catalog.process(x.database, x.code)
+        p = catalog_process(ctx.catalog, x.database, x.code)
         rows.append([process_name(a, lang, m.translations), process_name(p, lang), q, f, q * f,
                      verbatim(str(p.meta.get("source") or ""), lang)])  # fmt: skip
     headers = [t(k, lang) for k in ("h_activity", "h_input", "h_amount", "h_factor", "h_ghg",
@@ -519,7 +520,7 @@ def gwp_set_table(ctx: Context) -> Table:
     static, lang = ctx.study.static, ctx.lang
     sets: dict[str, list[float]] = {}
     for (db, code), v in static.background.items():
-        meta = ctx.catalog.process(db, code).meta
+        meta = catalog_process(ctx.catalog, db, code).meta
         name = str(meta.get("gwp_set") or t("unstated", lang))
         sets.setdefault(name, []).append(v)
     rows = [[verbatim(name, lang), len(vs), sum(vs), static.share(sum(vs))]

@@ -16,9 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .log import ImportLog, ImportProblem, listed
 from .readers import FORMATS, quiet, read_source
+
+if TYPE_CHECKING:
+    from .links import Biosphere
 
 __all__ = ["FORMATS", "ImportProblem", "Imported", "import_database"]
 SHOWN = 10  # unlinked exchanges named in an error
@@ -69,9 +73,6 @@ def import_database(
     unlinked exchanges (unless cut) and invalid distributions (when refused); writes
     nothing then. ``log_file``: a new CSV file that lists every decision.
     """
-    import bw2data as bd
-
-    from .links import Biosphere, external_index, link_biosphere, link_technosphere
     from .products import single_output
     from .uncertainty import check_distributions
 
@@ -81,19 +82,8 @@ def import_database(
     datasets = read_source(path, fmt, log)
     name = name or _default_name(path, datasets)
     own_name = f"{name} biosphere"
-    for db in (name, own_name):
-        if db in bd.databases:
-            raise ImportProblem(
-                f"{path}: database '{db}' exists in project '{bd.projects.current}'; import "
-                "under another name (--name), cfp_lca never overwrites a database"
-            )
-    targets = default_targets() if link_to is None else list(link_to)
-    missing = [db for db in targets if db not in bd.databases]
-    if missing:
-        raise ImportProblem(f"cannot link to {missing}: not in project '{bd.projects.current}'")
-    if options.cut_unlinked and log_file is None:
-        raise ImportProblem("--cut-unlinked needs --log FILE, where the cut exchanges are listed")
-
+    _refuse_existing(path, (name, own_name))
+    targets = _targets(link_to, options, log_file)
     _normalize_units(datasets)
     in_files = _counts(datasets)
     activities = single_output(datasets, options.multi_output, log)
@@ -101,30 +91,12 @@ def import_database(
     not_imported = _counts([ds for ds in datasets if ds["code"] in skipped])
     allocated = _counts(activities)
     check_distributions(activities, options.uncertainty, log)
-    processes = [db for db in targets if _has_processes(db)]
-    unlinked = link_technosphere(
-        activities, name, external_index(processes), log, options.cut_unlinked
-    )
-    if unlinked:
-        raise ImportProblem(
-            f"{path}: {len(unlinked)} technosphere inputs link to nothing in the import or in "
-            f"{', '.join(processes) or 'the project'}: {listed(unlinked, SHOWN)}; nothing was "
-            "written. "
-            "Import or name the databases they come from (--link-to), or cut them "
-            "(--cut-unlinked --log FILE lists each)."
-        )
-    biosphere = Biosphere([db for db in targets if db not in processes], own_name)
-    link_biosphere(activities, biosphere, log)
+    biosphere = _linked(path, name, own_name, activities, targets, log, options.cut_unlinked)
     expected = _counts(activities)
     if log_file is not None:
         log.write(log_file)  # before writing: the list exists whatever happens next
     _write(name, own_name, activities, biosphere.own, path, fmt)
-    written = _written_counts(name)
-    if written != (len(activities), expected["technosphere"], expected["biosphere"]):
-        raise ImportProblem(
-            f"database '{name}' holds {written} (activities, technosphere, biosphere) after "
-            f"writing {(len(activities), expected['technosphere'], expected['biosphere'])}"
-        )
+    written = _checked_counts(name, len(activities), expected)
     from ..datapackages import database_arrays
 
     database_arrays(name)  # its float64 arrays, read once now as bw2data's are
@@ -141,6 +113,64 @@ def import_database(
         summary=tuple(log.summary()),
         log=log,
     )
+
+
+def _refuse_existing(path: Path, names: tuple[str, ...]) -> None:
+    """Refuse to import under a database name the project holds: cfp_lca never overwrites."""
+    import bw2data as bd
+
+    for db in names:
+        if db in bd.databases:
+            raise ImportProblem(
+                f"{path}: database '{db}' exists in project '{bd.projects.current}'; import "
+                "under another name (--name), cfp_lca never overwrites a database"
+            )
+
+
+def _targets(link_to: list[str] | None, options: Options, log_file: Path | None) -> list[str]:
+    """The databases to link to, each in the project; a cut needs a log that lists it."""
+    import bw2data as bd
+
+    targets = default_targets() if link_to is None else list(link_to)
+    missing = [db for db in targets if db not in bd.databases]
+    if missing:
+        raise ImportProblem(f"cannot link to {missing}: not in project '{bd.projects.current}'")
+    if options.cut_unlinked and log_file is None:
+        raise ImportProblem("--cut-unlinked needs --log FILE, where the cut exchanges are listed")
+    return targets
+
+
+def _linked(path: Path, name: str, own_name: str, activities: list[dict], targets: list[str],
+            log: ImportLog, cut_unlinked: bool) -> Biosphere:  # fmt: skip
+    """Technosphere inputs linked within the import and to the targets that hold processes
+    (one linked to nothing refused unless cut), then elementary flows to the other targets
+    or to the source's own flows; the biosphere they were linked to."""
+    from .links import Biosphere, external_index, link_biosphere, link_technosphere
+
+    processes = [db for db in targets if _has_processes(db)]
+    unlinked = link_technosphere(activities, name, external_index(processes), log, cut_unlinked)
+    if unlinked:
+        raise ImportProblem(
+            f"{path}: {len(unlinked)} technosphere inputs link to nothing in the import or in "
+            f"{', '.join(processes) or 'the project'}: {listed(unlinked, SHOWN)}; nothing was "
+            "written. "
+            "Import or name the databases they come from (--link-to), or cut them "
+            "(--cut-unlinked --log FILE lists each)."
+        )
+    biosphere = Biosphere([db for db in targets if db not in processes], own_name)
+    link_biosphere(activities, biosphere, log)
+    return biosphere
+
+
+def _checked_counts(name: str, activities: int, expected: dict[str, int]) -> tuple[int, int, int]:
+    """The counts of ``name`` as written, refused unless they are those meant to be written."""
+    written = _written_counts(name)
+    if written != (activities, expected["technosphere"], expected["biosphere"]):
+        raise ImportProblem(
+            f"database '{name}' holds {written} (activities, technosphere, biosphere) after "
+            f"writing {(activities, expected['technosphere'], expected['biosphere'])}"
+        )
+    return written
 
 
 def default_targets() -> list[str]:

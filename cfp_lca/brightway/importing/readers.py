@@ -328,43 +328,8 @@ def _category_path(ref, categories: dict[str, dict]) -> tuple[str, ...]:
 def _jsonld_process(p: dict, flows: dict, categories: dict, units: dict, path: Path) -> dict:
     """One openLCA process in the plain form, with its allocation factors by product flow."""
     where = f"{path}: process {p.get('name')!r} ({p.get('@id')})"
-    exchanges = []
-    for x in p.get("exchanges", []):
-        ref = x.get("flow") or {}
-        flow = flows.get(ref.get("@id"), ref)
-        elementary = flow.get("flowType") == "ELEMENTARY_FLOW"
-        output = not x.get("input", False)
-        kind = "biosphere" if elementary else ("production" if output else "technosphere")
-        unit = (x.get("unit") or {}).get("name") or units.get((x.get("unit") or {}).get("@id"))
-        try:
-            amount = float(x.get("amount", 0.0))
-        except (TypeError, ValueError):
-            raise ImportProblem(f"{where}: exchange {flow.get('name')!r}: amount "
-                                f"{x.get('amount')!r} is not a number") from None  # fmt: skip
-        data = {
-            "type": kind,
-            "name": flow.get("name", ""),
-            "amount": amount,
-            "unit": unit or "",
-            "flow": flow.get("@id"),
-            "provider": (x.get("defaultProvider") or {}).get("@id"),
-            "categories": _category_path(
-                flow.get("category") or flow.get("categoryPath"), categories
-            )
-            if elementary
-            else (),
-            "reference": bool(x.get("quantitativeReference")),
-            "input": not output,
-            "internal id": x.get("internalId"),
-            "uncertainty type": 0,
-            "loc": amount,
-        }
-        if flow.get("cas"):
-            data["CAS number"] = str(flow["cas"]).strip().lstrip("0")
-        if x.get("description"):
-            data["comment"] = x["description"]
-        data.update(_jsonld_uncertainty(x.get("uncertainty"), amount))
-        exchanges.append(data)
+    exchanges = [_jsonld_exchange(x, flows, categories, units, where)
+                 for x in p.get("exchanges", [])]  # fmt: skip
     return {
         "code": p["@id"],
         "name": p.get("name", ""),
@@ -377,6 +342,43 @@ def _jsonld_process(p: dict, flows: dict, categories: dict, units: dict, path: P
         "allocation": _allocation_factors(p),
         "source file": f"processes/{p['@id']}.json",
     }
+
+
+def _jsonld_exchange(x: dict, flows: dict, categories: dict, units: dict, where: str) -> dict:
+    """One exchange of an openLCA process in the plain form, with its distribution."""
+    ref = x.get("flow") or {}
+    flow = flows.get(ref.get("@id"), ref)
+    elementary = flow.get("flowType") == "ELEMENTARY_FLOW"
+    output = not x.get("input", False)
+    kind = "biosphere" if elementary else ("production" if output else "technosphere")
+    unit = (x.get("unit") or {}).get("name") or units.get((x.get("unit") or {}).get("@id"))
+    try:
+        amount = float(x.get("amount", 0.0))
+    except (TypeError, ValueError):
+        raise ImportProblem(f"{where}: exchange {flow.get('name')!r}: amount "
+                            f"{x.get('amount')!r} is not a number") from None  # fmt: skip
+    data = {
+        "type": kind,
+        "name": flow.get("name", ""),
+        "amount": amount,
+        "unit": unit or "",
+        "flow": flow.get("@id"),
+        "provider": (x.get("defaultProvider") or {}).get("@id"),
+        "categories": _category_path(flow.get("category") or flow.get("categoryPath"), categories)
+        if elementary
+        else (),
+        "reference": bool(x.get("quantitativeReference")),
+        "input": not output,
+        "internal id": x.get("internalId"),
+        "uncertainty type": 0,
+        "loc": amount,
+    }
+    if flow.get("cas"):
+        data["CAS number"] = str(flow["cas"]).strip().lstrip("0")
+    if x.get("description"):
+        data["comment"] = x["description"]
+    data.update(_jsonld_uncertainty(x.get("uncertainty"), amount))
+    return data
 
 
 def _jsonld_uncertainty(u: dict | None, amount: float) -> dict:

@@ -41,32 +41,48 @@ def problem(x: dict) -> str | None:
         return None
     if not math.isfinite(amount):
         return f"amount {amount} is not finite"
-    lo, hi, loc, scale = (_number(x, k) for k in ("minimum", "maximum", "loc", "scale"))
     if kind == LOGNORMAL:
-        if amount == 0:
-            return "lognormal on an amount of 0"
-        if not (math.isfinite(scale) and 0 < scale <= SIGMA_LIMIT):
-            return f"lognormal sigma {scale:g} is not in (0, {SIGMA_LIMIT:g}]"
-        return None
+        return _lognormal_problem(amount, _number(x, "scale"))
     if kind == NORMAL:
-        if not (math.isfinite(scale) and scale > 0):
-            return f"normal standard deviation {scale:g} is not positive and finite"
-        return None
+        return _normal_problem(_number(x, "scale"))
     if kind in (UNIFORM, TRIANGULAR):
-        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-            return f"bounds [{lo:g}, {hi:g}] are not finite and increasing"
-        if kind == TRIANGULAR and not lo <= loc <= hi:
-            return f"triangular mode {loc:g} lies outside [{lo:g}, {hi:g}]"
-        if not lo <= amount <= hi:
-            return f"amount {amount:g} lies outside [{lo:g}, {hi:g}]"
-        mean = (lo + hi) / 2 if kind == UNIFORM else (lo + hi + loc) / 3
-        if amount != 0 and not 1 / MEAN_RATIO <= mean / amount <= MEAN_RATIO:
-            return (
-                f"the range [{lo:g}, {hi:g}] has its mean {mean:g} at {mean / amount:.3g} "
-                "times the amount: it does not describe this amount"
-            )
-        return None
+        lo, hi, loc = (_number(x, k) for k in ("minimum", "maximum", "loc"))
+        return _range_problem(kind, amount, lo, hi, loc)
     return _stats_arrays_problem(x, kind)
+
+
+def _lognormal_problem(amount: float, sigma: float) -> str | None:
+    """A lognormal needs a non-zero amount (its median) and a sigma in (0, SIGMA_LIMIT]."""
+    if amount == 0:
+        return "lognormal on an amount of 0"
+    if not (math.isfinite(sigma) and 0 < sigma <= SIGMA_LIMIT):
+        return f"lognormal sigma {sigma:g} is not in (0, {SIGMA_LIMIT:g}]"
+    return None
+
+
+def _normal_problem(sd: float) -> str | None:
+    """A normal needs a positive, finite standard deviation."""
+    if not (math.isfinite(sd) and sd > 0):
+        return f"normal standard deviation {sd:g} is not positive and finite"
+    return None
+
+
+def _range_problem(kind: int, amount: float, lo: float, hi: float, loc: float) -> str | None:
+    """A uniform or triangular needs finite increasing bounds that hold its mode and the
+    amount, and a mean within a factor MEAN_RATIO of the amount."""
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        return f"bounds [{lo:g}, {hi:g}] are not finite and increasing"
+    if kind == TRIANGULAR and not lo <= loc <= hi:
+        return f"triangular mode {loc:g} lies outside [{lo:g}, {hi:g}]"
+    if not lo <= amount <= hi:
+        return f"amount {amount:g} lies outside [{lo:g}, {hi:g}]"
+    mean = (lo + hi) / 2 if kind == UNIFORM else (lo + hi + loc) / 3
+    if amount != 0 and not 1 / MEAN_RATIO <= mean / amount <= MEAN_RATIO:
+        return (
+            f"the range [{lo:g}, {hi:g}] has its mean {mean:g} at {mean / amount:.3g} "
+            "times the amount: it does not describe this amount"
+        )
+    return None
 
 
 def _stats_arrays_problem(x: dict, kind: int) -> str | None:

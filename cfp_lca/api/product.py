@@ -1,0 +1,329 @@
+"""One product model of a workspace: each of its results computed in the Brightway project."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..errors import InputError
+from .inputs import parse_sources, parse_threshold
+from .results import (
+    AuditResult,
+    ComparisonResult,
+    LciaResult,
+    MonteCarloResult,
+    SensitivityResult,
+    is_table,
+)
+
+if TYPE_CHECKING:
+    from ..model.objects import Catalog, Method, ProductModel
+
+Progress = Callable[[int], None] | None
+
+
+class Host(Protocol):
+    """What a model uses of its workspace (:class:`cfp_lca.api.workspace.Workspace`, which
+    makes its models: named here by what it does, so that neither module imports the other)."""
+
+    catalog: Catalog
+
+    def refresh(self) -> bool: ...
+
+    def model(self, name: str | None = None) -> Model: ...
+
+    def method(self, method_id: str) -> Method: ...
+
+    def engine(self, model: ProductModel, method: Method, sources: tuple[str, ...]) -> Any: ...
+
+    def reading(self, *models: ProductModel) -> contextlib.AbstractContextManager[None]: ...
+
+
+class Model:
+    """One product model of a workspace; every method computes in the Brightway project."""
+
+    def __init__(self, workspace: Host, name: str):
+        self.workspace = workspace
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Model({self.name!r})"
+
+    @property
+    def catalog(self) -> Catalog:
+        """The workspace's catalog."""
+        return self.workspace.catalog
+
+    @property
+    def base(self) -> ProductModel:
+        """The model with its default options."""
+        return self.catalog.models[self.name]
+
+    @property
+    def options(self) -> dict[str, dict]:
+        """The model's options: default, choices, description."""
+        return dict(self.base.option_specs)
+
+    def variant(self, options: Mapping[str, Any] | None = None) -> ProductModel:
+        """The model with ``options`` applied, validated (nothing is written); the data files
+        read again first if one changed."""
+        from ..model.loading import model_variant
+
+        self.workspace.refresh()
+        return model_variant(self.catalog, self.name, dict(options or {}))
+
+    def _method(self, model: ProductModel, method: str | None) -> Method:
+        """The method by id, the model's own by default."""
+        return self.workspace.method(method or model.method)
+
+    def lcia(self, method: str | None = None, options: Mapping[str, Any] | None = None
+             ) -> LciaResult:  # fmt: skip
+        """Static LCIA through bw2calc.
+
+        Example: ``ws.model("bench").lcia(options={"end_of_life": "cff"}).total``
+        """
+        from ..calc.lcia import computed_lca, static_lcia, totals_by_method
+        from ..present.tables import lcia_dict
+
+        model = self.variant(options)
+        chosen = self._method(model, method)
+        with self.workspace.reading(model):
+            lca = computed_lca(model, chosen)
+            result = static_lcia(self.catalog, model, chosen, lca)
+            totals = totals_by_method(self.catalog, model, lca)
+        return LciaResult(result, model, lcia_dict(result, model, totals), "stage_table")
+
+    def audit(self) -> AuditResult:
+        """Recompute every figure the model's declared-figures file states."""
+        from ..calc.audit import audit
+        from ..calc.lcia import static_lcia
+        from ..present.tables import audit_dict
+
+        model = self.base
+        if model.declared is None:
+            raise InputError(model.path, None, "this model has no declared-figures file to audit")
+        method = self.workspace.method(model.declared.method)
+        with self.workspace.reading(model):
+            result = audit(self.catalog, model, static_lcia(self.catalog, model, method))
+        return AuditResult(result, model, audit_dict(result), "checks")
+
+    def monte_carlo(
+        self,
+        n: int = 10_000,
+        seed: int = 0,
+        sources: str | Sequence[str] = "all",
+        method: str | None = None,
+        options: Mapping[str, Any] | None = None,
+        engine: str = "fast",
+        chunk_size: int | None = None,
+        tolerance: float | None = None,
+        save_samples: str | Path | None = None,
+        progress: Progress = None,
+        workers: int | None = None,
+        scheduler: str | None = None,
+        supply_chain_only: bool = False,
+    ) -> MonteCarloResult:
+        """Monte Carlo of one functional unit (samples kept: ``.samples()``). ``workers``: the
+        processes of a local Dask cluster, or ``scheduler``: the address of one; the numbers
+        are those of a local run. ``supply_chain_only``: bw2calc's engine draws only the
+        activities the model reaches (the fast engine always does).
+
+        Example: ``model.monte_carlo(n=2000, seed=1).to_frame()``
+        """
+        from ..calc.montecarlo import DEFAULT_CHUNK, MonteCarloError, run_monte_carlo
+        from ..present.uncertainty_tables import mc_dict
+
+        model = self.variant(options)
+        chosen = self._method(model, method)
+        sources = parse_sources(sources)
+        with self.workspace.reading(model):
+            try:
+                warm = self.workspace.engine(model, chosen, sources) if engine == "fast" else None
+                result = run_monte_carlo(
+                    self.catalog, model, chosen, n=n, seed=seed, sources=sources,
+                    chunk_size=chunk_size or DEFAULT_CHUNK, engine=engine,
+                    save_samples=save_samples, tolerance=tolerance, keep_samples=True,
+                    progress=progress, workers=workers, scheduler=scheduler,
+                    supply_chain_only=supply_chain_only, fast_engine=warm,
+                )  # fmt: skip
+            except MonteCarloError as exc:
+                raise InputError(model.path, None, str(exc)) from None
+            data = mc_dict(result, model)
+            if model.linked:  # the greenhouse gases of the linked databases the method misses
+                from ..calc.lcia import model_coverage
+
+                data["coverage"] = model_coverage(self.catalog, model, chosen).to_dict()
+        return MonteCarloResult(result, model, data)
+
+    def sensitivity(
+        self,
+        n: int = 20_000,
+        sobol_n: int = 4096,
+        seed: int = 0,
+        sources: str | Sequence[str] = "foreground",
+        method: str | None = None,
+        options: Mapping[str, Any] | None = None,
+        group: bool = True,
+        exchanges: bool = False,
+        workers: int | None = None,
+        scheduler: str | None = None,
+    ) -> SensitivityResult:
+        """Spearman, Sobol (``sobol_n`` a power of 2), elasticities and tornado. ``workers``:
+        the processes of a local Dask cluster, or ``scheduler``: the address of one, where
+        Spearman's and Sobol's samples are evaluated; the numbers are those of a local run.
+
+        Example: ``model.sensitivity(n=2000, sobol_n=256).to_frame("spearman")``
+        """
+        from ..calc.sensitivity import analyse
+        from ..present.uncertainty_tables import gsa_dict
+
+        model = self.variant(options)
+        chosen = self._method(model, method)
+        with self.workspace.reading(model):
+            try:
+                result = analyse(model, chosen, parse_sources(sources), n, sobol_n, seed,
+                                 group=group, exchanges=exchanges, workers=workers,
+                                 scheduler=scheduler)  # fmt: skip
+            except ValueError as exc:
+                raise InputError(model.path, None, str(exc)) from None
+        data = gsa_dict(result, model)
+        default = next((k for k, v in data.items() if is_table(v)), "")
+        return SensitivityResult(result, model, data, default)
+
+    def scenario_dir(self, scenario_dir: str | Path | None = None) -> Path:
+        """Where the model's scenarios are: given, else ``scenarios/`` in the data directory,
+        else ``scenarios/`` beside it (the shipped layout)."""
+        from ..model.scenarios import default_scenario_dir
+
+        if scenario_dir is not None:
+            return Path(scenario_dir)
+        own = self.base.path.parent / "scenarios"
+        if self.base.path.parent.name == "foreground":
+            own = self.base.path.parent.parent / "scenarios"
+        return own if own.is_dir() else default_scenario_dir(self.catalog)
+
+    def scenarios(self, names: Sequence[str] | None = None,
+                  scenario_dir: str | Path | None = None) -> dict:  # fmt: skip
+        """The model's scenarios (validated), baseline first; ``names`` picks some."""
+        from ..model.scenarios import load_scenarios
+
+        where = self.scenario_dir(scenario_dir)
+        found = {k: v for k, v in load_scenarios(self.catalog, where).items()
+                 if v.model == self.name}  # fmt: skip
+        wanted = list(names or found)
+        unknown = [w for w in wanted if w not in found]
+        if unknown:
+            raise InputError(where, None, f"unknown scenario(s) {unknown} for model "
+                             f"'{self.name}' (known: {', '.join(found) or 'none'})")  # fmt: skip
+        if "baseline" in wanted:
+            wanted.remove("baseline")
+            wanted.insert(0, "baseline")
+        return {w: found[w] for w in wanted}
+
+    def compare(
+        self,
+        scenarios: Sequence[str] | None = None,
+        n: int = 10_000,
+        seed: int = 0,
+        sources: str | Sequence[str] = "all",
+        threshold: str | float | tuple[float, bool] = "1%",
+        method: str | None = None,
+        scenario_dir: str | Path | None = None,
+        plots: str | Path | None = None,
+        progress: Progress = None,
+        workers: int | None = None,
+        scheduler: str | None = None,
+    ) -> ComparisonResult:
+        """Scenarios under paired Monte Carlo, each against the baseline of its boundary.
+        ``workers``: the processes of a local Dask cluster, or ``scheduler``: the address of
+        one, where the scenarios' chunks are computed; the numbers are those of a local run.
+
+        Example: ``model.compare(n=2000).to_frame()``
+        """
+        from ..calc.compare import Threshold, compare, plan_comparison
+        from ..present.compare_tables import compare_dict
+
+        chosen = self.scenarios(scenarios, scenario_dir)
+        if len(chosen) < 2:
+            raise InputError(None, "scenarios", "name at least two scenarios to compare")
+        method_obj = self._method(self.base, method)
+        plan = plan_comparison(self.catalog, chosen)
+        relevance = Threshold(*parse_threshold(threshold))
+        with self.workspace.reading(self.base, *plan.models.values()):
+            try:
+                result = compare(plan.models, method_obj, n, seed, parse_sources(sources),
+                                 progress, plan.groups, relevance, workers, scheduler)  # fmt: skip
+            except ValueError as exc:  # MonteCarloError: a distribution that cannot be drawn
+                raise InputError(self.base.path, None, str(exc)) from None
+        data = compare_dict(result, plan.titles, method_obj.unit, kinds=plan.kinds)
+        if plots is not None:
+            from ..present.figures import comparison_figures
+
+            figures = comparison_figures(result, method_obj.unit, Path(plots))
+            data["figures"] = [str(p) for paths in figures.values() for p in paths]
+        return ComparisonResult(result, self.base, data)
+
+    def study(
+        self,
+        n: int = 20_000,
+        seed: int = 0,
+        sources: str | Sequence[str] = "all",
+        sobol_n: int = 2048,
+        threshold: str | float | tuple[float, bool] = "1%",
+        method: str | None = None,
+        options: Mapping[str, Any] | None = None,
+        scenario_dir: str | Path | None = None,
+        scenarios: bool = True,
+        group: bool = True,
+        progress: Progress = None,
+    ):
+        """Everything a report shows: static, Monte Carlo, sensitivity, scenarios, audit."""
+        from ..calc.compare import Threshold, plan_comparison
+        from ..calc.study import run_study
+
+        model = self.variant(options)
+        chosen = self._method(model, method)
+        found = self.scenarios(None, scenario_dir) if scenarios else {}
+        plan = plan_comparison(self.catalog, found) if len(found) > 1 else None
+        related = (self.workspace.model(model.comparison[0]).base
+                   if model.comparison and model.comparison[0] in self.catalog.models
+                   else None)  # fmt: skip
+        needed = [model, *(plan.models.values() if plan else ()), *filter(None, [related])]
+        with self.workspace.reading(*needed):
+            try:
+                return run_study(self.catalog, model, chosen, n, seed, parse_sources(sources),
+                                 plan, related, sobol_n, progress, group=group,
+                                 threshold=Threshold(*parse_threshold(threshold)))  # fmt: skip
+            except ValueError as exc:
+                raise InputError(model.path, None, str(exc)) from None
+
+    def plot(self, out: str | Path, lang: str = "en", n: int = 20_000, seed: int = 0,
+             sources: str | Sequence[str] = "all", sobol_n: int = 2048, group: bool = True,
+             method: str | None = None, options: Mapping[str, Any] | None = None,
+             progress: Progress = None) -> list[Path]:  # fmt: skip
+        """Every figure of the model (PNG and SVG) into ``out``; returns the paths."""
+        from ..present.figures import model_figures
+
+        study = self.study(n, seed, sources, sobol_n, method=method, options=options,
+                           scenarios=False, group=group, progress=progress)  # fmt: skip
+        figures = model_figures(study.model, study.static, study.mc, study.gsa, Path(out), lang)
+        return [p for paths in figures.values() for p in paths]
+
+    def report(self, out: str | Path, lang: str = "en", n: int = 20_000, seed: int = 0,
+               sources: str | Sequence[str] = "all", sobol_n: int = 2048,
+               threshold: str | float | tuple[float, bool] = "1%", method: str | None = None,
+               options: Mapping[str, Any] | None = None,
+               scenario_dir: str | Path | None = None, formats: Sequence[str] | None = None,
+               progress: Progress = None) -> dict[str, Path]:  # fmt: skip
+        """The CFP study report into the folder ``out``; returns {kind: path}.
+
+        Example: ``model.report("out", lang="zh", n=2000)``
+        """
+        from ..present.report import write_report
+
+        study = self.study(n, seed, sources, sobol_n, threshold, method, options,
+                           scenario_dir, progress=progress)  # fmt: skip
+        kwargs = {"formats": tuple(formats)} if formats else {}
+        return write_report(study, self.catalog, Path(out), lang, **kwargs)
