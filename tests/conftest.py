@@ -89,3 +89,21 @@ def data_copy(tmp_path):
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(BW_DIR, ignore_errors=True)
     shutil.rmtree(CACHE_DIR, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def fixture_catalog():
+    """The engine tests' fixture models (tests/fixtures/models) written into the project
+    'cfp_fixture'; the current project is left as it was."""
+    from fixture_models import write_fixture_project
+
+    return write_fixture_project()
+
+
+@pytest.fixture()
+def on_fixture(fixture_catalog):
+    """``fixture_catalog``, with 'cfp_fixture' the current project during the test only."""
+    from fixture_models import current_project
+
+    with current_project():
+        yield fixture_catalog

@@ -6,7 +6,11 @@ analysis (Spearman and Sobol samples, in fixed blocks) take the same path: same 
 
 Each cluster run is made with the local computation disabled in this process (a patched
 ``FastEngine.chunk`` or ``InputSpace.totals`` that fails), so a silent fallback to local
-computation fails the test."""
+computation fails the test.
+
+On the engine tests' fixture models (tests/fixtures/models, README there), in the project
+'cfp_fixture': 'lamp' (random parameters, a correlated pair, four kinds of distribution, a
+credit) and its scenarios, and 'shelf' for the sensitivity analysis."""
 
 import json
 import os
@@ -16,6 +20,8 @@ import numpy as np
 import pytest
 
 pytest.importorskip("distributed")
+
+from fixture_models import MODELS, PROJECT, SCENARIOS, current_project  # noqa: E402
 
 from cfp_lca.calc import compare as compare_mod  # noqa: E402
 from cfp_lca.calc.montecarlo import (  # noqa: E402
@@ -33,18 +39,23 @@ from cfp_lca.calc.sensitivity import (  # noqa: E402
     spearman_ranking,
 )
 from cfp_lca.cli import main  # noqa: E402
-from conftest import REPO, TEST_PROJECT  # noqa: E402
 
 N = 5 * BLOCK_SIZE + 17
 KW = {"n": N, "seed": 11, "chunk_size": BLOCK_SIZE, "keep_samples": True}
 
+pytestmark = pytest.mark.usefixtures("on_fixture")
+
+
+@pytest.fixture(scope="module")
+def built(fixture_catalog):
+    """The fixture catalog (its project made current by ``on_fixture`` in each test)."""
+    return fixture_catalog
+
 
 @pytest.fixture(scope="module")
 def local(built):
-    from cfp_lca.brightway.project import open_project
-
-    open_project("cfp_test")
-    return run_monte_carlo(built, "zw32-report", **KW)
+    with current_project():
+        return run_monte_carlo(built, "lamp", **KW)
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +76,13 @@ def cluster():
 
 
 def test_one_or_two_workers_give_the_local_numbers(built, local, cluster):
-    remote = run_monte_carlo(built, "zw32-report", scheduler=cluster[0].scheduler_address, **KW)
+    remote = run_monte_carlo(built, "lamp", scheduler=cluster[0].scheduler_address, **KW)
     np.testing.assert_array_equal(remote.samples, local.samples)
-    one = run_monte_carlo(built, "zw32-report", workers=1, **KW)
+    one = run_monte_carlo(built, "lamp", workers=1, **KW)
     np.testing.assert_array_equal(one.samples, local.samples)
     assert one.stats["total"].median == remote.stats["total"].median == local.stats["total"].median
     with pytest.raises(MonteCarloError, match="fast engine only"):
-        run_monte_carlo(built, "zw32-report", n=10, engine="brightway", workers=1)
+        run_monte_carlo(built, "lamp", n=10, engine="brightway", workers=1)
 
 
 def _no_local(monkeypatch, cls, name: str) -> None:
@@ -94,10 +105,11 @@ def scenario_models(built):
     from cfp_lca.brightway.writing import ensure_model
     from cfp_lca.model.scenarios import load_scenarios
 
-    found = load_scenarios(built, REPO / "scenarios")
-    out = {name: found[name].built for name in ("baseline", "green-power", "recycled-content")}
-    for m in out.values():
-        ensure_model(built, m)
+    with current_project():
+        found = load_scenarios(built, SCENARIOS)
+        out = {name: found[name].built for name in ("baseline", "green-power", "no-credit")}
+        for m in out.values():
+            ensure_model(built, m)
     return out
 
 
@@ -129,7 +141,7 @@ def test_compare_on_one_or_two_workers_gives_the_local_numbers(
 
 
 def test_sobol_and_spearman_on_two_workers_give_the_local_numbers(built, cluster, monkeypatch):
-    model = built.models["zw32-report"]
+    model = built.models["shelf"]
     space = input_space(model, built.methods[model.method], ["foreground"])
     local = model_sobol(space, 1024, seed=3)
     assert local.evaluations > 2 * EVAL_BLOCK  # several blocks
@@ -147,15 +159,15 @@ def test_sobol_and_spearman_on_two_workers_give_the_local_numbers(built, cluster
 
 
 def _cli_json(capsys, *args: str) -> dict:
-    assert main([*args, "--json", "--project", TEST_PROJECT]) == 0
+    assert main([*args, "--json", "--data", str(MODELS), "--project", PROJECT]) == 0
     return json.loads(capsys.readouterr().out)
 
 
 def test_cli_compare_and_gsa_on_a_cluster_give_the_local_json(built, cluster, capsys, monkeypatch):
     """``--workers`` (a local cluster the command starts) for compare, ``--scheduler`` (the
     module's running cluster) for gsa."""
-    compare = ("compare", "zw32", "baseline", "green-power", "-n", "300", "--seed", "2")
-    gsa = ("gsa", "zw32", "-n", "300", "--sobol-n", "64", "--seed", "2")
+    compare = ("compare", "lamp", "baseline", "green-power", "-n", "300", "--seed", "2")
+    gsa = ("gsa", "lamp", "-n", "300", "--sobol-n", "64", "--seed", "2")
     local = [_cli_json(capsys, *compare), _cli_json(capsys, *gsa)]
     _no_local(monkeypatch, FastEngine, "chunk")
     _no_local(monkeypatch, InputSpace, "totals")
@@ -176,8 +188,6 @@ def test_a_killed_worker_changes_nothing(built, local, cluster):
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
 
-    remote = run_monte_carlo(
-        built, "zw32-report", scheduler=cl.scheduler_address, progress=kill_one, **KW
-    )
+    remote = run_monte_carlo(built, "lamp", scheduler=cl.scheduler_address, progress=kill_one, **KW)
     assert killed
     np.testing.assert_array_equal(remote.samples, local.samples)
