@@ -191,3 +191,16 @@ def test_a_killed_worker_changes_nothing(built, local, cluster):
     remote = run_monte_carlo(built, "lamp", scheduler=cl.scheduler_address, progress=kill_one, **KW)
     assert killed
     np.testing.assert_array_equal(remote.samples, local.samples)
+
+
+def test_json_of_a_command_on_local_workers_is_strict(built):
+    """The workers are processes that import bw2data, which prints where BRIGHTWAY2_DIR
+    points: on stderr, never before the JSON on stdout (a real process, whose stdout the
+    workers share)."""
+    from faultkit import run
+
+    args = ("mc", "lamp", "-n", "20000", "--seed", "5", "--json", "--data", str(MODELS),
+            "--project", PROJECT)  # fmt: skip
+    remote, here = run(*args, "--workers", "2"), run(*args)
+    assert remote.returncode == 0 and here.returncode == 0, remote.stderr + here.stderr
+    assert json.loads(remote.stdout)["total"] == json.loads(here.stdout)["total"]

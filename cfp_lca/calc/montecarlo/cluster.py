@@ -82,14 +82,15 @@ def data_dir() -> str:
     return str(Path(bd.projects.dir).parent)
 
 
-def _share(client, spec: EngineSpec):
-    """``spec`` on every worker, under a key of its own: not the content's hash, which a run
-    just finished with the same spec may still be releasing (its data then lost). The
-    workers' plugin for its Brightway directory is registered first."""
+def _share(client, spec: EngineSpec) -> EngineSpec:
+    """``spec`` ready to travel in every task, the workers' plugin for its Brightway
+    directory registered first. Not scattered: a scattered copy dies with the worker that
+    holds it, and a killed worker then fails the whole run ("lost scattered data"); in the
+    task, Dask computes it again elsewhere (about 125 kB a chunk for zw32)."""
     from .workers import register
 
     register(client, spec)
-    return client.scatter(spec, broadcast=True, hash=False)
+    return spec
 
 
 def map_blocks(client, spec: EngineSpec, method: str, blocks: Sequence[np.ndarray], *args):
@@ -121,6 +122,7 @@ def connect(workers: int | None = None, scheduler: str | None = None):
         worker_dashboard_address=None,
         silence_logs=logging.ERROR,
         env={"BRIGHTWAY2_DIR": data_dir()},
+        preload=["cfp_lca.worker_stdout"],  # workers print to stderr
     )
     return Client(cluster)
 
