@@ -1,49 +1,10 @@
-"""The model layer's layout: small modules, small functions, nothing imported from the layers
-above it; a process of a linked database is read by the Brightway layer; one table of
-Brightway's unit names serves reading and writing."""
+"""The model layer after its split: names importable where they were, a process of a linked
+database read by the Brightway layer, one table of Brightway's unit names for reading and
+writing (sizes, complexity and imports: test_architecture)."""
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
-
-from conftest import REPO
-
-MAX_LINES = 600
-MAX_COMPLEXITY = 20  # radon's cyclomatic complexity
-MODEL = sorted((REPO / "cfp_lca" / "model").glob("*.py"))
-
-
-def import_graph():
-    """tools/import_graph.py as a module (tools/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(
-        "import_graph", REPO / "tools" / "import_graph.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.mark.parametrize("path", MODEL, ids=lambda p: p.name)
-def test_model_modules_are_small_with_small_functions(path):
-    from radon.complexity import cc_visit
-
-    text = path.read_text(encoding="utf-8")
-    assert text.count("\n") <= MAX_LINES
-    assert [b.fullname for b in cc_visit(text) if b.complexity > MAX_COMPLEXITY] == []
-
-
-def test_the_model_imports_no_layer_above_it():
-    tool = import_graph()
-    above = ("cfp_lca.brightway", "cfp_lca.calc", "cfp_lca.present", "cfp_lca.api", "cfp_lca.cli")
-    reached = {
-        (a, b)
-        for a, targets in tool.graph().items()
-        for b in targets
-        if a.startswith("cfp_lca.model") and b.startswith(above)
-    }
-    assert reached == set()
 
 
 def test_names_stay_importable_where_they_were():

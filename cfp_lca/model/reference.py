@@ -1,21 +1,19 @@
 """The format reference, generated from the pydantic schema so that it cannot drift.
 
-``python -m cfp_lca.model.reference [--out docs]`` (or ``cfp-lca schema --out docs``) writes
-``model-format.md`` and ``schemas/KIND.schema.json`` (JSON Schema, for editors such as VS
-Code's YAML extension). ``python -m cfp_lca.model.reference --stamp DIR ...`` puts a
-``# yaml-language-server: $schema=...`` first line in every data file under the folders given
-(idempotent). Field descriptions come from ``Field(description=...)``, else from the comment on
-or above the field in the schema's source; class descriptions from docstrings.
+``cfp-lca schema --out docs`` writes ``model-format.md`` and ``schemas/KIND.schema.json``
+(JSON Schema, for editors such as VS Code's YAML extension). ``python tools/stamp_schema.py
+DIR ...`` puts a ``# yaml-language-server: $schema=...`` first line in every data file under
+the folders given (idempotent). Field descriptions come from ``Field(description=...)``, else
+from the comment on or above the field in the schema's source; class descriptions from
+docstrings.
 """
 
 from __future__ import annotations
 
-import argparse
 import ast
 import inspect
 import json
 import os
-import sys
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -299,9 +297,10 @@ def example(kind: str) -> str:
 
 INTRO = """# Data file format reference
 
-Generated from the schema (`cfp_lca/model/schema.py`, `flow_schema.py`, `scenario_schema.py`,
-`libraries.py` in `cfp_lca/model/`) by `cfp-lca schema --out docs`; do not edit by hand: `tests/test_format_reference.py` fails when
-this file or `docs/schemas/*.schema.json` differ from what the schema gives.
+Generated from the schema (`schema.py`, `flow_schema.py`, `scenario_schema.py`, `libraries.py`
+in `cfp_lca/model/`) by `cfp-lca schema --out docs`; do not edit by hand:
+`tests/test_format_reference.py` fails when this file or `docs/schemas/*.schema.json` differ
+from what the schema gives.
 
 Every file is YAML (UTF-8). Unknown keys are errors, and types are strict: a quoted number
 (`"1.0"`) is refused, never converted. Every amount is a number with a pint unit
@@ -415,24 +414,3 @@ def stamp_schema_line(path: Path, schemas: Path) -> bool:
         return False
     path.write_text(line + body, encoding="utf-8")
     return True
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Write the reference (``--out``), or stamp schema lines into data files (``--stamp``)."""
-    parser = argparse.ArgumentParser(prog="python -m cfp_lca.model.reference")
-    parser.add_argument("--out", type=Path, default=Path("docs"), help="folder to write into")
-    parser.add_argument("--stamp", type=Path, nargs="*", help="data folders to stamp instead")
-    args = parser.parse_args(argv)
-    if args.stamp is None:
-        for path in write_reference(args.out):
-            print(f"wrote {path}")
-        return 0
-    for folder in args.stamp:
-        for path in sorted(folder.rglob("*.yaml")):
-            if stamp_schema_line(path, args.out / "schemas"):
-                print(f"stamped {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
