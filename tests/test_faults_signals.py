@@ -89,7 +89,7 @@ def test_build_interrupted_is_repaired_by_the_next_command(signum, tmp_path, dat
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_mc_save_samples_interrupted_leaves_no_samples_file(signum, tmp_path, built, data):
     samples = tmp_path / "samples.npy"
-    proc = start(built, data, "mc", "tote", "-n", "200000000", "--save-samples", str(samples))
+    proc = start(built, data, "mc", "tote", "-n", "20000000", "--save-samples", str(samples))
     wait_for(proc, lambda: samples.with_name("samples.npy.partial").exists())
     rc, out, err = interrupted(proc, signum)
     assert rc == 128 + signum, err

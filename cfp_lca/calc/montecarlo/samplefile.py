@@ -2,9 +2,9 @@
 
 Written with plain writes to ``NAME.partial``, never through a memory map: a full disk or a
 file-size limit is an ``OSError`` the command reports, where a memory-mapped write dies of
-SIGBUS. The space is reserved before the first draw (a disk without room is refused at once),
-and the file takes its name only when complete, so an interrupted run leaves nothing that
-looks like a finished file.
+SIGBUS. The free space and the file-size limit are checked before the first draw (a disk
+without room is refused at once), and the file takes its name only when complete, so an
+interrupted run leaves nothing that looks like a finished file.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import resource
 import struct
 from pathlib import Path
 
@@ -43,17 +44,16 @@ class SampleFile:
         self.header = npy_header((n, q))
         size = len(self.header) + n * q * 8
         try:
+            check_room(self.path.parent, size)
             self.handle = open(self.partial, "xb")  # noqa: SIM115 (closed by finish/discard)
         except OSError as exc:
-            raise _problem(self.partial, exc) from None
+            raise _problem(self.path, exc, size) from None
         try:
             self.handle.write(self.header)
-            self.handle.flush()
-            _reserve(self.handle.fileno(), size)
         except OSError as exc:
             self.discard()
-            raise _problem(self.path, exc, size) from None
-        except BaseException:  # interrupted while reserving the space
+            raise _problem(self.path, exc) from None
+        except BaseException:  # interrupted while opening
             self.discard()
             raise
 
@@ -88,16 +88,17 @@ class SampleFile:
             self.partial.unlink()
 
 
-def _reserve(fd: int, size: int) -> None:
-    """Reserve ``size`` bytes on the disk, where the file system can (ENOSPC when it has no
-    room); file systems without the call are written as the run goes."""
-    if not hasattr(os, "posix_fallocate"):
-        return
-    try:
-        os.posix_fallocate(fd, 0, size)
-    except OSError as exc:
-        if exc.errno not in (errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL):
-            raise
+def check_room(folder: Path, size: int) -> None:
+    """Refuse, before the first draw, a file the disk has no room for or the file-size limit
+    (``ulimit -f``) forbids, as the OSError a write would give. Checked, not reserved: a
+    reservation (posix_fallocate) of gigabytes can take minutes where the file system
+    emulates it, and no signal interrupts it."""
+    stats = os.statvfs(folder)
+    if size > stats.f_bavail * stats.f_frsize:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if limit != resource.RLIM_INFINITY and size > limit:
+        raise OSError(errno.EFBIG, os.strerror(errno.EFBIG))
 
 
 def _problem(path: Path, exc: OSError, size: int | None = None) -> InputError:
