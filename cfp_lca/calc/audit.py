@@ -15,7 +15,7 @@ from ..brightway.linking import catalog_process
 from ..model.objects import Catalog, ProductModel
 from ..model.schema import DeclaredSpec
 from ..model.units import convert, quantity, registry
-from .lcia import StaticResult
+from .static import StaticResult
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,14 @@ footprint never leaves out a greenhouse gas without saying so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import bw2calc as bc
 import numpy as np
 
 from ..model.objects import Catalog, Flow
+
+if TYPE_CHECKING:
+    import bw2calc as bc
 
 SHOWN = 5
 

@@ -12,8 +12,6 @@ with their upstream), so credits are reported apart from burdens (ISO 14067 6.4.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import bw2calc as bc
 import bw2data as bd
 import numpy as np
@@ -30,54 +28,7 @@ from ..errors import InputError
 from ..model.objects import Catalog, Flow, Method, ProductModel
 from .coverage import Coverage, coverage
 from .factorization import technosphere_lu
-
-
-@dataclass(frozen=True)
-class StaticResult:
-    """Deterministic GWP of one functional unit, with its partitions."""
-
-    model: str
-    method: str
-    method_name: tuple[str, ...]
-    unit: str
-    functional_unit: str
-    total: float
-    stages: dict[str, float]  # stage code -> kgCO2e per functional unit
-    activities: dict[str, float]  # foreground activity code -> kgCO2e
-    parts: dict[str, float]  # part label -> kgCO2e (unlabelled activities passed downstream)
-    background: dict[tuple[str, str], float]  # purchased background product -> kgCO2e
-    unit_scores: dict[tuple[str, str], float] = field(repr=False)  # score per unit of product
-    annual_output: float | None = None
-
-    separate: tuple[str, ...] = ()  # stages reported beside the comparable total
-    supply: dict[str, float] = field(default_factory=dict, repr=False)  # foreground activity
-    flows: dict[str, float] = field(default_factory=dict)  # elementary flow code -> kgCO2e
-    groups: dict[str, float] = field(default_factory=dict)  # ISO 14067 7.3 group -> kgCO2e
-    burdens: dict[str, float] = field(default_factory=dict)  # stage code -> stage - credits
-    credits: dict[str, float] = field(default_factory=dict)  # stage code -> credit exchanges
-    # foreground activity code -> {flow code: kgCO2e} of its own (direct) emissions
-    direct: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
-    factors: dict[str, float] = field(default_factory=dict, repr=False)  # flow code -> CF
-    inventory: dict[str, float] = field(default_factory=dict, repr=False)  # flow code -> amount
-    direct_amounts: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
-    flow_info: dict[str, Flow] = field(default_factory=dict, repr=False)  # name, unit, group
-    # purchased background product -> what a reader knows it by (name, product, location)
-    labels: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
-    coverage: Coverage | None = None  # the method's greenhouse gases against the inventory
-
-    @property
-    def comparable_total(self) -> float:
-        """The total without separately reported stages (e.g. use, outside the report scope)."""
-        return self.total - sum(self.stages[s] for s in self.separate)
-
-    @property
-    def has_credits(self) -> bool:
-        """True when any stage holds a credit."""
-        return any(self.credits.values())
-
-    def share(self, value: float) -> float:
-        """Percentage of the total."""
-        return 100.0 * value / self.total if self.total else float("nan")
+from .static import GROUPS, OTHER_GROUP, StaticResult, reporting_group
 
 
 def direct_scores(lca: bc.LCA) -> np.ndarray:
@@ -141,10 +92,6 @@ def foreground_contributions(
 
 # ISO 14067:2018 7.3 classes in which GHG emissions and removals are documented; flows without
 # a group are reported as "other"
-GROUPS = ("fossil", "biogenic", "land_use_change", "aircraft", "precharacterized")
-OTHER_GROUP = "other"
-
-
 def flow_codes(lca: bc.LCA) -> dict[int, str]:
     """Biosphere matrix row -> elementary flow code."""
     keys = node_keys(lca.dicts.biosphere)
@@ -188,11 +135,6 @@ def flow_details(lca: bc.LCA, catalog: Catalog, codes: dict[int, str]) -> dict[s
                              cas, group=found.group if found else None,
                              same_as=found.flow if found else None)  # fmt: skip
     return out
-
-
-def reporting_group(flow: Flow | None) -> str:
-    """The ISO 14067 7.3 group a flow is reported in ("other" when it has none)."""
-    return flow.group if flow is not None and flow.group in GROUPS else OTHER_GROUP
 
 
 def group_contributions(flows: dict[str, float], info: dict[str, Flow]) -> dict[str, float]:

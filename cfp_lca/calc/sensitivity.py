@@ -30,6 +30,7 @@ from .lcia import model_lca
 from .montecarlo import FastEngine, finite_engine
 from .montecarlo.cluster import EngineSpec, cluster_client, map_blocks
 from .montecarlo.structure import check_sources
+from .ranks import rankdata
 
 PARAMETER = "parameter"  # UncertainInput.set_name of a random parameter
 # columns per evaluation block: fixed (not per worker), so that the totals of Spearman and Sobol
@@ -293,8 +294,6 @@ def evaluation(
 
 
 def _ranking(space: InputSpace, n: int, seed: int, totals: Totals) -> RankResult:
-    from scipy.stats import rankdata  # here: scipy.stats takes 0.4 s to import
-
     x = space.draw(n, seed)
     y = totals(x, False)
     x = x * space.signs[:, None]

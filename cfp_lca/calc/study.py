@@ -11,9 +11,10 @@ from ..model.objects import Catalog, Method, ProductModel
 from ..steps import step
 from .audit import AuditResult, audit
 from .compare import DEFAULT_THRESHOLD, Comparison, Plan, Threshold, compare
-from .lcia import StaticResult, static_lcia
+from .lcia import static_lcia
 from .montecarlo import MonteCarloResult, run_monte_carlo
 from .sensitivity import SensitivityResult, analyse
+from .static import StaticResult
 
 
 @dataclass(frozen=True)

@@ -27,21 +27,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-CACHE_VARIABLE = "CFP_LCA_CACHE_DIR"
+from .cache_folder import CACHE_VARIABLE, cache_dir  # noqa: F401 - CACHE_VARIABLE: tests
+
 FORMAT = 1
 MODEL_PACKAGE = Path(__file__).resolve().parent
-
-
-def cache_dir() -> Path | None:
-    """The folder of the cache, or None when it is off."""
-    text = os.environ.get(CACHE_VARIABLE, "").strip()
-    if text.lower() == "off":
-        return None
-    if text:
-        return Path(text).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("cfp_lca", appauthor=False))
 
 
 @lru_cache(maxsize=1)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..calc.compare import Comparison
-from ..calc.lcia import StaticResult, reporting_group
 from ..calc.montecarlo import MonteCarloResult
 from ..calc.sensitivity import SensitivityResult
+from ..calc.static import StaticResult, reporting_group
 from ..model.objects import ProductModel
 from . import plots
 from .i18n import input_label

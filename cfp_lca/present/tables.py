@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..calc.audit import AuditResult
-from ..calc.lcia import GROUPS, OTHER_GROUP, StaticResult, reporting_group
+from ..calc.static import GROUPS, OTHER_GROUP, StaticResult, reporting_group
 from ..model.objects import ProductModel, Stage
+
+if TYPE_CHECKING:
+    from ..calc.audit import AuditResult
 
 
 def json_text(data: Any) -> str:

@@ -1,0 +1,66 @@
+"""The static result of one functional unit and its partitions: what the tables, figures
+and the result cache hold, importable without bw2calc (a command that shows a kept result
+does not pay for the calculation's imports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model.objects import Flow
+from .coverage import Coverage
+
+GROUPS = ("fossil", "biogenic", "land_use_change", "aircraft", "precharacterized")
+OTHER_GROUP = "other"
+
+
+@dataclass(frozen=True)
+class StaticResult:
+    """Deterministic GWP of one functional unit, with its partitions."""
+
+    model: str
+    method: str
+    method_name: tuple[str, ...]
+    unit: str
+    functional_unit: str
+    total: float
+    stages: dict[str, float]  # stage code -> kgCO2e per functional unit
+    activities: dict[str, float]  # foreground activity code -> kgCO2e
+    parts: dict[str, float]  # part label -> kgCO2e (unlabelled activities passed downstream)
+    background: dict[tuple[str, str], float]  # purchased background product -> kgCO2e
+    unit_scores: dict[tuple[str, str], float] = field(repr=False)  # score per unit of product
+    annual_output: float | None = None
+
+    separate: tuple[str, ...] = ()  # stages reported beside the comparable total
+    supply: dict[str, float] = field(default_factory=dict, repr=False)  # foreground activity
+    flows: dict[str, float] = field(default_factory=dict)  # elementary flow code -> kgCO2e
+    groups: dict[str, float] = field(default_factory=dict)  # ISO 14067 7.3 group -> kgCO2e
+    burdens: dict[str, float] = field(default_factory=dict)  # stage code -> stage - credits
+    credits: dict[str, float] = field(default_factory=dict)  # stage code -> credit exchanges
+    # foreground activity code -> {flow code: kgCO2e} of its own (direct) emissions
+    direct: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
+    factors: dict[str, float] = field(default_factory=dict, repr=False)  # flow code -> CF
+    inventory: dict[str, float] = field(default_factory=dict, repr=False)  # flow code -> amount
+    direct_amounts: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
+    flow_info: dict[str, Flow] = field(default_factory=dict, repr=False)  # name, unit, group
+    # purchased background product -> what a reader knows it by (name, product, location)
+    labels: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    coverage: Coverage | None = None  # the method's greenhouse gases against the inventory
+
+    @property
+    def comparable_total(self) -> float:
+        """The total without separately reported stages (e.g. use, outside the report scope)."""
+        return self.total - sum(self.stages[s] for s in self.separate)
+
+    @property
+    def has_credits(self) -> bool:
+        """True when any stage holds a credit."""
+        return any(self.credits.values())
+
+    def share(self, value: float) -> float:
+        """Percentage of the total."""
+        return 100.0 * value / self.total if self.total else float("nan")
+
+
+def reporting_group(flow: Flow | None) -> str:
+    """The ISO 14067 7.3 group a flow is reported in ("other" when it has none)."""
+    return flow.group if flow is not None and flow.group in GROUPS else OTHER_GROUP
