@@ -11,8 +11,6 @@ flow types, finite amounts, no duplicates, every node present) before any model 
 from __future__ import annotations
 
 import ast
-import csv
-import io
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -20,7 +18,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .objects import Catalog, Exchange, Flow, Process, ProductModel
-from .reading import decode_text
+from .table_files import read_rows, write_rows
 
 COLUMNS = (
     "from activity name",
@@ -99,11 +97,20 @@ def export_sdf(
             *_describe(catalog, base, src), repr(src),
             target.name, target.meta.get("reference product", target.name), target.location,
             "", dst[0], repr(dst), kind,
-            *(repr(per[s].get((src, dst, kind), (0.0,))[0]) for s in scenarios),
+            *(per[s].get((src, dst, kind), (0.0,))[0] for s in scenarios),
         ])  # fmt: skip
-    with open(path, "x", newline="", encoding="utf-8") as handle:  # every row made first
-        csv.writer(handle, delimiter=";").writerows(lines)
-    return path
+    information = [
+        ("what", "Activity Browser scenario difference file (flow scenarios), written by cfp_lca"),
+        ("model", f"{base.name} ({base.title})"),
+        ("database", base.database),
+        ("scenarios", ", ".join(scenarios)),
+        (
+            "amounts",
+            "per unit of the 'to' activity's output, in the units of the database; "
+            "to 16 significant digits (the .csv form holds them exactly)",
+        ),
+    ]
+    return write_rows(Path(path), lines, information)
 
 
 def _describe(catalog: Catalog, base: ProductModel, key: tuple[str, str]) -> list[str]:
@@ -160,69 +167,65 @@ def load_sdf(catalog: Catalog, base: ProductModel, path: Path) -> dict[str, Prod
 
 
 def read_table(path: Path) -> DifferenceFile:
-    """Read a difference file; any malformed header, key, amount or duplicate is an error."""
-    lines = _csv_lines(Path(path))
-    header = _header(path, lines)
+    """Read a difference file (.csv or .xlsx); any malformed header, key, amount or duplicate is
+    an error. Columns whose name starts with '_' are comments (as the Activity Browser reads)."""
+    where, lines = read_rows(Path(path), COLUMNS)
+    header = _header(path, where, lines)
     at = {c: header.index(c) for c in COLUMNS}
-    columns = tuple(i for i, c in enumerate(header) if c not in COLUMNS)
+    columns = tuple(i for i, c in enumerate(header) if c not in COLUMNS and not c.startswith("_"))
     rows: list[DifferenceRow] = []
     seen: dict[tuple, int] = {}
-    for number, cells in enumerate(lines[1:], start=2):
+    for number, cells in lines[1:]:
         if not any(c.strip() for c in cells):
             continue
-        row = _row(path, number, cells, header, at, columns)
-        if row.key in seen:
-            raise InputError(path, f"row {number}", f"duplicate of row {seen[row.key]} (same "
-                             "from key, to key and flow type)")  # fmt: skip
-        seen[row.key] = number
-        rows.append(row)
+        entry = f"{where}row {number}"
+        key, amounts = _row(path, entry, _fitted(cells, header), header, at, columns)
+        if key in seen:
+            raise InputError(path, entry, f"duplicate of row {seen[key]} (same from key, to "
+                             "key and flow type)")  # fmt: skip
+        seen[key] = number
+        rows.append(DifferenceRow(number, key, amounts))
     return DifferenceFile(Path(path), tuple(header[i] for i in columns), tuple(rows))
 
 
-def _csv_lines(path: Path) -> list[list[str]]:
-    """The file's rows of cells: UTF-8 text (a byte-order mark allowed), ';'-separated."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
-    text = decode_text(path, data, "';'-separated")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
-    try:
-        return list(reader)
-    except csv.Error as exc:
-        raise InputError(path, f"row {reader.line_num}", f"malformed CSV: {exc}") from None
+def _fitted(cells: list[str], header: list[str]) -> list[str]:
+    """A row without the empty cells a spreadsheet may keep past the header's last column."""
+    extra = cells[len(header) :]
+    return cells[: len(header)] if extra and not any(c.strip() for c in extra) else cells
 
 
-def _header(path: Path, lines: list[list[str]]) -> list[str]:
+def _header(path: Path, where: str, lines: list[tuple[int, list[str]]]) -> list[str]:
     """The header row, with every key column, no duplicate and at least one scenario column."""
-    if not lines or not any(c.strip() for c in lines[0]):
-        raise InputError(path, "row 1", "empty file: expected a header row with the columns "
-                         f"{', '.join(COLUMNS)} and one column per scenario")  # fmt: skip
-    header = [c.strip() for c in lines[0]]
+    if not lines or not any(c.strip() for c in lines[0][1]):
+        raise InputError(path, f"{where}row 1", "empty file: expected a header row with the "
+                         f"columns {', '.join(COLUMNS)} and one column per scenario")  # fmt: skip
+    entry = f"{where}row {lines[0][0]}"
+    header = [c.strip() for c in lines[0][1]]
+    while header and not header[-1]:
+        header.pop()  # a workbook's empty cells past the last column
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise InputError(path, "row 1", f"missing columns {missing}")
+        raise InputError(path, entry, f"missing columns {missing}")
     twice = sorted({c for c in header if header.count(c) > 1})
     if twice:
-        raise InputError(path, "row 1", f"duplicate columns {twice}")
-    if not [c for c in header if c not in COLUMNS]:
-        raise InputError(path, "row 1", "no scenario columns: add one column of amounts per "
+        raise InputError(path, entry, f"duplicate columns {twice}")
+    if not [c for c in header if c not in COLUMNS and not c.startswith("_")]:
+        raise InputError(path, entry, "no scenario columns: add one column of amounts per "
                          "scenario after 'flow type'")  # fmt: skip
     if "" in header:
-        raise InputError(path, "row 1", f"column {header.index('') + 1} has no name")
+        raise InputError(path, entry, f"column {header.index('') + 1} has no name")
     return header
 
 
 def _row(
     path: Path,
-    number: int,
+    entry: str,
     cells: list[str],
     header: list[str],
     at: dict[str, int],
     columns: tuple[int, ...],
-) -> DifferenceRow:
-    """One data row: both keys, the flow type and a finite amount per scenario column."""
-    entry = f"row {number}"
+) -> tuple[tuple, tuple[float, ...]]:
+    """One data row's key (both keys, the flow type) and finite amount per scenario column."""
     if len(cells) != len(header):
         raise InputError(path, entry, f"{len(cells)} cells, but the header has {len(header)}")
     src = _key(path, entry, "from key", cells[at["from key"]])
@@ -235,7 +238,7 @@ def _row(
     if kind not in FLOW_TYPES:
         raise InputError(path, entry, f"flow type '{kind}': must be one of {', '.join(FLOW_TYPES)}")
     amounts = tuple(_amount(path, entry, header[i], cells[i]) for i in columns)
-    return DifferenceRow(number, (src, dst, kind), amounts)
+    return (src, dst, kind), amounts
 
 
 def _key(path: Path, entry: str, column: str, text: str) -> tuple[str, str]:
