@@ -86,3 +86,47 @@ def test_no_function_is_too_complex():
                 continue
             too_complex.append(f"{relative}:{block.lineno} {block.fullname} {block.complexity}")
     assert too_complex == []
+
+
+def test_only_the_command_line_and_the_presentation_print():
+    """The core logs (``cfp_lca`` loggers) and never prints: print() is called only in cli/
+    and present/ (found in the syntax tree, so a print in a string or comment is no call)."""
+    import ast
+
+    printing = []
+    for path in SOURCES:
+        relative = path.relative_to(REPO / "cfp_lca").as_posix()
+        if relative.startswith(("cli/", "present/")):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
+                printing.append(f"{relative}:{node.lineno}")
+    assert printing == []
+
+
+def test_importing_the_api_changes_nothing_of_the_process():
+    """In a new process: importing cfp_lca.api leaves the environment, the warning filters
+    and every logger's handlers and levels as they were (the CLI configures them, not the
+    library)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import logging, os, warnings\n"
+        "def state():\n"
+        "    loggers = {n: (tuple(l.handlers), l.level) for n, l in\n"
+        "               logging.root.manager.loggerDict.items() if isinstance(l, logging.Logger)}\n"
+        "    return dict(os.environ), list(warnings.filters), tuple(logging.root.handlers),\\\n"
+        "        {n: v for n, v in loggers.items() if v != ((), 0)}\n"
+        "before = state()\n"
+        "import cfp_lca.api\n"
+        "after = state()\n"
+        "assert after[0] == before[0], 'environment'\n"
+        "assert after[1] == before[1], 'warning filters'\n"
+        "assert after[2] == before[2], 'root handlers'\n"
+        "assert after[3] == before[3], {n: v for n, v in after[3].items() if n not in before[3]}\n"
+        "print('unchanged')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
+                          text=True)  # fmt: skip
+    assert done.returncode == 0 and done.stdout.strip() == "unchanged", done.stderr

@@ -90,6 +90,26 @@ def test_later_directories_replace_by_name_with_a_notice(tmp_path, capsys):
     assert "notice:" in err and "cfp-extra" in err
 
 
+def test_quiet_hides_the_notice_and_verbose_says_each_step(tmp_path, capsys):
+    """-q: errors only (the result still on stdout); -v: the steps of any command, timed;
+    the two together are refused as a usage error."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    write(a, "background/extra.yaml", BACKGROUND.format(factor=2))
+    write(a, "widget.yaml", MODEL.format(name="widget"))
+    write(b, "background/extra.yaml", BACKGROUND.format(factor=5))
+    data = ["--data", str(a), "--data", str(b), "--project", "cfp_stack"]
+    assert main(["lcia", *data, "--json", "-q"]) == 0
+    out, err = capsys.readouterr()
+    assert '"total": 15.0' in out and err == ""
+    assert main(["-v", "lcia", *data]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert any("notice:" in line and "cfp-extra" in line for line in err)
+    assert any(line.startswith("cfp-lca: Brightway project 'cfp_stack' checked: done in ")
+               for line in err), err  # fmt: skip
+    assert main(["check", *data, "-q", "-v"]) == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
 def test_pyproject_section_names_the_default_model(tmp_path):
     """[tool.cfp_lca] in a pyproject.toml: the default model among two."""
     folder = tmp_path / "two"

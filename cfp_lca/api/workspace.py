@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..brightway.project import DEFAULT_PROJECT
 from ..errors import InputError
+from ..steps import step
 from .product import Model
 from .quiet import quiet_brightway
 
@@ -200,9 +201,10 @@ class Workspace:
             reload_metadata()  # what other processes wrote since
             if self._ensured == (self._project_state(), self.catalog.fingerprint, wanted):
                 return
-        self.write()
-        for model in models:
-            ensure_model(self.catalog, model)
+        with step(f"Brightway project '{self.project}' checked"):
+            self.write()
+            for model in models:
+                ensure_model(self.catalog, model)
         self._ensured = (self._project_state(), self.catalog.fingerprint, wanted)
 
     def _project_state(self) -> tuple:
@@ -254,7 +256,8 @@ class Workspace:
         if key not in self._engines:
             if len(self._engines) >= ENGINES_KEPT:
                 del self._engines[next(iter(self._engines))]
-            self._engines[key] = finite_engine(model, method, sources)
+            with step(f"{model.name}: Monte Carlo engine ({', '.join(sources)})"):
+                self._engines[key] = finite_engine(model, method, sources)
         return self._engines[key]
 
     @contextlib.contextmanager

@@ -28,6 +28,8 @@ from .failures import (
     signals_as_interrupts,
     stdout_closed,
 )
+from .logs import configure as configure_logs
+from .logs import notice
 from .outputs import OUTPUTS, free_folder, output_paths, removed_if_unfinished
 from .parser import UsageError, build_parser
 
@@ -58,13 +60,14 @@ def _main(argv: Sequence[str] | None) -> int:
     args = None
     try:
         args = build_parser().parse_args(argv)
+        _scenario_file_alone(args)
         _normalize_names(args)
         _check_console(args)
         _check_environment(args)
         _check_outputs(args)
         configure_data_dir(args.bw_dir)
         command = COMMANDS[args.command or "run"]
-        _announce_steps(args.command or "run")
+        configure_logs(args.command or "run", args.verbose, args.quiet)
         if args.command in FILE_COMMANDS:  # no Brightway project involved
             return command(args) or 0
         _announce_waits()
@@ -98,6 +101,18 @@ def entry() -> NoReturn:
 
 
 NAMED = ("model", "scenarios", "option", "method", "eol")  # names looked up in the data
+
+
+def _scenario_file_alone(args: argparse.Namespace) -> None:
+    """``scenarios export FILE``: the one name given is the file when it ends like a table
+    file (the data's default model is then the model), not a model named like a file."""
+    from ..model.table_files import TABLE_SUFFIXES
+
+    model = getattr(args, "model", None)
+    if args.command != "scenarios" or args.action == "list" or args.file is not None:
+        return
+    if model is not None and Path(model).suffix.lower() in TABLE_SUFFIXES:
+        args.file, args.model = Path(model), None
 
 
 def _normalize_names(args: argparse.Namespace) -> None:
@@ -142,26 +157,11 @@ def _encodes(stream: object, text: str) -> bool:
     return True
 
 
-def _announce_steps(command: str) -> None:
-    """Long commands say each step and its time on stderr (the core logs them to
-    ``cfp_lca.steps``); stdout stays the result's."""
-    import logging
-
-    steps = logging.getLogger("cfp_lca.steps")
-    steps.handlers.clear()
-    steps.propagate = False
-    if command in ("run", "report"):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("cfp-lca: %(message)s"))
-        steps.addHandler(handler)
-        steps.setLevel(logging.INFO)
-
-
 def _announce_waits() -> None:
     """Waits for other processes (cfp_lca's lock, a SQLite write transaction) on stderr."""
     from ..brightway.project import project_lock
 
-    project_lock().on_wait = lambda text: print(f"cfp-lca: {text}", file=sys.stderr)
+    project_lock().on_wait = notice
 
 
 def _project_access():

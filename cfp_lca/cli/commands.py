@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .failures import fail
+from .logs import notice
 
 
 def _workspace(args):
@@ -15,8 +16,8 @@ def _workspace(args):
     from ..api import load
 
     workspace = load(getattr(args, "data", None), args.project)
-    for notice in workspace.notices:
-        print(f"cfp-lca: notice: {notice}", file=sys.stderr)
+    for text in workspace.notices:
+        notice(f"notice: {text}")
     return workspace
 
 
@@ -222,9 +223,9 @@ def _export(workspace, model, args) -> int:
     for name, built in models.items():
         added = added_activities(base, built)
         if added:
-            print(f"note: scenario '{name}' adds {', '.join(added)}, which the database "
-                  f"'{base.database}' lacks: written as the exchanges of the activities that "
-                  "buy it (totals exact)", file=sys.stderr)  # fmt: skip
+            notice(f"note: scenario '{name}' adds {', '.join(added)}, which the database "
+                   f"'{base.database}' lacks: written as the exchanges of the activities that "
+                   "buy it (totals exact)")  # fmt: skip
     return 0
 
 
@@ -279,7 +280,7 @@ def _print_paths(paths: dict) -> None:
     """The report's files, one per line; a format that could not be written on stderr."""
     for kind, path in paths.items():
         if kind == "notice":
-            print(f"cfp-lca: notice: {path}", file=sys.stderr)
+            notice(f"notice: {path}")
         else:
             print(f"{kind:<9} {path}")
 
@@ -325,8 +326,8 @@ def cmd_check(args) -> int:
 
     resolve_links_in(args.project)  # links by name are found as lcia finds them
     problems, notices = checked(getattr(args, "data", None))
-    for notice in notices:
-        print(f"cfp-lca: notice: {notice}", file=sys.stderr)
+    for text in notices:
+        notice(f"notice: {text}")
     for problem in problems:
         print(f"cfp-lca: error: {' '.join(str(problem).splitlines())}", file=sys.stderr)
     if problems:

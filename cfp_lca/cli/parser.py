@@ -97,6 +97,12 @@ def _global_options(in_command: bool) -> argparse.ArgumentParser:
         help="Brightway data directory (default: $BRIGHTWAY2_DIR, "
         "$BRIGHTWAY_DIR, or Brightway's standard one)",
     )
+    talk = options.add_mutually_exclusive_group()
+    unset = argparse.SUPPRESS if in_command else None
+    talk.add_argument("-v", "--verbose", action="count", default=unset if in_command else 0,
+                      help="say every step on stderr (-vv: with debugging detail)")  # fmt: skip
+    talk.add_argument("-q", "--quiet", action="store_true", default=unset if in_command
+                      else False, help="errors only on stderr (no notices, no steps)")  # fmt: skip
     return options
 
 
@@ -294,7 +300,9 @@ def _add_study_commands(
     sc.add_argument("action", choices=["list", "export", "import"], help="what to do")
     sc.add_argument("model", nargs="?", default=None, help=MODEL_HELP)
     sc.add_argument("file", nargs="?", type=Path, help="Activity Browser scenario difference "
-                    "file (a new one to export, an existing one to import)")  # fmt: skip
+                    "file, .xlsx or ';'-separated .csv (a new one to export, an existing one "
+                    "to import); 'scenarios export FILE' exports the data's default "
+                    "model")  # fmt: skip
     sc.add_argument("--only", nargs="*", help="scenarios to export (default: all)")
     sc.add_argument("--scenario-dir", type=Path, help=SCENARIO_DIR_HELP)
     pl = command("plot", "figures for a model", model, _uncertainty_options(20_000, 2048),
