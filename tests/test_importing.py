@@ -4,6 +4,7 @@ exchanges or an existing name write nothing."""
 
 import csv
 import io
+from pathlib import Path
 
 import bw2calc as bc
 import bw2data as bd
@@ -169,3 +170,52 @@ def test_a_dataset_that_cannot_be_read_is_one_line_naming_the_file(workbook, tmp
     with pytest.raises(ImportProblem, match="p.json: not JSON"):
         import_database(jsonld.parent, "jsonld", name="x")
     assert "x" not in bd.databases
+
+
+def _es2_folder(tmp_path) -> tuple[Path, int]:
+    """The USLCI EcoSpold 2 fixture unpacked, half its files in a subfolder: (folder, files)."""
+    import zipfile
+
+    folder = tmp_path / "es2"
+    with zipfile.ZipFile(Path(__file__).parent / "fixtures" / "uslci" / "es2.zip") as archive:
+        names = [n for n in archive.namelist() if n.endswith(".spold")]
+        for k, name in enumerate(names):
+            target = folder / ("sub" if k % 2 else ".") / Path(name).name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(name))
+    return folder, len(names)
+
+
+def test_a_subfolder_that_cannot_be_listed_is_an_error(tmp_path, monkeypatch):
+    """Path.rglob passed over a folder it could not list: half the datasets, without a word."""
+    import os
+
+    from cfp_lca.brightway.importing.log import ImportLog
+    from cfp_lca.brightway.importing.readers import read_source
+
+    folder, files = _es2_folder(tmp_path)
+    assert len(read_source(folder, "ecospold2", ImportLog())) == files  # one dataset a file
+    real = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == folder / "sub":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(ImportProblem, match=f"{folder / 'sub'}: cannot read the folder: "
+                       "Permission denied"):  # fmt: skip
+        read_source(folder, "ecospold2", ImportLog())
+
+
+def test_a_link_back_up_the_folder_is_read_once(tmp_path):
+    from cfp_lca.brightway.importing.log import ImportLog
+    from cfp_lca.brightway.importing.readers import read_source
+
+    folder, files = _es2_folder(tmp_path)
+    (folder / "sub" / "up").symlink_to(folder, target_is_directory=True)
+    (folder / "sub" / "gone.spold").symlink_to(tmp_path / "nothing.spold")
+    with pytest.raises(ImportProblem, match="gone.spold: not a regular file"):
+        read_source(folder, "ecospold2", ImportLog())
+    (folder / "sub" / "gone.spold").unlink()
+    assert len(read_source(folder, "ecospold2", ImportLog())) == files

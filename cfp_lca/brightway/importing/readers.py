@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import re
 import zipfile
 from collections.abc import Iterator
@@ -61,11 +62,23 @@ def _files(path: Path, suffixes: tuple[str, ...]) -> list[Path]:
         return [path]
     if not path.is_dir():
         raise ImportProblem(f"{path}: not a regular file or folder")
-    try:
-        found = sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes)
-    except OSError as exc:
-        raise ImportProblem(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    return [p for p in found if p.is_file()]
+    found, seen = [], set()
+    for folder, subfolders, names in os.walk(path, onerror=_unreadable, followlinks=True):
+        seen.add(os.path.realpath(folder))
+        # a link back up the tree is read once, not followed for ever
+        subfolders[:] = [d for d in subfolders if os.path.realpath(Path(folder, d)) not in seen]
+        found.extend(Path(folder, n) for n in names if Path(n).suffix.lower() in suffixes)
+    odd = [p for p in sorted(found) if not p.is_file()]
+    if odd:
+        raise ImportProblem(f"{odd[0]}: not a regular file (a link to nothing, a device, a "
+                            "pipe): remove it or replace it with the file")  # fmt: skip
+    return sorted(found)
+
+
+def _unreadable(exc: OSError) -> None:
+    """A subfolder that cannot be listed is an error, never a folder of datasets left out
+    (``Path.rglob`` passes over it without a word)."""
+    raise ImportProblem(f"{exc.filename}: cannot read the folder: {exc.strerror or exc}")
 
 
 def _read_bytes(path: Path) -> bytes:
