@@ -115,3 +115,31 @@ def test_two_workspaces_on_two_projects_in_one_process(folder, tmp_path):
     assert (a.lcia().total, b.lcia().total) == (first, second)
     runs = [m.monte_carlo(n=4096, seed=1).raw.stats["total"].mean for m in (a, b, a)]
     assert runs[0] == runs[2] != runs[1]
+
+
+def test_a_warm_engine_notices_a_method_rewritten_with_as_many_factors(folder, tmp_path):
+    """A method written again outside the workspace (bw2data, as Activity Browser writes one)
+    with the same number of factors keeps its metadata; the engine must not: every factor
+    doubled doubles every sample total exactly (the draws are the same, x2 is exact)."""
+    import bw2data as bd
+
+    workspace = api.load(folder, project=f"rewrite-{tmp_path.name}")
+    model = workspace.model("zw32-report")
+    before = model.monte_carlo(n=2048, seed=4, sources="foreground").raw.stats["total"]
+    method = workspace.method(model.base.method).name
+    metadata = repr(bd.methods[method])
+    factors = bd.Method(method).load()
+    bd.Method(method).write([(k, _doubled(cf)) for k, cf in factors])
+    assert repr(bd.methods[method]) == metadata  # what the engine's key could not see
+    after = model.monte_carlo(n=2048, seed=4, sources="foreground").raw.stats["total"]
+    assert after.mean == pytest.approx(2 * before.mean, rel=1e-12)
+    assert after.std == pytest.approx(2 * before.std, rel=1e-12)
+
+
+def _doubled(cf):
+    """A factor twice as large (its loc too where it is the amount, as without uncertainty);
+    the run draws the foreground alone, so only the amounts count."""
+    if not isinstance(cf, dict):
+        return 2 * cf
+    loc = {"loc": 2 * cf["loc"]} if cf.get("loc") == cf["amount"] else {}
+    return {**cf, "amount": 2 * cf["amount"], **loc}

@@ -243,16 +243,18 @@ class Workspace:
 
     def engine(self, model: ProductModel, method: Method, sources: tuple[str, ...]):
         """The fast Monte Carlo engine of ``model`` (written and current), reused while the
-        model's content, the method and every database and method of the project are the
-        versions it was built from (their modification stamps are read each time)."""
+        model's content, the method's factors (by digest: a method rewritten with as many
+        factors keeps its metadata) and every database of the project (their modification
+        stamps) are the versions it was built from; all are read again on each call."""
         import bw2data as bd
 
+        from ..brightway.datapackages import method_digest
         from ..brightway.writing import content_hash
         from ..calc.montecarlo import finite_engine
 
         stamps = tuple((k, v.get("modified")) for k, v in sorted(bd.databases.items()))
         key = (bd.projects.current, content_hash(model), model.database, method.name,
-               bd.methods.get(method.name, {}).get("modified"), sources, stamps)  # fmt: skip
+               method_digest(method.name), sources, stamps)  # fmt: skip
         if key not in self._engines:
             if len(self._engines) >= ENGINES_KEPT:
                 del self._engines[next(iter(self._engines))]

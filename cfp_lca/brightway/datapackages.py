@@ -277,6 +277,22 @@ def method_datapackage(method: tuple[str, ...]) -> bwp.Datapackage:
     return dp
 
 
+def method_digest(method: tuple[str, ...]) -> str | None:
+    """A digest of the factors ``method`` holds now (the file ``load`` reads): a method
+    rewritten with as many factors leaves bw2data's metadata as it was, so its stamps cannot
+    tell a warm engine that the factors changed. None for a method the project lacks."""
+    if method not in bd.methods:
+        return None
+    try:
+        # where bw2data's DataStore.load reads it (``_intermediate_dir`` is "intermediate")
+        store = bd.Method(method)
+        path = Path(bd.projects.dir) / store._intermediate_dir / f"{store.filename}.pickle"
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha256(data).hexdigest()
+
+
 def method_flow_ids(method: tuple[str, ...]) -> set[int]:
     """Node ids of the flows ``method`` has a factor for (zero factors included)."""
     keys = [key for key, _ in bd.Method(method).load()]
