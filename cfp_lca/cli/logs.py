@@ -13,14 +13,16 @@ PREFIX = "cfp-lca: "
 
 
 class _Stderr(logging.StreamHandler):
-    """A handler that writes to the stderr of the moment (tests swap it), never a stale one."""
+    """A handler that writes to the stderr of the moment (a caller or a test may swap it),
+    never to one kept from before, which may be closed by now."""
 
-    def __init__(self) -> None:
-        super().__init__(sys.stderr)
+    @property
+    def stream(self):
+        return sys.stderr
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.setStream(sys.stderr)
-        super().emit(record)
+    @stream.setter
+    def stream(self, value) -> None:
+        """StreamHandler's own assignment: the stream is always the current stderr."""
 
 
 def configure(command: str, verbose: int = 0, quiet: bool = False) -> None:
