@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -94,6 +95,26 @@ class Model:
             result = static_lcia(self.catalog, model, chosen, lca)
             totals = totals_by_method(self.catalog, model, lca)
         return LciaResult(result, model, lcia_dict(result, model, totals), "stage_table")
+
+    def pact(self, method: str | None = None, options: Mapping[str, Any] | None = None,
+             created: datetime | None = None) -> dict:  # fmt: skip
+        """The footprint as a PACT v3 ProductFootprint (a dict, valid against the PACT schema):
+        the stages the study's ``pact`` block names, split by gas (see :mod:`..present.pact`).
+
+        Example: ``ws.model("zw32").pact(options={"end_of_life": "cut_off"})["pcf"]``
+        """
+        from ..calc.boundary import flows_by_stage
+        from ..calc.lcia import computed_lca, static_lcia
+        from ..present.pact import product_footprint
+
+        model = self.variant(options)
+        chosen = self._method(model, method)
+        with self.workspace.reading(model):
+            lca = computed_lca(model, chosen)
+            result = static_lcia(self.catalog, model, chosen, lca)
+            stages = flows_by_stage(lca, model)
+            amounts = flows_by_stage(lca, model, characterized=False)
+        return product_footprint(self.catalog, model, chosen, result, stages, amounts, created)
 
     def audit(self) -> AuditResult:
         """Recompute every figure the model's declared-figures file states."""

@@ -15,6 +15,7 @@ OUTPUTS = {  # (command, attribute) -> (option, what it must be)
     ("compare", "plots"): ("--plots", "folder"),
     ("mc", "save_samples"): ("--save-samples", "new file"),
     ("export", "file"): ("FILE", "new file"),
+    ("export", "out"): ("--out", "new file"),
     ("import", "log"): ("--log", "new file"),
 }
 

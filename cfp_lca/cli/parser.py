@@ -295,7 +295,7 @@ def _add_mc_command(
 def _add_study_commands(
     command: Command, model: argparse.ArgumentParser, out: dict[str, argparse.ArgumentParser]
 ) -> None:
-    """scenarios, plot and report: the commands that write files of a model."""
+    """scenarios, export, plot and report: the commands that write files of a model."""
     sc = command("scenarios", "list, export or import scenarios")
     sc.add_argument("action", choices=["list", "export", "import"], help="what to do")
     sc.add_argument("model", nargs="?", default=None, help=MODEL_HELP)
@@ -305,6 +305,11 @@ def _add_study_commands(
                     "model")  # fmt: skip
     sc.add_argument("--only", nargs="*", help="scenarios to export (default: all)")
     sc.add_argument("--scenario-dir", type=Path, help=SCENARIO_DIR_HELP)
+    what = argparse.ArgumentParser(add_help=False)  # before the model: `export pact zw32`
+    what.add_argument("format", choices=["pact"], help="pact: a PACT Technical Specifications "
+                      "v3 ProductFootprint (JSON), cradle to gate")  # fmt: skip
+    ex = command("export", "the footprint in a format it travels in", what, model)
+    ex.add_argument("--out", type=Path, required=True, help="the file to write (a new one)")
     pl = command("plot", "figures for a model", model, _uncertainty_options(20_000, 2048),
                  out["lang"])  # fmt: skip
     pl.add_argument("--out", type=Path, required=True, help="folder for the figures")

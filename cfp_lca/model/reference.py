@@ -156,6 +156,31 @@ FIELD_NOTES = {
     "reference_service_life": "the product's reference service life (ISO 14067 6.3.7)",
     "boundary": "the factor's system boundary (cradle to gate, combustion only...); on an "
     "option: true when it changes the system boundary",
+    "pact": "what a PACT v3 ProductFootprint needs beyond the model (`cfp-lca export pact`)",
+    "company_name": "the PCF data owner (PACT companyName)",
+    "company_ids": "URNs of the data owner, e.g. urn:pact:company:customcode:supplier-id:CODE",
+    "product_ids": "URNs of the product (PACT productIds)",
+    "product_name": "the product's trade name (default: the model's name)",
+    "product_description": "what the product is (default: the model's description)",
+    "product_classifications": "URNs of the product's classes (UN CPC, CAS...)",
+    "declared_unit": "PACT's unit of the functional unit (its amount is the declared amount)",
+    "product_mass_kg": "mass of the declared unit in kg, packaging excluded (0 for energy or "
+    "services)",
+    "reference_period": "first and last day (YYYY-MM-DD) of the period the data represent",
+    "geography_country": "ISO 3166-1 alpha-2 code of the country the footprint represents",
+    "primary_data_share": "percent of pcfExcludingBiogenicUptake from primary data (default: "
+    "computed from the exchanges' data_type)",
+    "exempted_emissions_percent": "percent of the emissions left out of the footprint",
+    "exempted_emissions_description": "what was left out, in words",
+    "fossil_carbon_content_kg": "fossil carbon in the declared unit, kg C",
+    "biogenic_carbon_content_kg": "biogenic carbon in the declared unit, kg C",
+    "packaging_activities": "activities (inside the PACT stages) that make the packaging; "
+    "absent: packaging is not in the footprint",
+    "rules": "product or sector rules followed: operator (PEF, EPD International, Other), "
+    "ruleNames, otherOperatorName",
+    "dqr": "data quality ratings 1-3: technological, geographical, temporal",
+    "validity_period": "first and last day the footprint may be used (default: 3 years after "
+    "the reference period)",
 }
 
 

@@ -22,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 
+from .pact_fields import PACT_UNITS, Country, IsoDate, Percent, Urn
+
 # The widest lognormal accepted (sigma = ln gsd): gsd 22026, more than four orders of magnitude
 # at one standard deviation; wider is a typo, and draws at 6 sd would span 50 orders.
 MAX_SIGMA = 10.0
@@ -432,6 +434,35 @@ class ReviewSpec(Strict):
     statement: Localized | None = None
 
 
+class PactSpec(Strict):
+    """What a PACT ProductFootprint (Technical Specifications v3) states that the model cannot
+    know: who owns the footprint, the product's identifiers, the declared unit and mass, the
+    reference period, the stages inside its cradle-to-gate boundary, and data-quality
+    figures. Everything else comes from the model, its results and the study block."""
+
+    company_name: Text
+    company_ids: list[Urn] = Field(min_length=1)
+    product_ids: list[Urn] = Field(min_length=1)
+    product_name: Text | None = None
+    product_description: Text | None = None
+    product_classifications: list[Urn] = []
+    declared_unit: Literal[PACT_UNITS]
+    product_mass_kg: Number = Field(ge=0)
+    reference_period: list[IsoDate] = Field(min_length=2, max_length=2)
+    stages: list[Code] = Field(min_length=1)  # the model's stages up to the factory gate
+    geography_country: Country | None = None
+    primary_data_share: Percent | None = None
+    exempted_emissions_percent: Percent
+    exempted_emissions_description: Text | None = None
+    fossil_carbon_content_kg: Number = Field(ge=0)
+    biogenic_carbon_content_kg: Number | None = Field(default=None, ge=0)
+    packaging_activities: list[Code] | None = None
+    rules: list[dict[str, str | list[str]]] = []
+    dqr: dict[Literal["technological", "geographical", "temporal"], Number] | None = None
+    validity_period: list[IsoDate] | None = Field(default=None, min_length=2, max_length=2)
+    comment: Text | None = None
+
+
 class StudySpec(Strict):
     """What the study report states on goal and scope (ISO 14067 6.3 and clause 7), from the
     data: the code holds no study's wording."""
@@ -457,6 +488,7 @@ class StudySpec(Strict):
     limitations: list[Localized] = []
     value_choices: list[Localized] = []
     review: ReviewSpec | None = None
+    pact: PactSpec | None = None  # what a PACT ProductFootprint needs beyond the model
 
 
 class ModelFile(Strict):
