@@ -1,8 +1,9 @@
-"""PACT v3 ProductFootprint export: the published examples validate against the committed
-schema (and a broken one does not), a model written here with every kind of flow gives the
-hand-derived PACT figures of its cradle-to-gate stage, what PACT forbids or lacks is refused
-in one line, zw32's export validates and agrees with its static stages, and the stage split
-by flow adds up to the static result on the fixture lamp."""
+"""PACT v3 ProductFootprints out and in: the published examples validate against the
+committed schema (and a broken one does not), a model written here with every kind of flow
+gives the hand-derived PACT figures of its cradle-to-gate stage, what PACT forbids or lacks is
+refused in one line, zw32's export validates and agrees with its static stages, the stage
+split by flow adds up to the static result on the fixture lamp, and a supplier's footprint
+read as a background process gives the hand value with the documented pedigree."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from fixture_models import current_project
 
 from cfp_lca.cli import main
-from cfp_lca.present.pact import problems
+from cfp_lca.model.pact_files import problems
 
 EXAMPLES = sorted((Path(__file__).parent / "fixtures" / "pact").glob("example-*.json"))
 PROJECT = "cfp_pact"
@@ -219,3 +220,125 @@ def test_the_stages_split_by_flow_add_up_to_the_static_result(on_fixture):
         assert sum(f.get(code, 0.0) for f in stages.values()) == pytest.approx(total, rel=1e-12)
     for code, total in result.inventory.items():
         assert sum(a.get(code, 0.0) for a in amounts.values()) == pytest.approx(total, rel=1e-12)
+
+
+# a shelf maker buys 3 boxes from the box maker, whose footprint file it received
+SHELF = """\
+model: shelf
+database: cfp-pact-shelf
+name: shelf
+functional_unit: {amount: 1, unit: unit, description: one shelf}
+reference_activity: shelf
+method: ipcc-ar5-gwp100
+backgrounds: [cfp-pact-suppliers]
+stages: [{code: make, name: making}]
+activities:
+  - code: shelf
+    name: shelf
+    stage: make
+    inputs:
+      - {input: box, amount: {value: 3, unit: unit}, source: t, uncertainty: {distribution: none}}
+"""
+SUPPLIERS = """\
+database: cfp-pact-suppliers
+processes:
+  - code: box
+    name: wooden box from the box maker
+    unit: unit
+    source: the box maker's PACT footprint
+    pact: {file}
+"""
+# Weidema et al. 2013 (ecoinvent v3 quality guidelines, table 10.4): variance of ln per score
+PEDIGREE = {"reliability": (0, 0.0006, 0.002, 0.008, 0.04),
+            "completeness": (0, 0.0001, 0.0006, 0.002, 0.008),
+            "temporal": (0, 0.0002, 0.002, 0.008, 0.04),
+            "geographical": (0, 0.000025, 0.0001, 0.0006, 0.002),
+            "technological": (0, 0.0006, 0.008, 0.04, 0.12)}  # fmt: skip
+
+
+@pytest.fixture()
+def supplied(tmp_path, capsys, restore_project):
+    """The box's footprint exported, then given to the shelf maker's data folder."""
+    document = export(capsys, write_box(tmp_path / "data"), tmp_path / "box.json", "box")
+    folder = tmp_path / "shelf"
+    (folder / "background" / "pact").mkdir(parents=True)
+    (folder / "background" / "pact" / "box.json").write_text(json.dumps(document),
+                                                             encoding="utf-8")  # fmt: skip
+    (folder / "background" / "suppliers.yaml").write_text(SUPPLIERS.format(file="pact/box.json"),
+                                                          encoding="utf-8")  # fmt: skip
+    (folder / "shelf.yaml").write_text(SHELF, encoding="utf-8")
+    return folder, document
+
+
+def lcia_total(capsys, folder: Path) -> float:
+    capsys.readouterr()
+    assert main(["lcia", "shelf", "--json", "--data", str(folder), "--project", PROJECT]) == 0, (
+        capsys.readouterr().err)  # fmt: skip
+    return json.loads(capsys.readouterr().out)["total"]
+
+
+def test_a_suppliers_footprint_is_a_background_process(supplied, capsys):
+    """3 boxes x pcfExcludingBiogenicUptake; the uptake is documented apart (AR5 factor 0);
+    no dqi and nothing exempted, unverified: scores 3, 2, 3, 3, 3 and basic variance 0.0006."""
+    from cfp_lca.model.loading import load_catalog
+
+    folder, _ = supplied
+    assert lcia_total(capsys, folder) == pytest.approx(3 * (FOSSIL + BIOGENIC_CH4 + LUC),
+                                                       rel=1e-12)  # fmt: skip
+    box = load_catalog(folder).backgrounds["cfp-pact-suppliers"]["box"]
+    by_flow = {x.code: x for x in box.exchanges}
+    assert by_flow["co2_biogenic_uptake"].amount == pytest.approx(-UPTAKE, rel=1e-12)
+    scores = {"reliability": 3, "completeness": 2, "temporal": 3, "geographical": 3,
+              "technological": 3}  # fmt: skip
+    variance = 0.0006 + sum(PEDIGREE[k][v - 1] for k, v in scores.items())  # 0.0128
+    uncertainty = by_flow["co2e_aggregated"].uncertainty
+    assert uncertainty["scale"] == pytest.approx(variance**0.5, rel=1e-12)
+    assert box.meta["gwp_set"] == "IPCC AR5 GWP100 (PACT)" and box.meta["year"] == 2025
+
+
+def test_an_edited_footprint_file_is_read_again(supplied, capsys):
+    """The catalog cache keys on the JSON files too: a new footprint, a new total."""
+    folder, document = supplied
+    before = lcia_total(capsys, folder)
+    document["pcf"]["pcfExcludingBiogenicUptake"] = "2"
+    (folder / "background" / "pact" / "box.json").write_text(json.dumps(document),
+                                                             encoding="utf-8")  # fmt: skip
+    assert lcia_total(capsys, folder) == pytest.approx(6.0, rel=1e-12) != before
+
+
+@pytest.mark.parametrize(
+    ("change", "fragments"),
+    [
+        (lambda d: d.update(status="Deprecated"), ["'Deprecated'", "SHOULD NOT be used"]),
+        (
+            lambda d: d["pcf"].pop("fossilGhgEmissions"),
+            ["not a PACT v3 ProductFootprint", "fossilGhgEmissions"],
+        ),
+        (
+            lambda d: d["pcf"].update(declaredUnitOfMeasurement="megabit second"),
+            ["megabit second", "no unit"],
+        ),
+    ],
+    ids=["deprecated", "invalid", "unit"],
+)
+def test_a_footprint_cfp_lca_cannot_use_is_refused(supplied, capsys, change, fragments):
+    folder, document = supplied
+    change(document)
+    path = folder / "background" / "pact" / "box.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["lcia", "shelf", "--data", str(folder), "--project", PROJECT]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(path) in err, err
+    for fragment in fragments:
+        assert fragment in err, err
+
+
+def test_a_footprint_outside_the_data_folder_is_refused(supplied, capsys):
+    folder, _ = supplied
+    (folder / "background" / "suppliers.yaml").write_text(
+        SUPPLIERS.format(file="../../box.json"), encoding="utf-8")  # fmt: skip
+    capsys.readouterr()
+    assert main(["lcia", "shelf", "--data", str(folder), "--project", PROJECT]) == 2
+    err = capsys.readouterr().err
+    assert "suppliers.yaml" in err and "beside or below" in err, err

@@ -16,7 +16,7 @@ from .inputs import input_label
 from .libraries import Layer
 from .objects import Factor, Flow, Method, Process, ProductModel, Synonym
 from .reading import has_file, read_yaml
-from .schema import BackgroundFile, DeclaredFile, LinkSpec, ProcessSpec
+from .schema import BackgroundFile, DeclaredFile, EmissionSpec, LinkSpec, ProcessSpec
 from .uncertainty import stats_arrays_fields
 from .units import UnitProblem, convert, parse_unit, quantity
 from .validation import check_unique, validate
@@ -81,11 +81,15 @@ def load_background(
         check_unit(path, entry, p.unit)
         names = parameter_values(path, entry, p.parameters)
         meta = _process_meta(p, names)
+        emissions = p.emissions
+        if p.pact is not None:
+            emissions, found = _footprint(path, entry, p)
+            meta |= found
         exchanges = [
             make_emission(
                 path, f"{entry} > emissions[{j}] '{e.flow}'", e, biosphere, flows, p.unit, names
             )
-            for j, e in enumerate(p.emissions)
+            for j, e in enumerate(emissions)
         ]
         for j, inp in enumerate(p.inputs):
             sub = f"{entry} > inputs[{j}] '{input_label(inp.input)}'"
@@ -120,6 +124,20 @@ def load_background(
             meta=meta,
         )
     return spec, processes
+
+
+def _footprint(path: Path, entry: str, p: ProcessSpec) -> tuple[list[EmissionSpec], dict]:
+    """The emissions and metadata of a process that names a supplier's PACT footprint."""
+    from .pact_files import footprint_emissions, footprint_file, footprint_meta, read_footprint
+
+    if p.emissions or p.inputs:
+        raise InputError(path, f"{entry} > pact", "a process given by a PACT footprint lists "
+                         "no emissions or inputs of its own")  # fmt: skip
+    file = footprint_file(path, entry, p.pact)
+    document = read_footprint(file)
+    emissions = [EmissionSpec.model_validate(e)
+                 for e in footprint_emissions(file, entry, document)]  # fmt: skip
+    return emissions, footprint_meta(document, file)
 
 
 def _process_meta(p: ProcessSpec, values: Mapping[str, pint.Quantity]) -> dict:

@@ -105,13 +105,14 @@ def content_digest(root: Path) -> str:
 
 
 def add_files(digest: Any, root: Path, prefix: str = "") -> None:
-    """Feed every YAML file under ``root`` to a digest: its relative path (after ``prefix``)
-    and its bytes, read in blocks so that a stray large file costs no memory. Only regular
-    files are opened (``reading.open_regular``); a file above the size limit, which loading
-    refuses, is keyed by its size and time instead of read; a folder that cannot be listed
-    is an InputError, never skipped."""
+    """Feed every YAML and JSON file under ``root`` to a digest: its relative path (after
+    ``prefix``) and its bytes, read in blocks so that a stray large file costs no memory.
+    Only regular files are opened (``reading.open_regular``); a file above the size limit,
+    which loading refuses, is keyed by its size and time instead of read; a folder that
+    cannot be listed is an InputError, never skipped."""
     limit = max_file_bytes()
-    for path in yaml_files(root, recursive=True):
+    # JSON: PACT footprints a background reads (model/pact_files.py), beside its YAML file
+    for path in yaml_files(root, recursive=True, suffixes=(".yaml", ".json")):
         digest.update((prefix + str(path.relative_to(root))).encode())
         found = regular_stat(path)
         if found.st_size > limit:  # refused when read: keyed without reading it

@@ -178,20 +178,23 @@ def has_folder(folder: Path) -> bool:
     return True
 
 
-def yaml_files(folder: Path, recursive: bool = False) -> list[Path]:
-    """The ``*.yaml`` entries of a data folder (and its subfolders), sorted; none for a
-    missing folder. A folder that cannot be listed is an InputError naming it and the OS's
-    reason; entries are not opened here (``open_regular`` refuses what is no regular file)."""
+def yaml_files(folder: Path, recursive: bool = False,
+               suffixes: tuple[str, ...] = (".yaml",)) -> list[Path]:  # fmt: skip
+    """The ``*.yaml`` entries (or those ending in ``suffixes``) of a data folder and its
+    subfolders, sorted; none for a missing folder. A folder that cannot be listed is an
+    InputError naming it and the OS's reason; entries are not opened here (``open_regular``
+    refuses what is no regular file)."""
     if not has_folder(folder):
         return []
     found: list[Path] = []
-    _collect(folder, recursive, found, {_identity(folder)})
+    _collect(folder, recursive, found, {_identity(folder)}, suffixes)
     return sorted(found)
 
 
-def _collect(folder: Path, recursive: bool, found: list[Path], seen: set) -> None:
-    """Add the ``*.yaml`` entries of ``folder``; recurse into subfolders (links to folders
-    followed, each folder once) when ``recursive``."""
+def _collect(folder: Path, recursive: bool, found: list[Path], seen: set,
+             suffixes: tuple[str, ...] = (".yaml",)) -> None:  # fmt: skip
+    """Add the entries of ``folder`` ending in ``suffixes``; recurse into subfolders (links
+    to folders followed, each folder once) when ``recursive``."""
     try:
         with os.scandir(folder) as listing:
             entries = list(listing)
@@ -199,13 +202,13 @@ def _collect(folder: Path, recursive: bool, found: list[Path], seen: set) -> Non
         raise InputError(folder, None, f"cannot read the folder: {reason(exc)}") from None
     for entry in entries:
         path = folder / entry.name
-        if entry.name.endswith(".yaml"):
+        if entry.name.endswith(suffixes):
             found.append(path)
         elif recursive and _is_folder(entry, path):
             key = _identity(path)
             if key not in seen:
                 seen.add(key)
-                _collect(path, recursive, found, seen)
+                _collect(path, recursive, found, seen, suffixes)
 
 
 def _is_folder(entry: os.DirEntry, path: Path) -> bool:

@@ -156,7 +156,9 @@ FIELD_NOTES = {
     "reference_service_life": "the product's reference service life (ISO 14067 6.3.7)",
     "boundary": "the factor's system boundary (cradle to gate, combustion only...); on an "
     "option: true when it changes the system boundary",
-    "pact": "what a PACT v3 ProductFootprint needs beyond the model (`cfp-lca export pact`)",
+    "pact": "in a study: what a PACT v3 ProductFootprint needs beyond the model (`cfp-lca "
+    "export pact`); in a background process: a supplier's PACT footprint file (JSON, beside or "
+    "below this file) that stands for its emissions (model/pact_files.py says how)",
     "company_name": "the PCF data owner (PACT companyName)",
     "company_ids": "URNs of the data owner, e.g. urn:pact:company:customcode:supplier-id:CODE",
     "product_ids": "URNs of the product (PACT productIds)",

@@ -361,6 +361,7 @@ class ProcessSpec(Strict):
     parameters: dict[str, ParameterSpec] = {}
     emissions: list[EmissionSpec] = []
     inputs: list[InputSpec] = []
+    pact: Text | None = None
 
 
 class BackgroundFile(Strict):

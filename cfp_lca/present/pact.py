@@ -27,17 +27,15 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
 from ..calc.static import StaticResult
 from ..errors import InputError
 from ..model.objects import Catalog, Method, ProductModel
+from ..model.pact_files import problems
 from .i18n import data_text
 
-SPEC = Path(__file__).resolve().parent / "pact_v3" / "openapi.yaml"
 SPEC_VERSION = "3.0.3"
 CO2 = "124-38-9"
 FOSSIL_GROUPS = ("fossil", "aircraft")
@@ -320,25 +318,6 @@ def _comment(spec: dict, split: dict) -> str:
 
 def _instant(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@lru_cache(maxsize=1)
-def _validator():
-    """A JSON Schema validator of PACT's ProductFootprint (OpenAPI 3.1 is JSON Schema 2020-12)."""
-    import jsonschema
-    import yaml
-
-    # the specification's own file, as published (YAML 1.1 prose and examples): libyaml
-    document = yaml.load(SPEC.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    schema = {"$ref": "#/components/schemas/ProductFootprint", **document}
-    return jsonschema.Draft202012Validator(schema,
-                                           format_checker=jsonschema.FormatChecker())  # fmt: skip
-
-
-def problems(document: dict) -> list[str]:
-    """What in ``document`` the PACT v3 schema refuses, one line each (none: valid)."""
-    found = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(document)'}: {e.message}" for e in found]
 
 
 def check(document: dict, model: ProductModel) -> None:
