@@ -129,6 +129,35 @@ class Workspace:
                       str(meta.get("description") or ""), str(meta.get("source") or
                       "Brightway project method"), ())  # fmt: skip
 
+    def search(self, text: str, method: str | None = None, databases: Sequence[str] = ()):
+        """The library's processes and flows matching every word of ``text`` (then those of
+        the project's ``databases``), each with its factor under ``method`` (by default the
+        default model's): a :class:`..calc.library_search.Search`.
+
+        Example: ``load().search("copper", databases=["USLCI"])[0].factor``
+        """
+        from ..calc.library_search import search
+
+        if not text.split():
+            raise InputError(None, "TEXT", "give a word to search for")
+        chosen = self.method(method or self._search_method())
+        with self.reading():
+            import bw2data as bd
+
+            unknown = [d for d in databases if d not in bd.databases]
+            if unknown:
+                have = ", ".join(sorted(bd.databases))
+                raise InputError(None, "--database", f"no database {unknown[0]!r} in project "
+                                 f"'{self.project}' (it has: {have})")  # fmt: skip
+            return search(self.catalog, text, chosen, tuple(databases))
+
+    def _search_method(self) -> str:
+        """The default model's method, else AR6 GWP100, else the first method by id."""
+        try:
+            return self.catalog.models[self.default_model()].method
+        except InputError:
+            return "ipcc-ar6-gwp100" if "ipcc-ar6-gwp100" in self.methods else min(self.methods)
+
     def write(self, force: bool = False) -> bool:
         """Open the project and write what is missing or stale; False when all was current."""
         quiet_brightway()

@@ -406,6 +406,18 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_search(args) -> int:
+    """The processes and flows matching a text, with their factors."""
+    result = _workspace(args).search(" ".join(args.text), args.method, args.databases)
+    if args.json:
+        _print_json(result.to_dict())
+        return 0
+    from ..present.tables import search_text
+
+    print(search_text(result, args.limit))
+    return 0
+
+
 def cmd_export(args) -> int:
     """The footprint in a format it travels in (PACT v3 ProductFootprint JSON)."""
     _, model, options = _checked(args)
@@ -433,6 +445,7 @@ COMMANDS: dict[str, Callable] = {
     "compare": cmd_compare,
     "scenarios": cmd_scenarios,
     "export": cmd_export,
+    "search": cmd_search,
     "plot": cmd_plot,
     "report": cmd_report,
     "new": cmd_new,

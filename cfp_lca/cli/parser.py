@@ -246,6 +246,14 @@ def _add_result_commands(
         "--beside", "--beside-report", dest="beside", action="store_true",
         help="print the stages beside those of the model this one names under `comparison`",
     )  # fmt: skip
+    se = command("search", "the processes and flows matching a text, with their factors",
+                 out["json"])  # fmt: skip
+    se.add_argument("text", nargs="+", help="words that must all appear (name, code, product, "
+                    "location, CAS number)")  # fmt: skip
+    se.add_argument("--method", help="method id of the factors (default: the default model's)")
+    se.add_argument("--database", dest="databases", action="append", default=[],
+                    help="also search this project database (an import); repeat")  # fmt: skip
+    se.add_argument("--limit", type=_int_at_least(1), default=40, help="rows shown per kind")
     au = command("audit", "recompute the figures a study declares", out["json"])
     au.add_argument("model", nargs="?", default=None, help="product model name (default: the "
                     "model with a declared-figures file, if only one has)")  # fmt: skip

@@ -408,3 +408,22 @@ def audit_text(audit: AuditResult) -> str:
             )
             lines.append(f"- {k.quantity}: {parts}")
     return "\n".join(lines)
+
+
+def search_text(result: Any, limit: int) -> str:
+    """What ``search`` found, processes then flows, at most ``limit`` rows of each kind."""
+    lines = [f"'{result.text}': factors in {result.unit} of {result.method} per unit (a "
+             "process: cradle to gate; a flow: its characterization factor)"]  # fmt: skip
+    for kind, title in (("process", "processes"), ("flow", "flows")):
+        rows = [f for f in result.found if f.kind == kind]
+        lines.append(f"{len(rows)} {title}" + (":" if rows else ""))
+        for f in rows[:limit]:
+            factor = "no factor" if f.factor is None else f"{f.factor:.6g}"
+            where = f" [{f.location}]" if f.location else ""
+            year = f", {f.year}" if f.year else ""
+            source = (f.source or "no source")[:70]
+            lines.append(f"  {f.database}:{f.code}  {f.name}{where}")
+            lines.append(f"      {factor} per {f.unit}{year}; {source}")
+        if len(rows) > limit:
+            lines.append(f"  ({len(rows) - limit} more: --limit N shows more, --json all)")
+    return "\n".join(lines)
