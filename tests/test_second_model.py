@@ -170,6 +170,7 @@ def test_main_job_reports_the_folder_s_model(tote, capsys):
     """`run` on the folder: the footprint and the report of its only model (no audit: it
     declares nothing), no shipped model computed or named."""
     out, _ = run(capsys, "run", "--data", str(tote["data"]), "--out",
-                 str(tote["root"] / "main"))  # fmt: skip
+                 str(tote["root"] / "main"), "-n", "3000", "--seed", "7")  # fmt: skip
     assert "Writing the study report of tote" in out and "Audit" not in out
-    assert (tote["root"] / "main" / "report.md").is_file()
+    report = (tote["root"] / "main" / "report.md").read_text(encoding="utf-8")
+    assert re.search(r"this one run \(3,?000 iterations, seed 7\)", report)  # -n, --seed

@@ -394,12 +394,16 @@ def cmd_run(args) -> int:
             if model.base.declared is not None:
                 print(model.audit().text())
                 print()
+    # `cfp-lca` alone has no Monte Carlo options: the API's defaults (those of `run`)
+    n, seed = getattr(args, "iterations", 20_000), getattr(args, "seed", 0)
+    sources, sobol_n = getattr(args, "sources", "all"), getattr(args, "sobol_n", 2048)
     for name in reported:
         out = args.out if len(reported) == 1 else args.out / file_stem(name)
         print(f"Writing the study report of {name} ...")
-        update, close = progress_bar(20_000, f"Monte Carlo {name}")
+        update, close = progress_bar(n, f"Monte Carlo {name}")
         try:
-            paths = workspace.model(name).report(out, progress=update)  # the API's defaults
+            paths = workspace.model(name).report(out, n=n, seed=seed, sources=sources,
+                                                 sobol_n=sobol_n, progress=update)  # fmt: skip
         finally:
             close()
         _print_paths(paths)

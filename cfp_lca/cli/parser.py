@@ -228,7 +228,8 @@ def _add_project_commands(command: Command) -> None:
     """run (the main job) and build."""
     run = command("run", "the main job (default): every model's footprint, the audit of "
                   "declared figures, and a study report (Monte Carlo over all uncertainty "
-                  "sources) for each model the data name, or for MODEL")  # fmt: skip
+                  "sources) for each model the data name, or for MODEL",
+                  _uncertainty_options(20_000, 2048))  # fmt: skip
     run.add_argument("model", nargs="?", default=None, help="write the report of this model only")
     run.add_argument("--out", type=Path, help="report folder (default: a new cfp_lca_report*)")
     b = command("build", "write flows, methods and databases")

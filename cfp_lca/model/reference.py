@@ -42,7 +42,9 @@ KINDS: dict[str, tuple[type[BaseModel], str]] = {
     "library": (LibraryFile, "a data library's name, version and settings: `library.yaml`"),
 }  # fmt: skip
 SCHEMA_LINE = "# yaml-language-server: $schema="
-# Descriptions of fields whose class gives none (by field name; a class's own comment wins).
+# Descriptions of fields whose class gives none: "Class.field" first, then by field name (a
+# name that means different things in different classes has a "Class.field" entry); a
+# class's own comment wins.
 FIELD_NOTES = {
     "amount": "per one unit of the owning process: `{value, unit, source}`",
     "annual_amount": "a yearly amount, divided by the model's `allocation.annual_output`",
@@ -156,6 +158,14 @@ FIELD_NOTES = {
     "reference_service_life": "the product's reference service life (ISO 14067 6.3.7)",
     "boundary": "the factor's system boundary (cradle to gate, combustion only...); on an "
     "option: true when it changes the system boundary",
+    "ReviewSpec.kind": "the kind of review: none, an internal review, a critical review by "
+    "an independent expert or panel (ISO 14067 6.7), or a verification",
+    "FunctionalUnitSpec.amount": "how many units of the product the functional unit is (a "
+    "number above 0, in `unit`)",
+    "CorrelationSpec.parameters": "the two uncertain parameters of the model whose draws are "
+    "rank-correlated",
+    "FlowSpec.formula": "the flow's chemical formula (CO2, CH4, N2O), as biosphere databases "
+    "give it",
     "pact": "in a study: what a PACT v3 ProductFootprint needs beyond the model (`cfp-lca "
     "export pact`); in a background process: a supplier's PACT footprint file (JSON, beside or "
     "below this file) that stands for its emissions (model/pact_files.py says how)",
@@ -225,7 +235,8 @@ def field_descriptions(cls: type[BaseModel]) -> dict[str, str]:
     for klass in reversed(cls.__mro__):
         if isinstance(klass, type) and issubclass(klass, BaseModel):
             comments.update(_source_comments(klass))
-    return {name: info.description or comments.get(name) or FIELD_NOTES.get(name, "")
+    return {name: info.description or comments.get(name)
+            or FIELD_NOTES.get(f"{cls.__name__}.{name}") or FIELD_NOTES.get(name, "")
             for name, info in cls.model_fields.items()}  # fmt: skip
 
 
