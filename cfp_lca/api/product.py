@@ -16,6 +16,7 @@ from .results import (
     LciaResult,
     MonteCarloResult,
     SensitivityResult,
+    TreeResult,
     is_table,
 )
 
@@ -115,6 +116,24 @@ class Model:
             stages = flows_by_stage(lca, model)
             amounts = flows_by_stage(lca, model, characterized=False)
         return product_footprint(self.catalog, model, chosen, result, stages, amounts, created)
+
+    def tree(self, cutoff: float = 0.01, method: str | None = None,
+             options: Mapping[str, Any] | None = None) -> TreeResult:  # fmt: skip
+        """The supply paths that carry the footprint, down to ``cutoff`` of the total.
+
+        Example: ``model.tree(0.02).to_frame()``
+        """
+        from ..calc.lcia import computed_lca
+        from ..calc.tree import supply_tree
+        from ..present.tree_text import tree_dict
+
+        model = self.variant(options)
+        chosen = self._method(model, method)
+        with self.workspace.reading(model):
+            lca = computed_lca(model, chosen)
+            branches = supply_tree(lca, cutoff)
+            data = tree_dict(self.catalog, model, chosen, branches, cutoff)
+        return TreeResult(branches, model, data, "branches")
 
     def audit(self) -> AuditResult:
         """Recompute every figure the model's declared-figures file states."""

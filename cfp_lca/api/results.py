@@ -165,3 +165,13 @@ class AuditResult(Result):
         from ..present.tables import audit_text
 
         return audit_text(self.raw)
+
+
+class TreeResult(Result):
+    """The supply tree: one row per branch, with its parent, score, share and amount."""
+
+    def text(self, lang: str = "en") -> str:
+        """The tree the ``tree`` command prints."""
+        from ..present.tree_text import tree_text
+
+        return tree_text(self.data)

@@ -410,6 +410,17 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_tree(args) -> int:
+    """The supply paths that carry one model's footprint."""
+    _, model, options = _checked(args)
+    result = model.tree(args.cutoff, args.method, options)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(result.text())
+    return 0
+
+
 def cmd_search(args) -> int:
     """The processes and flows matching a text, with their factors."""
     result = _workspace(args).search(" ".join(args.text), args.method, args.databases)
@@ -450,6 +461,7 @@ COMMANDS: dict[str, Callable] = {
     "scenarios": cmd_scenarios,
     "export": cmd_export,
     "search": cmd_search,
+    "tree": cmd_tree,
     "plot": cmd_plot,
     "report": cmd_report,
     "new": cmd_new,

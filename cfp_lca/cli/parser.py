@@ -127,6 +127,17 @@ MODEL_HELP = ("product model name (default: the data directory's only model, or 
               "library.yaml or cfp_lca.toml names)")  # fmt: skip
 
 
+def _share(text: str) -> float:
+    """An argparse type: a share strictly between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {text!r}")
+    return value
+
+
 def _threshold(text: str) -> tuple[float, bool]:
     """An argparse type: a relevance threshold (``api.parse_threshold``)."""
     from ..api import parse_threshold
@@ -247,6 +258,9 @@ def _add_result_commands(
         "--beside", "--beside-report", dest="beside", action="store_true",
         help="print the stages beside those of the model this one names under `comparison`",
     )  # fmt: skip
+    tr = command("tree", "the supply paths that carry the footprint", model, out["json"])
+    tr.add_argument("--cutoff", type=_share, default=0.01, help="smallest share of the total "
+                    "a branch is shown for (default 0.01: 1 %%)")  # fmt: skip
     se = command("search", "the processes and flows matching a text, with their factors",
                  out["json"])  # fmt: skip
     se.add_argument("text", nargs="+", help="words that must all appear (name, code, product, "

@@ -1,0 +1,74 @@
+"""Where the footprint comes from: the supply paths that carry it, found by bw_graph_tools'
+importance-first traversal (each visit of an activity a node of its own), on the model's
+computed LCA. Every branch has its cumulative score (its own emissions and its whole
+upstream) and the amount of its activity; what lies below the cut-off stays in its parent's
+score, and each parent says how much that is."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import bw2calc as bc
+from bw_graph_tools import NewNodeEachVisitGraphTraversal
+from bw_graph_tools.graph_traversal import GraphTraversalSettings
+
+ROOT = -1  # bw_graph_tools' id of the functional unit
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One visit of an activity in the supply tree."""
+
+    id: int
+    parent: int | None  # the visit that buys it (None: the functional unit)
+    node: int  # the activity's node id in the project (-1: the functional unit)
+    depth: int
+    amount: float  # of the activity, for one functional unit
+    score: float  # cumulative: its own emissions and its whole upstream
+    direct: float  # its own emissions only
+    terminal: bool  # traversal stopped here (cut-off, depth or calculation limit)
+
+
+def supply_tree(lca: bc.LCA, cutoff: float = 0.01, max_calc: int = 1000) -> list[Branch]:
+    """The branches whose cumulative score is at least ``cutoff`` of the total (by absolute
+    value), root first. ``lca``: a computed LCA (its score not zero)."""
+    settings = GraphTraversalSettings(cutoff=cutoff, max_calc=max_calc,
+                                      separate_biosphere_flows=False)  # fmt: skip
+    with warnings.catch_warnings():
+        # bw_graph_tools warns when the branches cover less than 90 % of the total: the
+        # tree says what is left below the cut-off at every node instead
+        warnings.filterwarnings("ignore", "Graph traversal covered only", UserWarning)
+        graph = NewNodeEachVisitGraphTraversal(lca, settings)
+        graph.traverse()
+    parent = {e.producer_unique_id: e.consumer_unique_id for e in graph.edges}
+    out = [Branch(n.unique_id, parent.get(n.unique_id), int(n.activity_datapackage_id),
+                  n.depth, float(n.supply_amount), float(n.cumulative_score),
+                  float(n.direct_emissions_score), bool(n.terminal))
+           for n in graph.nodes.values()]  # fmt: skip
+    return sorted(out, key=lambda b: (b.depth, -abs(b.score)))
+
+
+def branch_names(catalog, model, branches: list[Branch]) -> dict[int, tuple[str, str]]:
+    """Node id -> (what a reader calls the activity, its unit): the model's own activities
+    and the library's processes by their names, other databases' by name, product and
+    location; the functional unit by the model's."""
+    from ..brightway.datapackages import node_keys
+    from ..brightway.linking import node_labels
+
+    keys = node_keys(b.node for b in branches if b.node != ROOT)
+    out = {ROOT: (model.title, model.functional_unit)}
+    own = {a.code: a for a in model.activities}
+    others = []
+    for node, (db, code) in keys.items():
+        if db == model.database and code in own:
+            out[node] = (own[code].name, own[code].unit)
+        elif code in catalog.backgrounds.get(db, {}):
+            p = catalog.backgrounds[db][code]
+            out[node] = (f"{p.name} [{p.location}]", p.unit)
+        else:
+            others.append((node, (db, code)))
+    labels = node_labels([k for _, k in others])
+    for node, key in others:
+        out[node] = (labels.get(key, f"{key[0]}:{key[1]}"), "")
+    return out
