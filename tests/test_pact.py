@@ -342,3 +342,14 @@ def test_a_footprint_outside_the_data_folder_is_refused(supplied, capsys):
     assert main(["lcia", "shelf", "--data", str(folder), "--project", PROJECT]) == 2
     err = capsys.readouterr().err
     assert "suppliers.yaml" in err and "beside or below" in err, err
+
+
+def test_lcia_documents_biogenic_co2_in_kg(tmp_path, capsys, restore_project):
+    """The box takes up 3 kg of CO2 in its board and releases 3 kg when burnt: both in kg of
+    CO2 from the inventory, though the method characterizes both at 0 (ISO 14067 7.3)."""
+    folder = write_box(tmp_path / "data")
+    capsys.readouterr()
+    assert main(["lcia", "box", "--json", "--data", str(folder), "--project", PROJECT]) == 0
+    found = json.loads(capsys.readouterr().out)["biogenic_co2_kg"]
+    assert found == {"emitted": pytest.approx(3.0, rel=1e-12),
+                     "taken_up": pytest.approx(UPTAKE, rel=1e-12)}  # fmt: skip

@@ -200,6 +200,9 @@ def test_origins_and_credits_apart(kettle_report):
     for name in ("fossil", "biogenic", "direct land-use change (dLUC)", "aircraft"):
         assert name in origins
     assert float(origins["aircraft"][3]) == 0 and float(origins["biogenic"][3]) == 0
+    # ... and the biogenic CO2 itself in kg, from the inventory: 0.2 kg emitted by disposal
+    assert re.search(r"Biogenic CO2 in the inventory: 0\.20* kg emitted and 0(\.0+)? kg taken "
+                     r"up from air \(net 0\.20* kg CO2\)", " ".join(md.split())), md  # fmt: skip
     assert [r[0] for r in rows(md, "Burdens and credits by stage")] == ["making", "disposal"]
     paths, _ = kettle_report
     with open(paths["tables"] / "burdens_credits.csv", encoding="utf-8-sig") as handle:

@@ -11,6 +11,7 @@ from .coverage import Coverage
 
 GROUPS = ("fossil", "biogenic", "land_use_change", "aircraft", "precharacterized")
 OTHER_GROUP = "other"
+CO2_CAS = "124-38-9"
 
 
 @dataclass(frozen=True)
@@ -64,3 +65,25 @@ class StaticResult:
 def reporting_group(flow: Flow | None) -> str:
     """The ISO 14067 7.3 group a flow is reported in ("other" when it has none)."""
     return flow.group if flow is not None and flow.group in GROUPS else OTHER_GROUP
+
+
+def is_biogenic_co2(flow: Flow | None) -> bool:
+    """Biogenic CO2, emitted or taken up (group 'biogenic', CAS of CO2)."""
+    return flow is not None and flow.group == "biogenic" and (flow.cas or "").lstrip("0") == CO2_CAS
+
+
+def biogenic_co2(amounts: dict[str, float], info: dict[str, Flow]) -> tuple[float, float]:
+    """(emitted, taken up) biogenic CO2 in kg of CO2 from inventory ``amounts`` by flow code:
+    a flow from nature (categories 'natural resource') is taken up, as a negative emission
+    is; the second figure is negative or zero. Methods net the two at 0/0 (ISO 14067:2018
+    6.4.9.2), so only the inventory can say how much of each there is (7.3)."""
+    emitted = taken = 0.0
+    for code, amount in amounts.items():
+        flow = info.get(code)
+        if not is_biogenic_co2(flow):
+            continue
+        if (flow.categories and "resource" in flow.categories[0]) or amount < 0:
+            taken -= abs(amount)
+        else:
+            emitted += amount
+    return emitted, taken

@@ -140,6 +140,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "coverage_air": (
         "{n} of them had no compartment in their database and were taken as emissions to air.",
         "其中 {n} 种在其数据库中没有环境介质，按排放到空气处理。"),
+    "biogenic_kg": (
+        "Biogenic CO2 in the inventory: {emitted} kg emitted and {taken} kg taken up from air "
+        "(net {net} kg CO2). The method characterizes both at 0, netting carbon taken up and "
+        "released within the life cycle (ISO 14067:2018 6.4.9.2), so the table above shows them "
+        "as 0 kgCO2e; at a GWP of 1 they are {emitted} kgCO2e emitted and {taken} kgCO2e removed.",
+        "清单中的生物源CO2：排放 {emitted} kg，自大气吸收 {taken} kg"
+        "（净 {net} kg CO2）。本方法对两者的特征化因子均为0，"
+        "在生命周期内吸收与释放的碳相互抵消（ISO 14067:2018 6.4.9.2），"
+        "因此上表显示为 0 kgCO2e；按GWP为1计，即排放 {emitted} kgCO2e、"
+        "清除 {taken} kgCO2e。"),
     "aircraft_none": (
         "Aircraft: 0, no flow or exchange of the model is marked as transport by air; air "
         "transport inside aggregated background factors cannot be told apart.",

@@ -30,14 +30,13 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from ..calc.static import StaticResult
+from ..calc.static import StaticResult, biogenic_co2, is_biogenic_co2
 from ..errors import InputError
 from ..model.objects import Catalog, Method, ProductModel
 from ..model.pact_files import problems
 from .i18n import data_text
 
 SPEC_VERSION = "3.0.3"
-CO2 = "124-38-9"
 FOSSIL_GROUPS = ("fossil", "aircraft")
 NAMESPACE = uuid.UUID("8a1b5c57-34c4-4b1c-9d0e-6f1f1ae5c0a1")  # cfp_lca's PACT ids (uuid5)
 
@@ -141,15 +140,7 @@ def _split(model: ProductModel, flows: dict[str, float], amounts: dict[str, floa
             continue
         key = group if group in parts else "other"
         parts["biogenic_non_co2" if group == "biogenic" else key] += value
-    for code, amount in amounts.items():
-        if _group(result, code) != "biogenic_co2":
-            continue
-        info = result.flow_info[code]
-        taken = bool(info.categories) and "resource" in info.categories[0]
-        if taken or amount < 0:
-            parts["uptake"] -= abs(amount)
-        else:
-            parts["biogenic_co2"] += amount
+    parts["biogenic_co2"], parts["uptake"] = biogenic_co2(amounts, result.flow_info)
     parts["fossil_total"] = sum(parts[g] for g in (*FOSSIL_GROUPS, "precharacterized", "other"))
     parts["excluding"] = sum(parts[g] for g in ("fossil_total", "biogenic_co2",
                                                 "biogenic_non_co2", "land_use_change"))  # fmt: skip
@@ -167,9 +158,7 @@ def _group(result: StaticResult, code: str) -> str | None:
     info = result.flow_info.get(code)
     if info is None:
         return None
-    if info.group == "biogenic" and (info.cas or "").lstrip("0") == CO2:
-        return "biogenic_co2"
-    return info.group
+    return "biogenic_co2" if is_biogenic_co2(info) else info.group
 
 
 def _ar(method: Method, model: ProductModel) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from ..calc.static import biogenic_co2
 from .i18n import data_text, t, verbatim
 from .numbers import fixed, with_uncertainty
 from .report_tables import (
@@ -231,6 +232,9 @@ def ghg_groups(ctx: Context) -> Section:
     """Fossil, biogenic, dLUC and aircraft emissions and removals, each even when zero (7.3)."""
     lang = ctx.lang
     items: list = [t("groups_text", lang), group_table(ctx)]
+    emitted, taken = biogenic_co2(ctx.study.static.inventory, ctx.study.static.flow_info)
+    items.append(t("biogenic_kg", lang, emitted=ctx.rounded(emitted), taken=ctx.rounded(-taken),
+                   net=ctx.rounded(emitted + taken)))  # fmt: skip
     if not any(f.group == "aircraft" for f in ctx.study.static.flow_info.values()):
         items.append(t("aircraft_none", lang))
     return Section("s_ghg", "7.3", items)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..calc.static import GROUPS, OTHER_GROUP, StaticResult, reporting_group
+from ..calc.static import GROUPS, OTHER_GROUP, StaticResult, biogenic_co2, reporting_group
 from ..model.objects import ProductModel, Stage
 
 if TYPE_CHECKING:
@@ -97,6 +97,14 @@ def lcia_dict(
         "by_group": {
             g: {"value": v, "share": result.share(v)} for g, v in group_items(result).items()
         },
+        # biogenic CO2 in kg of CO2, from the inventory (methods net it at 0/0: ISO 14067 7.3)
+        "biogenic_co2_kg": dict(
+            zip(
+                ("emitted", "taken_up"),
+                biogenic_co2(result.inventory, result.flow_info),
+                strict=True,
+            )
+        ),  # fmt: skip
         "precharacterized_share": result.share(precharacterized),
         "method_sensitive_share": result.share(result.total - precharacterized),
         "direct": direct_rows(result, model),
