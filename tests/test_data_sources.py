@@ -99,7 +99,6 @@ NAMED_SCALARS = (
     "load_rate",
     "main_circuit_resistance",
     "standby_power",
-    "service_life",
 )
 # Shares and rates: any draw outside [0, 1] would be meaningless (a recovered mass above the
 # input, a recycled content above 100 %, a load above the rating).
@@ -183,6 +182,15 @@ def test_parameters_the_issue_names_are_uncertain(zw32):
     for name in (*named, *NAMED_SCALARS, *BOUNDED):
         assert params[name].get("uncertainty"), f"{name} is not uncertain"
         assert params[name]["uncertainty"].get("source"), f"{name}: the spread has no basis"
+
+
+def test_the_functional_units_service_life_is_fixed(zw32):
+    """Issue 23: the service life defines the functional unit (20 years of use), so it is
+    named there and carries no distribution; the reference service life is the same 20 a."""
+    assert zw32["functional_unit"]["parameters"] == ["service_life"]
+    life = zw32["parameters"]["service_life"]
+    assert "uncertainty" not in life and "pedigree" not in life
+    assert life["value"] == zw32["functional_unit"]["reference_service_life"]["value"] == 20
 
 
 @pytest.mark.parametrize("name", BOUNDED)

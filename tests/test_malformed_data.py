@@ -335,6 +335,14 @@ CASES: dict[str, Case] = {
         MATERIALS, loss("distribution: lognormal, sigma: 0"),
         (WIRE, "uncertainty: lognormal with sigma 0 has no spread", "give sigma > 0"),
     ),
+    "distribution: on a parameter of the functional unit": Case(
+        ZW32,
+        replace('source: "reference service life (functional_unit): 20 years", description',
+                'source: "reference service life (functional_unit): 20 years", uncertainty: '
+                '{distribution: triangular, minimum: 15, maximum: 30}, description'),
+        ("functional_unit > parameters 'service_life'", "cannot be uncertain",
+         "another functional unit"),
+    ),
     "distribution: lognormal gsd 1": Case(
         MATERIALS, loss("distribution: lognormal, gsd: 1"),
         (WIRE, "uncertainty: lognormal with gsd 1 has no spread", "give gsd > 1"),

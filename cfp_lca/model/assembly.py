@@ -78,6 +78,7 @@ def build_model(
         raise InputError(
             path, "reference_activity", f"unknown activity '{printable(spec.reference_activity)}'"
         )
+    _check_functional_parameters(path, spec)
     model_names = parameter_values(path, "", spec.parameters)
     params = ParameterBuilder(path, spec.lognormal_centre)
     params.add_scope("", None, spec.parameters, model_names)
@@ -90,6 +91,24 @@ def build_model(
     model = _product_model(ctx, activities, linked)
     check_foreground(model, backgrounds)
     return model
+
+
+def _check_functional_parameters(path: Path, spec: ModelFile) -> None:
+    """The parameters that define the functional unit are known, fixed values: drawing one
+    would compare products that deliver different functions (ISO 14067:2018 6.3.3)."""
+    for name in spec.functional_unit.parameters:
+        entry = f"functional_unit > parameters '{printable(name)}'"
+        found = spec.parameters.get(name)
+        if found is None:
+            raise InputError(path, entry, "not a parameter of the model")
+        if found.formula is not None:
+            raise InputError(path, entry, "a formula: name the value parameters it is made of")
+        drawn = found.uncertainty is not None and found.uncertainty.distribution != "none"
+        if drawn or found.pedigree is not None:
+            raise InputError(path, entry, "defines the functional unit, so it cannot be "
+                             "uncertain: another value is another functional unit (a "
+                             "scenario); remove its uncertainty (ISO 14067:2018 "
+                             "6.3.3)")  # fmt: skip
 
 
 def _check_databases(

@@ -158,6 +158,10 @@ FIELD_NOTES = {
     "reference_service_life": "the product's reference service life (ISO 14067 6.3.7)",
     "boundary": "the factor's system boundary (cradle to gate, combustion only...); on an "
     "option: true when it changes the system boundary",
+    "FunctionalUnitSpec.parameters": "the model's parameters that define the functional unit "
+    "or its reference flow (the service life of a product used over its reference service "
+    "life): fixed values, refused with a distribution (another value is another functional "
+    "unit: a scenario, not data uncertainty)",
     "ReviewSpec.kind": "the kind of review: none, an internal review, a critical review by "
     "an independent expert or panel (ISO 14067 6.7), or a verification",
     "FunctionalUnitSpec.amount": "how many units of the product the functional unit is (a "

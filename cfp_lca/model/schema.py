@@ -416,6 +416,7 @@ class FunctionalUnitSpec(Strict):
     function: Localized | None = None  # what the product does (ISO 14067 6.3.3)
     reference_flow: Localized | None = None  # what is needed to fulfil the function
     reference_service_life: QuantitySpec | None = None
+    parameters: list[Code] = []
 
 
 class ExclusionSpec(Strict):
