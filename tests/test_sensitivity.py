@@ -135,6 +135,11 @@ def test_gsa_cli_ranks_parameters_and_methods_agree_on_the_top_one(fixture_catal
     assert top_input in {g for d in data["sobol"][:2] for g in d["group"].split(" + ")}
     assert sum(d["variance_share"] for d in data["spearman"]) == pytest.approx(1.0)
     assert {r["input"] for r in data["tornado"]["rows"]} == {d["input"] for d in data["elasticity"]}
+    # gsa draws what mc draws by default (issue 23): every source, and says so
+    assert main(["mc", "lamp", "-n", "200", "--json", "--data", str(MODELS),
+                 "--project", PROJECT]) == 0  # fmt: skip
+    mc = json.loads(capsys.readouterr().out)
+    assert data["sources"] == mc["sources"] == ["foreground", "background", "characterization"]
 
 
 def test_exchanges_remain_available_as_inputs(fixture_catalog):

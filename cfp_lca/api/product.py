@@ -202,7 +202,7 @@ class Model:
         n: int = 20_000,
         sobol_n: int = 4096,
         seed: int = 0,
-        sources: str | Sequence[str] = "foreground",
+        sources: str | Sequence[str] = "all",
         method: str | None = None,
         options: Mapping[str, Any] | None = None,
         group: bool = True,

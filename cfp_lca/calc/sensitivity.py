@@ -437,6 +437,7 @@ class SensitivityResult:
     elasticity: np.ndarray
     tornado_base: float
     tornado: list[TornadoRow]
+    sources: tuple[str, ...] = ()  # the uncertainty sources drawn
 
 
 WORKING_COPIES = 4  # float64 arrays of a sample's size alive at once (sample, clip, values, ...)
@@ -488,4 +489,5 @@ def analyse(
         ranks = _ranking(space, n, seed, totals)
         sobol = _sobol(space, sobol_n, seed, group, totals)
     base, rows = tornado(space)
-    return SensitivityResult(tuple(space.labels), ranks, sobol, elasticities(space), base, rows)
+    return SensitivityResult(tuple(space.labels), ranks, sobol, elasticities(space), base, rows,
+                             tuple(sources))  # fmt: skip

@@ -274,7 +274,7 @@ def _add_result_commands(
                     "model with a declared-figures file, if only one has)")  # fmt: skip
     _add_mc_command(command, model, out)
     gs = command("gsa", "sensitivity analysis", model,
-                 _uncertainty_options(20_000, 4096, "foreground"), out["json"])  # fmt: skip
+                 _uncertainty_options(20_000, 4096), out["json"])  # fmt: skip
     gs.add_argument("--no-groups", action="store_true", help="Sobol per input, not per part")
     gs.add_argument("--exchanges", action="store_true",
                     help="rank the exchanges' own distributions instead of the random "

@@ -120,6 +120,7 @@ def gsa_dict(result: SensitivityResult, model: ProductModel) -> dict:
     return {
         "model": model.name,
         "options": model.options,
+        "sources": list(result.sources),  # what was drawn, as mc --json says it
         "spearman": [
             {"input": labels[i], "rho": float(ranks.spearman[i]),
              "variance_share": float(ranks.variance_share[i])}
