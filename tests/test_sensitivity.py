@@ -153,3 +153,18 @@ def test_exchanges_remain_available_as_inputs(fixture_catalog):
     assert space.inputs and all(" <- " in x or " -> " in x for x in space.labels)
     base, _ = tornado(space)
     assert base == pytest.approx(space.engine.deterministic["total"], rel=1e-12)
+
+
+def test_nothing_to_rank_says_which_sources_have_something(capsys):
+    """The shelf's characterization factors carry no distribution: gsa says so and names
+    the sources whose exchanges do."""
+    from fixture_models import MODELS, PROJECT
+
+    from cfp_lca.cli import main
+
+    capsys.readouterr()
+    assert main(["gsa", "shelf", "--exchanges", "--sources", "characterization", "-n", "100",
+                 "--sobol-n", "64", "--data", str(MODELS), "--project", PROJECT]) == 2  # fmt: skip
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no uncertain exchanges in the sources characterization" in err
+    assert "these have some: --sources foreground,background" in err

@@ -29,7 +29,7 @@ from ..model.parameters import correlated_groups
 from .lcia import model_lca
 from .montecarlo import FastEngine, finite_engine
 from .montecarlo.cluster import EngineSpec, cluster_client, map_blocks
-from .montecarlo.structure import check_sources
+from .montecarlo.structure import SOURCES, check_sources
 from .ranks import rankdata
 
 PARAMETER = "parameter"  # UncertainInput.set_name of a random parameter
@@ -462,6 +462,21 @@ def physical_memory() -> int | None:
         return None
 
 
+def _nothing_uncertain(model: ProductModel, method: Method, sources: Sequence[str],
+                       exchanges: bool) -> str:  # fmt: skip
+    """Why there is nothing to rank, and which other sources (or parameters instead of
+    exchanges) have uncertain inputs."""
+    what = "exchanges" if exchanges else "inputs"
+    others = [s for s in SOURCES if s not in sources
+              and input_space(model, method, (s,), exchanges).inputs]  # fmt: skip
+    text = f"no uncertain {what} in the sources {', '.join(sources)}"
+    if others:
+        return f"{text}; these have some: --sources {','.join(others)}"
+    if exchanges and input_space(model, method, SOURCES, False).inputs:
+        return f"{text}; the model's random parameters have: drop --exchanges"
+    return f"{text}, nor in any other source"
+
+
 def analyse(
     model: ProductModel,
     method: Method,
@@ -481,7 +496,7 @@ def analyse(
     sources = check_sources(sources)
     space = input_space(model, method, sources, exchanges)
     if not space.inputs:
-        raise ValueError("no uncertain inputs for the selected sources")
+        raise ValueError(_nothing_uncertain(model, method, sources, exchanges))
     d = len(space.inputs)
     check_fits(n * d, "-n", n)
     check_fits(sobol_n * (d + 2) * d, "--sobol-n", sobol_n)
