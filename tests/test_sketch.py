@@ -57,3 +57,31 @@ def test_a_run_too_large_for_memory_keeps_no_samples_and_the_same_statistics(
         assert (b.mean, b.std) == (a.mean, a.std)
         for f in ("p2_5", "p5", "p25", "median", "p75", "p95", "p97_5"):
             assert getattr(b, f) == pytest.approx(getattr(a, f), rel=ALPHA), (label, f)
+    # the Monte Carlo error of the percentiles, from the sketch, to the same bound
+    for pct, ends in exact.percentile_intervals.items():
+        assert streamed.percentile_intervals[pct] == pytest.approx(ends, rel=ALPHA), pct
+
+
+def test_the_percentiles_error_is_the_order_statistics_by_hand(tmp_path, capsys):
+    """mc --json's percentile_intervals are the order statistics at the 0-based ranks
+    floor(np - z sqrt(np(1-p))) and ceil(np + z sqrt(np(1-p))), z = 1.959963984540054 (the
+    normal quantile of 97.5 %), read here from the saved samples (fixture shelf)."""
+    import json
+    import math
+
+    from fixture_models import MODELS, PROJECT
+
+    from cfp_lca.cli import main
+
+    path = tmp_path / "shelf.npy"
+    assert main(["mc", "shelf", "-n", "5000", "--seed", "2", "--save-samples", str(path),
+                 "--json", "--data", str(MODELS), "--project", PROJECT]) == 0  # fmt: skip
+    data = json.loads(capsys.readouterr().out)
+    totals = np.sort(np.load(path)[:, 0])
+    n, z = data["valid"], 1.959963984540054
+    for p, key in ((0.025, "p2_5"), (0.975, "p97_5")):
+        half = z * math.sqrt(n * p * (1 - p))
+        low, high = math.floor(n * p - half), math.ceil(n * p + half)
+        assert data["percentile_intervals"][key] == pytest.approx(
+            [totals[low], totals[high]], rel=1e-12)  # fmt: skip
+        assert totals[low] <= data["total"][key] <= totals[high]

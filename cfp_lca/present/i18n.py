@@ -163,6 +163,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "95 % interval of the total: {lo} to {hi} {unit}; median {median}, mean {mean}, "
         "coefficient of variation {cv} %.",
         "总量的 95 % 区间：{lo} 至 {hi} {unit}；中位数 {median}，均值 {mean}，变异系数 {cv} %。"),
+    "interval_error": (
+        "The ends of this interval are themselves estimated from a finite run: with 95 % "
+        "confidence the 2.5 % percentile lies between {a} and {b}, the 97.5 % percentile "
+        "between {c} and {d} (distribution-free intervals from order statistics).",
+        "该区间的两端本身由有限次运行估计：在 95 % 置信水平下，2.5 % 分位数位于 {a} 至 {b} 之间，"
+        "97.5 % 分位数位于 {c} 至 {d} 之间（基于顺序统计量的非参数区间）。"),
     "convention": (
         "Lognormal amounts have the deterministic amount as their median, not their mean (the "
         "mean of each lies above it, by a factor exp(sigma^2/2)): the deterministic total lies "

@@ -256,6 +256,11 @@ def uncertainty(ctx: Context) -> Section:
     items = [t("interval", lang, lo=_total(ctx, total["p2_5"]), hi=_total(ctx, total["p97_5"]),
                unit=mc["unit"], median=_total(ctx, total["median"]),
                mean=_total(ctx, total["mean"]), cv=fixed(100 * total["cv"], 0))]  # fmt: skip
+    ends = mc.get("percentile_intervals") or {}
+    if "p2_5" in ends and "p97_5" in ends:
+        (a, b), (c, d) = ends["p2_5"], ends["p97_5"]
+        items.append(t("interval_error", lang, a=_total(ctx, a), b=_total(ctx, b),
+                       c=_total(ctx, c), d=_total(ctx, d)))  # fmt: skip
     if mc["deterministic_percentile"] is not None:
         items.append(t("convention", lang, percentile=fixed(mc["deterministic_percentile"], 0)))
     runs = {"n": f"{mc['iterations']:,}", "seed": mc["seed"]}

@@ -38,6 +38,11 @@ def mc_dict(result: MonteCarloResult, model: ProductModel) -> dict:
         "total": {f: getattr(result.stats["total"], f) for f in STAT_FIELDS},
         "deterministic_percentile": deterministic_percentile(result),
         "percentiles": result.percentile_method,
+        # the Monte Carlo error of the reported interval's ends: 95 % confidence intervals
+        # of the total's 2.5 and 97.5 % percentiles (distribution-free, order statistics)
+        "percentile_intervals": {
+            f"p{p:g}".replace(".", "_"): list(v) for p, v in result.percentile_intervals.items()
+        },  # fmt: skip
         "parameters": list(result.parameters),
         "parameter_correlation": [asdict(c) for c in result.parameter_correlation],
         "stages": {
@@ -77,6 +82,10 @@ def mc_text(result: MonteCarloResult, model: ProductModel, lang: str = "en") -> 
         f"{result.elapsed:.2f} s ({result.iterations / max(result.elapsed, 1e-9):,.0f} it/s)\n"
     )
     tail = f"\n95 % half-width of the mean: {100 * rel:.3f} % of the mean"
+    ci = result.percentile_intervals
+    if ci:
+        ends = "; ".join(f"{p:g} %: {lo:.2f} to {hi:.2f}" for p, (lo, hi) in ci.items())
+        tail += f"\n95 % Monte Carlo interval of the total's percentiles ({ends})"
     if result.percentile_method != "exact":
         tail += (f"\npercentiles: {result.percentile_method} (the samples did not fit in "
                  "memory: a streaming sketch, DDSketch's buckets)")  # fmt: skip

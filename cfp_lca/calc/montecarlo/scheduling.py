@@ -231,6 +231,7 @@ def run_monte_carlo(
         samples_path=save_path,
         parameters=layer.names if layer is not None else (),
         parameter_correlation=achieved_correlations(layer.sampler, seed, done) if layer else (),
+        percentile_intervals=acc.intervals(0),
     )
 
 

@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 
@@ -24,6 +25,7 @@ from .sketch import ALPHA, QuantileSketch
 from .transforms import loops
 
 PERCENTILES = (2.5, 5.0, 25.0, 50.0, 75.0, 95.0, 97.5)
+REPORTED = (2.5, 97.5)  # the 95 % interval's ends, whose Monte Carlo error is stated
 FLOAT64_STORE_BYTES = 256 * 2**20
 MAX_REPORTED_SINGULAR = 1000
 Z95 = 1.959963984540054
@@ -104,6 +106,8 @@ class MonteCarloResult:
     samples_path: Path | None = None
     parameters: tuple[str, ...] = ()  # random parameters drawn (foreground source)
     parameter_correlation: tuple[ParameterCorrelation, ...] = ()
+    # 95 % Monte Carlo confidence interval of the total's 2.5 and 97.5 % percentiles
+    percentile_intervals: dict[float, tuple[float, float]] = field(default_factory=dict)
 
 
 class Accumulator:
@@ -215,23 +219,47 @@ class Accumulator:
             and q.__array_interface__["data"][0] == view.__array_interface__["data"][0]
         )
 
+    def percentiles_of(self, i: int, percentiles: Sequence[float]) -> np.ndarray:
+        """Percentiles of label ``i`` over the valid iterations: numpy's (linear) from the
+        store, or the sketch's when the samples were not kept."""
+        if self.streaming:
+            return self.sketches[i].percentiles(percentiles)
+        row = self.store[i, : self.filled]
+        valid = self.valid[: self.filled] if self.valid is not None else None
+        row = row if valid is None or bool(valid.all()) else row[valid]
+        if row.size:
+            return linear_percentiles(row, percentiles).astype(np.float64)
+        return np.full(len(percentiles), np.nan)
+
+    def intervals(self, i: int, percentiles: Sequence[float] = REPORTED,
+                  level: float = 0.95) -> dict[float, tuple[float, float]]:  # fmt: skip
+        """A distribution-free ``level`` confidence interval of each percentile of label
+        ``i`` (its Monte Carlo error): the order statistics whose ranks bracket n p by the
+        normal quantile of the binomial count below it (0-based ranks
+        floor(np - z sqrt(np(1-p))) and ceil(np + z sqrt(np(1-p))), clipped to the sample)."""
+        n = self.count
+        out: dict[float, tuple[float, float]] = {}
+        if n < 2:
+            return {p: (float("nan"), float("nan")) for p in percentiles}
+        z = NormalDist().inv_cdf(0.5 + level / 2)
+        for pct in percentiles:
+            share = pct / 100
+            half = z * math.sqrt(n * share * (1 - share))
+            low = max(0, math.floor(n * share - half))
+            high = min(n - 1, math.ceil(n * share + half))
+            lo, hi = self.percentiles_of(i, (100 * low / (n - 1), 100 * high / (n - 1)))
+            out[pct] = (float(lo), float(hi))
+        return out
+
     def stats(
         self, labels: Sequence[str], deterministic: Mapping[str, float]
     ) -> dict[str, QuantityStats]:
         """Statistics of each label over the valid iterations folded in."""
         out = {}
         var = self.m2 / (self.count - 1) if self.count > 1 else np.full_like(self.m2, np.nan)
-        valid = self.valid[: self.filled] if self.valid is not None else None
-        all_valid = valid is None or bool(valid.all())
 
         def percentiles(i: int) -> np.ndarray:
-            if self.streaming:
-                return self.sketches[i].percentiles(PERCENTILES)
-            row = self.store[i, : self.filled]
-            row = row if all_valid else row[valid]
-            if row.size:
-                return linear_percentiles(row, PERCENTILES).astype(np.float64)
-            return np.full(len(PERCENTILES), np.nan)
+            return self.percentiles_of(i, PERCENTILES)
 
         # comparisons and np.partition release the GIL: one label per thread
         if (len(labels) > 1 and self.filled >= 4 * BLOCK_SIZE and threads.WORKERS > 1
