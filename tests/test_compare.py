@@ -160,6 +160,13 @@ def test_compare_cli_over_all_shipped_scenarios(built, capsys):
     assert names[0] == "baseline" and len(names) == 10
     row = {r["scenario"]: r for g in data["groups"] for r in g["scenarios"]}
     assert row["recycled-content"]["p_reduction"] > 0.9
+    # kinds apart (issue 23): a method choice is never in the table of reductions
+    from cfp_lca.present.compare_tables import compare_text
+
+    design, _, rest = compare_text(data).partition("Method choices")
+    assert row["avoided-burden"]["kind"] == "method" and row["recycled-content"]["kind"] == "design"
+    assert "avoided-burden" not in design and "recycled-content" in design
+    assert "avoided-burden" in rest.split("Context settings")[0] and "P(lower)" in rest
     assert row["baseline"]["p_reduction"] is None and row["baseline"]["p_increase"] is None
     # the use stage (the baseline has it, no-use-stage does not): losses (3 x (0.3 x 630 A)^2 x
     # 60 uOhm + 15 W standby + 10 W PT) x 8760 h x 20 years at 0.6205 kgCO2e/kWh (AR6 method),

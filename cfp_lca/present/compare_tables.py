@@ -84,26 +84,49 @@ def _percent(p: float | None, digits: int = 1) -> str:
     return "" if p is None else f"{100 * p:.{digits}f} %"
 
 
+# scenario kinds (scenario files' ``kind``), each in a table of its own: only a design option
+# is something the product can do, so only its probabilities are called reductions
+KINDS = {
+    "design": ("Design options", "P(reduction)", "P(increase)"),
+    "method": ("Method choices: the same product accounted otherwise, not reductions",
+               "P(lower)", "P(higher)"),
+    "context": ("Context settings: circumstances outside the design, not reductions",
+                "P(lower)", "P(higher)"),
+}  # fmt: skip
+
+
+def _kind_tables(g: dict) -> list[str]:
+    """The group's scenarios against its baseline, one table per kind (baseline in each)."""
+    out = []
+    for kind, (title, lower, higher) in KINDS.items():
+        rows = [[r["scenario"], f"{r['deterministic']:.2f}", f"{r['median']:.2f}",
+                 f"{r['p2_5']:.2f} - {r['p97_5']:.2f}",
+                 f"{r['change']:+.2f} ({r['change_percent']:+.1f} %)",
+                 _percent(r["p_reduction"]), _percent(r["p_increase"])]
+                for r in g["scenarios"]
+                if r["kind"] == kind or r["scenario"] == g["baseline"]]  # fmt: skip
+        if len(rows) < 2:
+            continue
+        out.append(title + "\n" + format_table(
+            ["scenario", "deterministic", "median", "95 % interval", "change vs baseline",
+             lower, higher], rows, right=range(1, 7),
+        ))  # fmt: skip
+    return out
+
+
 def _group_text(g: dict, unit: str) -> str:
-    """A group's table, its paired/unpaired contrast and its probability matrix."""
-    rows, diff_rows = [], []
+    """A group's tables by kind, its paired/unpaired contrast and its probability matrix."""
+    diff_rows = []
     for r in g["scenarios"]:
-        rows.append([r["scenario"], f"{r['deterministic']:.2f}", f"{r['median']:.2f}",
-                     f"{r['p2_5']:.2f} - {r['p97_5']:.2f}",
-                     f"{r['change']:+.2f} ({r['change_percent']:+.1f} %)",
-                     _percent(r["p_reduction"]), _percent(r["p_increase"])])  # fmt: skip
         d, du = r["difference"], r["difference_unpaired"]
         diff_rows.append([r["scenario"], f"{d['mean']:+.2f}",
                           f"{d['p2_5']:+.2f} .. {d['p97_5']:+.2f}",
                           f"{du['p2_5']:+.2f} .. {du['p97_5']:+.2f}",
                           _percent(r["p_reduction_unpaired"])])  # fmt: skip
-    table = format_table(
-        ["scenario", "deterministic", "median", "95 % interval", "change vs baseline",
-         "P(reduction)", "P(increase)"], rows, right=range(1, 7),
-    )  # fmt: skip
+    table = "\n\n".join(_kind_tables(g))
     diff = format_table(
         ["scenario", "mean difference", "95 % paired", "95 % unpaired",
-         "P(reduction) unpaired"], diff_rows, right=range(1, 5),
+         "P(below -t) unpaired"], diff_rows, right=range(1, 5),
     )  # fmt: skip
     names = [r["scenario"] for r in g["scenarios"]]
     matrix = [[a, *("-" if a == b else f"{100 * g['p_reduction'][a][b]:.0f}" for b in names)]
@@ -113,7 +136,7 @@ def _group_text(g: dict, unit: str) -> str:
     where = f"{g['label']}: " if g["label"] else ""
     head = f"{where}baseline '{g['baseline']}', t = {g['threshold']:.4g} {unit}"
     return "\n\n".join([
-        head + "\n" + table,
+        head + "\n\n" + table,
         "Difference to the baseline: paired (common random numbers) against unpaired\n" + diff,
         heat,
     ])  # fmt: skip

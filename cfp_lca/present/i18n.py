@@ -231,11 +231,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "is {top}.",
         "考虑数据的不确定性，总量以 95 % 的概率位于 {lo} 至 {hi} {unit} 之间（变异系数 {cv} %）；"
         "解释方差最多的输入是{top}。"),
-    "significant": ("Scenarios changing the total beyond t with a probability of 95 % or more: "
-                    "{items}.",
-                    "以 95 % 以上的概率使总量变化超过 t 的情景：{items}。"),
-    "no_significant": ("No scenario changes the total beyond t with a probability of 95 %.",
-                       "没有情景以 95 % 的概率使总量变化超过 t。"),
+    "significant": ("Design options changing the total beyond t with a probability of 95 % "
+                    "or more: {items}.",
+                    "以 95 % 以上的概率使总量变化超过 t 的设计方案：{items}。"),
+    "no_significant": ("No design option changes the total beyond t with a probability of "
+                       "95 %.",
+                       "没有设计方案以 95 % 的概率使总量变化超过 t。"),
+    "significant_choices": (
+        "Method choices and context settings that move the total beyond t with a probability "
+        "of 95 % or more (the same product accounted otherwise or in other circumstances, not "
+        "reductions): {items}.",
+        "以 95 % 以上的概率使总量变化超过 t 的方法选择与情境设定（同一产品的另一种核算方式或"
+        "不同情境，并非减排）：{items}。"),
+    "kind_design": ("design", "设计"),
+    "kind_method": ("method choice", "方法选择"),
+    "kind_context": ("context", "情境"),
+    "h_p_lower": ("P(lower by > t) (%)", "P(降低超过 t) (%)"),
+    "h_p_higher": ("P(higher by > t) (%)", "P(升高超过 t) (%)"),
     "comparison_text": (
         "This model gives {mine} {unit} per functional unit, the comparison model {other} {unit}: "
         "a difference of {diff} {unit} ({pct} %). The stages and the data's notes on why:",

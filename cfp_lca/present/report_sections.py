@@ -331,14 +331,31 @@ def interpretation(ctx: Context) -> Section:
                    hi=_total(ctx, total["p97_5"]), unit=mc["unit"],
                    cv=fixed(100 * total["cv"], 0), top=ctx.input_name(top)))  # fmt: skip
     if "compare" in ctx.data:
-        sure = [(r, g) for g, r in compare_rows(ctx.data["compare"])
-                if max(r["p_reduction"] or 0, r["p_increase"] or 0) >= 0.95]  # fmt: skip
-        sep = "；" if lang == "zh" else "; "
-        text = sep.join(f"{ctx.name(r['title'] or r['scenario'])} "
-                        f"{with_uncertainty(r['change'], r['difference']['std'])} "
-                        f"{ctx.data['compare']['unit']}" for r, _ in sure)  # fmt: skip
-        items.append(t("significant", lang, items=text) if sure else t("no_significant", lang))
+        items += _significant(ctx)
     return Section("s_interpretation", "6.6, 7.3", items)
+
+
+def _significant(ctx: Context) -> list[str]:
+    """Scenarios that move the total beyond t with 95 % probability: design options (what
+    the product can change) apart from method choices and context settings (not
+    reductions: the same product accounted otherwise, or in other circumstances)."""
+    lang, cmp = ctx.lang, ctx.data["compare"]
+    sure = [r for _, r in compare_rows(cmp)
+            if max(r["p_reduction"] or 0, r["p_increase"] or 0) >= 0.95]  # fmt: skip
+    sep = "；" if lang == "zh" else "; "
+
+    def listed(rows: list[dict]) -> str:
+        return sep.join(f"{ctx.name(r['title'] or r['scenario'])} "
+                        f"{with_uncertainty(r['change'], r['difference']['std'])} "
+                        f"{cmp['unit']}" for r in rows)  # fmt: skip
+
+    design = [r for r in sure if r["kind"] == "design"]
+    choices = [r for r in sure if r["kind"] != "design"]
+    out = [t("significant", lang, items=listed(design)) if design
+           else t("no_significant", lang)]  # fmt: skip
+    if choices:
+        out.append(t("significant_choices", lang, items=listed(choices)))
+    return out
 
 
 def comparison(ctx: Context) -> Section | None:

@@ -487,18 +487,26 @@ def compare_table(ctx: Context) -> Table:
     """Each scenario against its group's baseline: only paired differences, so no statistic
     of the model is printed beside another run's value of it."""
     cmp, lang = ctx.data["compare"], ctx.lang
-    rows = [[_scenario(ctx, r), verbatim(g["label"] or "-", lang), r["deterministic"],
-             r["change"], r["difference"]["mean"], r["difference"]["p2_5"],
-             r["difference"]["p97_5"], _probability(r["p_reduction"]),
-             _probability(r["p_increase"])]
-            for g, r in compare_rows(cmp)]  # fmt: skip
-    headers = [t(k, lang) for k in ("h_scenario", "h_boundary", "h_deterministic", "h_change",
-                                    "h_diff_mean", "h_diff_lo", "h_diff_hi", "h_p_red",
-                                    "h_p_inc")]  # fmt: skip
+    rows = [[_scenario(ctx, r), t(f"kind_{r['kind']}", lang),
+             verbatim(g["label"] or "-", lang), r["deterministic"], r["change"],
+             r["difference"]["mean"], r["difference"]["p2_5"], r["difference"]["p97_5"],
+             _probability(r["p_reduction"]), _probability(r["p_increase"])]
+            for g, r in sorted(compare_rows(cmp), key=_kind_first)]  # fmt: skip
+    headers = [t(k, lang) for k in ("h_scenario", "h_kind", "h_boundary", "h_deterministic",
+                                    "h_change", "h_diff_mean", "h_diff_lo", "h_diff_hi",
+                                    "h_p_lower", "h_p_higher")]  # fmt: skip
     runs = t("n_runs", lang, n=f"{cmp['n']:,}")
     return Table("scenarios", f"{t('t_scenarios', lang)} ({runs})", headers, rows,
-                 [None, None, ctx.rounded, signed, signed, signed, signed, ".0f",
+                 [None, None, None, ctx.rounded, signed, signed, signed, signed, ".0f",
                   ".0f"])  # fmt: skip
+
+
+KIND_ORDER = {"design": 0, "method": 1, "context": 2}  # design options first
+
+
+def _kind_first(pair: tuple[dict, dict]) -> int:
+    """Sort key of a (group, row) pair: design options, then method choices, then context."""
+    return KIND_ORDER.get(pair[1]["kind"], len(KIND_ORDER))
 
 
 def improvement_table(ctx: Context) -> Table:
