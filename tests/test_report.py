@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 
 import pytest
 from test_compare import S_MAKE, TINY_DET, write_tiny_data
@@ -229,3 +230,24 @@ def test_every_clause_7_element_for_the_component_model(report):
     assert "0.6205" in found["Treatment of electricity"]  # the life-cycle basis, stated
     assert "PSR" in md and "Aircraft: 0" in found["GHG emissions and removals by origin"]
     assert "1345.6" in found["Difference from the comparison model"]  # the seed report's total
+
+
+def test_the_comparison_is_like_with_like_first(report, built):
+    """Issue 23: zw32 holds a use stage the seed report leaves out, so the comparison first
+    sets zw32 without it (its lcia with use_stage=false) against the seed report's 1345.6139,
+    then the total with it."""
+    from test_report_iso import sections
+
+    from cfp_lca import api
+    from conftest import TEST_PROJECT
+
+    section = " ".join(sections((report / "report.md").read_text(encoding="utf-8"))[
+        "Difference from the comparison model"].split())  # fmt: skip
+    model = api.load(project=TEST_PROJECT).model("zw32")
+    without = model.lcia(options={"use_stage": False}).total
+    pct = round(100 * (without / 1345.6139 - 1))
+    assert section.index("Like with like first") < section.index("4380")
+    # rounded to two significant digits of its uncertainty, as every number of the report
+    shown = re.search(r"over the stages both models hold, this model gives ([\d.]+) ", section)
+    assert shown and float(shown.group(1)) == pytest.approx(without, rel=0.02), section
+    assert f"({pct} %)" in section and pct == -37  # the issue's figure

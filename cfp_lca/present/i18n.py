@@ -253,6 +253,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "a difference of {diff} {unit} ({pct} %). The stages and the data's notes on why:",
         "本模型每功能单位 {mine} {unit}，对比模型 {other} {unit}：差异 {diff} {unit}（{pct} %）。"
         "各阶段及数据中的说明如下："),
+    "comparison_like": (
+        "Like with like first: over the stages both models hold, this model gives {mine} {unit} "
+        "per functional unit, the comparison model {other} {unit}: a difference of {diff} {unit} "
+        "({pct} %). This model also holds {extra}, which the comparison model leaves out: its "
+        "total of {total} {unit} ({pct_total} % against the comparison model) differs by its "
+        "system boundary as well. The stages and the data's notes on why:",
+        "先比较相同范围：在两个模型共有的阶段上，本模型每功能单位 {mine} {unit}，对比模型 "
+        "{other} {unit}：差异 {diff} {unit}（{pct} %）。本模型另含对比模型未包括的{extra}："
+        "其总量 {total} {unit}（相对对比模型 {pct_total} %）的差异也来自系统边界。"
+        "各阶段及数据中的说明如下："),
+    "total_common": ("total over the stages both hold", "共有阶段合计"),
     "review_kind": ("Kind of review", "评审类型"),
     "reviewer": ("Reviewer", "评审人"),
     "review_date": ("Date of review", "评审日期"),

@@ -14,6 +14,7 @@ from .report_tables import (
     Table,
     activity_table,
     bom_table,
+    common_stages,
     compare_rows,
     comparison_table,
     credit_table,
@@ -368,7 +369,19 @@ def comparison(ctx: Context) -> Section | None:
     pct = 100 * diff / other.total if other.total else math.nan
     items: list = [t("comparison_text", lang, mine=_total(ctx, static.total),
                      other=fixed(other.total, 4), unit=static.unit,
-                     diff=_total(ctx, diff), pct=fixed(pct, 0)), comparison_table(ctx)]  # fmt: skip
+                     diff=_total(ctx, diff), pct=fixed(pct, 0))]  # fmt: skip
+    common = common_stages(ctx)
+    extra = [s for s in m.stages if s.code in static.stages and s.code not in common
+             and static.stages[s.code]]  # fmt: skip
+    if extra:  # like with like first: the stages both hold, then what the boundary adds
+        mine_c = sum(static.stages[c] for c in common)
+        other_c = sum(other.stages.get(c, 0.0) for c in common)
+        pct_c = 100 * (mine_c - other_c) / other_c if other_c else math.nan
+        items = [t("comparison_like", lang, mine=_total(ctx, mine_c), other=fixed(other_c, 4),
+                   unit=static.unit, diff=_total(ctx, mine_c - other_c), pct=fixed(pct_c, 0),
+                   extra=", ".join(stage_name(s, lang) for s in extra),
+                   total=_total(ctx, static.total), pct_total=fixed(pct, 0))]  # fmt: skip
+    items.append(comparison_table(ctx))
     notes = m.comparison[1] if m.comparison else {}
     sep = "：" if lang == "zh" else ": "
     items.append([f"{stage_name(s, lang)}{sep}{data_text(notes[s.code], lang)}"

@@ -538,18 +538,31 @@ def gwp_set_table(ctx: Context) -> Table:
                  [None, "d", ctx.rounded, ".1f"])  # fmt: skip
 
 
-def comparison_table(ctx: Context) -> Table:
-    """This model's stages beside the comparison model's, with the difference."""
-    other_model, other = ctx.study.beside
-    static, lang = ctx.study.static, ctx.lang
+def common_stages(ctx: Context) -> list[str]:
+    """Codes of the stages this model and the comparison model both hold, in this order."""
+    other_model, _ = ctx.study.beside
     theirs = {s.code for s in other_model.stages}
+    return [s.code for s in ctx.study.model.stages
+            if s.code in ctx.study.static.stages and s.code in theirs]  # fmt: skip
+
+
+def comparison_table(ctx: Context) -> Table:
+    """This model's stages beside the comparison model's, with the difference; the total
+    over the stages both hold before the totals."""
+    _, other = ctx.study.beside
+    static, lang = ctx.study.static, ctx.lang
+    common = common_stages(ctx)
     rows = []
     for s in ctx.study.model.stages:
         if s.code not in static.stages:
             continue
-        o = other.stages.get(s.code) if s.code in theirs else None
+        o = other.stages.get(s.code) if s.code in common else None
         mine = static.stages[s.code]
         rows.append([stage_name(s, lang), mine, o, None if o is None else mine - o])
+    if len(common) < len(rows):
+        mine_c = sum(static.stages[c] for c in common)
+        other_c = sum(other.stages.get(c, 0.0) for c in common)
+        rows.append([t("total_common", lang), mine_c, other_c, mine_c - other_c])
     rows.append([t("total", lang), static.total, other.total, static.total - other.total])
     headers = [t(k, lang) for k in ("h_stage", "h_this", "h_other", "h_difference")]
     return Table("comparison", t("t_comparison", lang), headers, rows,
