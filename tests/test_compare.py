@@ -160,6 +160,9 @@ def test_compare_cli_over_all_shipped_scenarios(built, capsys):
     assert names[0] == "baseline" and len(names) == 10
     row = {r["scenario"]: r for g in data["groups"] for r in g["scenarios"]}
     assert row["recycled-content"]["p_reduction"] > 0.9
+    # the threshold says why it is what it is (issue 23): the default, tied to the cut-off
+    threshold = data["threshold"]
+    assert threshold["default"] is True and "cut-off criterion" in threshold["reason"]
     # kinds apart (issue 23): a method choice is never in the table of reductions
     from cfp_lca.present.compare_tables import compare_text
 
@@ -315,8 +318,9 @@ def test_thresholded_probabilities_have_the_closed_form(tiny, capsys):
     n = 20_000
     data = tiny_compare(capsys, tiny, "baseline", "less", "more", "-n", str(n), "--seed", "4")
     assert data["sources"] == ["foreground", "background", "characterization"]
-    assert data["threshold"] == {"value": 0.01, "relative": True,
-                                 "text": "1 % of the baseline's deterministic total"}  # fmt: skip
+    threshold = {k: data["threshold"][k] for k in ("value", "relative", "text", "default")}
+    assert threshold == {"value": 0.01, "relative": True, "default": True,
+                         "text": "1 % of the baseline's deterministic total"}  # fmt: skip
     (group,) = data["groups"]
     t = 0.01 * TINY_DET
     assert group["threshold"] == pytest.approx(t, rel=1e-12)
@@ -341,6 +345,8 @@ def test_threshold_option_absolute_or_relative(tiny, capsys, option, t):
     args = ("baseline", "less", "-n", str(n), "--seed", "5", "--threshold", option)
     data = tiny_compare(capsys, tiny, *args)
     assert data["threshold"]["relative"] is option.endswith("%")
+    assert data["threshold"]["default"] is False
+    assert data["threshold"]["reason"] == "given with --threshold"
     group = data["groups"][0]
     assert group["threshold"] == pytest.approx(t, rel=1e-12)
     less = group["scenarios"][1]

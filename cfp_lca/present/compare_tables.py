@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..calc.compare import Comparison, Group
+from ..calc.compare import DEFAULT_THRESHOLD, Comparison, Group
 from .tables import format_table
+
+# why t is what it is: the default is the order of the cut-off criterion (a change smaller
+# than an input the study may leave out is not told apart from the study's own completeness)
+DEFAULT_REASON = ("the default: 1 % of the total is the order of the cut-off criterion (ISO "
+                  "14067:2018 6.3.4.3: inputs below 1 % may be left out), so a smaller change "
+                  "is within what the study itself may omit")  # fmt: skip
+GIVEN_REASON = "given with --threshold"
 
 
 def _spread(d: np.ndarray) -> dict:
@@ -73,6 +80,8 @@ def compare_dict(
             "value": c.threshold.value,
             "relative": c.threshold.relative,
             "text": c.threshold.text(unit),
+            "default": c.threshold == DEFAULT_THRESHOLD,
+            "reason": DEFAULT_REASON if c.threshold == DEFAULT_THRESHOLD else GIVEN_REASON,
         },  # fmt: skip
         "message": boundary_message(c),
         "groups": [_group_dict(c, g, titles, kinds or {}) for g in c.groups],
@@ -148,7 +157,8 @@ def compare_text(data: dict) -> str:
     head = [
         f"Scenario comparison, {data['n']:,} paired iterations (seed {data['seed']}, sources: "
         f"{', '.join(data['sources'])}), {data['unit']} per unit",
-        f"Relevance threshold t = {data['threshold']['text']}. P(reduction) = P(change < -t), "
+        f"Relevance threshold t = {data['threshold']['text']} ({data['threshold']['reason']}). "
+        "P(reduction) = P(change < -t), "
         "P(increase) = P(change > +t), the change paired against the baseline of the "
         "scenario's group; a change within +-t is neither.",
     ]
