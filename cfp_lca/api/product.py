@@ -113,8 +113,7 @@ class Model:
         with self.workspace.reading(model):
             lca = computed_lca(model, chosen)
             result = static_lcia(self.catalog, model, chosen, lca)
-            stages = flows_by_stage(lca, model)
-            amounts = flows_by_stage(lca, model, characterized=False)
+            stages, amounts = flows_by_stage(lca, model)
         return product_footprint(self.catalog, model, chosen, result, stages, amounts, created)
 
     def tree(self, cutoff: float = 0.01, method: str | None = None,

@@ -19,30 +19,30 @@ from ..model.objects import ProductModel
 from .factorization import technosphere_lu
 from .lcia import flow_codes
 
+Flows = dict[str, dict[str, float]]  # stage code -> elementary flow code -> amount
 
-def flows_by_stage(lca: bc.LCA, model: ProductModel, characterized: bool = True
-                   ) -> dict[str, dict[str, float]]:  # fmt: skip
-    """Stage code -> elementary flow code -> characterized amount (the method's unit) of one
-    functional unit, or with ``characterized=False`` the inventory amount (the flow's unit);
+
+def flows_by_stage(lca: bc.LCA, model: ProductModel) -> tuple[Flows, Flows]:
+    """(characterized, inventory): stage code -> elementary flow code -> amount of one
+    functional unit, in the method's unit and in the flow's own unit. One pass gives both (the
+    characterization is a diagonal: each flow's factor times its amount); each purchased
+    product's chain is one solve with the LCA's own factorization where it kept one.
     ``lca`` is the model's computed LCA (:func:`.lcia.computed_lca`)."""
     nodes = foreground_nodes(model.database)
     codes = flow_codes(lca)
-    factors = lca.characterization_matrix.diagonal()
-    if not characterized:
-        factors = np.ones_like(factors)
     technosphere = lca.technosphere_matrix.tocsc()
     biosphere = lca.biosphere_matrix.tocsc()
     supply = lca.supply_array
     foreground_rows = {lca.dicts.product[i] for i in nodes}
     stage_of = {a.code: a.stage for a in model.activities}
-    chains: dict[int, np.ndarray] = {}  # product row -> characterized flows per unit bought
-    lu = None
+    chains: dict[int, np.ndarray] = {}  # product row -> inventory per unit bought
+    lu = getattr(lca, "factorization", None)  # :class:`.lcia.FactorizedLCA` keeps its LU
     stages = {s.code: np.zeros(biosphere.shape[0]) for s in model.stages}
     for node, code in nodes.items():
         if stage_of.get(code) is None:
             continue
         col = lca.dicts.activity[node]
-        vector = factors * biosphere[:, col].toarray().ravel()
+        vector = biosphere[:, col].toarray().ravel()
         start, end = technosphere.indptr[col], technosphere.indptr[col + 1]
         for row, amount in zip(technosphere.indices[start:end], technosphere.data[start:end],
                                strict=True):  # fmt: skip
@@ -52,10 +52,12 @@ def flows_by_stage(lca: bc.LCA, model: ProductModel, characterized: bool = True
                 lu = lu or technosphere_lu(lca.technosphere_matrix)
                 unit = np.zeros(technosphere.shape[0])
                 unit[row] = 1.0
-                chains[row] = factors * (biosphere @ lu.solve(unit, trans="T"))
+                chains[row] = biosphere @ lu.solve(unit, trans="T")
             vector = vector - amount * chains[row]
         stages[stage_of[code]] += supply[col] * vector
-    return {stage: _by_code(vector, codes) for stage, vector in stages.items()}
+    factors = lca.characterization_matrix.diagonal()
+    characterized = {stage: _by_code(factors * v, codes) for stage, v in stages.items()}
+    return characterized, {stage: _by_code(v, codes) for stage, v in stages.items()}
 
 
 def _by_code(vector: np.ndarray, codes: dict[int, str]) -> dict[str, float]:
