@@ -242,13 +242,16 @@ class Accumulator:
         if n < 2:
             return {p: (float("nan"), float("nan")) for p in percentiles}
         z = NormalDist().inv_cdf(0.5 + level / 2)
+        ends = []  # the bracketing ranks of every percentile, as percentiles: one selection
         for pct in percentiles:
             share = pct / 100
             half = z * math.sqrt(n * share * (1 - share))
             low = max(0, math.floor(n * share - half))
             high = min(n - 1, math.ceil(n * share + half))
-            lo, hi = self.percentiles_of(i, (100 * low / (n - 1), 100 * high / (n - 1)))
-            out[pct] = (float(lo), float(hi))
+            ends += [100 * low / (n - 1), 100 * high / (n - 1)]
+        values = self.percentiles_of(i, ends)
+        for k, pct in enumerate(percentiles):
+            out[pct] = (float(values[2 * k]), float(values[2 * k + 1]))
         return out
 
     def stats(
