@@ -6,14 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..calc.compare import DEFAULT_THRESHOLD, Comparison, Group
+from .i18n import t
 from .tables import format_table
-
-# why t is what it is: the default is the order of the cut-off criterion (a change smaller
-# than an input the study may leave out is not told apart from the study's own completeness)
-DEFAULT_REASON = ("the default: 1 % of the total is the order of the cut-off criterion (ISO "
-                  "14067:2018 6.3.4.3: inputs below 1 % may be left out), so a smaller change "
-                  "is within what the study itself may omit")  # fmt: skip
-GIVEN_REASON = "given with --threshold"
 
 
 def _spread(d: np.ndarray) -> dict:
@@ -81,7 +75,9 @@ def compare_dict(
             "relative": c.threshold.relative,
             "text": c.threshold.text(unit),
             "default": c.threshold == DEFAULT_THRESHOLD,
-            "reason": DEFAULT_REASON if c.threshold == DEFAULT_THRESHOLD else GIVEN_REASON,
+            "reason": t(
+                "threshold_default" if c.threshold == DEFAULT_THRESHOLD else "threshold_given", "en"
+            ),  # the report's text, in English
         },  # fmt: skip
         "message": boundary_message(c),
         "groups": [_group_dict(c, g, titles, kinds or {}) for g in c.groups],

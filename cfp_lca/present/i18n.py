@@ -206,14 +206,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "scenario's group.",
         "相关性阈值 t = {text}。P(减排) = P(变化 < -t)，P(增排) = P(变化 > +t)，"
         "变化为与所在组基准情景的配对差（公共随机数）。"),
+    # why t is what it is, one text for compare --json and the report (threshold_why)
     "threshold_default": (
-        "This is the default: 1 % of the total is the order of the cut-off criterion (ISO "
-        "14067:2018 6.3.4.3: inputs below 1 % may be left out), so a smaller change lies "
-        "within what the study itself may omit.",
-        "此为默认值：总量的 1 % 与取舍准则同一量级（ISO 14067:2018 6.3.4.3：低于 1 % 的输入"
-        "可以忽略），更小的变化落在研究本身可忽略的范围之内。"),
-    "threshold_given": ("This threshold was chosen for this report (--threshold).",
-                        "本报告所用阈值由用户指定（--threshold）。"),
+        "the default: 1 % of the total is the order of the cut-off criterion (ISO 14067:2018 "
+        "6.3.4.3: inputs below 1 % may be left out), so a smaller change lies within what the "
+        "study itself may omit",
+        "默认值：总量的 1 % 与取舍准则同一量级（ISO 14067:2018 6.3.4.3：低于 1 % 的输入"
+        "可以忽略），更小的变化落在研究本身可忽略的范围之内"),
+    "threshold_given": ("given with --threshold", "由用户指定（--threshold）"),
+    "threshold_why": ("This threshold is {reason}.", "该阈值为{reason}。"),
     "gwp_sets": ("GWP sets of the pre-characterized background factors used",
                  "所用预特征化背景因子的 GWP 版本"),
     "gwp_mixed": (

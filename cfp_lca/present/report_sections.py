@@ -291,7 +291,8 @@ def scenarios(ctx: Context, figures: list[str]) -> Section | None:
     th = cmp["threshold"]
     text = (t("t_relative", lang, value=f"{100 * th['value']:g}") if th["relative"]
             else f"{th['value']:g} {cmp['unit']}")  # fmt: skip
-    why = t("threshold_default" if th.get("default") else "threshold_given", lang)
+    why = t("threshold_why", lang, reason=t("threshold_default" if th.get("default")
+                                             else "threshold_given", lang))  # fmt: skip
     items = [t("threshold", lang, text=text) + " " + why, compare_table(ctx),
              *figures, improvement_table(ctx)]  # fmt: skip
     return Section("s_scenarios", "7.3", items)
