@@ -274,6 +274,7 @@ def static_lcia(
     info = flow_details(lca, catalog, codes)
     credits = credit_contributions(model, supply, unit_scores, factors)
     background = {keys[pid]: v for pid, v in by_product.items()}
+    parts, outside_parts = part_contributions(model, by_activity, supply)
     return StaticResult(
         model=model.name,
         method=method.id,
@@ -283,7 +284,8 @@ def static_lcia(
         total=float(lca.score),
         stages=stages,
         activities=by_activity,
-        parts=part_contributions(model, by_activity, supply),
+        parts=parts,
+        outside_parts=outside_parts,
         background=background,
         unit_scores=unit_scores,
         annual_output=model.allocation.annual_output if model.allocation else None,
@@ -347,29 +349,38 @@ def totals_by_method(
 
 def part_contributions(
     model: ProductModel, by_activity: dict[str, float], supply: dict[str, float]
-) -> dict[str, float]:
-    """Contributions by part label; an unlabelled activity (a material mix, say) is passed on
-    to the activities that consume it, in proportion to what each consumes."""
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Contributions by part label, and by stage of what no part holds. An unlabelled activity
+    (a material mix, say) is passed on to the activities that consume it, in proportion to
+    what each consumes; what reaches no part (transport, use or end of life feeding the
+    product itself) is kept by the stage of the activity it comes from."""
     consumers: dict[str, list[tuple[str, float]]] = {a.code: [] for a in model.activities}
     for a in model.activities:
         for x in a.exchanges:
             if x.database == model.database and x.code != a.code:
                 consumers[x.code].append((a.code, x.amount * supply[a.code]))
-    value = dict(by_activity)
     labels = {a.code: a.part for a in model.activities}
+    # activity -> {stage of origin: kgCO2e}, so a residual is told by where it comes from
+    value = {a.code: {a.stage or "": by_activity[a.code]} for a in model.activities}
     for code in _upstream_first(model):
         flows = consumers[code]
         total = sum(f for _, f in flows)
         if labels[code] is None and flows and total:
             for consumer, flow in flows:
-                value[consumer] += value[code] * flow / total
-            value[code] = 0.0
+                for origin, v in value[code].items():
+                    held = value[consumer]
+                    held[origin] = held.get(origin, 0.0) + v * flow / total
+            value[code] = {}
     parts: dict[str, float] = {}
-    for code, v in value.items():
-        label = labels[code] or code
-        if v or labels[code] is not None:
-            parts[label] = parts.get(label, 0.0) + v
-    return parts
+    outside: dict[str, float] = {}
+    for code, origins in value.items():
+        if labels[code] is not None:
+            parts[labels[code]] = parts.get(labels[code], 0.0) + sum(origins.values())
+            continue
+        for origin, v in origins.items():
+            if v:
+                outside[origin] = outside.get(origin, 0.0) + v
+    return parts, outside
 
 
 def _upstream_first(model: ProductModel) -> list[str]:

@@ -30,6 +30,8 @@ class StaticResult:
     background: dict[tuple[str, str], float]  # purchased background product -> kgCO2e
     unit_scores: dict[tuple[str, str], float] = field(repr=False)  # score per unit of product
     annual_output: float | None = None
+    # stage code ("" for none) -> kgCO2e of activities in no part (transport, use, end of life)
+    outside_parts: dict[str, float] = field(default_factory=dict)
 
     separate: tuple[str, ...] = ()  # stages reported beside the comparable total
     supply: dict[str, float] = field(default_factory=dict, repr=False)  # foreground activity

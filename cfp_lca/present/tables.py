@@ -111,6 +111,11 @@ def lcia_dict(
         "parts": {
             name: {"value": v, "share": result.share(v)} for name, v in _ranked(result.parts)
         },
+        # what no part holds (transport, use, end of life of the product), by stage code
+        "outside_parts": {
+            code: {"value": v, "share": result.share(v)}
+            for code, v in _ranked(result.outside_parts)
+        },
         "activities": {
             code: {"value": v, "share": result.share(v)} for code, v in _ranked(result.activities)
         },
