@@ -49,7 +49,11 @@ def test_report_files(report):
     from openpyxl import load_workbook
 
     sheets = load_workbook(report / "tables.xlsx").sheetnames
-    assert {"metadata", "stages", "monte_carlo", "sobol", "scenarios", "audit"} <= set(sheets)
+    assert sheets[:2] == ["Summary", "Report data"]  # the summary opens the workbook
+    assert "Results by life-cycle stage" in sheets
+    for title in ("Monte Carlo statistics", "Sobol indices", "Scenarios against the baseline",
+                  "Declared figures that disagree"):  # fmt: skip
+        assert any(s.startswith(title[:31]) for s in sheets), (title, sheets)
     try:
         import weasyprint  # noqa: F401
     except (ImportError, OSError):
@@ -59,7 +63,8 @@ def test_report_files(report):
 
 def test_report_numbers_are_the_json_numbers(report, capsys):
     """The exports hold the --json numbers at full precision; the report shows each stage
-    rounded at its own Monte Carlo standard deviation (GUM 7.2.6)."""
+    rounded as a part of the total: at a standard uncertainty of the total's coefficient of
+    variation times its value (GUM 7.2.6), the total at its own standard deviation."""
     from cfp_lca.present.numbers import clean, with_uncertainty
 
     md = (report / "report.md").read_text(encoding="utf-8")
@@ -71,7 +76,7 @@ def test_report_numbers_are_the_json_numbers(report, capsys):
     shown = {r[0]: r for r in table(md, "Results by life-cycle stage")}
     for stage in lcia["stage_table"]:
         assert float(exported[stage["name"]][1]) == clean(stage["value"])
-        std = mc["stages"][stage["name"]]["std"]
+        std = abs(stage["value"]) * mc["total"]["std"] / abs(mc["total"]["mean"])
         assert shown[stage["name"]][1] == with_uncertainty(stage["value"], std)
     assert float(exported["total"][1]) == clean(lcia["total"])
     total = table(md, "Monte Carlo statistics")[0]
@@ -251,3 +256,41 @@ def test_the_comparison_is_like_with_like_first(report, built):
     shown = re.search(r"over the stages both models hold, this model gives ([\d.]+) ", section)
     assert shown and float(shown.group(1)) == pytest.approx(without, rel=0.02), section
     assert f"({pct} %)" in section and pct == -37  # the issue's figure
+
+
+def _rows(md: str, title: str) -> dict[str, str]:
+    return {r[0]: r[1] for r in table(md, title)}
+
+
+def test_summary_first_and_one_printed_value_per_quantity(report, capsys):
+    """zw32: the summary opens the report; the total, each stage and the total without the
+    use stage print one way wherever they appear; the largest stage and part named by the
+    recommendations are those of lcia --json, and no stage is listed as a part."""
+    md = (report / "report.md").read_text(encoding="utf-8")
+    assert re.findall(r"^## (.+)$", md, flags=re.M)[:2] == ["Summary", "Report data"]
+    summary = md.split("## Summary", 1)[1].split("## Report data", 1)[0]
+    stages = _rows(md, "Results by life-cycle stage")
+    total = stages["total"]
+    assert re.findall(r"is \*\*(\S+) kg CO2e\*\*", summary) == [total]
+    assert re.findall(r"\*\*(\S+) kg CO2e\*\* per functional unit", md) == [total]
+    without = stages["total without separate stages"]
+    assert f"Without the separately reported stages (use): {without} kg CO2e." in summary
+    assert f"Total without the separately reported stages (use): {without} kg CO2e." in md
+    line = next(x for x in summary.splitlines() if x.startswith("By life-cycle stage"))
+    for name, printed in stages.items():
+        if not name.startswith("total"):
+            assert f"{name} {printed} kg CO2e" in line
+    assert main(["lcia", "zw32", "--json", "--project", TEST_PROJECT]) == 0
+    lcia = json.loads(capsys.readouterr().out)
+    top = max(lcia["stage_table"], key=lambda r: abs(r["value"]))
+    assert top["name"] == "use"
+    assert f"- Reduce the use stage first: it carries {top['share']:.1f} % of the total." in md
+    names = {r["name"] for r in lcia["stage_table"]} | {"use", "end of life", "transport"}
+    assert not names & set(lcia["parts"])  # stages are no parts
+    largest = max(lcia["parts"], key=lambda p: abs(lcia["parts"][p]["value"]))
+    assert f"Of the product's parts, {largest} contributes most" in summary
+    # what no part holds is kept by stage: the use stage has no part at all
+    assert lcia["outside_parts"]["use"]["value"] == pytest.approx(lcia["stages"]["use"])
+    held = sum(v["value"] for v in lcia["parts"].values())
+    held += sum(v["value"] for v in lcia["outside_parts"].values())
+    assert held == pytest.approx(lcia["total"], rel=1e-9)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..calc.compare import Comparison
@@ -95,10 +96,13 @@ def model_figures(
     gsa: SensitivityResult,
     out: Path,
     lang: str = "en",
+    names: dict[str, str] | None = None,
 ) -> dict[str, list[Path]]:
     """Stage bars (burdens and credits apart) and donut, the result by greenhouse gas, Pareto
     of parts, Monte Carlo histogram and convergence, tornado, Spearman, contribution to
-    variance and Sobol bars, for one model; returns the files by figure key."""
+    variance and Sobol bars, for one model; returns the files by figure key. ``names`` (code
+    or label -> name in ``lang``, as the report's tables use) names the inputs; the model's
+    activities are named without it."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     unit = f"{static.unit} / unit"
@@ -108,14 +112,15 @@ def model_figures(
     total_index = mc.labels.index("total")
     conv = mc.convergence
     order = sorted(range(len(gsa.labels)), key=lambda i: -gsa.ranks.variance_share[i])
-    names = {
+    names = (names or {}) | {
         a.code: (a.meta.get("name_zh") if lang == "zh" else None) or a.name
         for a in model.activities
     }
 
     def shown(text: str) -> str:
-        """A sensitivity input or part in words of ``lang``, never an internal code."""
-        return input_label(text, names, lang, model.translations)
+        """A sensitivity input or part in words of ``lang``, never an internal code, and
+        without the report's code marks (a figure has no code font)."""
+        return input_label(text, names, lang, model.translations).replace("`", "")
 
     tornado_rows = [(shown(r.label), r.low, r.high) for r in gsa.tornado]
     s = gsa.sobol
@@ -137,7 +142,7 @@ def model_figures(
         ),
         "parts_pareto": (
             plots.pareto_bars,
-            ([(model.translate(p, lang), v) for p, v in static.parts.items()], unit),
+            ([(shown(p), v) for p, v in static.parts.items()], unit),
             t("contributions by part"),
             {},
         ),
@@ -197,37 +202,48 @@ def _group_suffix(c: Comparison, k: int) -> str:
 
 
 def comparison_figures(
-    c: Comparison, unit: str, out: Path, lang: str = "en"
+    c: Comparison,
+    unit: str,
+    out: Path,
+    lang: str = "en",
+    name: Callable[[str], str] | None = None,
+    titles: dict[str, str] | None = None,
 ) -> dict[str, list[Path]]:
     """Per boundary group with scenarios to compare: box plot of each scenario's paired change
     against the group's baseline (with the threshold +-t), and the heat map of pairwise
-    probabilities P(row < column - t)."""
+    probabilities P(row < column - t). Scenarios are shown by ``titles`` (code -> title) put
+    in words of ``lang`` by ``name``; by their codes without them."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    word = name or (lambda text: text)
+
+    def shown(code: str) -> str:
+        return word((titles or {}).get(code) or code)
+
     files = {}
     for k, g in enumerate(c.groups):
         if len(g.names) < 2:
             continue
         t, base, others = c.threshold_of(g), c.index(g.baseline), g.names[1:]
-        where = f" ({g.label})" if g.label else ""
+        where = f" ({word(g.label)})" if g.label else ""
         key = f"scenarios_changes{_group_suffix(c, k)}"
         files[key] = plots.scenario_boxes(
-            list(others),
-            [c.difference(c.index(name), base) for name in others],
-            [c.deterministic[c.index(name)] - c.deterministic[base] for name in others],
+            [shown(n) for n in others],
+            [c.difference(c.index(n), base) for n in others],
+            [c.deterministic[c.index(n)] - c.deterministic[base] for n in others],
             f"{unit} / unit",
             out / key,
-            f"{plots.label('change against', lang)} {g.baseline}{where}, {c.n:,} "
+            f"{plots.label('change against', lang)} {shown(g.baseline)}{where}, {c.n:,} "
             f"{plots.label('paired runs', lang)}",
             lang,
             threshold=t,
         )
         key = f"scenarios_probability_reduction{_group_suffix(c, k)}"
         files[key] = plots.probability_heatmap(
-            list(g.names),
+            [shown(n) for n in g.names],
             c.reduction_matrix(g),
             out / key,
-            f"P(row < column - t), t = {t:.3g} {unit}{where}",
+            f"{plots.label('probability reduction', lang)}, t = {t:.3g} {unit}{where}",
             lang,
         )
     return files

@@ -109,18 +109,73 @@ TEXT: dict[str, tuple[str, str]] = {
                     "特征化方法：{name}（{id}，{year}）；来源：{source}。"),
     "ghgs": ("Greenhouse gases in the inventory and their characterization factors",
              "清单中的温室气体及其特征化因子"),
-    "total_line": ("Carbon footprint: **{total} {unit}** per {fu}.",
-                   "产品碳足迹：每{fu} **{total} {unit}**。"),
+    "total_line": ("Carbon footprint: **{total} {unit}** per functional unit ({fu}).",
+                   "功能单位（{fu}）的产品碳足迹为 **{total} {unit}**。"),
     "total_range": ("95 % interval {lo} to {hi} {unit} (Monte Carlo, {n} runs).",
                     "95 % 区间 {lo} 至 {hi} {unit}（蒙特卡罗，{n} 次）。"),
     "rounding": (
-        "Figures in the text and summary tables are rounded at the second significant digit "
-        "of their standard uncertainty (JCGM 100:2008 7.2.6); the exported tables (CSV, Excel) "
-        "keep full precision.",
-        "正文与汇总表中的数值按其标准不确定度的第二位有效数字修约（JCGM 100:2008 7.2.6）；"
+        "The total and its interval are rounded at the second significant digit of the total's "
+        "standard uncertainty (JCGM 100:2008 7.2.6), and every part of it (stage, part, gas) at "
+        "the same relative uncertainty, so a quantity prints alike wherever it appears; the "
+        "exported tables (CSV, Excel) keep full precision.",
+        "总量及其区间按总量标准不确定度的第二位有效数字修约（JCGM 100:2008 7.2.6），"
+        "其各组成部分（阶段、部件、温室气体）按相同的相对不确定度修约，同一数值在各处的写法一致；"
         "导出的表格（CSV、Excel）保留全部精度。"),
-    "separate_total": ("Total without the separately reported stages: {value} {unit}.",
-                       "不含单独报告阶段的总量：{value} {unit}。"),
+    "separate_total": ("Total without the separately reported stages ({stages}): {value} {unit}.",
+                       "不含单独报告的阶段（{stages}）的总量：{value} {unit}。"),
+    # the summary before section 1, and the recommendations drawn from the numbers
+    "s_summary": ("Summary", "摘要"),
+    "sum_headline": ("The carbon footprint of the functional unit ({fu}) is **{total} {unit}**.",
+                     "功能单位（{fu}）的产品碳足迹为 **{total} {unit}**。"),
+    "sum_statistic": (
+        "This is the value at the best estimates of the data, at the {pct}th percentile of the "
+        "Monte Carlo distribution (median {median}, mean {mean} {unit}); the 95 % interval is "
+        "{lo} to {hi} {unit} ({n} runs).",
+        "该值为数据最佳估计值下的计算结果，位于蒙特卡罗分布的第 {pct} 百分位（中位数 {median}，"
+        "均值 {mean} {unit}）；95 % 区间为 {lo} 至 {hi} {unit}（{n} 次）。"),
+    "sum_interval": ("The 95 % interval is {lo} to {hi} {unit} ({n} runs).",
+                     "95 % 区间为 {lo} 至 {hi} {unit}（{n} 次）。"),
+    "sum_stages": ("By life-cycle stage: {items}.", "各生命周期阶段：{items}。"),
+    "sum_compare": ("Against the comparison model: {mine} against {other} {unit}, a difference of "
+                    "{diff} {unit} ({pct} %).",
+                    "与对比模型相比：{mine} {unit} 对 {other} {unit}，"
+                    "差异 {diff} {unit}（{pct} %）。"),
+    "sum_compare_like": (
+        "Against the comparison model, over the stages both hold: {mine} against {other} {unit}, "
+        "a difference of {diff} {unit} ({pct} %); with {extra}, which the comparison model "
+        "leaves out, {total} {unit} ({pct_total} %).",
+        "与对比模型在共有阶段上相比：{mine} {unit} 对 {other} {unit}，差异 {diff} {unit}"
+        "（{pct} %）；计入对比模型未包括的{extra}后为 {total} {unit}（{pct_total} %）。"),
+    "sum_without": ("Without the separately reported stages ({stages}): {value} {unit}.",
+                    "不含单独报告的阶段（{stages}）：{value} {unit}。"),
+    "sum_rounding": (
+        "Each row is rounded as its size supports: the rows as printed add up to {printed} "
+        "{unit}, the total as printed is {total} {unit}; the unrounded rows add up to the total.",
+        "各行按其大小分别修约：按修约值相加为 {printed} {unit}，修约后的总计为 {total} {unit}；"
+        "未修约的各行之和等于总计。"),
+    "recommendations": ("Recommendations drawn from the results", "根据结果提出的改进建议"),
+    "rec_stage": ("Reduce the {stage} stage first: it carries {share} % of the total.",
+                  "优先降低{stage}阶段的排放：该阶段占总量的 {share} %。"),
+    "rec_part": ("Of the product's parts, {part} contributes most ({share} % of the total): "
+                 "its design and materials are the first to review.",
+                 "在产品各部件中，{part}贡献最大（占总量的 {share} %），应首先审视其设计与材料。"),
+    "rec_drivers": (
+        "The inputs that move the total most are {inputs} ({share} % of the variance): they "
+        "are the levers to study first, and primary data on them would narrow the interval "
+        "most.",
+        "对总量影响最大的输入为{inputs}（合计占方差的 {share} %）：应首先研究这些因素，"
+        "获取其初级数据最能缩小不确定性区间。"),
+    "rec_design": ("Design options that reduce the total beyond the relevance threshold with "
+                   "95 % probability: {items}.",
+                   "以 95 % 的概率使总量降低超过相关性阈值的设计方案：{items}。"),
+    "rec_no_design": (
+        "None of the {n} design options studied reduces the total beyond the relevance "
+        "threshold with 95 % probability: options for the largest stage and the inputs above "
+        "are worth studying next.",
+        "所研究的 {n} 个设计方案均未能以 95 % 的概率使总量降低超过相关性阈值："
+        "下一步宜针对最大阶段及上述输入研究新的方案。"),
+    "outside_part": ("{stage} (in no part)", "{stage}（不属于任何部件）"),
+    "no_stage": ("no stage", "无阶段"),
     "groups_text": (
         "ISO 14067:2018 7.3 has fossil, biogenic, direct land-use change (dLUC) and aircraft "
         "GHG emissions and removals documented separately, even when zero. Background factors "
@@ -399,7 +454,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "h_display": ("(as shown in the report)", "（报告中的显示值）"),
     # cell values
     "total": ("total", "总计"),
-    "total_without": ("total without separate stages", "不含单独报告阶段的总计"),
+    "total_without": ("total without separate stages", "不含单独报告的阶段的总计"),
     "direct": ("direct emission", "直接排放"),
     "purchase": ("purchased product", "外购产品"),
     "primary": ("primary", "初级数据"),

@@ -115,9 +115,13 @@ def _html_table(tb: Table) -> str:
     return f"<table><caption>{_inline_html(tb.title)}</caption><tr>{head}</tr>{body}</table>"
 
 
-def _heading(k: int, section: Section, lang: str) -> str:
-    """The numbered heading of section ``k``."""
-    return f"{k} {t(section.key, lang)}"
+def _headings(sections: list[Section], lang: str) -> list[str]:
+    """The heading of each section: numbered from 1, the summary before them unnumbered."""
+    out, k = [], 0
+    for s in sections:
+        k += s.numbered
+        out.append(f"{k} {t(s.key, lang)}" if s.numbered else t(s.key, lang))
+    return out
 
 
 def render(
@@ -127,30 +131,33 @@ def render(
     meta: list[tuple[str, str]],
     lang: str,
 ) -> tuple[str, str]:
-    """The Markdown and the HTML body of the report, with a table of contents."""
+    """The Markdown and the HTML body of the report: the summary first, the report data, a
+    table of contents, then the sections."""
     sep = "：" if lang == "zh" else ": "
-    md = [
-        f"# {title}",
-        "",
-        *(f"- **{k}**{sep}{v}" for k, v in meta),
-        "",
-        f"## {t('contents', lang)}",
-        "",
-    ]
-    body = [f"<h1>{html.escape(title)}</h1><ul class='meta'>"
-            + "".join(f"<li><b>{html.escape(k)}</b>{sep}{_inline_html(v)}</li>" for k, v in meta)
-            + f"</ul><nav><h2>{t('contents', lang)}</h2><ol>"]  # fmt: skip
-    for k, s in enumerate(sections, 1):
-        md.append(f"{k}. [{t(s.key, lang)}](#s{k})")
+    headings = _headings(sections, lang)
+    md, body = [f"# {title}", ""], [f"<h1>{html.escape(title)}</h1>"]
+    summary = [s for s in sections if not s.numbered]
+    numbered = [(k, s) for k, s in enumerate(sections) if s.numbered]
+    for s in summary:
+        md += [f"## {t(s.key, lang)}", ""]
+        body.append(f"<h2 class='summary'>{html.escape(t(s.key, lang))}</h2>")
+        for item in s.items:
+            _render_item(item, figures, md, body)
+    md += [f"## {t('about', lang)}", "", *(f"- **{k}**{sep}{v}" for k, v in meta), "",
+           f"## {t('contents', lang)}", ""]  # fmt: skip
+    items = "".join(f"<li><b>{html.escape(k)}</b>{sep}{_inline_html(v)}</li>" for k, v in meta)
+    body.append(f"<h2>{html.escape(t('about', lang))}</h2><ul class='meta'>{items}</ul>"
+                f"<nav><h2>{t('contents', lang)}</h2><ol>")  # fmt: skip
+    for k, s in numbered:
+        md.append(f"{headings[k].split(' ', 1)[0]}. [{t(s.key, lang)}](#s{k})")
         body.append(f"<li><a href='#s{k}'>{html.escape(t(s.key, lang))}</a></li>")
     md.append("")
     body.append("</ol></nav>")
-    for k, s in enumerate(sections, 1):
-        heading = _heading(k, s, lang)
-        md += [f"## {heading} <a id=\"s{k}\"></a>", "", f"*{t('clause', lang, clause=s.clause)}*",
-               ""]  # fmt: skip
+    for k, s in numbered:
+        md += [f"## {headings[k]} <a id=\"s{k}\"></a>", "",
+               f"*{t('clause', lang, clause=s.clause)}*", ""]  # fmt: skip
         body.append(
-            f"<h2 id='s{k}'>{html.escape(heading)}</h2>"
+            f"<h2 id='s{k}'>{html.escape(headings[k])}</h2>"
             f"<p class='clause'>{html.escape(t('clause', lang, clause=s.clause))}</p>"
         )
         for item in s.items:
@@ -188,12 +195,16 @@ STYLE = (
 )
 
 
-def _figures(study: Study, out: Path, lang: str) -> dict[str, Path]:
-    """Every figure of the study, written under ``out/figures``: {key: PNG path}."""
-    fig_dir = out / "figures"
-    files = model_figures(study.model, study.static, study.mc, study.gsa, fig_dir, lang)
+def _figures(ctx: Context, out: Path) -> dict[str, Path]:
+    """Every figure of the study, written under ``out/figures``: {key: PNG path}; inputs and
+    scenarios named as the tables name them."""
+    study, lang, fig_dir = ctx.study, ctx.lang, out / "figures"
+    files = model_figures(study.model, study.static, study.mc, study.gsa, fig_dir, lang,
+                          names=ctx.names)  # fmt: skip
     if study.comparison is not None:
-        files |= comparison_figures(study.comparison, study.static.unit, fig_dir, lang)
+        files |= comparison_figures(study.comparison, study.static.unit, fig_dir, lang,
+                                    name=lambda text: ctx.name(text).replace("`", ""),
+                                    titles=study.scenario_titles)  # fmt: skip
     return {key: next(p for p in paths if p.suffix == ".png") for key, paths in files.items()}
 
 
@@ -216,7 +227,7 @@ def write_report(
     data = report_data(study)
     ctx = Context(study, catalog, lang, data)
     with step(f"{study.model.name}: figures ({lang})"):
-        figures = _figures(study, out, lang)
+        figures = _figures(ctx, out)
     scenario_figs = [f"fig:{k}" for k in figures if k.startswith("scenarios_")]
     audit = audit_table(ctx) if "audit" in data else None
     sections = all_sections(ctx, scenario_figs, audit)
@@ -247,7 +258,9 @@ def write_report(
     if "xlsx" in formats:
         paths["excel"] = out / "tables.xlsx"
         with step(f"{study.model.name}: workbook ({lang})"):
-            write_workbook(tables, meta, paths["excel"], title)
+            write_workbook(tables, meta, paths["excel"], title,
+                           summary=(t("s_summary", lang), sections[0].items),
+                           meta_sheet=t("about", lang))  # fmt: skip
     if "csv" in formats:
         paths["tables"] = out / "tables"
         paths["tables"].mkdir(exist_ok=True)

@@ -3,18 +3,24 @@ each naming the clause it answers; every statement from the model data or the re
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
+from ..calc.compare import boundary_label
 from ..calc.static import biogenic_co2
 from .i18n import data_text, t, verbatim
 from .numbers import fixed, with_uncertainty
+from .report_summary import (
+    comparison_values,
+    printed_sum_note,
+    recommendations,
+    separate_names,
+    summary_items,
+)
 from .report_tables import (
     Context,
     Table,
     activity_table,
     bom_table,
-    common_stages,
     compare_rows,
     comparison_table,
     credit_table,
@@ -48,6 +54,7 @@ class Section:
     key: str
     clause: str
     items: list = field(default_factory=list)
+    numbered: bool = True  # the summary stands before section 1, as the seed's 摘要 does
 
 
 def _stated(ctx: Context, key: str) -> str:
@@ -59,19 +66,6 @@ def _labelled(ctx: Context, key: str, value: str | None = None) -> str:
     """``Label: statement`` of a study field."""
     sep = "：" if ctx.lang == "zh" else ": "
     return f"**{t(key, ctx.lang)}**{sep}{value if value is not None else _stated(ctx, key)}"
-
-
-def _total(ctx: Context, value: float) -> str:
-    """A figure of the total's magnitude, rounded at the total's standard uncertainty."""
-    return with_uncertainty(value, ctx.data["mc"]["total"]["std"])
-
-
-def _fu(ctx: Context) -> str:
-    """The functional unit in the report's language."""
-    m = ctx.study.model
-    if ctx.lang == "zh" and m.functional_unit_zh:
-        return m.functional_unit_zh
-    return verbatim(m.functional_unit, ctx.lang)
 
 
 def goal(ctx: Context) -> Section:
@@ -95,7 +89,7 @@ def functional_unit(ctx: Context) -> Section:
     return Section("s_fu", "6.3.3, 7.3", [
         _labelled(ctx, "function", data_text(info.get("function"), lang)
                   or t("not_stated", lang)),
-        _labelled(ctx, "functional_unit", _fu(ctx)),
+        _labelled(ctx, "functional_unit", ctx.fu),
         _labelled(ctx, "reference_flow", data_text(info.get("reference_flow"), lang)
                   or t("not_stated", lang)),
         _labelled(ctx, "service_life", life_text),
@@ -151,7 +145,8 @@ def allocation(ctx: Context) -> Section:
                    output=f"{a.annual_output:g}", unit=verbatim(a.unit, lang),
                    basis=verbatim(a.basis, lang)) if a else t("no_alloc", lang))  # fmt: skip
     items.append(_labelled(ctx, "end_of_life"))
-    options = ", ".join(f"`{k}={v}`" for k, v in m.options.items())
+    sep = "、" if lang == "zh" else ", "
+    options = sep.join(ctx.name(boundary_label({k: v})) for k, v in m.options.items())
     if options:
         items.append(_labelled(ctx, "option_used", options))
     return Section("s_allocation", "6.4.6, 7.3", items)
@@ -210,18 +205,22 @@ def inventory(ctx: Context) -> Section:
 
 
 def results(ctx: Context) -> Section:
-    """The CFP per functional unit, by stage, part and gas (7.2, 7.3)."""
+    """The CFP per functional unit, by stage, part and gas (7.2, 7.3); the headline and the
+    total without separate stages read from the stage table, so each prints one way."""
     lcia, mc, lang = ctx.data["lcia"], ctx.data["mc"]["total"], ctx.lang
-    unit = lcia["unit"]
-    items = [t("total_line", lang, total=_total(ctx, lcia["total"]), unit=unit, fu=_fu(ctx)),
-             t("total_range", lang, lo=_total(ctx, mc["p2_5"]), hi=_total(ctx, mc["p97_5"]),
+    unit, table, n = lcia["unit"], stage_table(ctx), len(lcia["stage_table"])
+    items = [t("total_line", lang, total=table.cell(n, 1), unit=unit, fu=ctx.fu),
+             t("total_range", lang, lo=ctx.total(mc["p2_5"]), hi=ctx.total(mc["p97_5"]),
                unit=unit, n=f"{ctx.data['mc']['iterations']:,}"),
              t("rounding", lang)]  # fmt: skip
-    if lcia["separate_stages"] and lcia["comparable_total"] != lcia["total"]:
-        items.append(t("separate_total", lang, value=ctx.rounded(lcia["comparable_total"]),
-                       unit=unit))  # fmt: skip
+    note = printed_sum_note(ctx, table)
+    if note:
+        items.append(note)
+    if len(table.rows) > n + 1:
+        items.append(t("separate_total", lang, value=table.cell(n + 1, 1), unit=unit,
+                       stages=separate_names(ctx)))  # fmt: skip
     has_credits = any(ctx.study.static.credits.values())
-    items += [stage_table(ctx), *([] if has_credits else ["fig:stage_contributions"]),
+    items += [table, *([] if has_credits else ["fig:stage_contributions"]),
               "fig:stage_shares_donut"]  # fmt: skip
     if len(lcia["parts"]) > 1:
         items += [part_table(ctx), "fig:parts_pareto"]
@@ -254,14 +253,14 @@ def uncertainty(ctx: Context) -> Section:
     """The one Monte Carlo run: interval, convention, statistics, sources (6.6, 7.3)."""
     mc, lang = ctx.data["mc"], ctx.lang
     total = mc["total"]
-    items = [t("interval", lang, lo=_total(ctx, total["p2_5"]), hi=_total(ctx, total["p97_5"]),
-               unit=mc["unit"], median=_total(ctx, total["median"]),
-               mean=_total(ctx, total["mean"]), cv=fixed(100 * total["cv"], 0))]  # fmt: skip
+    items = [t("interval", lang, lo=ctx.total(total["p2_5"]), hi=ctx.total(total["p97_5"]),
+               unit=mc["unit"], median=ctx.total(total["median"]),
+               mean=ctx.total(total["mean"]), cv=fixed(100 * total["cv"], 0))]  # fmt: skip
     ends = mc.get("percentile_intervals") or {}
     if "p2_5" in ends and "p97_5" in ends:
         (a, b), (c, d) = ends["p2_5"], ends["p97_5"]
-        items.append(t("interval_error", lang, a=_total(ctx, a), b=_total(ctx, b),
-                       c=_total(ctx, c), d=_total(ctx, d)))  # fmt: skip
+        items.append(t("interval_error", lang, a=ctx.total(a), b=ctx.total(b),
+                       c=ctx.total(c), d=ctx.total(d)))  # fmt: skip
     if mc["deterministic_percentile"] is not None:
         items.append(t("convention", lang, percentile=fixed(mc["deterministic_percentile"], 0)))
     runs = {"n": f"{mc['iterations']:,}", "seed": mc["seed"]}
@@ -320,21 +319,24 @@ def interpretation(ctx: Context) -> Section:
     items = []
     top_stage = max(lcia["stage_table"], key=lambda r: abs(r["value"]))
     items.append(t("dominant", lang, stage=stage_name(ctx.study.model.stage(top_stage["code"]),
-                   lang), share=fixed(top_stage["share"], 0)))  # fmt: skip
+                   lang), share=fixed(top_stage["share"], 1)))  # fmt: skip
     if len(lcia["parts"]) > 1:
         name, v = next(iter(lcia["parts"].items()))
-        items.append(t("top_part", lang, part=ctx.name(name), share=fixed(v["share"], 0)))
+        items.append(t("top_part", lang, part=ctx.name(name), share=fixed(v["share"], 1)))
     if static.flows:
         code = max(static.flows, key=lambda c: abs(static.flows[c]))
         items.append(t("top_flow", lang, flow=flow_name(ctx, code),
-                       share=fixed(static.share(static.flows[code]), 0)))  # fmt: skip
+                       share=fixed(static.share(static.flows[code]), 1)))  # fmt: skip
     top = ctx.data["gsa"]["spearman"][0]["input"] if ctx.data["gsa"]["spearman"] else "-"
     total = mc["total"]
-    items.append(t("uncertainty_concl", lang, lo=_total(ctx, total["p2_5"]),
-                   hi=_total(ctx, total["p97_5"]), unit=mc["unit"],
+    items.append(t("uncertainty_concl", lang, lo=ctx.total(total["p2_5"]),
+                   hi=ctx.total(total["p97_5"]), unit=mc["unit"],
                    cv=fixed(100 * total["cv"], 0), top=ctx.input_name(top)))  # fmt: skip
     if "compare" in ctx.data:
         items += _significant(ctx)
+    recs = recommendations(ctx)
+    if recs:
+        items += [f"**{t('recommendations', lang)}**", recs]
     return Section("s_interpretation", "6.6, 7.3", items)
 
 
@@ -363,27 +365,12 @@ def _significant(ctx: Context) -> list[str]:
 
 def comparison(ctx: Context) -> Section | None:
     """The difference from the model the data compares with, and the data's notes (7.3)."""
-    if ctx.study.beside is None:
+    values = comparison_values(ctx)
+    if values is None:
         return None
-    other_model, other = ctx.study.beside
-    m, lang, static = ctx.study.model, ctx.lang, ctx.study.static
-    diff = static.total - other.total
-    pct = 100 * diff / other.total if other.total else math.nan
-    items: list = [t("comparison_text", lang, mine=_total(ctx, static.total),
-                     other=fixed(other.total, 4), unit=static.unit,
-                     diff=_total(ctx, diff), pct=fixed(pct, 0))]  # fmt: skip
-    common = common_stages(ctx)
-    extra = [s for s in m.stages if s.code in static.stages and s.code not in common
-             and static.stages[s.code]]  # fmt: skip
-    if extra:  # like with like first: the stages both hold, then what the boundary adds
-        mine_c = sum(static.stages[c] for c in common)
-        other_c = sum(other.stages.get(c, 0.0) for c in common)
-        pct_c = 100 * (mine_c - other_c) / other_c if other_c else math.nan
-        items = [t("comparison_like", lang, mine=_total(ctx, mine_c), other=fixed(other_c, 4),
-                   unit=static.unit, diff=_total(ctx, mine_c - other_c), pct=fixed(pct_c, 0),
-                   extra=", ".join(stage_name(s, lang) for s in extra),
-                   total=_total(ctx, static.total), pct_total=fixed(pct, 0))]  # fmt: skip
-    items.append(comparison_table(ctx))
+    m, lang = ctx.study.model, ctx.lang
+    key = "comparison_like" if "extra" in values else "comparison_text"
+    items: list = [t(key, lang, **values), comparison_table(ctx)]
     notes = m.comparison[1] if m.comparison else {}
     sep = "：" if lang == "zh" else ": "
     items.append([f"{stage_name(s, lang)}{sep}{data_text(notes[s.code], lang)}"
@@ -413,10 +400,12 @@ def review(ctx: Context) -> Section:
 def all_sections(
     ctx: Context, scenario_figures: list[str], audit_table: Table | None
 ) -> list[Section]:
-    """Every section in report order (ISO 14067:2018 clause 7), those without data left out."""
+    """The summary, then every section in report order (ISO 14067:2018 clause 7), those
+    without data left out."""
     found = [goal(ctx), functional_unit(ctx), product(ctx), boundary(ctx), cutoff(ctx),
              allocation(ctx), electricity(ctx), quality(ctx), method(ctx), inventory(ctx),
              results(ctx), ghg_groups(ctx), credits(ctx), uncertainty(ctx), sensitivity(ctx),
              scenarios(ctx, scenario_figures), assumptions(ctx), interpretation(ctx),
              comparison(ctx), audit(ctx, audit_table), review(ctx)]  # fmt: skip
-    return [s for s in found if s is not None]
+    summary = Section("s_summary", "7.2, 7.3", summary_items(ctx), numbered=False)
+    return [summary, *(s for s in found if s is not None)]

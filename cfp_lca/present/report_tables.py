@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..brightway.linking import catalog_process
+from ..brightway.linking import catalog_process, node_label
 from ..calc.study import Study
 from ..model.objects import Catalog, Exchange, Process
 from .figures import flow_label
@@ -78,6 +78,22 @@ class Context:
         """A part of the total, rounded as the total's relative uncertainty supports."""
         return with_relative(value, self.cv)
 
+    def total(self, value: float) -> str:
+        """A figure of the total's magnitude, rounded at the total's standard uncertainty."""
+        return with_uncertainty(value, self.data["mc"]["total"]["std"])
+
+    @property
+    def fu(self) -> str:
+        """The functional unit in the report's language."""
+        m = self.study.model
+        if self.lang == "zh" and m.functional_unit_zh:
+            return m.functional_unit_zh
+        return verbatim(m.functional_unit, self.lang)
+
+    def stage(self, code: str) -> str:
+        """The name of stage ``code`` in the report's language."""
+        return stage_name(self.study.model.stage(code), self.lang)
+
     def name(self, text: str) -> str:
         """A label of the data in the report's language."""
         return label(text, self.lang, self.study.model.translations)
@@ -93,11 +109,17 @@ class Context:
 
 
 def code_names(ctx: Context) -> dict[str, str]:
-    """Names in the report's language of every activity, background process and flow, by code."""
+    """Names in the report's language of every activity, background process and flow, by code
+    and by the label the sensitivity analysis gives it (``name | product [location]``), so an
+    input is named alike in tables and figures."""
     m, lang = ctx.study.model, ctx.lang
-    names = {code: flow_name(ctx, code) for code in ctx.catalog.flows}
+    names = {}
+    for code, flow in ctx.catalog.flows.items():
+        names[code] = names[flow.name] = flow_name(ctx, code)
     for processes in ctx.catalog.backgrounds.values():
-        names |= {code: process_name(p, lang) for code, p in processes.items()}
+        for code, p in processes.items():
+            product = p.meta.get("reference product", p.name)
+            names[code] = names[node_label(p.name, product, p.location)] = process_name(p, lang)
     return names | {a.code: process_name(a, lang, m.translations) for a in m.activities}
 
 
@@ -298,14 +320,14 @@ def factors_table(ctx: Context) -> Table:
 
 
 def stage_table(ctx: Context) -> Table:
-    """Stages with value and share, rounded at their own Monte Carlo uncertainty."""
+    """Stages with value and share, rounded as every part of the total is (the total's
+    relative uncertainty), so a stage prints alike here, in the part table and in the text;
+    the total at its own standard uncertainty."""
     lcia, mc, lang = ctx.data["lcia"], ctx.data["mc"], ctx.lang
-    stats = mc["stages"]
     rows, formats = [], []
     for r in lcia["stage_table"]:
-        std = stats.get(r["name"], {}).get("std", math.nan)
         rows.append([stage_name(ctx.study.model.stage(r["code"]), lang), r["value"], r["share"]])
-        formats.append(std)
+        formats.append(abs(r["value"]) * ctx.cv)
     rows.append([t("total", lang), lcia["total"], 100.0])
     formats.append(mc["total"]["std"])
     if lcia["separate_stages"] and lcia["comparable_total"] != lcia["total"]:
@@ -318,9 +340,12 @@ def stage_table(ctx: Context) -> Table:
 
 
 def part_table(ctx: Context) -> Table:
-    """Contributions by part, rounded as the total's relative uncertainty supports."""
+    """Contributions by part, then what no part holds by stage, rounded as the total's
+    relative uncertainty supports."""
     lcia, lang = ctx.data["lcia"], ctx.lang
     rows = [[ctx.name(name), v["value"], v["share"]] for name, v in lcia["parts"].items()]
+    rows += [[t("outside_part", lang, stage=ctx.stage(code) if code else t("no_stage", lang)),
+              v["value"], v["share"]] for code, v in lcia["outside_parts"].items()]  # fmt: skip
     return Table("parts", t("t_parts", lang), [t("h_part", lang), t("h_ghg", lang),
                  t("h_share", lang)], rows, [None, ctx.rounded, ".1f"])  # fmt: skip
 
@@ -488,7 +513,7 @@ def compare_table(ctx: Context) -> Table:
     of the model is printed beside another run's value of it."""
     cmp, lang = ctx.data["compare"], ctx.lang
     rows = [[_scenario(ctx, r), t(f"kind_{r['kind']}", lang),
-             verbatim(g["label"] or "-", lang), r["deterministic"], r["change"],
+             ctx.name(g["label"] or "-"), r["deterministic"], r["change"],
              r["difference"]["mean"], r["difference"]["p2_5"], r["difference"]["p97_5"],
              _probability(r["p_reduction"]), _probability(r["p_increase"])]
             for g, r in sorted(compare_rows(cmp), key=_kind_first)]  # fmt: skip

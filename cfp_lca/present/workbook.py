@@ -10,17 +10,6 @@ from pathlib import Path
 from .numbers import clean
 from .report_tables import Table
 
-#: Excel number formats of the report's display formats
-_EXCEL = {"d": "0", ".0f": "0", ".1f": "0.0", ".2f": "0.00", ".3f": "0.000", ".4f": "0.0000",
-          "+.2f": "+0.00;-0.00;0.00", "+.3g": "+0.00;-0.00;0.00", ".3g": "0.00"}  # fmt: skip
-
-
-def excel_format(fmt: object) -> str:
-    """The Excel number format closest to a display format (General for significant digits)."""
-    if isinstance(fmt, str) and fmt in _EXCEL:
-        return _EXCEL[fmt]
-    return "General"
-
 
 def _value(value: object) -> object:
     """A cell value for the exports: numbers without float noise, text without the report's
@@ -64,7 +53,7 @@ def write_csv(tb: Table, path: Path, display_suffix: str) -> None:
 
 def _sheet_name(key: str, used: set[str]) -> str:
     """An Excel sheet name (31 characters, no []:*?/\\), unique in the workbook."""
-    name = re.sub(r"[\[\]:*?/\\]", "_", key)[:31]
+    name = re.sub(r"[\[\]:*?/\\]", "_", key.replace(": ", " - "))[:31].strip()
     k = 2
     while name in used:
         name = f"{name[:28]}_{k}"
@@ -82,26 +71,64 @@ def _width(values: list) -> float:
     return min(max(longest + 2, 8), 60)
 
 
+def shown_format(text: str) -> str:
+    """The Excel number format that shows a number as the report prints it (``12.75`` ->
+    ``0.00``); the cell keeps the full value."""
+    digits = text.lstrip("+-").replace(",", "")
+    if not digits or not digits.replace(".", "", 1).isdigit():
+        return "General"
+    decimals = len(digits.partition(".")[2])
+    return "0." + "0" * decimals if decimals else "0"
+
+
+def _summary_rows(items: list) -> list[str]:
+    """The summary's paragraphs and bullets as plain lines."""
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, list):
+            out += [f"- {_plain(str(x)).replace('**', '')}" for x in item]
+        elif isinstance(item, str):
+            out.append(_plain(item).replace("**", ""))
+    return out
+
+
 def write_workbook(
-    tables: list[Table], meta: list[tuple[str, str]], path: Path, meta_title: str
+    tables: list[Table],
+    meta: list[tuple[str, str]],
+    path: Path,
+    meta_title: str,
+    summary: tuple[str, list] | None = None,
+    meta_sheet: str = "metadata",
 ) -> None:
-    """All tables as sheets after a metadata sheet: title row, bold frozen header, number
-    formats from the display formats, widths from the contents."""
+    """The summary sheet first (``summary``: its name and items), then a metadata sheet and
+    every table as a sheet named by its title: title row, bold frozen header, each number
+    shown as the report prints it, widths from the contents."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
-    info = book.active
-    info.title = "metadata"
+    used: set[str] = set()
+    if summary is not None:
+        first = book.active
+        first.title = _sheet_name(summary[0], used)
+        first.append([_plain(meta_title)])
+        first["A1"].font = Font(bold=True, size=12)
+        for line in _summary_rows(summary[1]):
+            first.append([line])
+            first.cell(row=first.max_row, column=1).alignment = Alignment(wrap_text=True)
+        first.column_dimensions["A"].width = 120
+        info = book.create_sheet()
+    else:
+        info = book.active
+    info.title = _sheet_name(meta_sheet, used)
     info.append([_plain(meta_title)])
     info["A1"].font = Font(bold=True, size=12)
     for k, v in meta:
         info.append([_plain(k), _plain(v)])
     info.column_dimensions["A"].width = _width([k for k, _ in meta])
     info.column_dimensions["B"].width = 80
-    used = {"metadata"}
     for tb in tables:
-        sheet = book.create_sheet(_sheet_name(tb.key, used))
+        sheet = book.create_sheet(_sheet_name(_plain(tb.title), used))
         sheet.append([_plain(tb.title)])
         sheet["A1"].font = Font(bold=True)
         sheet.append([_plain(h) for h in tb.headers])
@@ -115,9 +142,8 @@ def write_workbook(
             column = sheet.cell(row=2, column=j + 1).column_letter
             texts = [h] + [tb.cell(i, j) for i in range(len(tb.rows))]
             sheet.column_dimensions[column].width = _width(texts)
-            number_format = excel_format(tb.formats[j])
-            for r in range(3, len(tb.rows) + 3):
-                cell = sheet.cell(row=r, column=j + 1)
-                if isinstance(cell.value, int | float):
-                    cell.number_format = number_format
+            for i in range(len(tb.rows)):
+                cell = sheet.cell(row=i + 3, column=j + 1)
+                if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                    cell.number_format = shown_format(tb.cell(i, j))
     book.save(path)

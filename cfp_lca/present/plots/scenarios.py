@@ -9,7 +9,7 @@ import matplotlib as mpl
 import numpy as np
 
 from .labels import label
-from .style import C_ACC, C_GREY, PALETTE, _fmt, _footnote, _new_figure, _save, _style
+from .style import C_ACC, C_GREY, PALETTE, _fitted, _fmt, _footnote, _new_figure, _save, _style
 
 
 def scenario_boxes(
@@ -68,7 +68,7 @@ def scenario_boxes(
             rotation_mode="anchor",
         )
         ax.set_ylabel(unit)
-        ax.set_title(title)
+        ax.set_title(_fitted(fig, title))
         ax.grid(axis="y", color="#eeeeee", lw=0.6)
         ax.set_axisbelow(True)
         ax.legend(loc="best")
@@ -118,5 +118,5 @@ def probability_heatmap(
         ax.set_ylabel(label("row", lang))
         cb = fig.colorbar(im, ax=ax, shrink=0.8)
         cb.set_label(label("probability reduction", lang))
-        ax.set_title(title)
+        ax.set_title(_fitted(fig, title))
         return _save(fig, out)

@@ -143,6 +143,14 @@ def _save(fig: Figure, out: Path | str) -> list[Path]:
     return [png, svg]
 
 
+def _fitted(fig: Figure, text: str, size: float = 11.0) -> str:
+    """``text`` wrapped to the figure's width at font ``size`` (CJK glyphs count double), so
+    a long title (a scenario named in full) is never cut at the edge."""
+    wide = sum(1 for ch in text if ord(ch) >= 0x2E80)
+    per_char = size * (0.56 + 0.44 * wide / max(len(text), 1))
+    return "\n".join(textwrap.wrap(text, max(int(0.95 * fig.get_figwidth() * 72 / per_char), 20)))
+
+
 def _footnote(fig: Figure, text: str) -> None:
     """A small note under the axes, wrapped to the figure's width (CJK glyphs count double);
     the constrained layout leaves room for its lines."""

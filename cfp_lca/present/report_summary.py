@@ -1,0 +1,168 @@
+"""The summary that opens the report and the workbook, and the recommendations drawn from the
+numbers: the largest stage and part, the inputs that move the total most, the design options
+that reduce it beyond the relevance threshold, and the data that would narrow the interval.
+
+Every figure is read from the report's own tables (their display cells), so the summary prints
+each quantity exactly as the section that holds it does."""
+
+from __future__ import annotations
+
+import math
+
+from .i18n import t
+from .numbers import fixed, with_uncertainty
+from .report_tables import Context, Table, common_stages, compare_rows, stage_name, stage_table
+
+#: inputs named as the largest drivers of the variance (their share of it, summed, is printed)
+TOP_DRIVERS = 3
+#: smallest share of the variance an input must carry to be named as a driver
+DRIVER_SHARE = 0.05
+
+
+def _sep(lang: str) -> str:
+    """The separator of an inline list."""
+    return "、" if lang == "zh" else ", "
+
+
+def _share_text(value: str, share: float, unit: str, lang: str) -> str:
+    """``value unit (share %)`` in the report's language."""
+    open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+    return f"{value} {unit}{open_}{fixed(share, 1)} %{close}"
+
+
+def stage_line(ctx: Context, table: Table) -> str:
+    """The stages, largest first, each as printed in the stage table."""
+    lcia, lang = ctx.data["lcia"], ctx.lang
+    n = len(lcia["stage_table"])
+    order = sorted(range(n), key=lambda i: -abs(lcia["stage_table"][i]["value"]))
+    unit = lcia["unit"]
+    items = [f"{table.rows[i][0]} {_share_text(table.cell(i, 1), table.rows[i][2], unit, lang)}"
+             for i in order]  # fmt: skip
+    return t("sum_stages", lang, items=_sep(lang).join(items))
+
+
+def printed_sum_note(ctx: Context, table: Table) -> str | None:
+    """A note when the stage rows, as printed, do not add up to the total as printed."""
+    n = len(ctx.data["lcia"]["stage_table"])
+    try:
+        printed = sum(float(table.cell(i, 1)) for i in range(n))
+        total = float(table.cell(n, 1))
+    except ValueError:
+        return None
+    digits = max(len(table.cell(i, 1).partition(".")[2]) for i in range(n + 1))
+    if round(printed - total, digits) == 0:
+        return None
+    return t("sum_rounding", ctx.lang, printed=fixed(printed, digits), total=table.cell(n, 1),
+             unit=ctx.data["lcia"]["unit"])  # fmt: skip
+
+
+def signed(value: float) -> str:
+    """A percentage change with its sign (+226, -37), never ``-0``."""
+    text = fixed(value, 0)
+    return f"+{text}" if text not in ("0", "-") and not text.startswith("-") else text
+
+
+def separate_names(ctx: Context) -> str:
+    """The separately reported stages by name, as an inline list."""
+    return _sep(ctx.lang).join(ctx.stage(c) for c in ctx.data["lcia"]["separate_stages"])
+
+
+def _drivers(ctx: Context) -> tuple[list[str], float]:
+    """Names of the inputs carrying the most variance (at least ``DRIVER_SHARE`` each), and
+    their summed share."""
+    ranked = [r for r in ctx.data["gsa"]["spearman"] if r["variance_share"] >= DRIVER_SHARE]
+    top = ranked[:TOP_DRIVERS]
+    return [ctx.input_name(r["input"]) for r in top], sum(r["variance_share"] for r in top)
+
+
+def _design_beyond(ctx: Context) -> tuple[list[dict], int]:
+    """Design scenarios that reduce the total beyond t with 95 % probability (largest first),
+    and how many design scenarios were studied."""
+    rows = [r for _, r in compare_rows(ctx.data["compare"]) if r["kind"] == "design"]
+    sure = [r for r in rows if (r["p_reduction"] or 0) >= 0.95]
+    return sorted(sure, key=lambda r: r["change"]), len(rows)
+
+
+def recommendations(ctx: Context) -> list[str]:
+    """What the results say to do first, each from a number of the report."""
+    lcia, lang = ctx.data["lcia"], ctx.lang
+    out = []
+    top = max(lcia["stage_table"], key=lambda r: abs(r["value"]))
+    out.append(t("rec_stage", lang, stage=ctx.stage(top["code"]), share=fixed(top["share"], 1)))
+    parts = list(lcia["parts"].items())
+    if len(parts) > 1:
+        name, v = parts[0]
+        out.append(t("rec_part", lang, part=ctx.name(name), share=fixed(v["share"], 1)))
+    names, share = _drivers(ctx)
+    if names:
+        out.append(t("rec_drivers", lang, inputs=_sep(lang).join(names),
+                     share=fixed(100 * share, 0)))  # fmt: skip
+    if "compare" in ctx.data:
+        sure, studied = _design_beyond(ctx)
+        unit = ctx.data["compare"]["unit"]
+        if sure:
+            items = _sep(lang).join(
+                f"{ctx.name(r['title'] or r['scenario'])} "
+                f"{with_uncertainty(r['change'], r['difference']['std'])} {unit}"
+                for r in sure
+            )
+            out.append(t("rec_design", lang, items=items))
+        elif studied:
+            out.append(t("rec_no_design", lang, n=studied))
+    return out
+
+
+def comparison_values(ctx: Context) -> dict | None:
+    """The comparison with the model the data compares with, as printed: totals, difference,
+    and, where this model holds stages the other lacks, the same over the stages both hold
+    first (``extra`` names the others); None without a comparison model."""
+    if ctx.study.beside is None:
+        return None
+    _, other = ctx.study.beside
+    m, static = ctx.study.model, ctx.study.static
+    diff = static.total - other.total
+    pct = 100 * diff / other.total if other.total else math.nan
+    values = {"mine": ctx.total(static.total), "other": fixed(other.total, 4),
+              "unit": static.unit, "diff": ctx.total(diff), "pct": signed(pct)}  # fmt: skip
+    common = common_stages(ctx)
+    extra = [s for s in m.stages if s.code in static.stages and s.code not in common
+             and static.stages[s.code]]  # fmt: skip
+    if not extra:
+        return values
+    mine_c = sum(static.stages[c] for c in common)
+    other_c = sum(other.stages.get(c, 0.0) for c in common)
+    pct_c = 100 * (mine_c - other_c) / other_c if other_c else math.nan
+    names = _sep(ctx.lang).join(stage_name(s, ctx.lang) for s in extra)
+    return values | {
+        "mine": ctx.total(mine_c), "other": fixed(other_c, 4), "diff": ctx.total(mine_c - other_c),
+        "pct": signed(pct_c), "extra": names, "total": ctx.total(static.total),
+        "pct_total": signed(pct),
+    }  # fmt: skip
+
+
+def summary_items(ctx: Context) -> list:
+    """The summary: the footprint with its statistic and interval, the stages, the total
+    without separately reported stages, the comparison, and the recommendations."""
+    lcia, mc, lang = ctx.data["lcia"], ctx.data["mc"], ctx.lang
+    table = stage_table(ctx)
+    n = len(lcia["stage_table"])
+    total = mc["total"]
+    items: list = [t("sum_headline", lang, fu=ctx.fu, total=table.cell(n, 1), unit=lcia["unit"])]
+    stat = {"lo": ctx.total(total["p2_5"]), "hi": ctx.total(total["p97_5"]),
+            "median": ctx.total(total["median"]), "mean": ctx.total(total["mean"]),
+            "unit": lcia["unit"], "n": f"{mc['iterations']:,}"}  # fmt: skip
+    pct = mc["deterministic_percentile"]
+    items.append(t("sum_statistic", lang, pct=fixed(pct, 0), **stat) if pct is not None
+                 else t("sum_interval", lang, **stat))  # fmt: skip
+    items.append(stage_line(ctx, table))
+    if len(table.rows) > n + 1:  # the total without separately reported stages
+        items.append(t("sum_without", lang, stages=separate_names(ctx), value=table.cell(n + 1, 1),
+                       unit=lcia["unit"]))  # fmt: skip
+    values = comparison_values(ctx)
+    if values is not None:
+        key = "sum_compare_like" if "extra" in values else "sum_compare"
+        items.append(t(key, lang, **values))
+    recs = recommendations(ctx)
+    if recs:
+        items += [f"**{t('recommendations', lang)}**", recs]
+    return items
