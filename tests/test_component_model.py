@@ -36,8 +36,12 @@ def results(built):
 def test_every_partition_adds_up_to_the_total(results):
     for result in results.values():
         outside = {f"outside {k}": v for k, v in result.outside_parts.items()}
-        for partition in (result.stages, result.parts | outside, result.activities,
-                          result.background):
+        for partition in (
+            result.stages,
+            result.parts | outside,
+            result.activities,
+            result.background,
+        ):
             assert sum(partition.values()) == pytest.approx(result.total, rel=1e-9)
 
 

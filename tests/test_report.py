@@ -20,7 +20,8 @@ FAST = ["-n", "3000", "--seed", "2", "--project", TEST_PROJECT]
 
 def table(md: str, title: str) -> list[list[str]]:
     """Rows of the Markdown table under a bold title."""
-    block = md.split(f"**{title}", 1)[1].split("\n\n", 2)[1]
+    block = re.split(r"\*\*(?:Table [\d.]+-\d+ )?" + re.escape(title), md, maxsplit=1)[1]
+    block = block.split("\n\n", 2)[1]
     return [[c.strip() for c in line.strip("|").split("|")] for line in block.splitlines()[2:]]
 
 

@@ -19,7 +19,8 @@ def _summary(md: str) -> str:
 
 def _stage_rows(md: str) -> dict[str, str]:
     """{stage: printed value} of the stage table."""
-    block = md.split("**Results by life-cycle stage**", 1)[1].split("\n\n", 2)[1]
+    block = re.split(r"\*\*Table \d+-\d+ Results by life-cycle stage\*\*", md)[1]
+    block = block.split("\n\n", 2)[1]
     rows = [[c.strip() for c in line.strip("|").split("|")] for line in block.splitlines()[2:]]
     return {r[0]: r[1] for r in rows}
 

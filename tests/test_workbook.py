@@ -3,6 +3,8 @@ numbers stored as numbers without float noise, CSVs with a UTF-8 BOM and display
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from test_report_iso import GRID, SF6, kettle_report, kettle_study  # noqa: F401
 
@@ -49,7 +51,8 @@ def by_title(book, start: str):
 
 def _md_rows(md: str, title: str) -> list[list[str]]:
     """Rows of the Markdown table under a bold title."""
-    block = md.split(f"**{title}", 1)[1].split("\n\n", 2)[1]
+    block = re.split(r"\*\*(?:Table [\d.]+-\d+ )?" + re.escape(title), md, maxsplit=1)[1]
+    block = block.split("\n\n", 2)[1]
     return [[c.strip() for c in line.strip("|").split("|")] for line in block.splitlines()[2:]]
 
 

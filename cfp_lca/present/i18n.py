@@ -125,6 +125,24 @@ TEXT: dict[str, tuple[str, str]] = {
                        "不含单独报告的阶段（{stages}）的总量：{value} {unit}。"),
     # the summary before section 1, and the recommendations drawn from the numbers
     "s_summary": ("Summary", "摘要"),
+    # numbered captions of tables and figures ("表 11-1" as the seed report numbers them)
+    "table_n": ("Table {n}", "表 {n}"),
+    "figure_n": ("Figure {n}", "图 {n}"),
+    "fig_stage_contributions": ("GWP100 by life-cycle stage", "各生命周期阶段的 GWP100"),
+    "fig_stage_shares_donut": ("Shares of the life-cycle stages", "各生命周期阶段的占比"),
+    "fig_parts_pareto": ("Contributions by part, largest first", "各部件贡献（由大到小）"),
+    "fig_greenhouse_gases": ("GWP100 by greenhouse gas", "各温室气体的 GWP100"),
+    "fig_monte_carlo_total": ("Monte Carlo distribution of the total", "总量的蒙特卡罗分布"),
+    "fig_monte_carlo_convergence": ("Convergence of the Monte Carlo mean", "蒙特卡罗均值的收敛"),
+    "fig_contribution_to_variance": ("Contribution of each input to the variance",
+                                     "各输入对方差的贡献"),
+    "fig_sobol_indices": ("Sobol indices of the input groups", "各输入组的 Sobol 指数"),
+    "fig_tornado": ("Total with each input at its 5th and 95th percentile",
+                    "各输入取第 5 与第 95 百分位数时的总量"),
+    "fig_scenarios_changes": ("Change of each scenario against its baseline (paired runs)",
+                              "各情景相对于基准情景的变化（配对运行）"),
+    "fig_scenarios_probability_reduction": ("Probability that one scenario is lower than another",
+                                            "一个情景低于另一情景的概率"),
     "sum_headline": ("The carbon footprint of the functional unit ({fu}) is **{total} {unit}**.",
                      "功能单位（{fu}）的产品碳足迹为 **{total} {unit}**。"),
     "sum_statistic": (
@@ -531,9 +549,11 @@ def data_text(value: object, lang: str) -> str | None:
 
 
 def label(text: str, lang: str, translations: dict | None = None) -> str:
-    """A label from the data (part, parameter, scenario) in ``lang`` via the model's
-    translations, quoted verbatim where it has none."""
-    translated = (translations or {}).get(lang, {}).get(text)
+    """A text from the data (part, parameter, scenario, source note) in ``lang`` via the
+    model's translations, keyed by the English text as gettext keys its catalogs (spaces
+    normalized); quoted verbatim where it has none."""
+    table = (translations or {}).get(lang, {})
+    translated = table.get(text) or table.get(" ".join(text.split()))
     return translated if translated else verbatim(text, lang)
 
 

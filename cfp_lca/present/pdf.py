@@ -64,8 +64,11 @@ def page_css(header: str, cjk_font: Path | None = None) -> str:
         "table{font-size:7pt;page-break-inside:auto;width:100%;max-width:100%}"
         "tr{page-break-inside:avoid}"
         # a wide table wraps its cells within the page rather than running off its edge
-        "th,td{min-width:2.5em;word-break:normal;overflow-wrap:anywhere}code{font-size:6.5pt}"
+        # words and numbers break only where no whole one fits (never "3603.6/8")
+        "th,td{min-width:2.5em;word-break:normal;overflow-wrap:break-word}"
+        "td.num{white-space:nowrap}code{font-size:6.5pt}"
         "h2{page-break-after:avoid}figure{page-break-inside:avoid;margin:0.5em 0}"
+        "thead{display:table-header-group}caption{page-break-after:avoid}"
         "img{max-width:100%}nav{page-break-after:always}"
     )
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -84,12 +85,12 @@ def metadata(study: Study, catalog: Catalog, lang: str, date: str) -> list[tuple
 # ---------------------------------------------------------------- rendering
 
 
-def _md_table(tb: Table) -> str:
-    """A table in Markdown under its bold title."""
+def _md_table(tb: Table, caption: str) -> str:
+    """A table in Markdown under its bold numbered caption."""
     head = "| " + " | ".join(tb.headers) + " |\n| " + " | ".join("---" for _ in tb.headers) + " |"
     body = ["| " + " | ".join(tb.cell(i, j).replace("|", "/") for j in range(len(tb.headers)))
             + " |" for i in range(len(tb.rows))]  # fmt: skip
-    return "\n".join([f"**{tb.title}**", "", head, *body]) if body else f"**{tb.title}**: -"
+    return "\n".join([f"**{caption}**", "", head, *body]) if body else f"**{caption}**: -"
 
 
 _CODE = re.compile(r"`([^`]*)`")
@@ -102,8 +103,9 @@ def _inline_html(text: str) -> str:
     return _BOLD.sub(r"<b>\1</b>", _CODE.sub(r"<code>\1</code>", escaped))
 
 
-def _html_table(tb: Table) -> str:
-    """A table in HTML with its title as caption; numbers right-aligned."""
+def _html_table(tb: Table, caption: str) -> str:
+    """A table in HTML with its numbered caption; the header in ``thead`` (repeated on every
+    page of a long table in print), numbers right-aligned and never broken."""
     head = "".join(f"<th>{_inline_html(h)}</th>" for h in tb.headers)
     body = "".join(
         "<tr>" + "".join(
@@ -112,7 +114,16 @@ def _html_table(tb: Table) -> str:
         ) + "</tr>"
         for i in range(len(tb.rows))
     )  # fmt: skip
-    return f"<table><caption>{_inline_html(tb.title)}</caption><tr>{head}</tr>{body}</table>"
+    return (f"<table><caption>{_inline_html(caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>")  # fmt: skip
+
+
+def _figure_caption(key: str, lang: str) -> str:
+    """The caption of figure ``key`` (a scenario figure by its kind, whatever its group)."""
+    for kind in ("scenarios_changes", "scenarios_probability_reduction"):
+        if key.startswith(kind):
+            return t(f"fig_{kind}", lang)
+    return t(f"fig_{key}", lang)
 
 
 def _headings(sections: list[Section], lang: str) -> list[str]:
@@ -142,7 +153,7 @@ def render(
         md += [f"## {t(s.key, lang)}", ""]
         body.append(f"<h2 class='summary'>{html.escape(t(s.key, lang))}</h2>")
         for item in s.items:
-            _render_item(item, figures, md, body)
+            _render_item(item, figures, md, body, None, lang)
     md += [f"## {t('about', lang)}", "", *(f"- **{k}**{sep}{v}" for k, v in meta), "",
            f"## {t('contents', lang)}", ""]  # fmt: skip
     items = "".join(f"<li><b>{html.escape(k)}</b>{sep}{_inline_html(v)}</li>" for k, v in meta)
@@ -160,16 +171,35 @@ def render(
             f"<h2 id='s{k}'>{html.escape(headings[k])}</h2>"
             f"<p class='clause'>{html.escape(t('clause', lang, clause=s.clause))}</p>"
         )
+        counter = itertools.count(1)
+        number = headings[k].split(" ", 1)[0]
         for item in s.items:
-            _render_item(item, figures, md, body)
+            _render_item(item, figures, md, body, (number, counter), lang)
     return "\n".join(md), "".join(body)
 
 
-def _render_item(item: object, figures: dict[str, Path], md: list[str], body: list[str]) -> None:
-    """One section item (table, bullet list, figure key or paragraph) into both outputs."""
+def _render_item(
+    item: object,
+    figures: dict[str, Path],
+    md: list[str],
+    body: list[str],
+    numbering: tuple[str, Iterator[int]] | None,
+    lang: str,
+) -> None:
+    """One section item (table, bullet list, figure key or paragraph) into both outputs;
+    tables and figures numbered "section-n" in one sequence, as the seed report numbers
+    them ("表 5-1", "图 5-2"), where ``numbering`` is given."""
+
+    def caption(kind: str, text: str) -> str:
+        if numbering is None:
+            return text
+        section, counter = numbering
+        return f"{t(kind, lang, n=f'{section}-{next(counter)}')} {text}"
+
     if isinstance(item, Table):
-        md += [_md_table(item), ""]
-        body.append(_html_table(item))
+        text = caption("table_n", item.title)
+        md += [_md_table(item, text), ""]
+        body.append(_html_table(item, text))
     elif isinstance(item, list):
         md += [*(f"- {x}" for x in item), ""]
         body.append("<ul>" + "".join(f"<li>{_inline_html(x)}</li>" for x in item) + "</ul>")
@@ -177,9 +207,11 @@ def _render_item(item: object, figures: dict[str, Path], md: list[str], body: li
         path = figures.get(item[4:])
         if path is None:
             return
-        md += [f"![{item[4:]}](figures/{path.name})", ""]
+        text = caption("figure_n", _figure_caption(item[4:], lang))
+        md += [f"![{item[4:]}](figures/{path.name})", "", f"*{text}*", ""]
         b64 = base64.b64encode(path.read_bytes()).decode()
-        body.append(f"<figure><img alt='{item[4:]}' src='data:image/png;base64,{b64}'/></figure>")
+        body.append(f"<figure><img alt='{html.escape(text)}' src='data:image/png;base64,{b64}'/>"
+                    f"<figcaption>{html.escape(text)}</figcaption></figure>")  # fmt: skip
     else:
         md += [str(item), ""]
         body.append(f"<p>{_inline_html(str(item))}</p>")
@@ -192,6 +224,7 @@ STYLE = (
     "caption{font-weight:bold;text-align:left;margin-bottom:4px}"
     "img{max-width:100%}th{background:#eef}p.clause{color:#666;font-style:italic}"
     "code{font-size:0.9em;background:#f4f4f4}ul.meta{list-style:none;padding:0}"
+    "td.num{white-space:nowrap}figcaption{font-style:italic;text-align:center;color:#333}"
 )
 
 

@@ -270,7 +270,7 @@ def quality_table(ctx: Context) -> Table:
             sigma = scale if isinstance(scale, float) and math.isfinite(scale) else None
             rows.append([process_name(a, lang, m.translations), _input_name(ctx, x),
                          t(data_type_key(x), lang), ped, t(dist, lang), sigma,
-                         verbatim(x.source or "", lang)])  # fmt: skip
+                         label(x.source or "", lang, m.translations)])  # fmt: skip
     headers = [t(k, lang) for k in ("h_activity", "h_input", "h_data_type", "h_pedigree",
                                     "h_distribution", "h_sigma", "h_source")]  # fmt: skip
     return Table("data_quality", t("t_quality", lang), headers, rows,
