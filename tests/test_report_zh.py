@@ -19,6 +19,8 @@ ALLOWED = {
     # standards, bodies, methods, proper names
     "ISO", "GB", "T", "IPCC", "AR5", "AR6", "WG1", "PEF", "CFF", "JCGM", "dLUC", "Sobol",
     "Spearman",
+    # region codes (ISO 3166 and ecoinvent geographies) in the emission-factor table
+    "CN", "GLO", "RoW", "RER",
     "Weidema", "Monte", "Carlo", "cfp_lca", "PDF", "CSV", "Excel", "WeasyPrint", "pip",
     "install", "weasyprint", "study.review",
     # statistics and formulas

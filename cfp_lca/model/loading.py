@@ -47,9 +47,10 @@ def load_catalog(root: Path | Sequence[Path] | None = None) -> Catalog:
     biosphere, flows = _stacked_flows(layers, notices)
     methods: dict[str, Method] = {}
     backgrounds: dict[str, dict[str, Process]] = {}
+    translations: dict[str, dict[str, str]] = {}
     for item in layers:
         _stack(methods, _layer_methods(item.root, flows), "method", item, notices)
-        own_bg = _layer_backgrounds(item.root, biosphere, flows)
+        own_bg = _layer_backgrounds(item.root, biosphere, flows, translations)
         _stack(backgrounds, own_bg, "background database", item, notices)
     models: dict[str, ProductModel] = {}
     for item in (i for i in layers if i.models):
@@ -63,6 +64,7 @@ def load_catalog(root: Path | Sequence[Path] | None = None) -> Catalog:
         layers[-1].root, biosphere, flows, methods, backgrounds, models, _fingerprint(layers),
         libraries=tuple(i.describe() for i in layers), notices=tuple(notices),
         settings=settings_of(layers), synonyms=load_synonyms(layers, flows),
+        translations=translations,
     )  # fmt: skip
 
 
@@ -89,9 +91,10 @@ def _layer_methods(root: Path, flows: Mapping[str, Flow]) -> dict[str, Method]:
 
 
 def _layer_backgrounds(
-    root: Path, biosphere: str, flows: Mapping[str, Flow]
+    root: Path, biosphere: str, flows: Mapping[str, Flow], translations: dict
 ) -> dict[str, dict[str, Process]]:
-    """The background databases of one directory, by name, each's technosphere checked."""
+    """The background databases of one directory, by name, each's technosphere checked; their
+    translations added to ``translations`` (a later file's replacing an earlier one's)."""
     own: dict[str, dict[str, Process]] = {}
     for path in yaml_files(root / "background"):
         spec, processes = load_background(path, biosphere, flows)
@@ -99,6 +102,8 @@ def _layer_backgrounds(
             raise InputError(path, "database", f"duplicate database name '{spec.database}'")
         check_technosphere(processes.values(), path, "processes")
         own[spec.database] = processes
+        for lang, texts in spec.translations.items():
+            translations.setdefault(lang, {}).update(texts)
     return own
 
 

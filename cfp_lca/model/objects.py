@@ -182,6 +182,8 @@ class Catalog:
     settings: dict = field(default_factory=dict, hash=False, compare=False)
     # names other databases give the flows (synonyms.yaml of every layer)
     synonyms: tuple[Synonym, ...] = ()
+    # texts of the background databases in other languages: {lang: {English text: text}}
+    translations: dict = field(default_factory=dict, hash=False, compare=False)
 
     def holds(self, database: str) -> bool:
         """Whether ``database`` is the catalog's: a background, or a model's (variants too)."""

@@ -368,6 +368,8 @@ class BackgroundFile(Strict):
     database: Code
     description: str | None = None
     processes: list[ProcessSpec] = Field(min_length=1)
+    # texts of its processes (sources, GWP sets) in other languages, keyed by the English text
+    translations: dict[Literal["zh", "en"], dict[str, str]] = {}
 
 
 class StageSpec(Strict):

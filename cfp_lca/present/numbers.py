@@ -27,6 +27,11 @@ def no_negative_zero(text: str) -> str:
     return text
 
 
+def with_sign(text: str) -> str:
+    """A formatted number with ``+`` before a positive one (none for zero or ``-``)."""
+    return text if text.startswith("-") or not any(c in "123456789" for c in text) else "+" + text
+
+
 def fixed(value: float, decimals: int) -> str:
     """``value`` with ``decimals`` decimals, never ``-0``."""
     if not math.isfinite(value):

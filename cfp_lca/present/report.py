@@ -22,12 +22,13 @@ from .. import __version__
 from ..calc.study import Study
 from ..model.objects import Catalog
 from ..steps import step
+from .analysis_tables import audit_table
 from .compare_tables import compare_dict
 from .figures import comparison_figures, model_figures
 from .i18n import t, verbatim
 from .pdf import write_pdf
 from .report_sections import Section, all_sections
-from .report_tables import Context, Table, audit_table
+from .report_tables import Context, Table
 from .tables import audit_dict, lcia_dict
 from .uncertainty_tables import gsa_dict, mc_dict, source_variance_dict
 from .workbook import write_csv, write_workbook

@@ -7,6 +7,18 @@ from dataclasses import dataclass, field
 
 from ..calc.compare import boundary_label
 from ..calc.static import biogenic_co2
+from .analysis_tables import (
+    compare_rows,
+    compare_table,
+    comparison_table,
+    gwp_set_table,
+    improvement_table,
+    mc_table,
+    sobol_table,
+    source_variance_table,
+    spearman_table,
+    tornado_table,
+)
 from .i18n import data_text, t, verbatim
 from .numbers import fixed, with_uncertainty
 from .report_summary import (
@@ -21,28 +33,21 @@ from .report_tables import (
     Table,
     activity_table,
     bom_table,
-    compare_rows,
-    comparison_table,
     credit_table,
     cutoff_table,
     data_type_shares,
     electricity_table,
+    emission_factor_table,
     exclusions_table,
     factors_table,
     flow_name,
     flow_table,
     group_table,
-    gwp_set_table,
-    improvement_table,
-    mc_table,
+    parameter_table,
     part_table,
     quality_table,
-    sobol_table,
-    source_variance_table,
-    spearman_table,
     stage_name,
     stage_table,
-    tornado_table,
 )
 
 
@@ -201,7 +206,7 @@ def coverage_lines(ctx: Context) -> list[str]:
 
 def inventory(ctx: Context) -> Section:
     """Every input and direct emission with its factor (6.4, 7.3)."""
-    return Section("s_inventory", "6.4, 7.3", [activity_table(ctx)])
+    return Section("s_inventory", "6.4, 7.3", [activity_table(ctx), emission_factor_table(ctx)])
 
 
 def results(ctx: Context) -> Section:
@@ -266,6 +271,8 @@ def uncertainty(ctx: Context) -> Section:
     runs = {"n": f"{mc['iterations']:,}", "seed": mc["seed"]}
     items.append(t("one_run", lang, **runs, n_cmp=f"{ctx.data['compare']['n']:,}")
                  if "compare" in ctx.data else t("one_run_alone", lang, **runs))  # fmt: skip
+    if ctx.study.model.parameters and ctx.study.model.parameters.random:
+        items.append(parameter_table(ctx))
     items += [mc_table(ctx), "fig:monte_carlo_total", "fig:monte_carlo_convergence"]
     if "sources_variance" in ctx.data:
         items += [t("by_source", lang), source_variance_table(ctx)]
@@ -282,8 +289,6 @@ def sensitivity(ctx: Context) -> Section:
 
 def scenarios(ctx: Context, figures: list[str]) -> Section | None:
     """Alternative end-of-life and use profiles and design options, paired (7.3)."""
-    from .report_tables import compare_table
-
     if "compare" not in ctx.data:
         return None
     cmp, lang = ctx.data["compare"], ctx.lang

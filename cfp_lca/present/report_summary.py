@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 
+from .analysis_tables import common_stages, compare_rows
 from .i18n import t
-from .numbers import fixed, with_uncertainty
-from .report_tables import Context, Table, common_stages, compare_rows, stage_name, stage_table
+from .numbers import fixed, with_sign, with_uncertainty
+from .report_tables import Context, Table, stage_name, stage_table
 
 #: inputs named as the largest drivers of the variance (their share of it, summed, is printed)
 TOP_DRIVERS = 3
@@ -54,12 +55,6 @@ def printed_sum_note(ctx: Context, table: Table) -> str | None:
         return None
     return t("sum_rounding", ctx.lang, printed=fixed(printed, digits), total=table.cell(n, 1),
              unit=ctx.data["lcia"]["unit"])  # fmt: skip
-
-
-def signed(value: float) -> str:
-    """A percentage change with its sign (+226, -37), never ``-0``."""
-    text = fixed(value, 0)
-    return f"+{text}" if text not in ("0", "-") and not text.startswith("-") else text
 
 
 def separate_names(ctx: Context) -> str:
@@ -123,7 +118,8 @@ def comparison_values(ctx: Context) -> dict | None:
     diff = static.total - other.total
     pct = 100 * diff / other.total if other.total else math.nan
     values = {"mine": ctx.total(static.total), "other": fixed(other.total, 4),
-              "unit": static.unit, "diff": ctx.total(diff), "pct": signed(pct)}  # fmt: skip
+              "unit": static.unit, "diff": ctx.total(diff),
+              "pct": with_sign(fixed(pct, 0))}  # fmt: skip
     common = common_stages(ctx)
     extra = [s for s in m.stages if s.code in static.stages and s.code not in common
              and static.stages[s.code]]  # fmt: skip
@@ -135,8 +131,8 @@ def comparison_values(ctx: Context) -> dict | None:
     names = _sep(ctx.lang).join(stage_name(s, ctx.lang) for s in extra)
     return values | {
         "mine": ctx.total(mine_c), "other": fixed(other_c, 4), "diff": ctx.total(mine_c - other_c),
-        "pct": signed(pct_c), "extra": names, "total": ctx.total(static.total),
-        "pct_total": signed(pct),
+        "pct": with_sign(fixed(pct_c, 0)), "extra": names, "total": ctx.total(static.total),
+        "pct_total": with_sign(fixed(pct, 0)),
     }  # fmt: skip
 
 

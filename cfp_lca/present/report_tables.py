@@ -17,7 +17,7 @@ from ..calc.study import Study
 from ..model.objects import Catalog, Exchange, Process
 from .figures import flow_label
 from .i18n import input_label, label, t, verbatim
-from .numbers import general, no_negative_zero, significant, with_relative, with_uncertainty
+from .numbers import general, no_negative_zero, with_relative, with_uncertainty
 
 Format = str | Callable[[float], str] | None
 _GENERAL = re.compile(r"(\+?)\.(\d+)g")
@@ -94,9 +94,17 @@ class Context:
         """The name of stage ``code`` in the report's language."""
         return stage_name(self.study.model.stage(code), self.lang)
 
+    @cached_property
+    def translations(self) -> dict[str, dict[str, str]]:
+        """The data's translations: the background databases', the model's over them."""
+        merged = {k: dict(v) for k, v in getattr(self.catalog, "translations", {}).items()}
+        for lang, texts in self.study.model.translations.items():
+            merged.setdefault(lang, {}).update(texts)
+        return merged
+
     def name(self, text: str) -> str:
-        """A label of the data in the report's language."""
-        return label(text, self.lang, self.study.model.translations)
+        """A text of the data in the report's language."""
+        return label(text, self.lang, self.translations)
 
     @cached_property
     def names(self) -> dict[str, str]:
@@ -105,7 +113,7 @@ class Context:
 
     def input_name(self, text: str) -> str:
         """A sensitivity input or group in words (see :func:`input_label`)."""
-        return input_label(text, self.names, self.lang, self.study.model.translations)
+        return input_label(text, self.names, self.lang, self.translations)
 
 
 def code_names(ctx: Context) -> dict[str, str]:
@@ -120,7 +128,9 @@ def code_names(ctx: Context) -> dict[str, str]:
         for code, p in processes.items():
             product = p.meta.get("reference product", p.name)
             names[code] = names[node_label(p.name, product, p.location)] = process_name(p, lang)
-    return names | {a.code: process_name(a, lang, m.translations) for a in m.activities}
+    for a in m.activities:  # by code, and by name (a sensitivity group of an unlabelled one)
+        names[a.code] = names[a.name] = process_name(a, lang, ctx.translations)
+    return names
 
 
 def process_name(p: Process, lang: str, translations: dict | None = None) -> str:
@@ -145,7 +155,7 @@ def _input_name(ctx: Context, x: Exchange) -> str:
     if x.kind == "biosphere":
         return flow_name(ctx, x.code)
     return process_name(catalog_process(ctx.catalog, x.database, x.code), ctx.lang,
-                        ctx.study.model.translations)  # fmt: skip
+                        ctx.translations)  # fmt: skip
 
 
 def flow_name(ctx: Context, code: str) -> str:
@@ -186,7 +196,7 @@ def activity_table(ctx: Context) -> Table:
     rows = []
     for a, x, per_unit, factor in purchases(ctx):
         kind = t("direct", lang) if x.kind == "biosphere" else t("purchase", lang)
-        row = [_stage_of(ctx, a.stage), process_name(a, lang, m.translations),
+        row = [_stage_of(ctx, a.stage), process_name(a, lang, ctx.translations),
                _input_name(ctx, x), kind, x.unit, per_unit, factor, per_unit * factor]  # fmt: skip
         if annual is not None:
             amount = x.annual_amount if x.annual_amount is not None else per_unit * annual
@@ -214,7 +224,7 @@ def bom_table(ctx: Context) -> Table:
         for x in a.exchanges:
             if x.kind == "technosphere" and x.unit == "kg" and not x.credit and x.amount > 0:
                 rows.append([_stage_of(ctx, a.stage), ctx.name(a.part),
-                             process_name(a, lang, m.translations), _input_name(ctx, x),
+                             process_name(a, lang, ctx.translations), _input_name(ctx, x),
                              s * x.amount])  # fmt: skip
     headers = [t(k, lang) for k in ("h_stage", "h_part", "h_activity", "h_material", "h_mass")]
     return Table("bill_of_materials", t("t_bom", lang), headers, rows,
@@ -236,7 +246,7 @@ def exclusions_table(ctx: Context) -> Table:
 def cutoff_table(ctx: Context, threshold: float) -> Table:
     """Inputs each below ``threshold`` (a share) of the total: what a cut-off would drop."""
     total = ctx.study.static.total
-    rows = [[_stage_of(ctx, a.stage), process_name(a, ctx.lang, ctx.study.model.translations),
+    rows = [[_stage_of(ctx, a.stage), process_name(a, ctx.lang, ctx.translations),
              _input_name(ctx, x), q * f, 100 * q * f / total]
             for a, x, q, f in purchases(ctx)
             if total and abs(q * f) < threshold * abs(total)]  # fmt: skip
@@ -257,20 +267,24 @@ def data_type_key(x: Exchange) -> str:
 
 def quality_table(ctx: Context) -> Table:
     """Data type as declared in the data, pedigree, distribution and source of every
-    foreground exchange (ISO 14067 6.3.5)."""
+    foreground exchange (ISO 14067 6.3.5); an amount drawn through the parameters of its
+    formula says so (the parameter table gives their distributions)."""
     m, lang = ctx.study.model, ctx.lang
     rows = []
+    driven = {(d.activity, d.index) for d in m.parameters.driven} if m.parameters else set()
     for a in m.activities:
-        for x in a.exchanges:
+        for k, x in enumerate(a.exchanges):
             if x.database == m.database:
                 continue
             ped = "-" if x.pedigree is None else "(" + ",".join(map(str, x.pedigree)) + ")"
             dist = DISTRIBUTIONS.get(x.uncertainty.get("uncertainty type", 0), "dist_other")
+            if dist == "dist_none" and (a.code, k) in driven:
+                dist = "dist_parameters"  # the amount is drawn through its formula's parameters
             scale = x.uncertainty.get("scale")
             sigma = scale if isinstance(scale, float) and math.isfinite(scale) else None
-            rows.append([process_name(a, lang, m.translations), _input_name(ctx, x),
+            rows.append([process_name(a, lang, ctx.translations), _input_name(ctx, x),
                          t(data_type_key(x), lang), ped, t(dist, lang), sigma,
-                         label(x.source or "", lang, m.translations)])  # fmt: skip
+                         label(x.source or "", lang, ctx.translations)])  # fmt: skip
     headers = [t(k, lang) for k in ("h_activity", "h_input", "h_data_type", "h_pedigree",
                                     "h_distribution", "h_sigma", "h_source")]  # fmt: skip
     return Table("data_quality", t("t_quality", lang), headers, rows,
@@ -289,14 +303,14 @@ def data_type_shares(ctx: Context) -> dict[str, float]:
 
 def electricity_table(ctx: Context) -> Table:
     """Foreground inputs in kWh or MJ of electricity, with their factors and sources."""
-    lang, m = ctx.lang, ctx.study.model
+    lang = ctx.lang
     rows = []
     for a, x, q, f in purchases(ctx):
         if x.kind != "technosphere" or x.unit != "kWh":
             continue
         p = catalog_process(ctx.catalog, x.database, x.code)
-        rows.append([process_name(a, lang, m.translations), process_name(p, lang), q, f, q * f,
-                     verbatim(str(p.meta.get("source") or ""), lang)])  # fmt: skip
+        rows.append([process_name(a, lang, ctx.translations), process_name(p, lang), q, f, q * f,
+                     ctx.name(str(p.meta.get("source") or ""))])  # fmt: skip
     headers = [t(k, lang) for k in ("h_activity", "h_input", "h_amount", "h_factor", "h_ghg",
                                     "h_source")]  # fmt: skip
     return Table("electricity", t("t_electricity", lang), headers, rows,
@@ -413,207 +427,61 @@ def credit_table(ctx: Context) -> Table:
                  [None, ctx.rounded, ctx.rounded, ctx.rounded])  # fmt: skip
 
 
-STATS = ("deterministic", "mean", "median", "std", "cv", "p2_5", "p97_5")
-
-
-def mc_table(ctx: Context) -> Table:
-    """Statistics of the total and each stage from the study's one Monte Carlo run."""
-    mc, lang = ctx.data["mc"], ctx.lang
-    by_name = {s.name: s for s in ctx.study.model.stages}
-    rows = [[t("total", lang), *(mc["total"][f] for f in STATS)]]
-    stds = [mc["total"]["std"]]
-    for name, v in mc["stages"].items():
-        rows.append([stage_name(by_name[name], lang), *(v[f] for f in STATS)])
-        stds.append(v["std"])
-    for row, k in zip(rows, range(len(rows)), strict=True):
-        if stds[k] <= 1e-9 * abs(row[1]):  # a constant: its spread is float noise
-            stds[k] = row[4] = 0.0
-    for row in rows:
-        row[5] = 100 * row[5] if isinstance(row[5], float) and math.isfinite(row[5]) else None
-    headers = ["", *(t(f"h_{f}", lang) for f in STATS)]
-    formats: list[Format] = [None, ".6g", ".6g", ".6g", ".6g", ".0f", ".6g", ".6g"]
-    runs = t("runs_seed", lang, n=f"{mc['iterations']:,}", seed=mc["seed"])
-    title = f"{t('t_mc', lang)}（{runs}）" if lang == "zh" else f"{t('t_mc', lang)} ({runs})"
-    return Table("monte_carlo", title, headers, rows, formats, std_columns=(1, 2, 3, 4, 6, 7),
-                 stds=tuple(stds))  # fmt: skip
-
-
-def source_variance_table(ctx: Context) -> Table:
-    """Variance of the total with each source alone, their sum, all together, interactions."""
-    sv, lang = ctx.data["sources_variance"], ctx.lang
-    rows = [[t(f"src_{k}", lang), v["variance"], 100 * v["share"]]
-            for k, v in sv["sources"].items()]  # fmt: skip
-    rows.append([t("src_sum", lang), sv["sum"], 100.0])
-    rows.append([t("src_all", lang), sv["combined"], None])
-    rows.append([t("src_interactions", lang), sv["interactions"], None])
-    headers = [t("h_source_kind", lang), t("h_variance", lang), t("h_share", lang)]
-    scale = abs(sv["combined"])
-
-    def variance(v: float) -> str:
-        return significant(v, 3) if abs(v) > 1e-9 * scale else "0"
-
-    return Table("variance_by_source", t("t_sources", lang), headers, rows,
-                 [None, variance, ".1f"])  # fmt: skip
-
-
-def spearman_table(ctx: Context) -> Table:
-    """The top 15 inputs by Spearman rank correlation with the total."""
-    gsa, lang = ctx.data["gsa"], ctx.lang
-    rows = [[ctx.input_name(d["input"]), d["rho"], 100 * d["variance_share"]]
-            for d in gsa["spearman"][:15]]  # fmt: skip
-    headers = [t("h_input", lang), t("h_rho", lang), t("h_var_share", lang)]
-    return Table("spearman", t("t_spearman", lang), headers, rows, [None, "+.2f", ".1f"])
-
-
-def sobol_table(ctx: Context) -> Table:
-    """Sobol first-order and total indices by group, with their 95 % confidence."""
-    gsa, lang = ctx.data["gsa"], ctx.lang
-    rows = [[ctx.input_name(d["group"]), d["S1"], d["S1_conf"], d["ST"], d["ST_conf"]]
-            for d in gsa["sobol"]]  # fmt: skip
-    headers = [t(k, lang) for k in ("h_input", "h_s1", "h_s1_conf", "h_st", "h_st_conf")]
-    runs = t("n_runs", lang, n=f"{gsa['sobol_evaluations']:,}")
-    title = f"{t('t_sobol', lang)} ({runs})"
-    return Table("sobol", title, headers, rows, [None, ".2f", ".2f", ".2f", ".2f"])
-
-
-def tornado_table(ctx: Context) -> Table:
-    """The total with each input at its 5th and 95th percentile, others at their values."""
-    tor, lang = ctx.data["gsa"]["tornado"], ctx.lang
-    rows = [[ctx.input_name(r["input"]), r["low"], r["high"], r["high"] - r["low"]]
-            for r in tor["rows"][:15]]  # fmt: skip
-    headers = [t(k, lang) for k in ("h_input", "h_low", "h_high", "h_swing")]
-    base = t("tornado_base", lang, value=ctx.rounded(tor["base"]))
-    return Table("tornado", f"{t('t_tornado', lang)} ({base})", headers, rows,
-                 [None, ctx.rounded, ctx.rounded, ctx.rounded])  # fmt: skip
-
-
-def signed(value: float) -> str:
-    """A change to three significant digits with its sign (none for zero)."""
-    text = significant(value, 3)
-    return text if text.startswith("-") or text == "0" else "+" + text
-
-
-def _probability(p: float | None) -> float | None:
-    """A probability in %, None for a baseline's own row."""
-    return None if p is None else 100 * p
-
-
-def compare_rows(cmp: dict) -> Iterator[tuple[dict, dict]]:
-    """(group, row) of every scenario, group by group."""
-    return ((g, r) for g in cmp["groups"] for r in g["scenarios"])
-
-
-def _scenario(ctx: Context, r: dict) -> str:
-    """A scenario's title in the report's language."""
-    return ctx.name(r["title"] or r["scenario"])
-
-
-def compare_table(ctx: Context) -> Table:
-    """Each scenario against its group's baseline: only paired differences, so no statistic
-    of the model is printed beside another run's value of it."""
-    cmp, lang = ctx.data["compare"], ctx.lang
-    rows = [[_scenario(ctx, r), t(f"kind_{r['kind']}", lang),
-             ctx.name(g["label"] or "-"), r["deterministic"], r["change"],
-             r["difference"]["mean"], r["difference"]["p2_5"], r["difference"]["p97_5"],
-             _probability(r["p_reduction"]), _probability(r["p_increase"])]
-            for g, r in sorted(compare_rows(cmp), key=_kind_first)]  # fmt: skip
-    headers = [t(k, lang) for k in ("h_scenario", "h_kind", "h_boundary", "h_deterministic",
-                                    "h_change", "h_diff_mean", "h_diff_lo", "h_diff_hi",
-                                    "h_p_lower", "h_p_higher")]  # fmt: skip
-    runs = t("n_runs", lang, n=f"{cmp['n']:,}")
-    return Table("scenarios", f"{t('t_scenarios', lang)} ({runs})", headers, rows,
-                 [None, None, None, ctx.rounded, signed, signed, signed, signed, ".0f",
-                  ".0f"])  # fmt: skip
-
-
-KIND_ORDER = {"design": 0, "method": 1, "context": 2}  # design options first
-
-
-def _kind_first(pair: tuple[dict, dict]) -> int:
-    """Sort key of a (group, row) pair: design options, then method choices, then context."""
-    return KIND_ORDER.get(pair[1]["kind"], len(KIND_ORDER))
-
-
-def improvement_table(ctx: Context) -> Table:
-    """Design scenarios that reduce the mean, largest reduction first."""
-    cmp, lang = ctx.data["compare"], ctx.lang
-    better = [r for _, r in compare_rows(cmp) if r["p_reduction"] is not None
-              and r["difference"]["mean"] < 0 and r["kind"] == "design"]  # fmt: skip
-    better.sort(key=lambda r: r["difference"]["mean"])
-    rows = [[_scenario(ctx, r), -r["difference"]["mean"], -r["difference"]["p97_5"],
-             -r["difference"]["p2_5"], 100 * r["p_reduction"]] for r in better]  # fmt: skip
-    headers = [t(k, lang) for k in ("h_scenario", "h_reduction", "h_red_lo", "h_red_hi",
-                                    "h_p_red")]  # fmt: skip
-    return Table("improvements", t("t_improvements", lang), headers, rows,
-                 [None, ".3g", ".3g", ".3g", ".0f"])  # fmt: skip
-
-
-def gwp_set_table(ctx: Context) -> Table:
-    """The GWP set of every background factor used, with how many and how much they carry."""
+def emission_factor_table(ctx: Context) -> Table:
+    """Every background factor the inventory uses, once, largest contribution first: region,
+    factor per unit, GWP set, year and source (ISO 14067 6.3.5, 7.3)."""
     static, lang = ctx.study.static, ctx.lang
-    sets: dict[str, list[float]] = {}
-    for (db, code), v in static.background.items():
-        meta = catalog_process(ctx.catalog, db, code).meta
-        name = str(meta.get("gwp_set") or t("unstated", lang))
-        sets.setdefault(name, []).append(v)
-    rows = [[verbatim(name, lang), len(vs), sum(vs), static.share(sum(vs))]
-            for name, vs in sorted(sets.items(), key=lambda kv: -abs(sum(kv[1])))]  # fmt: skip
-    headers = [t(k, lang) for k in ("h_gwp_set", "h_count", "h_ghg", "h_share")]
-    return Table("gwp_sets", t("t_gwp_sets", lang), headers, rows,
-                 [None, "d", ctx.rounded, ".1f"])  # fmt: skip
-
-
-def common_stages(ctx: Context) -> list[str]:
-    """Codes of the stages this model and the comparison model both hold, in this order."""
-    other_model, _ = ctx.study.beside
-    theirs = {s.code for s in other_model.stages}
-    return [s.code for s in ctx.study.model.stages
-            if s.code in ctx.study.static.stages and s.code in theirs]  # fmt: skip
-
-
-def comparison_table(ctx: Context) -> Table:
-    """This model's stages beside the comparison model's, with the difference; the total
-    over the stages both hold before the totals."""
-    _, other = ctx.study.beside
-    static, lang = ctx.study.static, ctx.lang
-    common = common_stages(ctx)
+    used: dict[tuple[str, str], float] = {}
+    for _, x, q, f in purchases(ctx):
+        if x.kind != "biosphere":
+            used[(x.database, x.code)] = used.get((x.database, x.code), 0.0) + q * f
     rows = []
-    for s in ctx.study.model.stages:
-        if s.code not in static.stages:
-            continue
-        o = other.stages.get(s.code) if s.code in common else None
-        mine = static.stages[s.code]
-        rows.append([stage_name(s, lang), mine, o, None if o is None else mine - o])
-    if len(common) < len(rows):
-        mine_c = sum(static.stages[c] for c in common)
-        other_c = sum(other.stages.get(c, 0.0) for c in common)
-        rows.append([t("total_common", lang), mine_c, other_c, mine_c - other_c])
-    rows.append([t("total", lang), static.total, other.total, static.total - other.total])
-    headers = [t(k, lang) for k in ("h_stage", "h_this", "h_other", "h_difference")]
-    return Table("comparison", t("t_comparison", lang), headers, rows,
-                 [None, ".4f", ".4f", "+.4f"])  # fmt: skip
+    for (db, code), ghg in sorted(used.items(), key=lambda kv: -abs(kv[1])):
+        p = catalog_process(ctx.catalog, db, code)
+        gwp = p.meta.get("gwp_set")
+        rows.append([process_name(p, lang), p.location or "-",
+                     static.unit_scores.get((db, code), 0.0), f"{static.unit}/{p.unit}",
+                     ctx.name(str(gwp)) if gwp else t("unstated", lang),
+                     str(p.meta.get("year") or "-"),
+                     ctx.name(str(p.meta.get("source") or "")),
+                     ghg])  # fmt: skip
+    headers = [t(k, lang) for k in ("h_input", "h_region", "h_factor_value", "h_unit",
+                                    "h_gwp_set", "h_year", "h_source", "h_ghg")]  # fmt: skip
+    return Table("emission_factors", t("t_emission_factors", lang), headers, rows,
+                 [None, None, ".4g", None, None, None, None, ctx.rounded])  # fmt: skip
 
 
-def audit_table(ctx: Context) -> Table:
-    """Declared figures that disagree with the recomputation, and the conflicts."""
-    a, lang = ctx.data["audit"], ctx.lang
-    rows = [[verbatim(f["where"], lang), _number(f["printed"]), f["recomputed"],
-             t(f["status"], lang), verbatim(f["note"] or "", lang)]
-            for f in a["findings"]]  # fmt: skip
-    for k in a["conflicts"]:
-        places = "; ".join(f"{v['printed']} ({', '.join(v['where'])})" for v in k["values"])
-        rows.append([verbatim(k["quantity"], lang), None, None,
-                     t("declared_differently", lang), verbatim(places, lang)])  # fmt: skip
-    headers = [t(k, lang) for k in ("h_where", "h_printed", "h_recomputed", "h_finding",
-                                    "h_note")]  # fmt: skip
-    title = f"{t('t_audit', lang)} ({t('n_checked', lang, n=a['checked'])})"
-    texts = {(i, 1): f["printed"] for i, f in enumerate(a["findings"])}
-    return Table("audit", title, headers, rows, [None, ".8g", ".8g", None, None], texts=texts)
+def _spread(u: dict) -> str:
+    """The spread of a stats_arrays distribution as a reader states it: GSD, standard
+    deviation, or the range."""
+    kind, scale = u.get("uncertainty type", 0), u.get("scale")
+    if kind == 2 and isinstance(scale, float) and math.isfinite(scale):
+        return f"GSD {general(math.exp(scale), 3)}"
+    if kind == 3 and isinstance(scale, float) and math.isfinite(scale):
+        return f"σ {general(scale, 3)}"
+    lo, hi = u.get("minimum"), u.get("maximum")
+    if isinstance(lo, float) and isinstance(hi, float) and math.isfinite(lo + hi):
+        return f"{general(lo, 4)} – {general(hi, 4)}"
+    return "-"
 
 
-def _number(printed: str) -> float | str:
-    """A printed figure as a number where it is one (stored as a number in the exports)."""
-    try:
-        return float(printed.replace(",", "").replace("%", "").strip())
-    except ValueError:
-        return printed
+def parameter_table(ctx: Context) -> Table:
+    """Every random parameter: value, unit, distribution, spread, its correlations and
+    source (ISO 14067 6.6: the inputs of the uncertainty analysis)."""
+    m, lang = ctx.study.model, ctx.lang
+    params = m.parameters.random if m.parameters else ()
+    names = {p.name: ctx.name(p.description or p.name) for p in params}
+    partners: dict[str, list[str]] = {}
+    for c in m.parameters.correlations if m.parameters else ():
+        a, b = c.parameters
+        partners.setdefault(a, []).append(f"{names.get(b, b)} ({c.spearman:+.2f})")
+        partners.setdefault(b, []).append(f"{names.get(a, a)} ({c.spearman:+.2f})")
+    sep = "；" if lang == "zh" else "; "
+    rows = [[names[p.name], p.value, p.unit,
+             t(DISTRIBUTIONS.get(p.uncertainty.get("uncertainty type", 0), "dist_other"), lang),
+             _spread(p.uncertainty), sep.join(partners.get(p.name, [])) or "-",
+             ctx.name(p.source)] for p in params]  # fmt: skip
+    headers = [t(k, lang) for k in ("h_parameter", "h_value", "h_unit", "h_distribution",
+                                    "h_spread", "h_correlation", "h_source")]  # fmt: skip
+    return Table("parameters", t("t_parameters", lang), headers, rows,
+                 [None, ".6g", None, None, None, None, None])  # fmt: skip
