@@ -82,3 +82,25 @@ def test_a_chinese_figure_is_drawn_with_a_cjk_font(tmp_path):
     assert name is not None and any(k in name for k in ("CJK", "Han", "Hei", "WenQuanYi"))
     face = FT2Font(str(path))
     assert all(face.get_char_index(ord(c)) for c in "".join(labels) + "各阶段")
+
+
+def test_zh_html_carries_its_chinese_glyphs(kettle_study, tmp_path):  # noqa: F811
+    """The zh HTML embeds the bundled CJK font cut down to its characters: every Chinese
+    character of the page has a glyph in the embedded font (no boxes without CJK fonts)."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from cfp_lca.present.report import write_report
+
+    catalog, study = kettle_study
+    write_report(study, catalog, tmp_path, lang="zh", formats=("html",), date="2026-01-02")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    found = re.search(r"@font-face\{font-family:'CJK';src:url\(data:font/otf;base64,([^)]*)\)",
+                      page)  # fmt: skip
+    assert found
+    cmap = TTFont(io.BytesIO(base64.b64decode(found.group(1)))).getBestCmap()
+    text = re.sub(r"data:[^'\")]*", "", page)
+    chinese = {c for c in text if "\u4e00" <= c <= "\u9fff"}
+    assert "电热水壶" in text and chinese and all(ord(c) in cmap for c in chinese)

@@ -67,17 +67,27 @@ def _flow_items(model: ProductModel, static: StaticResult, lang: str) -> list[tu
 
 
 def stage_figure(
-    model: ProductModel, static: StaticResult, out: Path, lang: str = "en"
+    model: ProductModel,
+    static: StaticResult,
+    out: Path,
+    lang: str = "en",
+    mc: MonteCarloResult | None = None,
 ) -> list[Path]:
     """Stage contributions: burdens and credits apart (with the net) where any stage has a
-    credit, plain bars of the net otherwise."""
+    credit, plain bars of the net otherwise, each with its 95 % interval where ``mc`` has
+    the stage's statistics."""
     unit = f"{static.unit} / unit"
     if static.has_credits:
         items = _burden_credit_items(model, static, lang)
         title = plots.label("burdens and credits by life-cycle stage", lang)
         return plots.stage_burden_credit_bars(items, unit, out, title, lang)
     title = plots.label("GWP100 by life-cycle stage", lang)
-    return plots.stage_bars(_stage_items(model, static, lang), unit, out, title, lang)
+    stages = reported_stages(model)
+    intervals = None
+    if mc is not None and all(s.code in mc.stats for s in stages):
+        intervals = [(mc.stats[s.code].p2_5, mc.stats[s.code].p97_5) for s in stages]
+    return plots.stage_bars(_stage_items(model, static, lang), unit, out, title, lang,
+                            intervals=intervals)  # fmt: skip
 
 
 def gas_figure(
@@ -185,7 +195,7 @@ def model_figures(
     }
     files: dict[str, list[Path]] = {
         "stage_contributions": stage_figure(
-            model, static, Path(f"{stem}_stage_contributions"), lang
+            model, static, Path(f"{stem}_stage_contributions"), lang, mc
         ),
         "greenhouse_gases": gas_figure(model, static, Path(f"{stem}_greenhouse_gases"), lang),
     }

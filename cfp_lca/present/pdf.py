@@ -8,6 +8,7 @@ the whole font would take half a minute and tens of megabytes).
 
 from __future__ import annotations
 
+import base64
 import re
 import tempfile
 from pathlib import Path
@@ -49,6 +50,22 @@ def subset_font(source: Path, characters: str, target: Path) -> Path:
     subsetter.subset(font)
     subset.save_font(font, str(target), options)
     return target
+
+
+def embedded_cjk_css(page_html: str) -> str:
+    """An ``@font-face`` rule carrying the bundled CJK font, cut down to the page's characters,
+    inline (base64), so a page with Chinese shows it on a machine without CJK fonts; empty
+    when the page has no CJK character or no CJK font is bundled."""
+    characters, source = cjk_characters(page_html), cjk_font_path()
+    if not characters or source is None:
+        return ""
+    with tempfile.TemporaryDirectory() as folder:
+        data = subset_font(source, characters, Path(folder) / "cjk.otf").read_bytes()
+    encoded = base64.b64encode(data).decode()
+    return (
+        f"@font-face{{font-family:'CJK';src:url(data:font/otf;base64,{encoded})}}"
+        "body{font-family:'DejaVu Sans','Noto Sans CJK SC','CJK',sans-serif}"
+    )
 
 
 def page_css(header: str, cjk_font: Path | None = None) -> str:

@@ -26,7 +26,7 @@ from .analysis_tables import audit_table
 from .compare_tables import compare_dict
 from .figures import comparison_figures, model_figures
 from .i18n import t, verbatim
-from .pdf import write_pdf
+from .pdf import embedded_cjk_css, write_pdf
 from .report_sections import Section, all_sections
 from .report_tables import Context, Table
 from .tables import audit_dict, lcia_dict
@@ -274,13 +274,16 @@ def write_report(
         f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>"
         f"{html.escape(title)}</title><style>{STYLE}</style></head><body>{body}</body></html>"
     )
+
     paths: dict[str, Path | str] = {"figures": out / "figures"}
     if "md" in formats:
         paths["markdown"] = out / "report.md"
         paths["markdown"].write_text(md, encoding="utf-8")
     if "html" in formats:
         paths["html"] = out / "report.html"
-        paths["html"].write_text(page, encoding="utf-8")
+        font = embedded_cjk_css(page)  # the Chinese glyphs travel with the file
+        paths["html"].write_text(page.replace("</style>", f"{font}</style>", 1),
+                                 encoding="utf-8")  # fmt: skip
     if "pdf" in formats:
         with step(f"{study.model.name}: PDF ({lang})"):
             reason = write_pdf(page, title, out / "report.pdf")

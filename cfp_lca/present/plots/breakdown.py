@@ -39,8 +39,10 @@ def stage_bars(
     out: Path | str,
     title: str,
     lang: str = "en",
+    intervals: Sequence[tuple[float, float]] | None = None,
 ) -> list[Path]:
-    """Horizontal bars of life-cycle stage contributions, labelled with value and share.
+    """Horizontal bars of life-cycle stage contributions, labelled with value and share, with
+    each stage's 95 % Monte Carlo interval as a whisker where ``intervals`` are given.
 
     Stages keep the given (life-cycle) order, top to bottom. Negative stages (credits) are
     drawn in green to the left of zero; shares are of the net total, so they add up to 100 %.
@@ -48,28 +50,35 @@ def stage_bars(
     names = [s for s, _ in stages]
     vals = np.array([float(v) for _, v in stages])
     total = float(vals.sum())
+    ends = np.array(intervals, dtype=float).reshape(-1, 2) if intervals else None
     with _style(lang):
         fig = _new_figure(_row_height(len(vals)))
         ax = fig.add_subplot()
         y = np.arange(len(vals))
         colors = [C_NEG if v < 0 else C_POS for v in vals]
         ax.barh(y, vals, color=colors, height=0.62)
+        if ends is not None:
+            below = np.clip(vals - ends[:, 0], 0, None)
+            above = np.clip(ends[:, 1] - vals, 0, None)
+            ax.errorbar(vals, y, xerr=[below, above], fmt="none", ecolor="black", elinewidth=0.8,
+                        capsize=3)  # fmt: skip
         ax.set_yticks(y, names)
         ax.invert_yaxis()
         ax.axvline(0, color="black", lw=0.8)
-        for yi, v in zip(y, vals, strict=True):
+        for k, (yi, v) in enumerate(zip(y, vals, strict=True)):
             share = f" ({_pct(v / total)})" if total else ""
-            # credits are labelled right of zero, clear of the stage names
+            # credits are labelled right of zero, clear of the stage names and the whisker
             ax.annotate(
                 f"{_fmt(v)}{share}",
-                (max(v, 0.0), yi),
+                (max(v, 0.0, ends[k, 1] if ends is not None else 0.0), yi),
                 xytext=(4, 0),
                 textcoords="offset points",
                 ha="left",
                 va="center",
                 fontsize=8,
             )
-        lo, hi = min(0.0, vals.min(initial=0.0)), max(0.0, vals.max(initial=0.0))
+        reach = np.concatenate([vals, ends.ravel()]) if ends is not None else vals
+        lo, hi = min(0.0, reach.min(initial=0.0)), max(0.0, reach.max(initial=0.0))
         _pad_xlim(ax, lo, hi, 0.05)
         ax.set_xlim(ax.get_xlim()[0], hi + 0.3 * ((hi - lo) or 1.0))
         ax.set_xlabel(f"{label('contribution', lang)} ({unit})")
@@ -79,6 +88,9 @@ def stage_bars(
         handles = [Patch(color=C_POS, label=label("contribution", lang))]
         if (vals < 0).any():
             handles.append(Patch(color=C_NEG, label=label("credits", lang)))
+        if ends is not None:
+            handles.append(Line2D([], [], color="black", lw=0.8, marker="|",
+                                  label=label("95 % interval", lang)))  # fmt: skip
         handles.append(
             Patch(color="none", label=f"{label('net total', lang)}: {_fmt(total)} {unit}")
         )

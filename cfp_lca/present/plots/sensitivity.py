@@ -9,7 +9,8 @@ import numpy as np
 
 from .labels import label
 from .style import (
-    C_ACC,
+    C_HIGH,
+    C_LOW,
     C_NEG,
     C_POS,
     _fmt,
@@ -47,10 +48,10 @@ def tornado(
         lows = np.array([r[1] for r in data])
         highs = np.array([r[2] for r in data])
         ax.barh(
-            y, lows - base, left=base, color=C_NEG, height=0.6, label=label("low setting", lang)
+            y, lows - base, left=base, color=C_LOW, height=0.6, label=label("low setting", lang)
         )
         ax.barh(
-            y, highs - base, left=base, color=C_ACC, height=0.6, label=label("high setting", lang)
+            y, highs - base, left=base, color=C_HIGH, height=0.6, label=label("high setting", lang)
         )
         for yi, lo, hi in zip(y, lows, highs, strict=True):
             for v, other in ((lo, hi), (hi, lo)):
@@ -74,8 +75,10 @@ def tornado(
         ax.set_title(title)
         ax.grid(axis="x", color="#eeeeee", lw=0.6)
         ax.set_axisbelow(True)
-        ax.legend(
-            loc="lower right",
+        ax.legend(  # below the axes: never over a bar
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.06 - 0.25 / fig.get_figheight()),
+            ncol=2,
             title=f"{label('base', lang)}: {_fmt(base)} {unit}",
             title_fontsize=8,
         )

@@ -33,6 +33,10 @@ C_POS = "#3b6ea8"  # burdens
 C_NEG = "#4f9d69"  # credits
 C_ACC = "#d1495b"  # accents: deterministic value, 80 % line
 C_GREY = "#6c757d"
+# the tornado's low and high settings: Okabe-Ito blue and orange, told apart by readers with
+# any of the common colour-vision deficiencies (red and green are not)
+C_LOW = "#0072B2"
+C_HIGH = "#E69F00"
 PALETTE = (
     "#3b6ea8",
     "#e08e45",
