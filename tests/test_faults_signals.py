@@ -21,8 +21,9 @@ from faultkit import TOTAL, command, env_for, files_under, run, tote_folder
 
 def start(bw_dir: Path, data: Path, *args: str) -> subprocess.Popen:
     """A command started in the background on ``bw_dir`` and the tote folder ``data``."""
-    return subprocess.Popen(
-        command(*args, "--data", str(data)), env=env_for(bw_dir), stdout=subprocess.PIPE,
+    return subprocess.Popen(  # faulthandler: stacks on SIGABRT (see interrupted)
+        command(*args, "--data", str(data)), env=env_for(bw_dir, PYTHONFAULTHANDLER="1"),
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 
@@ -36,10 +37,18 @@ def wait_for(proc: subprocess.Popen, ready, timeout: float = 120) -> None:
 
 
 def interrupted(proc: subprocess.Popen, signum: int) -> tuple[int, str, str]:
-    """Send ``signum``; (exit status, stdout, stderr) once it ended."""
+    """Send ``signum``; (exit status, stdout, stderr) once it ended. A command still running
+    120 s after the signal fails the test with the stack of every thread (faulthandler,
+    dumped on SIGABRT), so an intermittent hang says where it waits."""
     if proc.poll() is None:
         proc.send_signal(signum)
-    out, err = proc.communicate(timeout=120)
+    try:
+        out, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)
+        _, err = proc.communicate(timeout=60)
+        stacks = err[-8000:]
+        raise AssertionError(f"not ended 120 s after signal {signum}:\n{stacks}") from None
     return proc.returncode, out, err
 
 

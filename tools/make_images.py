@@ -12,6 +12,7 @@ the cells it holds, with matplotlib. Needs WeasyPrint for the PDFs.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 import tempfile
@@ -46,6 +47,20 @@ def pdf_page(pdf: Path, target: Path, page: int = 0, scale: float = 1.6) -> None
     document.close()
 
 
+def fill(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns (a CJK character takes two), broken
+    between CJK characters or at spaces, never inside a Latin word or a number."""
+    lines, line, used = [], "", 0
+    for token in re.findall(r"[\x21-\x7e]+|\s+|.", text):
+        size = sum(2 if ord(c) > 0x2E80 else 1 for c in token)
+        if used + size > width and line.strip():
+            lines.append(line.rstrip())
+            line, used = ("", 0) if token.isspace() else (token, size)
+            continue
+        line, used = line + token, used + size
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
 def summary_sheet(xlsx: Path, target: Path) -> None:
     """The workbook's first sheet (the summary) drawn as its cells, one row per line."""
     import matplotlib
@@ -61,8 +76,7 @@ def summary_sheet(xlsx: Path, target: Path) -> None:
     lines = [str(r[0]) for r in sheet.iter_rows(values_only=True) if r and r[0] is not None]
     wrapped = []
     for i, line in enumerate(lines):
-        width = 58 if any(ord(c) > 0x2E80 for c in line) else 110
-        parts = [line[k : k + width] for k in range(0, len(line), width)] or [""]
+        parts = fill(line, 120) or [""]
         wrapped += [(i, part, k == 0) for k, part in enumerate(parts)]
     family = ["DejaVu Sans", *([fonts.cjk_font()] if fonts.cjk_font() else [])]
     height = 0.6 + 0.26 * len(wrapped)

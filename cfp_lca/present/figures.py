@@ -12,6 +12,7 @@ from ..calc.static import StaticResult, reporting_group
 from ..model.objects import ProductModel
 from . import plots
 from .i18n import input_label
+from .numbers import with_relative, with_uncertainty
 from .tables import reported_stages, stage_label
 
 
@@ -83,11 +84,18 @@ def stage_figure(
         return plots.stage_burden_credit_bars(items, unit, out, title, lang)
     title = plots.label("GWP100 by life-cycle stage", lang)
     stages = reported_stages(model)
-    intervals = None
+    intervals, shown = None, None
     if mc is not None and all(s.code in mc.stats for s in stages):
         intervals = [(mc.stats[s.code].p2_5, mc.stats[s.code].p97_5) for s in stages]
+        total = mc.stats["total"]
+
+        def shown(value: float) -> str:  # as the report's stage table prints it
+            if value == static.total:
+                return with_uncertainty(value, total.std)
+            return with_relative(value, total.cv)
+
     return plots.stage_bars(_stage_items(model, static, lang), unit, out, title, lang,
-                            intervals=intervals)  # fmt: skip
+                            intervals=intervals, shown=shown)  # fmt: skip
 
 
 def gas_figure(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -40,9 +40,12 @@ def stage_bars(
     title: str,
     lang: str = "en",
     intervals: Sequence[tuple[float, float]] | None = None,
+    shown: Callable[[float], str] | None = None,
 ) -> list[Path]:
     """Horizontal bars of life-cycle stage contributions, labelled with value and share, with
     each stage's 95 % Monte Carlo interval as a whisker where ``intervals`` are given.
+    ``shown`` prints a value as the report's tables do (shares then with one decimal), so a
+    figure and a table never print one quantity two ways; about three digits without it.
 
     Stages keep the given (life-cycle) order, top to bottom. Negative stages (credits) are
     drawn in green to the left of zero; shares are of the net total, so they add up to 100 %.
@@ -66,10 +69,11 @@ def stage_bars(
         ax.invert_yaxis()
         ax.axvline(0, color="black", lw=0.8)
         for k, (yi, v) in enumerate(zip(y, vals, strict=True)):
-            share = f" ({_pct(v / total)})" if total else ""
+            pct = (f"{100 * v / total:.1f} %" if shown else _pct(v / total)) if total else ""
+            share = f" ({pct})" if total else ""
             # credits are labelled right of zero, clear of the stage names and the whisker
             ax.annotate(
-                f"{_fmt(v)}{share}",
+                f"{(shown or _fmt)(v)}{share}",
                 (max(v, 0.0, ends[k, 1] if ends is not None else 0.0), yi),
                 xytext=(4, 0),
                 textcoords="offset points",
@@ -91,9 +95,8 @@ def stage_bars(
         if ends is not None:
             handles.append(Line2D([], [], color="black", lw=0.8, marker="|",
                                   label=label("95 % interval", lang)))  # fmt: skip
-        handles.append(
-            Patch(color="none", label=f"{label('net total', lang)}: {_fmt(total)} {unit}")
-        )
+        net = (shown or _fmt)(total)
+        handles.append(Patch(color="none", label=f"{label('net total', lang)}: {net} {unit}"))
         leg = ax.legend(
             handles=handles,
             loc="upper center",
