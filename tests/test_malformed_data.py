@@ -38,6 +38,15 @@ def line_of(file: str, text: str) -> int:
     return next(i for i, line in enumerate(lines, start=1) if text in line)
 
 
+def first_e_acute(file: str) -> int:
+    """The line of the first 'é' once :func:`latin1` has put one in the name on the line
+    of 'China national, 2021' (a source text above it may hold one already)."""
+    lines = [line_of(file, "China national, 2021")]
+    if "é" in (DATA / file).read_text(encoding="utf-8"):
+        lines.append(line_of(file, "é"))
+    return min(lines)
+
+
 @dataclass(frozen=True)
 class Case:
     """One malformed copy: the file, how it is broken, the command, and what the error says."""
@@ -496,7 +505,7 @@ CASES: dict[str, Case] = {
     ),
     "encoding: latin-1 file": Case(
         CHINA, latin1,
-        (f"not UTF-8 text (byte 0xe9 on line {line_of(CHINA, 'China national, 2021')})",
+        (f"not UTF-8 text (byte 0xe9 on line {first_e_acute(CHINA)})",
          "save the file as UTF-8"),
     ),
     "shape: empty file": Case(
@@ -634,3 +643,14 @@ def test_formula_bounds_return_at_once():
         with pytest.raises(FormulaProblem):
             evaluate(text, {"e": 2.718281828459045})
     assert time.perf_counter() - start < 1.0
+
+
+def test_control_character_after_chinese_is_on_its_own_line(tmp_path):
+    """libyaml counts UTF-8 bytes: a control character after Chinese text is still reported
+    on the line that holds it (line 3 here), not a later one."""
+    from cfp_lca.errors import InputError
+    from cfp_lca.model.reading import parse_yaml
+
+    text = "a: " + "中文" * 40 + "\nb: 说明\nc: x\x07y\nd: z\n"
+    with pytest.raises(InputError, match=r"at line 3: character #x0007"):
+        parse_yaml(tmp_path / "f.yaml", text)

@@ -410,7 +410,9 @@ def parse_yaml(path: Path, text: str) -> Any:
     try:
         return yaml.load(text, Loader=DataLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
+        # libyaml counts bytes of UTF-8, not characters: find the character itself
+        found = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        line = text.count("\n", 0, found if found >= 0 else exc.position) + 1
         char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
         problem = (
             f"YAML syntax error at line {line}: character {char} is not allowed ({exc.reason})"
