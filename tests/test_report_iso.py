@@ -42,6 +42,8 @@ study:
   reasons: {en: "customer request", zh: 客户要求}
   audience: {en: "design team", zh: 设计团队}
   author: "A. Author"
+  issuer: {en: "Kettle Works Ltd", zh: 水壶工厂有限公司}
+  report_number: "KW-2026-001"
   system_boundary: {en: "cradle to grave", zh: 从摇篮到坟墓}
   exclusions:
     - {item: {en: packaging, zh: 包装}, reason: {en: "below the threshold", zh: 低于阈值}, share: "< 1 %"}

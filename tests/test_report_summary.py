@@ -52,3 +52,17 @@ def test_recommendations_follow_from_the_numbers(kettle_report):  # noqa: F811
     share = fixed(100 * MAKING / TOTAL, 1)  # making is larger than the total: the credit
     assert f"- Reduce the making stage first: it carries {share} % of the total." in summary
     assert "Of the product's parts, body contributes most" in summary
+
+
+def test_issuer_report_number_and_signature_block(kettle_report):  # noqa: F811
+    """The data's issuer and report number on page 1; the study's people in the signature
+    block, with blank columns to sign and date."""
+    _, md = kettle_report
+    data = md.split("## Report data", 1)[1].split("## Contents", 1)[0]
+    assert "- **Issued by**: Kettle Works Ltd" in data
+    assert "- **Report number**: KW-2026-001" in data
+    block = re.split(r"\*\*Table \d+-\d+ Signatures\*\*", md)[1].split("\n\n", 2)[1]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in block.splitlines()[2:]]
+    assert rows[0] == ["prepared by", "A. Author", "", ""]
+    assert [r[0] for r in rows] == ["prepared by", "reviewed / verified by",
+                                    "accepted for the commissioner by"]  # fmt: skip

@@ -477,6 +477,8 @@ class StudySpec(Strict):
     audience: Localized | None = None
     commissioner: str | None = None
     author: str | None = None
+    issuer: Localized | None = None  # the organization that prepares and issues the report
+    report_number: str | None = None  # the issuer's number of the report, printed on page 1
     pcr: Localized | None = None  # product category rules followed (CFP-PCR / PSR)
     system_boundary: Localized | None = None
     exclusions: list[ExclusionSpec] = []

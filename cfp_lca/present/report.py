@@ -25,7 +25,7 @@ from ..steps import step
 from .analysis_tables import audit_table
 from .compare_tables import compare_dict
 from .figures import comparison_figures, model_figures
-from .i18n import t, verbatim
+from .i18n import data_text, t, verbatim
 from .pdf import embedded_cjk_css, write_pdf
 from .report_sections import Section, all_sections
 from .report_tables import Context, Table
@@ -74,6 +74,9 @@ def metadata(study: Study, catalog: Catalog, lang: str, date: str) -> list[tuple
         (t("m_method", lang), f"{verbatim(' / '.join(study.method.name[1:]), lang)} "
                               f"(`{study.method.id}`)"),
         (t("m_mc", lang), t("runs_seed", lang, n=f"{study.mc.iterations:,}", seed=study.mc.seed)),
+        *([(t("issuer", lang), data_text(s["issuer"], lang) or "-")] if s.get("issuer") else []),
+        *([(t("report_number", lang), verbatim(s["report_number"], lang))]
+          if s.get("report_number") else []),
         (t("author", lang), verbatim(s.get("author") or "-", lang)),
         (t("commissioner", lang), verbatim(s.get("commissioner") or "-", lang)),
         (t("m_date", lang), date),

@@ -388,17 +388,31 @@ def audit(ctx: Context, table: Table | None) -> Section | None:
     return None if table is None else Section("s_audit", "7.3", [table])
 
 
+def signature_table(ctx: Context) -> Table:
+    """Who prepared, reviewed and accepted the study, from the data, with blank columns to
+    sign and date: the block a verifier signs."""
+    study, lang = ctx.study.model.study, ctx.lang
+    reviewer = (study.get("review") or {}).get("reviewer")
+    people = [("role_author", study.get("author")), ("role_reviewer", reviewer),
+              ("role_commissioner", study.get("commissioner"))]  # fmt: skip
+    rows = [[t(role, lang), verbatim(name, lang) if name else "", "", ""] for role, name in people]
+    headers = [t(k, lang) for k in ("h_role", "h_name", "h_signature", "h_date")]
+    return Table("signatures", t("t_signatures", lang), headers, rows, [None] * 4)
+
+
 def review(ctx: Context) -> Section:
-    """The critical review or verification as recorded in the data, or a placeholder (6.7)."""
+    """The critical review or verification as recorded in the data, or a placeholder, and the
+    signature block (6.7)."""
     r, lang = ctx.study.model.study.get("review") or {}, ctx.lang
     kind = data_text(r.get("kind"), lang)
     if not r or kind in (None, "none"):
-        return Section("s_review", "6.7", [t("review_placeholder", lang)])
+        return Section("s_review", "6.7", [t("review_placeholder", lang), signature_table(ctx)])
     return Section("s_review", "6.7", [
         _labelled(ctx, "review_kind", kind),
         _labelled(ctx, "reviewer", verbatim(r.get("reviewer") or "-", lang)),
         _labelled(ctx, "review_date", r.get("date") or "-"),
         _labelled(ctx, "statement", data_text(r.get("statement"), lang) or "-"),
+        signature_table(ctx),
     ])  # fmt: skip
 
 
