@@ -12,9 +12,9 @@ a font.
 from __future__ import annotations
 
 from ..fonts import CJKFontMissing
+from ..i18n import LANGS as LANGS
 from .breakdown import flow_bars, pareto_bars, stage_bars, stage_burden_credit_bars, stage_donut
-from .labels import LABELS, label
-from .labels import LANGS as LANGS
+from .labels import label
 from .scenarios import probability_heatmap, scenario_boxes
 from .sensitivity import sensitivity_bars, sobol_bars, tornado
 from .style import _RC as _RC  # the rcParams of every figure
@@ -23,7 +23,6 @@ from .uncertainty import convergence, mc_histogram
 
 __all__ = [
     "CJKFontMissing",
-    "LABELS",
     "convergence",
     "label",
     "mc_histogram",

@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import fonts
-from .labels import LANGS
+from ..i18n import LANGS
 
 GROUP_COLORS = {
     "fossil": "#3b6ea8",
