@@ -134,6 +134,9 @@ def test_parsers():
     assert api.parse_options(["a=true", "b=cff"]) == {"a": True, "b": "cff"}
     assert api.parse_threshold("2%") == (0.02, True)
     assert api.parse_threshold("5") == (5.0, False)
-    assert api.parse_sources("all") == ("foreground", "background", "characterization")
+    assert api.parse_sources("data") == ("foreground", "background", "characterization")
+    assert api.parse_sources("all") == ("foreground", "background", "characterization",
+                                        "assumptions")  # fmt: skip
+    assert api.parse_sources("assumptions,foreground") == ("assumptions", "foreground")
     with pytest.raises(InputError):
         api.parse_options(["novalue"])

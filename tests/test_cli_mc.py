@@ -33,7 +33,7 @@ def test_mc_json_statistics(capsys):
     assert total["cv"] == pytest.approx(total["std"] / total["mean"], rel=1e-12)
     assert set(out["stages"]) == {"Materials", "Transport", "Production", "End of life"}
     assert out["iterations"] == out["valid"] == 20000
-    assert out["sources"] == ["foreground", "background", "characterization"]
+    assert out["sources"] == ["foreground", "background", "characterization", "assumptions"]
 
 
 def test_mc_same_seed_same_numbers_whatever_the_chunk(capsys):

@@ -145,7 +145,7 @@ def test_help_shows_defaults(capsys):
     text = " ".join(capsys.readouterr().out.split())
     shown = ("product model name (default: the data directory's only model",
              "(default: 10000)", "(default: 0)",
-             "strict JSON", "language (default: en)", "or all (default: all)")  # fmt: skip
+             "strict JSON", "language (default: en)", "or all (default: data)")  # fmt: skip
     for fragment in shown:
         assert fragment in text, fragment
 

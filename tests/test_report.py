@@ -183,17 +183,17 @@ def test_variance_by_source(tiny_project):
     gsd 2), H (the grid factor, pedigree (2,2,1,1,1) + basic 0.0006: s^2 = 0.0013), C (the GWP
     of CH4, gsd 1.25). Each source alone has the variance of its term; the shares of their sum
     add up to 1; the model is additive, so the interactions are nil within sampling error."""
-    from cfp_lca.calc.montecarlo import SOURCES, run_monte_carlo
+    from cfp_lca.calc.montecarlo import DATA_SOURCES, run_monte_carlo
     from cfp_lca.calc.study import source_variance
 
     catalog = tiny_project
     model, method = catalog.models["tiny"], catalog.methods["ipcc-ar5-gwp100"]
     n = 40_000
     mc = run_monte_carlo(catalog, model, method, n=n, seed=3, keep_samples=True)
-    assert mc.sources == SOURCES  # the default
+    assert mc.sources == DATA_SOURCES  # the default: the data, assumptions held
     sv = source_variance(catalog, model, method, mc)
     assert sum(sv.shares.values()) == pytest.approx(1.0, rel=1e-12)
-    for source in SOURCES:
+    for source in DATA_SOURCES:
         alone = run_monte_carlo(catalog, model, method, n=n, seed=3, sources=(source,))
         assert sv.alone[source] == alone.stats["total"].std ** 2
     closed = {

@@ -22,16 +22,19 @@ def parse_options(texts: Sequence[str]) -> dict[str, Any]:
 
 
 def parse_sources(text: str | Sequence[str]) -> tuple[str, ...]:
-    """Uncertainty sources from 'all', a comma-separated text or a list; unknown ones refused."""
-    from ..calc.montecarlo import SOURCES
+    """Uncertainty sources from 'data' (the matrices' sources, assumptions held), 'all', a
+    comma-separated text or a list; unknown ones refused."""
+    from ..calc.montecarlo import DATA_SOURCES, SOURCES
 
     named = [p.strip() for p in text.split(",")] if isinstance(text, str) else list(text)
     named = [p for p in named if p]
-    parts = list(SOURCES) if named == ["all"] else named
+    keywords = {"all": list(SOURCES), "data": list(DATA_SOURCES)}
+    parts = keywords[named[0]] if len(named) == 1 and named[0] in keywords else named
     unknown = [p for p in parts if p not in SOURCES]
     if unknown or not parts:
         problem = f"unknown source(s) {', '.join(map(repr, unknown))}" if unknown else "none"
-        raise InputError(None, "sources", f"{problem} (choose from {', '.join(SOURCES)}, or all)")
+        choices = f"choose from {', '.join(SOURCES)}, or data, or all"
+        raise InputError(None, "sources", f"{problem} ({choices})")
     return tuple(dict.fromkeys(parts))
 
 

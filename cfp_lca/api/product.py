@@ -152,7 +152,7 @@ class Model:
         self,
         n: int = 10_000,
         seed: int = 0,
-        sources: str | Sequence[str] = "all",
+        sources: str | Sequence[str] = "data",
         method: str | None = None,
         options: Mapping[str, Any] | None = None,
         engine: str = "fast",
@@ -201,7 +201,7 @@ class Model:
         n: int = 20_000,
         sobol_n: int = 4096,
         seed: int = 0,
-        sources: str | Sequence[str] = "all",
+        sources: str | Sequence[str] = "data",
         method: str | None = None,
         options: Mapping[str, Any] | None = None,
         group: bool = True,
@@ -266,7 +266,7 @@ class Model:
         scenarios: Sequence[str] | None = None,
         n: int = 10_000,
         seed: int = 0,
-        sources: str | Sequence[str] = "all",
+        sources: str | Sequence[str] = "data",
         threshold: str | float | tuple[float, bool] = "1%",
         method: str | None = None,
         scenario_dir: str | Path | None = None,
@@ -308,7 +308,7 @@ class Model:
         self,
         n: int = 20_000,
         seed: int = 0,
-        sources: str | Sequence[str] = "all",
+        sources: str | Sequence[str] = "data",
         sobol_n: int = 2048,
         threshold: str | float | tuple[float, bool] = "1%",
         method: str | None = None,
@@ -339,7 +339,7 @@ class Model:
                 raise InputError(model.path, None, str(exc)) from None
 
     def plot(self, out: str | Path, lang: str = "en", n: int = 20_000, seed: int = 0,
-             sources: str | Sequence[str] = "all", sobol_n: int = 2048, group: bool = True,
+             sources: str | Sequence[str] = "data", sobol_n: int = 2048, group: bool = True,
              method: str | None = None, options: Mapping[str, Any] | None = None,
              progress: Progress = None) -> list[Path]:  # fmt: skip
         """Every figure of the model (PNG and SVG) into ``out``; returns the paths."""
@@ -351,7 +351,7 @@ class Model:
         return [p for paths in figures.values() for p in paths]
 
     def report(self, out: str | Path, lang: str = "en", n: int = 20_000, seed: int = 0,
-               sources: str | Sequence[str] = "all", sobol_n: int = 2048,
+               sources: str | Sequence[str] = "data", sobol_n: int = 2048,
                threshold: str | float | tuple[float, bool] = "1%", method: str | None = None,
                options: Mapping[str, Any] | None = None,
                scenario_dir: str | Path | None = None, formats: Sequence[str] | None = None,

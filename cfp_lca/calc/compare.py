@@ -28,7 +28,13 @@ from ..errors import InputError
 from ..model.loading import model_variant
 from ..model.objects import Catalog, Method, ProductModel
 from ..model.scenarios import Scenario
-from .montecarlo import BLOCK_SIZE, SOURCES, FastEngine, finite_engine, reference_packages
+from .montecarlo import (
+    BLOCK_SIZE,
+    DATA_SOURCES,
+    FastEngine,
+    finite_engine,
+    reference_packages,
+)
 from .montecarlo.cluster import DaskChunks, EngineSpec, cluster_client
 from .montecarlo.structure import check_sources
 
@@ -231,7 +237,7 @@ def compare(
     method: Method,
     n: int,
     seed: int,
-    sources: Sequence[str] = SOURCES,
+    sources: Sequence[str] = DATA_SOURCES,
     progress: Callable[[int], None] | None = None,
     groups: Sequence[Group] | None = None,
     threshold: Threshold = DEFAULT_THRESHOLD,
@@ -263,7 +269,7 @@ def reference_compare(
     method: Method,
     n: int,
     seed: int,
-    sources: Sequence[str] = SOURCES,
+    sources: Sequence[str] = DATA_SOURCES,
 ) -> np.ndarray:
     """(S, n) totals from bw2calc's MultiLCA Monte Carlo over all scenario databases."""
     sources = check_sources(sources)

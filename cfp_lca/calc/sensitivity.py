@@ -243,10 +243,11 @@ def parameter_inputs(engine: FastEngine) -> list[UncertainInput]:
         group.update(dict.fromkeys(linked, " + ".join(labels[i] for i in linked)))
         if kept & set(linked):
             kept |= set(linked)
+    held = set(engine.parameters.held)  # at their values: no input of this analysis
     return [
         UncertainInput(p.label, group[i], PARAMETER, -1, i, p.value, 1.0)
         for i, p in enumerate(model.random)
-        if i in kept
+        if i in kept and i not in held
     ]
 
 

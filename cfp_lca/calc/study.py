@@ -9,6 +9,7 @@ import numpy as np
 
 from ..model.objects import Catalog, Method, ProductModel
 from ..steps import step
+from .assumptions import AssumptionRanges, assumption_ranges, has_assumptions
 from .audit import AuditResult, audit
 from .compare import DEFAULT_THRESHOLD, Comparison, Plan, Threshold, compare
 from .lcia import static_lcia
@@ -85,6 +86,7 @@ class Study:
     audited_model: ProductModel | None
     beside: tuple[ProductModel, StaticResult] | None
     sources_variance: SourceVariance | None = None
+    assumptions: AssumptionRanges | None = None  # each assumption's range, data held
 
 
 def run_study(
@@ -125,7 +127,11 @@ def run_study(
     beside = (related, static_lcia(catalog, related, method)) if related is not None else None
     with step(f"{model.name}: variance by source"):
         by_source = source_variance(catalog, model, method, mc)
+    ranges = None
+    if has_assumptions(model) and "assumptions" not in sources:
+        with step(f"{model.name}: assumption ranges"):
+            ranges = assumption_ranges(model, method, min(n, 20_000), seed)
     return Study(model, method, static, mc, gsa, comparison,
                  dict(scenarios.titles) if scenarios else {},
                  dict(scenarios.kinds) if scenarios else {}, audited,
-                 target if audited else None, beside, by_source)  # fmt: skip
+                 target if audited else None, beside, by_source, ranges)  # fmt: skip

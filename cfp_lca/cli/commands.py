@@ -396,7 +396,7 @@ def cmd_run(args) -> int:
                 print()
     # `cfp-lca` alone has no Monte Carlo options: the API's defaults (those of `run`)
     n, seed = getattr(args, "iterations", 20_000), getattr(args, "seed", 0)
-    sources, sobol_n = getattr(args, "sources", "all"), getattr(args, "sobol_n", 2048)
+    sources, sobol_n = getattr(args, "sources", "data"), getattr(args, "sobol_n", 2048)
     for name in reported:
         out = args.out if len(reported) == 1 else args.out / file_stem(name)
         print(f"Writing the study report of {name} ...")

@@ -164,11 +164,12 @@ SCENARIO_DIR_HELP = ("scenario files (default: scenarios/ in the data directory,
                      "it)")  # fmt: skip
 REPORT_FORMATS = ["html", "md", "csv", "xlsx", "pdf"]
 SOURCES_HELP = ("comma-separated: foreground (activity data), background (emission factors), "
-                "characterization (GWP factors), or all")  # fmt: skip
+                "characterization (GWP factors), assumptions (parameters of kind assumption); "
+                "data (the first three: the default) or all")  # fmt: skip
 
 
 def _uncertainty_options(
-    iterations: int, sobol: int | None, sources: str = "all"
+    iterations: int, sobol: int | None, sources: str = "data"
 ) -> argparse.ArgumentParser:
     """-n, --seed, --sources (and --sobol-n), the options of every Monte Carlo command."""
     options = argparse.ArgumentParser(add_help=False)

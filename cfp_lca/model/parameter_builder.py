@@ -96,8 +96,9 @@ class ParameterBuilder:
             return None  # exact: distribution none, or a value of 0
         qualified = name if activity is None else f"{activity}.{name}"
         return RandomParameter(
-            qualified, spec.unit, spec.value, fields, factor, spec.source, spec.description
-        )
+            qualified, spec.unit, spec.value, fields, factor, spec.source, spec.description,
+            spec.kind,
+        )  # fmt: skip
 
     def scope_of(self, activity: str) -> str | None:
         """The scope an activity's formulas see: its own if it has parameters."""

@@ -39,6 +39,9 @@ class RandomParameter:
     base_factor: float  # magnitude in pint's base units of one ``unit``
     source: str
     description: str | None = None
+    # "data": its spread is the uncertainty of data; "assumption": a value chosen for want of
+    # data, drawn only with the "assumptions" source, its range reported as a sensitivity
+    kind: str = "data"
 
     @property
     def label(self) -> str:
@@ -95,6 +98,12 @@ class ParameterModel:
     def names(self) -> tuple[str, ...]:
         """The random parameters' names, in the order of ``random`` (rows of draws)."""
         return tuple(p.name for p in self.random)
+
+    def held(self, sources: Sequence[str]) -> tuple[int, ...]:
+        """Indices of the random parameters ``sources`` leave at their values: assumptions
+        unless "assumptions" is among them, data unless "foreground" is."""
+        drawn = {"data": "foreground" in sources, "assumption": "assumptions" in sources}
+        return tuple(i for i, p in enumerate(self.random) if not drawn.get(p.kind, True))
 
     @property
     def static_values(self) -> np.ndarray:

@@ -213,6 +213,11 @@ class ParameterSpec(Strict):
     description: Text | None = None
     uncertainty: UncertaintySpec | None = None
     pedigree: PedigreeSpec | None = None
+    # data: the spread is the uncertainty of data (measured, published, estimated);
+    # assumption: a value chosen for want of data (a load rate, a standby power): Monte Carlo
+    # holds it at its value unless asked for the "assumptions" source, and the report gives its
+    # range apart, as a sensitivity (ISO 14067:2018 6.6; Huijbregts 1998)
+    kind: Literal["data", "assumption"] = "data"
 
     @model_validator(mode="after")
     def _one_of(self) -> ParameterSpec:

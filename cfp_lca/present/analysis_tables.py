@@ -86,6 +86,27 @@ def tornado_table(ctx: Context) -> Table:
                  [None, ctx.rounded, ctx.rounded, ctx.rounded])  # fmt: skip
 
 
+def assumption_table(ctx: Context) -> Table:
+    """Each assumption alone at the ends of its range, the data at best estimates: its
+    settings, the total at each, and its share of the variance the assumptions cause."""
+    a, lang = ctx.data["assumptions"], ctx.lang
+    rows = [[ctx.input_name(r["input"]), r["low_setting"], r["high_setting"], r["low"],
+             r["high"], 100 * r["variance_share"]] for r in a["rows"]]  # fmt: skip
+    headers = [
+        t(k, lang)
+        for k in (
+            "h_assumption",
+            "h_low_setting",
+            "h_high_setting",
+            "h_total_low",
+            "h_total_high",
+            "h_assumption_share",
+        )
+    ]
+    return Table("assumptions", t("t_assumptions", lang), headers, rows,
+                 [None, ".4g", ".4g", ctx.rounded, ctx.rounded, ".1f"])  # fmt: skip
+
+
 def signed(value: float) -> str:
     """A change to three significant digits with its sign (none for zero)."""
     return with_sign(significant(value, 3))

@@ -30,7 +30,7 @@ from .pdf import embedded_cjk_css, write_pdf
 from .report_sections import Section, all_sections
 from .report_tables import Context, Table
 from .tables import audit_dict, lcia_dict
-from .uncertainty_tables import gsa_dict, mc_dict, source_variance_dict
+from .uncertainty_tables import assumptions_dict, gsa_dict, mc_dict, source_variance_dict
 from .workbook import write_csv, write_workbook
 
 FORMATS = ("html", "md", "pdf", "xlsx", "csv")
@@ -50,6 +50,8 @@ def report_data(study: Study) -> dict:
         data["sources_variance"] = source_variance_dict(study.sources_variance)
     if study.audited is not None:
         data["audit"] = audit_dict(study.audited)
+    if study.assumptions is not None:
+        data["assumptions"] = assumptions_dict(study.assumptions)
     return data
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ..calc.compare import boundary_label
 from ..calc.static import biogenic_co2
 from .analysis_tables import (
+    assumption_table,
     compare_rows,
     compare_table,
     comparison_table,
@@ -22,7 +23,9 @@ from .analysis_tables import (
 from .i18n import data_text, t, verbatim
 from .numbers import fixed, with_uncertainty
 from .report_summary import (
+    assumption_line,
     comparison_values,
+    data_interval_line,
     printed_sum_note,
     recommendations,
     separate_names,
@@ -271,11 +274,15 @@ def uncertainty(ctx: Context) -> Section:
     runs = {"n": f"{mc['iterations']:,}", "seed": mc["seed"]}
     items.append(t("one_run", lang, **runs, n_cmp=f"{ctx.data['compare']['n']:,}")
                  if "compare" in ctx.data else t("one_run_alone", lang, **runs))  # fmt: skip
+    if "assumptions" in ctx.data:
+        items.insert(1, data_interval_line(ctx))
     if ctx.study.model.parameters and ctx.study.model.parameters.random:
         items.append(parameter_table(ctx))
     items += [mc_table(ctx), "fig:monte_carlo_total", "fig:monte_carlo_convergence"]
     if "sources_variance" in ctx.data:
         items += [t("by_source", lang), source_variance_table(ctx)]
+    if "assumptions" in ctx.data:
+        items += [assumption_line(ctx, "assumptions_text"), assumption_table(ctx)]
     return Section("s_uncertainty", "6.6, 7.3", items)
 
 

@@ -136,6 +136,23 @@ def comparison_values(ctx: Context) -> dict | None:
     }  # fmt: skip
 
 
+def data_interval_line(ctx: Context) -> str:
+    """That the interval is the data's, which sources it drew, and that assumptions are
+    held and studied apart."""
+    lang = ctx.lang
+    sources = _sep(lang).join(t(f"source_{s}", lang) for s in ctx.data["mc"]["sources"])
+    return t("interval_data", lang, sources=sources, n=len(ctx.data["assumptions"]["rows"]))
+
+
+def assumption_line(ctx: Context, key: str) -> str:
+    """The range the assumptions give the total, each alone at the ends of its range."""
+    a = ctx.data["assumptions"]
+    ends = [v for r in a["rows"] for v in (r["low"], r["high"])]
+    top = ctx.input_name(a["rows"][0]["input"]) if a["rows"] else "-"
+    return t(key, ctx.lang, lo=ctx.total(min(ends)), hi=ctx.total(max(ends)),
+             unit=ctx.data["lcia"]["unit"], top=top, n=len(a["rows"]))  # fmt: skip
+
+
 def summary_items(ctx: Context) -> list:
     """The summary: the footprint with its statistic and interval, the stages, the total
     without separately reported stages, the comparison, and the recommendations."""
@@ -150,6 +167,8 @@ def summary_items(ctx: Context) -> list:
     pct = mc["deterministic_percentile"]
     items.append(t("sum_statistic", lang, pct=fixed(pct, 0), **stat) if pct is not None
                  else t("sum_interval", lang, **stat))  # fmt: skip
+    if ctx.data.get("assumptions", {}).get("rows"):
+        items.append(assumption_line(ctx, "sum_assumptions"))
     items.append(stage_line(ctx, table))
     if len(table.rows) > n + 1:  # the total without separately reported stages
         items.append(t("sum_without", lang, stages=separate_names(ctx), value=table.cell(n + 1, 1),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from ..calc.assumptions import ENDS, AssumptionRanges
 from ..calc.montecarlo import MonteCarloResult
 from ..calc.sensitivity import SensitivityResult
 from ..calc.study import SourceVariance, deterministic_percentile
@@ -116,9 +117,21 @@ def percentile_sentence(percentile: float | None) -> str:
     if percentile is None:
         return ""
     return (f"Lognormal amounts have the deterministic amount as their median (their mean lies "
-            f"above it, by exp(sigma^2/2)): the deterministic total lies at the "
-            f"{percentile:.1f}th percentile of the Monte Carlo total (the share of samples "
-            "below it).")  # fmt: skip
+            f"above it, by exp(sigma^2/2)): the deterministic total lies at percentile "
+            f"{percentile:.1f} of the Monte Carlo total ({percentile:.1f} % of the samples "
+            "lie below it).")  # fmt: skip
+
+
+def assumptions_dict(ranges: AssumptionRanges) -> dict:
+    """Each assumption's range of the total (data held at best estimates), machine-readable."""
+    return {
+        "base": ranges.base,
+        "ends_percent": [100 * e for e in ENDS],
+        "n": ranges.n,
+        "rows": [{"input": r.label, "low_setting": r.low_setting,
+                  "high_setting": r.high_setting, "low": r.low, "high": r.high,
+                  "variance_share": r.variance_share} for r in ranges.rows],
+    }  # fmt: skip
 
 
 def gsa_dict(result: SensitivityResult, model: ProductModel) -> dict:

@@ -63,6 +63,8 @@ from .statistics import (
     QuantityStats,
 )
 from .structure import (
+    DATA_SOURCES,
+    MATRIX_SOURCES,
     SOURCES,
     EntrySet,
     ModelStructure,
@@ -77,6 +79,8 @@ __all__ = [
     "FLOAT64_STORE_BYTES",
     "MAX_REPORTED_SINGULAR",
     "PERCENTILES",
+    "DATA_SOURCES",
+    "MATRIX_SOURCES",
     "SOURCES",
     "Z95",
     "BatchedSystem",

@@ -34,7 +34,8 @@ from .kernel import BlockKernel
 from .parameters import ParameterLayer
 from .sampling import BLOCK_SIZE, Sampler
 from .structure import (
-    SOURCES,
+    DATA_SOURCES,
+    MATRIX_SOURCES,
     MonteCarloError,
     build_structure,
     invalid_distributions,
@@ -51,7 +52,7 @@ class FastEngine:
         self,
         model: ProductModel,
         method: Method,
-        sources: tuple[str, ...] = SOURCES,
+        sources: tuple[str, ...] = DATA_SOURCES,
         paired: bool = False,
     ):
         """``sources``: the uncertainty sources drawn, as the entry point that took them
@@ -70,14 +71,16 @@ class FastEngine:
         st = self.structure
         self.own: dict[str, np.ndarray] = {}  # per set, the entries with draws of their own
         self.samplers: list[tuple[Sampler, list[tuple[str, int, int]]]] = []
-        for source in SOURCES:
+        for source in MATRIX_SOURCES:
             if source in self.sources:
                 self._add_sampler(lca, source, paired)
-        # random parameters are foreground data: drawn with the foreground source
+        # random parameters: data with the foreground source, assumptions with their own;
+        # those not drawn stay at their values
         self.parameters: ParameterLayer | None = None
         uncertain = dict(self.own)
-        if "foreground" in self.sources and model.parameters is not None:
-            self.parameters = ParameterLayer(model, st, paired)
+        params = model.parameters
+        if params is not None and len(params.held(self.sources)) < len(params.random):
+            self.parameters = ParameterLayer(model, st, paired, params.held(self.sources))
             uncertain = self.parameters.extended(uncertain)
         static = Evaluator(st, {})
         self.evaluator = Evaluator(st, uncertain, static.bg_static_inverse)
@@ -244,7 +247,7 @@ def reference_packages(
     model: ProductModel | Sequence[ProductModel],
     method: Method,
     seed: int,
-    sources: tuple[str, ...] = SOURCES,
+    sources: tuple[str, ...] = DATA_SOURCES,
     iterations: int | None = None,
     paired: bool = False,
     supply_chain: frozenset[int] | None = None,
@@ -268,8 +271,8 @@ def reference_packages(
     """
     models = [model] if isinstance(model, ProductModel) else list(model)
     arrays = []
-    if "foreground" in sources:
-        arrays = parameter_packages(models, method, seed, iterations, paired)
+    if "foreground" in sources or "assumptions" in sources:
+        arrays = parameter_packages(models, method, seed, iterations, paired, sources)
     fg = {i for m in models for i in foreground_nodes(m.database)}
     seeds = np.random.SeedSequence(seed).generate_state(3).tolist()
     databases = list(dict.fromkeys(d for m in models for d in dependency_order(m.database)))
@@ -380,10 +383,12 @@ def parameter_packages(
     seed: int,
     iterations: int | None,
     paired: bool = False,
+    sources: Sequence[str] = ("foreground",),
 ) -> list[bwp.Datapackage]:
     """Array packages (one column per iteration, read in order) that overwrite the matrix
     entries driven by random parameters with the fast engine's values for ``seed``: one
-    package per matrix, so that each matrix steps its own column once per iteration."""
+    package per matrix, so that each matrix steps its own column once per iteration; the
+    parameters ``sources`` hold (see ``ParameterModel.held``) keep their values."""
     columns: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
     for model in models:
         if model.parameters is None:
@@ -393,7 +398,10 @@ def parameter_packages(
                 f"model '{model.name}' has random parameters: the reference engine needs the "
                 "number of iterations to draw them ahead"
             )
-        engine = FastEngine(model, method, ("foreground",), paired=paired)
+        drawn = tuple(x for x in ("foreground", "assumptions") if x in sources)
+        engine = FastEngine(model, method, drawn, paired=paired)
+        if engine.parameters is None:
+            continue
         values = engine.draw_values(seed, 0, iterations)
         for name in engine.parameters.rows:
             matrix = "biosphere_matrix" if name == "fg_bio" else "technosphere_matrix"
@@ -439,7 +447,7 @@ def reference_lca(
     model: ProductModel,
     method: Method,
     seed: int,
-    sources: tuple[str, ...] = SOURCES,
+    sources: tuple[str, ...] = DATA_SOURCES,
     iterations: int | None = None,
     supply_chain: frozenset[int] | None = None,
     supply_chain_only: bool = False,
@@ -473,7 +481,7 @@ class BrightwayEngine:
         model: ProductModel,
         method: Method,
         seed: int,
-        sources: tuple[str, ...] = SOURCES,
+        sources: tuple[str, ...] = DATA_SOURCES,
         iterations: int | None = None,
         supply_chain_only: bool = False,
     ):

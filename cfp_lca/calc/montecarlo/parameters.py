@@ -54,9 +54,11 @@ def parameter_identity(name: str) -> int:
 class ParameterSampler:
     """Draws of a model's random parameters, (k, BLOCK_SIZE) per block, in their units."""
 
-    def __init__(self, parameters: ParameterModel, paired: bool = False):
+    def __init__(self, parameters: ParameterModel, paired: bool = False, held: Sequence[int] = ()):
         self.parameters = parameters
         self.k = len(parameters.random)
+        # parameters left at their values (assumptions in a run of the data sources)
+        self.held = np.asarray(held, dtype=np.int64)
         self.correlated, self.factor = parameters.correlation_factor()
         rows = np.array(
             [uncertainty_row(p.uncertainty, p.value) for p in parameters.random],
@@ -98,6 +100,8 @@ class ParameterSampler:
                 out[idx] = sampler.from_normal_scores(z[local])
         elif self.copula:
             out[self.correlated] = self.correlated_block(seed, block)
+        if self.held.size:
+            out[self.held] = self.parameters.static_values[self.held, None]
         return out
 
     def draw_counts(self) -> list[tuple[int, int, int]]:
@@ -133,6 +137,8 @@ class ParameterSampler:
                 z = self.factor @ z
             for idx, local, sampler in self.copula:
                 out[idx] = sampler.from_normal_scores(z[local])
+        if self.held.size:
+            out[self.held] = self.parameters.static_values[self.held, None]
         return out
 
     def normal_scores(self, seed: int, block: int) -> np.ndarray:
@@ -160,9 +166,16 @@ class ParameterLayer:
     parameter values of some samples into the values of all those entries.
     """
 
-    def __init__(self, model: ProductModel, structure: ModelStructure, paired: bool = False):
+    def __init__(
+        self,
+        model: ProductModel,
+        structure: ModelStructure,
+        paired: bool = False,
+        held: Sequence[int] = (),
+    ):
         self.model = model.parameters
-        self.sampler = ParameterSampler(self.model, paired)
+        self.held = tuple(held)  # parameters left at their values (see ParameterModel.held)
+        self.sampler = ParameterSampler(self.model, paired, held)
         self.entries = driven_entries(model, structure)
         self.structure = structure
         self.own: dict[str, np.ndarray] = {}

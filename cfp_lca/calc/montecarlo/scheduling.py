@@ -22,7 +22,7 @@ from .engines import BrightwayEngine, FastEngine
 from .parameters import achieved_correlations
 from .sampling import BLOCK_SIZE
 from .statistics import Accumulator, Convergence, MonteCarloResult, percentile_method
-from .structure import SOURCES, MonteCarloError, check_sources
+from .structure import DATA_SOURCES, MonteCarloError, check_sources
 
 DEFAULT_CHUNK = 16 * BLOCK_SIZE
 
@@ -136,7 +136,7 @@ def run_monte_carlo(
     method: Method | str | None = None,
     n: int = 10_000,
     seed: int = 0,
-    sources: Sequence[str] = SOURCES,
+    sources: Sequence[str] = DATA_SOURCES,
     chunk_size: int = DEFAULT_CHUNK,
     engine: str = "fast",
     save_samples: str | Path | None = None,

@@ -21,7 +21,11 @@ import numpy as np
 from ...brightway.datapackages import node_keys
 from ...model.objects import ProductModel
 
-SOURCES = ("foreground", "background", "characterization")
+# the matrices' sources of uncertainty, and the model's assumptions (parameters of kind
+# "assumption"); the data sources are the default: assumptions are studied apart
+MATRIX_SOURCES = ("foreground", "background", "characterization")
+SOURCES = (*MATRIX_SOURCES, "assumptions")
+DATA_SOURCES = MATRIX_SOURCES
 
 
 class MonteCarloError(ValueError):
