@@ -369,7 +369,7 @@ def part_contributions(
             for consumer, flow in flows:
                 for origin, v in value[code].items():
                     held = value[consumer]
-                    held[origin] = held.get(origin, 0.0) + v * flow / total
+                    held[origin] = held.get(origin, 0.0) + v * (flow / total)
             value[code] = {}
     parts: dict[str, float] = {}
     outside: dict[str, float] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -76,6 +77,12 @@ def scenario_boxes(
         return _save(fig, out)
 
 
+def _short(text: str) -> str:
+    """A scenario's name in at most two lines for a heat map's axis (CJK glyphs are wider)."""
+    wide = any(ord(c) >= 0x2E80 for c in text)
+    return textwrap.fill(text, 14 if wide else 26, max_lines=2, placeholder=" ...")
+
+
 def probability_heatmap(
     labels: Sequence[str],
     matrix: np.ndarray,
@@ -91,7 +98,9 @@ def probability_heatmap(
         raise ValueError(f"matrix must be {n} x {n}, got {m.shape}")
     m = m.copy()
     np.fill_diagonal(m, np.nan)
-    side = min(max(4.5, 2.2 + 0.6 * n), 12.0)
+    labels = [_short(x) for x in labels]  # scenarios by title: two lines at most
+    longest = max((len(line) for x in labels for line in x.split("\n")), default=0)
+    side = min(max(4.5, 2.2 + 0.6 * n) + 0.07 * longest, 16.0)
     with _style(lang):
         fig = _new_figure((side + 1.6, side))
         ax = fig.add_subplot()
