@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pytest
 
@@ -111,3 +112,21 @@ def test_the_report_gives_each_assumption_its_range(data, tmp_path):
     assert (row.low, row.high) == pytest.approx((6 * 0.525, 6 * 1.475), rel=1e-9)
     assert ranges.base == pytest.approx(6, rel=1e-12)
     assert row.variance_share == pytest.approx(1.0)
+
+
+def test_the_footprint_is_the_statistic_the_study_declares(data, tmp_path):
+    """Declared as the median: the headline is the data run's median (6, the median of
+    2 m, by hand), and the study's reason is printed with it; the value at best estimates
+    follows apart."""
+    folder = tmp_path / "data"
+    text = (folder / "widget.yaml").read_text(encoding="utf-8")
+    text += 'study: {statistic: median, statistic_reason: "buyers ask for the centre."}\n'
+    (folder / "widget.yaml").write_text(text, encoding="utf-8")
+    out = tmp_path / "median"
+    assert main(["report", "widget", "--format", "md", "--out", str(out), "-n", "20000",
+                 "--seed", "1", "--sobol-n", "64", *data]) == 0  # fmt: skip
+    md = (out / "report.md").read_text(encoding="utf-8")
+    found = re.search(r"is \*\*(\S+) kg CO2e\*\*, declared as the median of the Monte Carlo "
+                      r"distribution of the data: buyers ask for the centre\.", md)  # fmt: skip
+    assert found and float(found.group(1)) == pytest.approx(6, rel=0.02)
+    assert "The value at the best estimates of the data is " in md

@@ -22,7 +22,7 @@ ALLOWED = {
     # region codes (ISO 3166 and ecoinvent geographies) in the emission-factor table
     "CN", "GLO", "RoW", "RER",
     "Weidema", "Monte", "Carlo", "cfp_lca", "PDF", "CSV", "Excel", "WeasyPrint", "pip",
-    "install", "weasyprint", "study.review",
+    "install", "weasyprint", "study.review", "study.statistic_reason",
     # statistics and formulas
     "P", "t", "S1", "ST", "exp", "sigma", "seed", "rho",
 }  # fmt: skip

@@ -500,6 +500,10 @@ class StudySpec(Strict):
     value_choices: list[Localized] = []
     review: ReviewSpec | None = None
     pact: PactSpec | None = None  # what a PACT ProductFootprint needs beyond the model
+    # the statistic the footprint is declared as (ISO 14067 6.6, 7.2): the value at the data's
+    # best estimates, or the median or mean of the data's Monte Carlo distribution, and why
+    statistic: Literal["best_estimate", "median", "mean"] = "best_estimate"
+    statistic_reason: Localized | None = None
 
 
 class ModelFile(Strict):

@@ -26,6 +26,7 @@ from .report_summary import (
     assumption_line,
     comparison_values,
     data_interval_line,
+    declared,
     printed_sum_note,
     recommendations,
     separate_names,
@@ -217,7 +218,8 @@ def results(ctx: Context) -> Section:
     total without separate stages read from the stage table, so each prints one way."""
     lcia, mc, lang = ctx.data["lcia"], ctx.data["mc"]["total"], ctx.lang
     unit, table, n = lcia["unit"], stage_table(ctx), len(lcia["stage_table"])
-    items = [t("total_line", lang, total=table.cell(n, 1), unit=unit, fu=ctx.fu),
+    value, statistic = declared(ctx, table)
+    items = [t("total_line", lang, total=value, unit=unit, fu=ctx.fu, statistic=statistic),
              t("total_range", lang, lo=ctx.total(mc["p2_5"]), hi=ctx.total(mc["p97_5"]),
                unit=unit, n=f"{ctx.data['mc']['iterations']:,}"),
              t("rounding", lang)]  # fmt: skip

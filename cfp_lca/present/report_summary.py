@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from .analysis_tables import common_stages, compare_rows
-from .i18n import t
+from .i18n import data_text, t
 from .numbers import fixed, with_sign, with_uncertainty
 from .report_tables import Context, Table, stage_name, stage_table
 
@@ -153,6 +153,18 @@ def assumption_line(ctx: Context, key: str) -> str:
              unit=ctx.data["lcia"]["unit"], top=top, n=len(a["rows"]))  # fmt: skip
 
 
+def declared(ctx: Context, table: Table) -> tuple[str, str]:
+    """The footprint as the study declares it, printed, and the statistic's name: the value
+    at best estimates as the stage table prints it, or the data run's median or mean."""
+    kind = ctx.study.model.study.get("statistic") or "best_estimate"
+    total = ctx.data["mc"]["total"]
+    if kind in ("median", "mean"):
+        value = ctx.total(total[kind])
+    else:
+        value = table.cell(len(ctx.data["lcia"]["stage_table"]), 1)
+    return value, t(f"stat_{kind}", ctx.lang)
+
+
 def summary_items(ctx: Context) -> list:
     """The summary: the footprint with its statistic and interval, the stages, the total
     without separately reported stages, the comparison, and the recommendations."""
@@ -160,12 +172,25 @@ def summary_items(ctx: Context) -> list:
     table = stage_table(ctx)
     n = len(lcia["stage_table"])
     total = mc["total"]
-    items: list = [t("sum_headline", lang, fu=ctx.fu, total=table.cell(n, 1), unit=lcia["unit"])]
+    value, statistic = declared(ctx, table)
+    why = data_text(ctx.study.model.study.get("statistic_reason"), lang)
+    items: list = [
+        t(
+            "sum_headline",
+            lang,
+            fu=ctx.fu,
+            total=value,
+            unit=lcia["unit"],
+            statistic=statistic,
+            why=why or t("statistic_unstated", lang),
+        )
+    ]
     stat = {"lo": ctx.total(total["p2_5"]), "hi": ctx.total(total["p97_5"]),
             "median": ctx.total(total["median"]), "mean": ctx.total(total["mean"]),
             "unit": lcia["unit"], "n": f"{mc['iterations']:,}"}  # fmt: skip
     pct = mc["deterministic_percentile"]
-    items.append(t("sum_statistic", lang, pct=fixed(pct, 0), **stat) if pct is not None
+    items.append(t("sum_statistic", lang, pct=fixed(pct, 0), det=table.cell(n, 1), **stat)
+                 if pct is not None
                  else t("sum_interval", lang, **stat))  # fmt: skip
     if ctx.data.get("assumptions", {}).get("rows"):
         items.append(assumption_line(ctx, "sum_assumptions"))
