@@ -8,7 +8,7 @@ import math
 from collections.abc import Iterator
 
 from ..brightway.linking import catalog_process
-from .i18n import t, verbatim
+from .i18n import t
 from .numbers import significant, with_sign
 from .report_tables import Context, Format, Table, stage_name
 
@@ -216,13 +216,13 @@ def comparison_table(ctx: Context) -> Table:
 def audit_table(ctx: Context) -> Table:
     """Declared figures that disagree with the recomputation, and the conflicts."""
     a, lang = ctx.data["audit"], ctx.lang
-    rows = [[verbatim(f["where"], lang), _number(f["printed"]), f["recomputed"],
-             t(f["status"], lang), verbatim(f["note"] or "", lang)]
+    rows = [[ctx.name(f["where"]), _number(f["printed"]), f["recomputed"],
+             t(f["status"], lang), ctx.name(f["note"] or "")]
             for f in a["findings"]]  # fmt: skip
     for k in a["conflicts"]:
         places = "; ".join(f"{v['printed']} ({', '.join(v['where'])})" for v in k["values"])
-        rows.append([verbatim(k["quantity"], lang), None, None,
-                     t("declared_differently", lang), verbatim(places, lang)])  # fmt: skip
+        rows.append([ctx.name(k["quantity"]), None, None,
+                     t("declared_differently", lang), ctx.name(places)])  # fmt: skip
     headers = [t(k, lang) for k in ("h_where", "h_printed", "h_recomputed", "h_finding",
                                     "h_note")]  # fmt: skip
     title = f"{t('t_audit', lang)} ({t('n_checked', lang, n=a['checked'])})"

@@ -88,4 +88,4 @@ def input_label(text: str, names: dict[str, str], lang: str, translations: dict)
             return t(key, lang, name=name(text[len(prefix) :]))
     if text == "characterization factors":
         return t("characterization_group", lang)
-    return label(text, lang, translations)
+    return names.get(text) or label(text, lang, translations)

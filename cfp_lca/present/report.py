@@ -63,8 +63,9 @@ def libraries_text(catalog: Catalog, lang: str) -> str:
     return t("fingerprint", lang, fp=f"`{catalog.fingerprint[:12]}`")
 
 
-def metadata(study: Study, catalog: Catalog, lang: str, date: str) -> list[tuple[str, str]]:
+def metadata(ctx: Context, date: str) -> list[tuple[str, str]]:
     """(label, value) pairs of the report's front matter and the workbook's metadata sheet."""
+    study, catalog, lang = ctx.study, ctx.catalog, ctx.lang
     m, s = study.model, study.model.study
     title = m.title_zh if lang == "zh" and m.title_zh else verbatim(m.title, lang)
     fu = (m.functional_unit_zh if lang == "zh" and m.functional_unit_zh
@@ -73,7 +74,7 @@ def metadata(study: Study, catalog: Catalog, lang: str, date: str) -> list[tuple
         (t("m_title", lang), title),
         (t("m_fu", lang), fu),
         (t("m_unit", lang), f"{study.static.unit} {t('per_fu', lang)}"),
-        (t("m_method", lang), f"{verbatim(' / '.join(study.method.name[1:]), lang)} "
+        (t("m_method", lang), f"{' / '.join(ctx.name(x) for x in study.method.name[1:])} "
                               f"(`{study.method.id}`)"),
         (t("m_mc", lang), t("runs_seed", lang, n=f"{study.mc.iterations:,}", seed=study.mc.seed)),
         *([(t("issuer", lang), data_text(s["issuer"], lang) or "-")] if s.get("issuer") else []),
@@ -273,7 +274,7 @@ def write_report(
     m = study.model
     name = m.title_zh if lang == "zh" and m.title_zh else verbatim(m.title, lang)
     title = f"{t('title', lang)}{'：' if lang == 'zh' else ': '}{name}"
-    meta = metadata(study, catalog, lang, date)
+    meta = metadata(ctx, date)
     md, body = render(sections, figures, title, meta, lang)
     page = (
         f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>"

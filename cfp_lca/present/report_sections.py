@@ -68,7 +68,7 @@ class Section:
 
 def _stated(ctx: Context, key: str) -> str:
     """A statement of the data's ``study`` block, or that the data does not state it."""
-    return data_text(ctx.study.model.study.get(key), ctx.lang) or t("not_stated", ctx.lang)
+    return ctx.text(ctx.study.model.study.get(key)) or t("not_stated", ctx.lang)
 
 
 def _labelled(ctx: Context, key: str, value: str | None = None) -> str:
@@ -93,7 +93,7 @@ def functional_unit(ctx: Context) -> Section:
     life = info.get("reference_service_life")
     life_text = t("not_stated", lang)
     if life:
-        source = verbatim(life.get("source") or "", lang)
+        source = ctx.name(life.get("source") or "")
         life_text = f"{life['value']:g} {verbatim(str(life['unit']), lang)} ({source})"
     return Section("s_fu", "6.3.3, 7.3", [
         _labelled(ctx, "function", data_text(info.get("function"), lang)
@@ -111,7 +111,7 @@ def product(ctx: Context) -> Section:
     title = m.title_zh if lang == "zh" and m.title_zh else verbatim(m.title, lang)
     items = [_labelled(ctx, "product", title)]
     if m.description:
-        items.append(verbatim(" ".join(m.description.split()), lang))
+        items.append(ctx.name(" ".join(m.description.split())))
     return Section("s_product", "6.3.2, 7.3", [*items, bom_table(ctx)])
 
 
@@ -150,9 +150,9 @@ def allocation(ctx: Context) -> Section:
     m, lang = ctx.study.model, ctx.lang
     a = m.allocation
     items = [_labelled(ctx, "allocation")]
-    items.append(t("alloc_annual", lang, period=verbatim(a.period or "-", lang),
+    items.append(t("alloc_annual", lang, period=ctx.name(a.period or "-"),
                    output=f"{a.annual_output:g}", unit=verbatim(a.unit, lang),
-                   basis=verbatim(a.basis, lang)) if a else t("no_alloc", lang))  # fmt: skip
+                   basis=ctx.name(a.basis)) if a else t("no_alloc", lang))  # fmt: skip
     items.append(_labelled(ctx, "end_of_life"))
     sep = "、" if lang == "zh" else ", "
     options = sep.join(ctx.name(boundary_label({k: v})) for k, v in m.options.items())
@@ -186,8 +186,8 @@ def quality(ctx: Context) -> Section:
 def method(ctx: Context) -> Section:
     """Climate change only; the characterization method and the GHGs' factors (6.5, 7.3)."""
     me, lang = ctx.study.method, ctx.lang
-    line = t("method_line", lang, name=verbatim(" / ".join(me.name[1:]), lang), id=f"`{me.id}`",
-             year=me.year, source=verbatim(me.source, lang))  # fmt: skip
+    line = t("method_line", lang, name=" / ".join(ctx.name(x) for x in me.name[1:]),
+             id=f"`{me.id}`", year=me.year, source=ctx.name(me.source))  # fmt: skip
     items = [t("climate_only", lang), line, *coverage_lines(ctx), factors_table(ctx)]
     return Section("s_method", "6.5, 7.3", items)
 
@@ -387,7 +387,7 @@ def comparison(ctx: Context) -> Section | None:
     items: list = [t(key, lang, **values), comparison_table(ctx)]
     notes = m.comparison[1] if m.comparison else {}
     sep = "：" if lang == "zh" else ": "
-    items.append([f"{stage_name(s, lang)}{sep}{data_text(notes[s.code], lang)}"
+    items.append([f"{stage_name(s, lang)}{sep}{ctx.text(notes[s.code])}"
                   for s in m.stages if s.code in notes])  # fmt: skip
     return Section("s_comparison", "7.3", items)
 

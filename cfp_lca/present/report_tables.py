@@ -16,7 +16,7 @@ from ..brightway.linking import catalog_process, node_label
 from ..calc.study import Study
 from ..model.objects import Catalog, Exchange, Process
 from .figures import flow_label
-from .i18n import input_label, label, t, verbatim
+from .i18n import data_text, input_label, label, t, verbatim
 from .numbers import general, no_negative_zero, with_relative, with_uncertainty
 
 Format = str | Callable[[float], str] | None
@@ -105,6 +105,13 @@ class Context:
     def name(self, text: str) -> str:
         """A text of the data in the report's language."""
         return label(text, self.lang, self.translations)
+
+    def text(self, value: object) -> str | None:
+        """A data text (``{en, zh}`` or a string, looked up in the translations) in the
+        report's language; None when the data has none."""
+        if isinstance(value, str):
+            return self.name(" ".join(value.split()))
+        return data_text(value, self.lang)
 
     @cached_property
     def names(self) -> dict[str, str]:
@@ -233,11 +240,9 @@ def bom_table(ctx: Context) -> Table:
 
 def exclusions_table(ctx: Context) -> Table:
     """What the data says is left out of the boundary, why, and its estimated share."""
-    from .i18n import data_text
-
     lang = ctx.lang
-    rows = [[data_text(e.get("item"), lang) or "", data_text(e.get("reason"), lang) or "",
-             verbatim(e.get("share") or "", lang)]
+    rows = [[ctx.text(e.get("item")) or "", ctx.text(e.get("reason")) or "",
+             ctx.name(e.get("share") or "")]
             for e in ctx.study.model.study.get("exclusions") or []]  # fmt: skip
     headers = [t(k, lang) for k in ("h_item", "h_reason", "h_est_share")]
     return Table("exclusions", t("t_exclusions", lang), headers, rows, [None, None, None])
@@ -325,7 +330,7 @@ def factors_table(ctx: Context) -> Table:
     for code, _ in greenhouse_gases(static):
         info = static.flow_info.get(code)
         own = code if code in ctx.catalog.flows else getattr(info, "same_as", None)
-        source = verbatim(sources.get(own, ""), lang)
+        source = ctx.name(sources.get(own, ""))
         rows.append([flow_name(ctx, code), f"`{own}`" if own else "",
                      static.factors.get(code, 0.0), source])  # fmt: skip
     headers = [t("h_flow", lang), "", t("h_cf", lang), t("h_source", lang)]
