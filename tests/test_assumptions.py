@@ -13,21 +13,12 @@ import math
 import re
 
 import pytest
+from test_libraries import BACKGROUND  # widget_input: {factor} kg fossil CO2 per kg
 
 from cfp_lca.cli import main
 
 pytestmark = pytest.mark.usefixtures("restore_project")
 
-BACKGROUND = """\
-database: cfp-extra
-processes:
-  - code: widget_input
-    name: widget input
-    unit: kg
-    source: test data
-    emissions:
-      - {flow: co2_fossil, amount: {value: 2, unit: kg/kg}, source: test data}
-"""
 MODEL = """\
 model: widget
 database: cfp-widget
@@ -57,7 +48,8 @@ Z975 = 1.959963984540054
 def data(tmp_path):
     folder = tmp_path / "data"
     (folder / "background").mkdir(parents=True)
-    (folder / "background" / "extra.yaml").write_text(BACKGROUND, encoding="utf-8")
+    (folder / "background" / "extra.yaml").write_text(BACKGROUND.format(factor=2),
+                                                      encoding="utf-8")  # fmt: skip
     (folder / "widget.yaml").write_text(MODEL, encoding="utf-8")
     return ["--data", str(folder), "--project", "cfp_assumptions"]
 
