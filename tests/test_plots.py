@@ -231,3 +231,19 @@ def test_cjk_font_preference_order():
     assert fonts._match(names) == "Noto Sans CJK JP"
     assert fonts._match({"DejaVu Sans", "wenquanyi micro hei"}) == "wenquanyi micro hei"
     assert fonts._match({"DejaVu Sans"}) is None
+
+
+def test_scenario_totals_draws_each_kind_and_refuses_ragged_input(tmp_path):
+    rng = np.random.default_rng(1)
+    samples = [rng.normal(m, 1, 500) for m in (10.0, 8.0, 12.0)]
+    paths = plots.scenario_totals(["baseline", "lighter", "other grid"], samples,
+                                  [10.0, 8.0, 12.0], ["baseline", "design", "method"],
+                                  "kg CO2e", tmp_path / "totals", "t")  # fmt: skip
+    assert [p.suffix for p in paths] == [".png", ".svg"] and all(p.stat().st_size for p in paths)
+    import matplotlib.image as mpimg
+
+    rgb = np.round(mpimg.imread(paths[0])[..., :3] * 255).astype(int).reshape(-1, 3)
+    seen = {"#" + "".join(f"{v:02x}" for v in c) for c in np.unique(rgb, axis=0)}
+    assert set(plots.style.PALETTE[:3]) <= seen  # one colour per kind, in order of first use
+    with pytest.raises(ValueError, match="same length"):
+        plots.scenario_totals(["a"], samples, [1.0], ["design"], "kg", tmp_path / "x", "t")

@@ -60,6 +60,19 @@ def test_report_files(report):
     except (ImportError, OSError):
         return
     assert (report / "report.pdf").read_bytes().startswith(b"%PDF")
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(report / "report.pdf"))
+    pages = [pdf[k].get_textpage().get_text_range() for k in range(len(pdf))]
+    # the contents give each section's page: the page that starts "1 Goal of the study"
+    contents = next(p for p in pages if "Contents" in p and "Goal of the study" in p)
+    entry = re.search(r"Goal of the study[ .\u2026]*?(\d+)\s", contents)
+    assert entry, contents[:800]
+    page = int(entry.group(1))
+    assert "1 Goal of the study" in pages[page - 1]
+    # a long table's header is repeated on the pages it runs over
+    heads = [p for p in pages if "pedigree distribution sigma" in p]
+    assert len(heads) >= 2
 
 
 def test_report_numbers_are_the_json_numbers(report, capsys):

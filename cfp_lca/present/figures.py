@@ -226,6 +226,7 @@ def comparison_figures(
     lang: str = "en",
     name: Callable[[str], str] | None = None,
     titles: dict[str, str] | None = None,
+    kinds: dict[str, str] | None = None,
 ) -> dict[str, list[Path]]:
     """Per boundary group with scenarios to compare: box plot of each scenario's paired change
     against the group's baseline (with the threshold +-t), and the heat map of pairwise
@@ -244,6 +245,17 @@ def comparison_figures(
             continue
         t, base, others = c.threshold_of(g), c.index(g.baseline), g.names[1:]
         where = f" ({word(g.label)})" if g.label else ""
+        key = f"scenarios_totals{_group_suffix(c, k)}"
+        files[key] = plots.scenario_totals(
+            [shown(n) for n in g.names],
+            [c.paired[c.index(n)] for n in g.names],
+            [c.deterministic[c.index(n)] for n in g.names],
+            [(kinds or {}).get(n, "scenario") if n != g.baseline else "baseline" for n in g.names],
+            f"{unit} / unit",
+            out / key,
+            f"{plots.label('scenario totals', lang)}{where}, {c.n:,} {plots.label('runs', lang)}",
+            lang,
+        )
         key = f"scenarios_changes{_group_suffix(c, k)}"
         files[key] = plots.scenario_boxes(
             [shown(n) for n in others],

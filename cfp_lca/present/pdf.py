@@ -87,6 +87,8 @@ def page_css(header: str, cjk_font: Path | None = None) -> str:
         "h2{page-break-after:avoid}figure{page-break-inside:avoid;margin:0.5em 0}"
         "thead{display:table-header-group}caption{page-break-after:avoid}"
         "img{max-width:100%}nav{page-break-after:always}"
+        # the contents give each section's page, as a printed report does
+        "nav a::after{content:leader('.') target-counter(attr(href), page)}"
     )
 
 

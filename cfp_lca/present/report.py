@@ -127,7 +127,7 @@ def _html_table(tb: Table, caption: str) -> str:
 
 def _figure_caption(key: str, lang: str) -> str:
     """The caption of figure ``key`` (a scenario figure by its kind, whatever its group)."""
-    for kind in ("scenarios_changes", "scenarios_probability_reduction"):
+    for kind in ("scenarios_totals", "scenarios_changes", "scenarios_probability_reduction"):
         if key.startswith(kind):
             return t(f"fig_{kind}", lang)
     return t(f"fig_{key}", lang)
@@ -244,7 +244,8 @@ def _figures(ctx: Context, out: Path) -> dict[str, Path]:
     if study.comparison is not None:
         files |= comparison_figures(study.comparison, study.static.unit, fig_dir, lang,
                                     name=lambda text: ctx.name(text).replace("`", ""),
-                                    titles=study.scenario_titles)  # fmt: skip
+                                    titles=study.scenario_titles,
+                                    kinds=study.scenario_kinds)  # fmt: skip
     return {key: next(p for p in paths if p.suffix == ".png") for key, paths in files.items()}
 
 

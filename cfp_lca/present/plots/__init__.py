@@ -15,7 +15,7 @@ from ..fonts import CJKFontMissing
 from ..i18n import LANGS as LANGS
 from .breakdown import flow_bars, pareto_bars, stage_bars, stage_burden_credit_bars, stage_donut
 from .labels import label
-from .scenarios import probability_heatmap, scenario_boxes
+from .scenarios import probability_heatmap, scenario_boxes, scenario_totals
 from .sensitivity import sensitivity_bars, sobol_bars, tornado
 from .style import _RC as _RC  # the rcParams of every figure
 from .style import _fmt as _fmt  # the numbers of every figure
@@ -29,6 +29,7 @@ __all__ = [
     "pareto_bars",
     "probability_heatmap",
     "scenario_boxes",
+    "scenario_totals",
     "sensitivity_bars",
     "sobol_bars",
     "stage_bars",

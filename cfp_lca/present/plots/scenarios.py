@@ -1,4 +1,5 @@
-"""Figures of the scenario comparison: boxes of each scenario and pairwise probabilities."""
+"""Figures of the scenario comparison: each scenario's total with its interval, boxes of each
+scenario's change, and pairwise probabilities."""
 
 from __future__ import annotations
 
@@ -10,7 +11,76 @@ import matplotlib as mpl
 import numpy as np
 
 from .labels import label
-from .style import C_ACC, C_GREY, PALETTE, _fitted, _fmt, _footnote, _new_figure, _save, _style
+from .style import (
+    C_ACC,
+    C_GREY,
+    PALETTE,
+    _fitted,
+    _fmt,
+    _footnote,
+    _new_figure,
+    _row_height,
+    _save,
+    _style,
+    _ticks,
+)
+
+
+def scenario_totals(
+    labels: Sequence[str],
+    samples: Sequence[np.ndarray],
+    deterministic: Sequence[float],
+    kinds: Sequence[str],
+    unit: str,
+    out: Path | str,
+    title: str,
+    lang: str = "en",
+) -> list[Path]:
+    """Each scenario's total at best estimates (bar) with the median (dot) and the 95 %
+    interval (whisker) of its Monte Carlo totals; bars coloured by the scenario's kind
+    (design, method, context), so a method choice is never read as a design option."""
+    if not (len(labels) == len(samples) == len(deterministic) == len(kinds)):
+        raise ValueError("labels, samples, deterministic and kinds must have the same length")
+    data = [np.asarray(s, dtype=float).ravel() for s in samples]
+    det = np.array(deterministic, dtype=float)
+    lo = np.array([np.percentile(d, 2.5) for d in data])
+    hi = np.array([np.percentile(d, 97.5) for d in data])
+    med = np.array([np.median(d) for d in data])
+    order = list(dict.fromkeys(kinds))
+    colors = {k: PALETTE[j % len(PALETTE)] for j, k in enumerate(order)}
+    ticks, lines = _ticks(labels)
+    with _style(lang):
+        fig = _new_figure(_row_height(len(labels), lines=lines))
+        ax = fig.add_subplot()
+        y = np.arange(len(labels))
+        for k in order:
+            rows = [i for i, kind in enumerate(kinds) if kind == k]
+            ax.barh(y[rows], det[rows], color=colors[k], height=0.6,
+                    label=label(f"kind {k}", lang))  # fmt: skip
+        ax.errorbar(
+            med,
+            y,
+            xerr=[med - lo, hi - med],
+            fmt="o",
+            color="black",
+            ms=3,
+            elinewidth=0.8,
+            capsize=3,
+            label=label("median and 95 % interval", lang),
+        )
+        ax.set_yticks(y, ticks)
+        ax.invert_yaxis()
+        left = min(0.0, float(lo.min()), float(det.min()))
+        right = max(0.0, float(hi.max()), float(det.max()))
+        ax.set_xlim(left * 1.15, right * 1.15 or 1.0)
+        ax.set_xlabel(unit)
+        ax.set_title(_fitted(fig, title))
+        ax.grid(axis="x", color="#eeeeee", lw=0.6)
+        ax.set_axisbelow(True)
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.08 - 0.25 / fig.get_figheight()), ncol=3
+        )  # fmt: skip (values are read in the tables: one printed value each)
+        return _save(fig, out)
 
 
 def scenario_boxes(
