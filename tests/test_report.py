@@ -308,3 +308,20 @@ def test_summary_first_and_one_printed_value_per_quantity(report, capsys):
     held = sum(v["value"] for v in lcia["parts"].values())
     held += sum(v["value"] for v in lcia["outside_parts"].values())
     assert held == pytest.approx(lcia["total"], rel=1e-9)
+
+
+def test_cut_off_is_judged_against_the_total_the_data_names(report, capsys):
+    """zw32 names the total without the use stage as its cut-off basis: every input below
+    1 % of lcia's comparable total (and only those, none of the use stage) is listed, with its
+    share of that total."""
+    assert main(["lcia", "zw32", "--json", "--project", TEST_PROJECT]) == 0
+    basis = json.loads(capsys.readouterr().out)["comparable_total"]
+    rows = csv_rows(report, "cutoff")
+    header, rows = rows[0], rows[1:]
+    ghg, share = header.index("kgCO2e per functional unit"), header.index("share (%)")
+    assert rows and all(r[0] != "use" for r in rows)
+    for r in rows:
+        assert abs(float(r[ghg])) < 0.01 * basis
+        assert float(r[share]) == pytest.approx(100 * float(r[ghg]) / basis, rel=1e-9)
+    md = (report / "report.md").read_text(encoding="utf-8")
+    assert "below 1.00 % of the total without the separately reported stages" in md

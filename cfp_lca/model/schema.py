@@ -489,6 +489,9 @@ class StudySpec(Strict):
     exclusions: list[ExclusionSpec] = []
     cut_off_rule: Localized | None = None
     cut_off_threshold: Number | None = Field(default=None, ge=0, le=1)  # share of the total
+    # the total the threshold is a share of: the footprint, or the footprint without its
+    # separately reported stages (the product-related total a use stage would dwarf)
+    cut_off_basis: Literal["total", "without_separate_stages"] = "total"
     allocation: Localized | None = None
     electricity: Localized | None = None
     end_of_life: Localized | None = None

@@ -38,6 +38,7 @@ from .report_tables import (
     activity_table,
     bom_table,
     credit_table,
+    cutoff_basis,
     cutoff_table,
     data_type_shares,
     electricity_table,
@@ -140,8 +141,10 @@ def cutoff(ctx: Context) -> Section:
         return Section("s_cutoff", "6.3.4, 7.3", [*items, t("cutoff_none", lang)])
     table = cutoff_table(ctx, float(threshold))
     share = sum(r[4] for r in table.rows)
+    basis, total = cutoff_basis(ctx)
+    named = t(f"cutoff_basis_{basis}", lang, value=ctx.total(total), unit=ctx.study.static.unit)
     items.append(t("cutoff_check", lang, threshold=fixed(100 * float(threshold), 2),
-                   share=fixed(share, 2)))  # fmt: skip
+                   share=fixed(share, 2), basis=named))  # fmt: skip
     return Section("s_cutoff", "6.3.4, 7.3", [*items, table])
 
 

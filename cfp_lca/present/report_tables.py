@@ -248,13 +248,24 @@ def exclusions_table(ctx: Context) -> Table:
     return Table("exclusions", t("t_exclusions", lang), headers, rows, [None, None, None])
 
 
+def cutoff_basis(ctx: Context) -> tuple[str, float]:
+    """The total the cut-off threshold is a share of, as the data names it, and its value."""
+    basis = ctx.study.model.study.get("cut_off_basis") or "total"
+    static = ctx.study.static
+    return basis, static.comparable_total if basis == "without_separate_stages" else static.total
+
+
 def cutoff_table(ctx: Context, threshold: float) -> Table:
-    """Inputs each below ``threshold`` (a share) of the total: what a cut-off would drop."""
-    total = ctx.study.static.total
+    """Inputs each below ``threshold`` (a share) of the total the data names: what a cut-off
+    would drop (inputs of separately reported stages left out when that total leaves them
+    out)."""
+    basis, total = cutoff_basis(ctx)
+    skipped = set(ctx.study.static.separate) if basis == "without_separate_stages" else set()
     rows = [[_stage_of(ctx, a.stage), process_name(a, ctx.lang, ctx.translations),
              _input_name(ctx, x), q * f, 100 * q * f / total]
             for a, x, q, f in purchases(ctx)
-            if total and abs(q * f) < threshold * abs(total)]  # fmt: skip
+            if total and a.stage not in skipped
+            and abs(q * f) < threshold * abs(total)]  # fmt: skip
     rows.sort(key=lambda r: -abs(r[3]))
     headers = [t(k, ctx.lang) for k in ("h_stage", "h_activity", "h_input", "h_ghg", "h_share")]
     return Table("cutoff", t("t_cutoff", ctx.lang), headers, rows, [None, None, None, ".3g",
