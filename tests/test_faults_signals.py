@@ -130,3 +130,24 @@ def test_an_interrupted_command_in_process_returns_130(monkeypatch, built, data,
     assert cli.main(["lcia", "tote", "--data", str(data)]) == 130
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("cfp-lca: interrupted (SIGINT): ")
+
+
+def test_an_interruption_inside_an_import_returns_130(monkeypatch, built, data, capsys):
+    """A signal that arrives while a C extension initializes surfaces as its ImportError
+    caused by the KeyboardInterrupt (seen once in CI: matplotlib's Agg renderer): still one
+    line and exit 130, no traceback."""
+    import cfp_lca.cli as cli
+
+    def boom(args):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise ImportError("initialization failed") from exc
+
+    monkeypatch.setitem(cli.COMMANDS, "lcia", boom)
+    assert cli.main(["lcia", "tote", "--data", str(data)]) == 130
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("cfp-lca: interrupted (SIGINT): ")
+    monkeypatch.setitem(cli.COMMANDS, "lcia", lambda args: 1 / 0)
+    with pytest.raises(ZeroDivisionError):  # an error with no interruption behind stays one
+        cli.main(["lcia", "tote", "--data", str(data)])

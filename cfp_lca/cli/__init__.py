@@ -24,6 +24,7 @@ from .failures import (
     INTERRUPTED,
     fail,
     interrupted,
+    interruption_behind,
     os_error,
     signals_as_interrupts,
     stdout_closed,
@@ -53,6 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _main(argv)
     except KeyboardInterrupt as exc:
         return interrupted(exc)
+    except Exception as exc:
+        behind = interruption_behind(exc)
+        if behind is None:
+            raise
+        return interrupted(behind)
 
 
 def _main(argv: Sequence[str] | None) -> int:

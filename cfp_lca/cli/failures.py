@@ -53,6 +53,20 @@ def threading_main() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
+def interruption_behind(exc: BaseException) -> KeyboardInterrupt | None:
+    """The interruption an exception comes from, if any: a signal that arrives while a
+    C extension initializes (matplotlib's renderer, say) surfaces as that module's
+    ImportError caused by the KeyboardInterrupt."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 def interrupted(exc: KeyboardInterrupt) -> int:
     """One line for an interrupted command; 128 + the signal number, as shells report it."""
     import signal
