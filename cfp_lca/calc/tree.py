@@ -54,21 +54,18 @@ def branch_names(catalog, model, branches: list[Branch]) -> dict[int, tuple[str,
     and the library's processes by their names, other databases' by name, product and
     location; the functional unit by the model's."""
     from ..brightway.datapackages import node_keys
-    from ..brightway.linking import node_labels
+    from .lcia import product_labels
 
     keys = node_keys(b.node for b in branches if b.node != ROOT)
-    out = {ROOT: (model.title, model.functional_unit)}
     own = {a.code: a for a in model.activities}
-    others = []
+    bought = {node: key for node, key in keys.items()
+              if not (key[0] == model.database and key[1] in own)}  # fmt: skip
+    labels = product_labels(catalog, bought.values())
+    out = {ROOT: (model.title, model.functional_unit)}
     for node, (db, code) in keys.items():
-        if db == model.database and code in own:
-            out[node] = (own[code].name, own[code].unit)
-        elif code in catalog.backgrounds.get(db, {}):
-            p = catalog.backgrounds[db][code]
-            out[node] = (f"{p.name} [{p.location}]", p.unit)
+        if node in bought:
+            process = catalog.backgrounds.get(db, {}).get(code)
+            out[node] = (labels.get((db, code), f"{db}:{code}"), process.unit if process else "")
         else:
-            others.append((node, (db, code)))
-    labels = node_labels([k for _, k in others])
-    for node, key in others:
-        out[node] = (labels.get(key, f"{key[0]}:{key[1]}"), "")
+            out[node] = (own[code].name, own[code].unit)
     return out

@@ -119,8 +119,8 @@ def model_figures(
     """Stage bars (burdens and credits apart) and donut, the result by greenhouse gas, Pareto
     of parts, Monte Carlo histogram and convergence, tornado, Spearman, contribution to
     variance and Sobol bars, for one model; returns the files by figure key. ``names`` (code
-    or label -> name in ``lang``, as the report's tables use) names the inputs; the model's
-    activities are named without it."""
+    or label -> name in ``lang``, as the report's tables use) names the inputs; without it,
+    the model's activities are named by their own names."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     unit = f"{static.unit} / unit"
@@ -130,10 +130,9 @@ def model_figures(
     total_index = mc.labels.index("total")
     conv = mc.convergence
     order = sorted(range(len(gsa.labels)), key=lambda i: -gsa.ranks.variance_share[i])
-    names = (names or {}) | {
-        a.code: (a.meta.get("name_zh") if lang == "zh" else None) or a.name
-        for a in model.activities
-    }
+    if names is None:  # the report's table of names holds the activities already
+        names = {a.code: (a.meta.get("name_zh") if lang == "zh" else None) or a.name
+                 for a in model.activities}  # fmt: skip
 
     def shown(text: str) -> str:
         """A sensitivity input or part in words of ``lang``, never an internal code, and

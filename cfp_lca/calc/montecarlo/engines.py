@@ -78,9 +78,9 @@ class FastEngine:
         # those not drawn stay at their values
         self.parameters: ParameterLayer | None = None
         uncertain = dict(self.own)
-        params = model.parameters
-        if params is not None and len(params.held(self.sources)) < len(params.random):
-            self.parameters = ParameterLayer(model, st, paired, params.held(self.sources))
+        held = model.parameters.held(self.sources) if model.parameters is not None else ()
+        if model.parameters is not None and len(held) < len(model.parameters.random):
+            self.parameters = ParameterLayer(model, st, paired, held)
             uncertain = self.parameters.extended(uncertain)
         static = Evaluator(st, {})
         self.evaluator = Evaluator(st, uncertain, static.bg_static_inverse)

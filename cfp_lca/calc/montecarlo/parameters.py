@@ -100,6 +100,10 @@ class ParameterSampler:
                 out[idx] = sampler.from_normal_scores(z[local])
         elif self.copula:
             out[self.correlated] = self.correlated_block(seed, block)
+        return self._hold(out)
+
+    def _hold(self, out: np.ndarray) -> np.ndarray:
+        """``out`` with the held parameters' rows at their values."""
         if self.held.size:
             out[self.held] = self.parameters.static_values[self.held, None]
         return out
@@ -137,9 +141,7 @@ class ParameterSampler:
                 z = self.factor @ z
             for idx, local, sampler in self.copula:
                 out[idx] = sampler.from_normal_scores(z[local])
-        if self.held.size:
-            out[self.held] = self.parameters.static_values[self.held, None]
-        return out
+        return self._hold(out)
 
     def normal_scores(self, seed: int, block: int) -> np.ndarray:
         """Independent standard normal scores of the correlated parameters for one block:

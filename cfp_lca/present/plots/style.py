@@ -147,20 +147,24 @@ def _save(fig: Figure, out: Path | str) -> list[Path]:
     return [png, svg]
 
 
-def _fitted(fig: Figure, text: str, size: float = 11.0) -> str:
-    """``text`` wrapped to the figure's width at font ``size`` (CJK glyphs count double), so
-    a long title (a scenario named in full) is never cut at the edge."""
+def _wrapped(fig: Figure, text: str, size: float, share: float) -> list[str]:
+    """``text`` in lines that fill ``share`` of the figure's width at font ``size`` (CJK
+    glyphs count double)."""
     wide = sum(1 for ch in text if ord(ch) >= 0x2E80)
-    per_char = size * (0.56 + 0.44 * wide / max(len(text), 1))
-    return "\n".join(textwrap.wrap(text, max(int(0.95 * fig.get_figwidth() * 72 / per_char), 20)))
+    per_char = size * (0.56 + 0.44 * wide / max(len(text), 1))  # points per character
+    return textwrap.wrap(text, max(int(share * fig.get_figwidth() * 72 / per_char), 20))
+
+
+def _fitted(fig: Figure, text: str, size: float = 11.0) -> str:
+    """``text`` wrapped to the figure's width at font ``size``, so a long title (a scenario
+    named in full) is never cut at the edge."""
+    return "\n".join(_wrapped(fig, text, size, 0.95))
 
 
 def _footnote(fig: Figure, text: str) -> None:
-    """A small note under the axes, wrapped to the figure's width (CJK glyphs count double);
-    the constrained layout leaves room for its lines."""
-    wide = sum(1 for ch in text if ord(ch) >= 0x2E80)
-    per_char = 7.5 * (0.56 + 0.44 * wide / max(len(text), 1))  # points per character
-    lines = textwrap.wrap(text, max(int(0.9 * fig.get_figwidth() * 72 / per_char), 20))
+    """A small note under the axes, wrapped to the figure's width; the constrained layout
+    leaves room for its lines."""
+    lines = _wrapped(fig, text, 7.5, 0.9)
     height = (len(lines) * 7.5 * 1.25 + 6) / (fig.get_figheight() * 72)
     fig.get_layout_engine().set(rect=(0, height + 0.01, 1, 0.99 - height))
     fig.text(0.01, 0.012, "\n".join(lines), fontsize=7.5, color=C_GREY, ha="left", va="bottom")
