@@ -74,3 +74,26 @@ def copy_models(target: Path) -> Path:
     """A writable copy of the fixture folder (models and scenarios) at ``target``."""
     shutil.copytree(MODELS, target)
     return target
+
+
+@contextlib.contextmanager
+def written_variant(catalog, variant, name: str = "scratch") -> Iterator[str]:
+    """A model variant's datasets (as cfp_lca would write them) written by bw2data itself
+    into database ``name`` of the current project, for plain bw2calc on it; removed after.
+    cfp_lca computes variants without writing them (cfp_lca/brightway/foreground.py)."""
+    import bw2data as bd
+
+    from cfp_lca.brightway.writing import process_dataset
+
+    data = {}
+    for p in variant.activities:
+        ds = process_dataset(p, catalog)
+        for x in ds["exchanges"]:
+            if x["input"][0] == variant.database:
+                x["input"] = (name, x["input"][1])
+        data[(name, p.code)] = ds
+    bd.Database(name).write(data)
+    try:
+        yield name
+    finally:
+        del bd.databases[name]

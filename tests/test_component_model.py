@@ -59,28 +59,33 @@ def test_three_approaches_are_ordered(results):
 
 def test_credits_are_negative_exchanges_through_brightway(built, results):
     """The avoided-burden end-of-life stage holds negative technosphere amounts; plain bw2calc
-    on that variant's database gives the same total as cfp_lca (to bw2data's float32)."""
+    on that variant's datasets, written by bw2data, gives the same total as cfp_lca (to
+    bw2data's float32)."""
     import bw2calc as bc
     import bw2data as bd
+    from fixture_models import written_variant
 
-    db = "cfp-zw32[end_of_life=avoided_burden]"
-    eol = bd.get_node(database=db, code="eol_copper")
-    credits = [e for e in eol.technosphere() if e["amount"] < 0]
-    assert {e.input["code"] for e in credits} == {"copper_cathode_primary_cn"}
-    metals = bd.get_node(database=db, code="eol_steel")
-    assert [e.input["code"] for e in metals.technosphere() if e["amount"] < 0] == [
-        "steel_sheet_cold_rolled_cn"
-    ]
-    # no distribution of their own: their spread comes from the uncertain parameters R2 and
-    # the masses, drawn once for the credit and the recovery it is paired with
-    assert all(e["uncertainty type"] in (0, 1) for e in credits)
-    copper = next(e for e in credits if e.input["code"] == "copper_cathode_primary_cn")
-    assert copper["amount"] == pytest.approx(-R2_CU * CU_EOL, rel=1e-12)
-    method = next(m for m in bd.methods if m[1] == "IPCC AR6" and m[-1] == "GWP100")
-    lca = bc.LCA({bd.get_node(database=db, code="zw32_set"): 1}, method=method)
-    lca.lci()
-    lca.lcia()
-    assert lca.score == pytest.approx(results["avoided_burden", True].total, rel=1e-6)
+    from cfp_lca.model.loading import model_variant
+
+    variant = model_variant(built, "zw32", {"end_of_life": "avoided_burden"})
+    with written_variant(built, variant) as db:
+        eol = bd.get_node(database=db, code="eol_copper")
+        credits = [e for e in eol.technosphere() if e["amount"] < 0]
+        assert {e.input["code"] for e in credits} == {"copper_cathode_primary_cn"}
+        metals = bd.get_node(database=db, code="eol_steel")
+        assert [e.input["code"] for e in metals.technosphere() if e["amount"] < 0] == [
+            "steel_sheet_cold_rolled_cn"
+        ]
+        # no distribution of their own: their spread comes from the uncertain parameters R2
+        # and the masses, drawn once for the credit and the recovery it is paired with
+        assert all(e["uncertainty type"] in (0, 1) for e in credits)
+        copper = next(e for e in credits if e.input["code"] == "copper_cathode_primary_cn")
+        assert copper["amount"] == pytest.approx(-R2_CU * CU_EOL, rel=1e-12)
+        method = next(m for m in bd.methods if m[1] == "IPCC AR6" and m[-1] == "GWP100")
+        lca = bc.LCA({bd.get_node(database=db, code="zw32_set"): 1}, method=method)
+        lca.lci()
+        lca.lcia()
+        assert lca.score == pytest.approx(results["avoided_burden", True].total, rel=1e-6)
 
 
 def test_every_background_factor_has_a_source(catalog):

@@ -23,6 +23,8 @@ import bw2data as bd
 import bw_processing as bwp
 import numpy as np
 
+from .virtual_nodes import virtual_nodes
+
 
 def uncertainty_row(data: dict, amount: float) -> tuple:
     """stats_arrays fields of an exchange or factor, as a bw_processing uncertainty row."""
@@ -54,7 +56,7 @@ def _edge_kinds() -> dict[str, tuple[str, bool]]:
     return kinds
 
 
-def _rows(model: type, columns: str, where: str, params: Sequence) -> list[tuple]:
+def table_rows(model: type, columns: str, where: str, params: Sequence) -> list[tuple]:
     """Raw rows of a bw2data table: one SQL query, no per-field ORM conversion (which costs
     more than the query itself on a large database)."""
     table = model._meta.table_name
@@ -77,7 +79,7 @@ def _node_ids(databases: list[str]) -> tuple[dict[tuple[str, str], int], list[in
     processes: list[int] = []
     kinds = set(bd.labels.process_node_types)
     order = {name: k for k, name in enumerate(databases)}
-    found = _rows(AD, "id, database, code, type", _in("database", databases), databases)
+    found = table_rows(AD, "id, database, code, type", _in("database", databases), databases)
     for i, db, code, kind in sorted(found, key=lambda r: (order[r[1]], r[0])):
         ids[(db, code)] = i
         if (kind or "process") in kinds:
@@ -85,7 +87,7 @@ def _node_ids(databases: list[str]) -> tuple[dict[tuple[str, str], int], list[in
     return ids, processes
 
 
-def _missing_ids(keys: set[tuple[str, str]], ids: dict[tuple[str, str], int]) -> None:
+def input_ids(keys: set[tuple[str, str]], ids: dict[tuple[str, str], int]) -> None:
     """Add to ``ids`` the ids of input nodes outside the loaded databases (e.g. the biosphere)."""
     from bw2data.backends import ActivityDataset as AD
 
@@ -96,7 +98,7 @@ def _missing_ids(keys: set[tuple[str, str]], ids: dict[tuple[str, str], int]) ->
         for lo in range(0, len(codes), 500):
             part = codes[lo : lo + 500]
             where = f"database = ? AND {_in('code', part)}"
-            for i, code in _rows(AD, "id, code", where, [db, *part]):
+            for i, code in table_rows(AD, "id, code", where, [db, *part]):
                 ids[(db, code)] = i
     unknown = keys - ids.keys()
     if unknown:
@@ -121,7 +123,9 @@ ARRAYS = ("indices", "data", "flip", "distributions")
 MATRICES = ("technosphere_matrix", "biosphere_matrix")
 
 
-def inventory_datapackage(databases: Iterable[str]) -> bwp.Datapackage:
+def inventory_datapackage(
+    databases: Iterable[str], extra: Sequence[dict[str, dict[str, np.ndarray]]] = ()
+) -> bwp.Datapackage:
     """Technosphere and biosphere of ``databases`` with float64 amounts and their distributions.
 
     Each database is read in bulk (one query per table, not one per node) once per version:
@@ -129,8 +133,9 @@ def inventory_datapackage(databases: Iterable[str]) -> bwp.Datapackage:
     of the databases it takes inputs from, as bw2data keeps its float32 processed arrays, so
     a later command on a large imported database loads them in about bw2calc's time. Entries
     come in a fixed order (database, node id, edge id), whatever SQLite's query plan.
+    ``extra``: entries of databases that are computed but not written (:mod:`.foreground`).
     """
-    parts = [database_arrays(name) for name in databases]
+    parts = [database_arrays(name) for name in databases] + list(extra)
     dp = bwp.create_datapackage(sum_intra_duplicates=True, sum_inter_duplicates=False)
     for matrix in MATRICES:
         found = [p[matrix] for p in parts if p[matrix]["data"].size]
@@ -214,26 +219,38 @@ def _read_database(name: str) -> tuple[dict[str, dict[str, np.ndarray]], dict[st
     from bw2data.backends import ExchangeDataset as ED
 
     ids, processes = _node_ids([name])
-    kinds = _edge_kinds()
     columns = "output_code, input_database, input_code, type, data, id"
-    edges = sorted(
-        _rows(ED, columns, "output_database = ?", [name]),
+    rows = sorted(
+        table_rows(ED, columns, "output_database = ?", [name]),
         key=lambda e: (ids[(name, e[0])], e[5]),
     )
-    _missing_ids({(e[1], e[2]) for e in edges}, ids)
+    loads = pickle.loads  # bw2data's PickleField
+    edges = [(out, in_db, code, kind, loads(blob)) for out, in_db, code, kind, blob, _ in rows]
+    input_ids({(e[1], e[2]) for e in edges}, ids)
+    inputs = {db: _modified(db) for db in sorted({e[1] for e in edges} | {name})}
+    return matrix_entries(name, edges, ids, processes), inputs
+
+
+Edge = tuple[str, str, str, str, dict]  # output code, input database, input code, type, data
+
+
+def matrix_entries(name: str, edges: Sequence[Edge], ids: dict[tuple[str, str], int],
+                   processes: Sequence[int]) -> dict[str, dict[str, np.ndarray]]:  # fmt: skip
+    """The technosphere and biosphere entries of database ``name``'s ``edges`` (in the order
+    given), as bw2data would process them: edge types by its labels, and a process node
+    without a production edge producing one unit of itself."""
+    kinds = _edge_kinds()
     process_set = set(processes)
     rows: dict[str, list[tuple]] = {m: [] for m in MATRICES}
     produced: set[int] = set()
     producing = set(bd.labels.technosphere_positive_edge_types) - {"substitution"}
-    loads = pickle.loads
-    for out_code, in_db, in_code, kind, blob, _ in edges:
+    for out_code, in_db, in_code, kind, data in edges:
         col = ids[(name, out_code)]
         if col not in process_set:
             continue
         if kind not in kinds:
             raise ValueError(f"exchange of {(name, out_code)} has unknown type {kind!r}")
         matrix, flip = kinds[kind]
-        data = loads(blob)  # bw2data's PickleField
         amount = float(data["amount"])
         if kind in producing:
             produced.add(col)
@@ -243,8 +260,7 @@ def _read_database(name: str) -> tuple[dict[str, dict[str, np.ndarray]], dict[st
     for col in processes:
         if col not in produced:
             rows["technosphere_matrix"].append((col, col, 1.0, False, uncertainty_row({}, 1.0)))
-    inputs = {db: _modified(db) for db in sorted({e[1] for e in edges} | {name})}
-    return {m: _entry_arrays(rows[m]) for m in MATRICES}, inputs
+    return {m: _entry_arrays(rows[m]) for m in MATRICES}
 
 
 def _entry_arrays(rows: list[tuple]) -> dict[str, np.ndarray]:
@@ -307,17 +323,19 @@ def _id(key, ids: dict) -> int:
 def _flow_ids(keys: list) -> dict[tuple[str, str], int]:
     """Node ids of (database, code) keys, in batched queries."""
     ids: dict[tuple[str, str], int] = {}
-    _missing_ids({tuple(k) for k in keys}, ids)
+    input_ids({tuple(k) for k in keys}, ids)
     return ids
 
 
 def node_keys(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-    """(database, code) of bw2data nodes by id, in batched queries."""
+    """(database, code) of bw2data nodes by id, in batched queries; a computed variant's
+    nodes (:mod:`.virtual_nodes`) by their ids in this process."""
     from bw2data.backends import ActivityDataset as AD
 
     ids = set(ids)
-    out: dict[int, tuple[str, str]] = {}
-    todo = sorted(ids)
+    virtual = virtual_nodes(str(bd.projects.dir)).keys
+    out: dict[int, tuple[str, str]] = {i: virtual[i] for i in ids if i in virtual}
+    todo = sorted(ids - out.keys())
     for lo in range(0, len(todo), 500):
         part = todo[lo : lo + 500]
         for i, db, code in AD.select(AD.id, AD.database, AD.code).where(AD.id.in_(part)).tuples():
@@ -337,7 +355,7 @@ def foreground_nodes(database: str) -> dict[int, str]:
     """
     from bw2data.backends import ActivityDataset as AD
 
-    rows = _rows(AD, "id, code", "database = ?", [database])
+    rows = table_rows(AD, "id, code", "database = ?", [database])
     return {i: code for i, code in sorted(rows, key=lambda r: r[1])}
 
 

@@ -7,6 +7,7 @@ absent or were written by cfp_lca before; a rebuild with unchanged files writes 
 from __future__ import annotations
 
 import hashlib
+import logging
 import pickle
 import uuid
 from collections.abc import Callable, Iterable
@@ -25,6 +26,15 @@ from .project import (
     project_lock,
     sqlite_errors,
 )
+from .project_parameters import (
+    brightway_names,
+    clear_parameters,
+    parameter_rows,
+    rename_exchange_formulas,
+    write_parameters,
+)
+
+logger = logging.getLogger(__name__)
 
 
 def flow_dataset(flow: Flow) -> dict:
@@ -63,6 +73,10 @@ def exchange_dataset(x: Exchange, unit_name: str) -> dict:
         data["annual amount"] = x.annual_amount
     if x.pair_as:
         data["pair as"] = x.pair_as
+    if x.formula:
+        # bw2data keeps the amount before parameterization as ``original_amount`` (it writes
+        # it itself, one exchange at a time, where it is missing)
+        data["formula"], data["original_amount"] = x.formula, x.amount
     return data
 
 
@@ -125,16 +139,19 @@ def write_catalog(catalog: Catalog, force: bool = False) -> bool:
 
     def current() -> bool:
         check_ownership(catalog)
-        return not force and is_current(catalog)
+        return not force and is_current(catalog) and not variant_leftovers(catalog)
 
     def write() -> None:
         _check_linked(catalog)  # before anything is written
+        _remove_leftovers(catalog)
         rewritten = []
         for name in owned_names(catalog):
             stamp = _database_stamp(catalog, name)
             if force or not database_is_complete(name, stamp):
+                _say_if_edited(catalog, name, stamp)
                 data, description = _database_content(catalog, name)
-                _write_database(name, data, stamp, description, catalog.libraries)
+                _write_database(name, data, stamp, description, catalog.libraries,
+                                _model_of(catalog, name))  # fmt: skip
                 rewritten.append(name)
         _reprocess_dependents(rewritten)
         stamp = _method_stamp(catalog)
@@ -145,6 +162,28 @@ def write_catalog(catalog: Catalog, force: bool = False) -> bool:
             write_method(method, catalog, stamp, matches)
 
     return _write_unless(current, write)
+
+
+def _say_if_edited(catalog: Catalog, name: str, stamp: dict) -> None:
+    """Warn when ``name``, written completely from these very files, was changed since
+    (an amount or a parameter edited in Activity Browser or bw2data): it is written again from
+    the files, which are the model; the warning names the file to edit instead."""
+    if name not in bd.databases:
+        return
+    mark = bd.databases[name].get(MARKER, {})
+    if mark.get("state") != "complete" or {k: mark.get(k) for k in stamp} != stamp:
+        return
+    if mark.get("digest format") != DIGEST_FORMAT:
+        return  # written by a version that digested other rows: not an edit
+    if database_state(name) == (mark.get("activities"), mark.get("exchanges"), mark.get("digest")):
+        return
+    model = _model_of(catalog, name)
+    where = str(model.path) if model is not None else f"the data file of background '{name}'"
+    logger.warning(
+        "database '%s' was changed outside cfp_lca (Activity Browser or bw2data: an amount, a "
+        "parameter or an activity); it is written again from the data files, which hold the "
+        "model: to change it, edit %s", name, where,
+    )  # fmt: skip
 
 
 def _reprocess_dependents(rewritten: list[str]) -> None:
@@ -167,11 +206,13 @@ def _check_linked(catalog: Catalog) -> None:
             check_links(model)
 
 
-def ensure_model(catalog: Catalog, model: ProductModel) -> bool:
-    """Write one model variant's foreground database unless it holds exactly this content.
+def ensure_model(catalog: Catalog, model: ProductModel) -> None:
+    """The project written and one model variant checked, before it is computed.
 
-    Variants come from options, scenarios or imported difference files, none of which the
-    catalog's fingerprint covers, so the stamp is a hash of the activities themselves.
+    Only the model with its default options is written (with the catalog). Variants from
+    options, scenarios or difference files are computations, not data: they are packed
+    straight from the model when computed (:mod:`.foreground`), so the project a user opens
+    in Activity Browser holds no database per variant.
     """
     check_model(catalog, model)  # variants from difference files bypass the loader's check
     write_catalog(catalog)
@@ -179,18 +220,27 @@ def ensure_model(catalog: Catalog, model: ProductModel) -> bool:
         from .linking import check_links
 
         check_links(model)
-    name = model.database
-    data = _datasets(model.activities, catalog)
-    title = f"{model.title} [{', '.join(f'{k}={v}' for k, v in model.options.items())}]"
 
-    def current() -> bool:
-        _check_owned(name)
-        return database_is_complete(name, _model_stamp(catalog, model))
 
-    return _write_unless(
-        current,
-        lambda: _write_database(name, data, _model_stamp(catalog, model), title, catalog.libraries),
-    )
+def variant_leftovers(catalog: Catalog) -> list[str]:
+    """Databases that earlier versions of cfp_lca wrote for variants of this catalog's models
+    (named after a model's database with ``[options]`` or ``{scenario}``)."""
+    prefixes = tuple(f"{m.database}{c}" for m in catalog.models.values() for c in "[{")
+    return sorted(name for name, meta in bd.databases.items()
+                  if MARKER in meta and name.startswith(prefixes))  # fmt: skip
+
+
+def _remove_leftovers(catalog: Catalog) -> None:
+    """Remove the variant databases earlier versions wrote, saying which (nothing cfp_lca did
+    not write is touched)."""
+    names = variant_leftovers(catalog)
+    for name in names:
+        del bd.databases[name]
+    if names:
+        logger.warning(
+            "removed %d variant databases that an earlier cfp_lca wrote (variants are no longer "
+            "written): %s", len(names), ", ".join(names),
+        )  # fmt: skip
 
 
 def _write_unless(current: Callable[[], bool], write: Callable[[], None]) -> bool:
@@ -215,8 +265,8 @@ def _write_unless(current: Callable[[], bool], write: Callable[[], None]) -> boo
 
 
 def content_hash(model: ProductModel) -> str:
-    """A digest of a model's activities and exchanges (what its database holds)."""
-    return hashlib.sha256(repr(model.activities).encode()).hexdigest()
+    """A digest of a model's activities, exchanges and parameters (what its database holds)."""
+    return hashlib.sha256(repr((model.activities, model.brightway_parameters)).encode()).hexdigest()
 
 
 def _depends(catalog: Catalog, name: str) -> list[str]:
@@ -317,6 +367,7 @@ def method_is_complete(name: tuple, stamp: dict) -> bool:
     )
 
 
+DIGEST_FORMAT = 2  # 2: the Brightway parameters' rows are digested too
 ACTIVITY_ROWS = (
     "SELECT id, code, name, location, product, type, data FROM activitydataset "
     "WHERE database = ? ORDER BY code"
@@ -330,13 +381,15 @@ EXCHANGE_ROWS = (
 def database_state(name: str) -> tuple[int, int, str]:
     """(activities, exchanges, content digest) of a database, read straight from the
     project's SQLite file: every column of its rows (pickled ``data`` as stored) in a fixed
-    order, so any change of an amount, a key or a node id changes the digest."""
+    order, so any change of an amount, a key or a node id changes the digest; its Brightway
+    parameters' rows too (an edit in Activity Browser)."""
     from bw2data.backends import ActivityDataset
 
     sql = ActivityDataset._meta.database
     digest = hashlib.blake2b(digest_size=20)
     counts = [_feed(digest, sql.execute_sql(query, (name,))) for query in (ACTIVITY_ROWS,
               EXCHANGE_ROWS)]  # fmt: skip
+    digest.update(pickle.dumps(parameter_rows(name), protocol=4))
     return counts[0], counts[1], digest.hexdigest()
 
 
@@ -378,10 +431,16 @@ LIBRARIES = "cfp_lca libraries"  # metadata key: the data libraries a database w
 
 
 def _write_database(
-    name: str, data: dict, stamp: dict, description: str, libraries: Iterable[dict] = ()
+    name: str,
+    data: dict,
+    stamp: dict,
+    description: str,
+    libraries: Iterable[dict] = (),
+    model: ProductModel | None = None,
 ) -> None:
     """Write ``name`` marked incomplete, verify what landed, then mark it complete; the
-    metadata name the data libraries it came from (name, version), for reports and review."""
+    metadata name the data libraries it came from (name, version), for reports and review.
+    A model's database gets its parameters and formulas (:mod:`.project_parameters`)."""
     db = bd.Database(name)
     writing = {**stamp, "state": "writing"}
     if name in bd.databases:
@@ -389,7 +448,12 @@ def _write_database(
         bd.databases.flush()
     else:
         db.register(write_empty=False, description=description, **{MARKER: writing})
+    clear_parameters(name)
+    names = brightway_names(model) if model is not None else {}
+    rename_exchange_formulas(data, names)
     db.write(data)
+    if model is not None:
+        write_parameters(name, model, names)
     expected = (len(data), sum(len(ds.get("exchanges", ())) for ds in data.values()))
     found = database_state(name)
     if found[:2] != expected:
@@ -403,6 +467,7 @@ def _write_database(
         "activities": found[0],
         "exchanges": found[1],
         "digest": found[2],
+        "digest format": DIGEST_FORMAT,
         "token": uuid.uuid4().hex,
     }
     kept = {k: v for k, v in bd.databases[name].items() if k != "dirty"}  # write processed it

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bw2calc as bc
 import numpy as np
 
-from ..brightway.datapackages import foreground_nodes
+from ..brightway.foreground import model_nodes
 from ..model.objects import ProductModel
 from .factorization import technosphere_lu
 from .lcia import flow_codes
@@ -28,7 +28,7 @@ def flows_by_stage(lca: bc.LCA, model: ProductModel) -> tuple[Flows, Flows]:
     characterization is a diagonal: each flow's factor times its amount); each purchased
     product's chain is one solve with the LCA's own factorization where it kept one.
     ``lca`` is the model's computed LCA (:func:`.lcia.computed_lca`)."""
-    nodes = foreground_nodes(model.database)
+    nodes = model_nodes(model)
     codes = flow_codes(lca)
     technosphere = lca.technosphere_matrix.tocsc()
     biosphere = lca.biosphere_matrix.tocsc()

@@ -21,9 +21,9 @@ from functools import partial
 from typing import Any
 
 import bw2calc as bc
-import bw2data as bd
 import numpy as np
 
+from ..brightway.foreground import reference_id
 from ..errors import InputError
 from ..model.loading import model_variant
 from ..model.objects import Catalog, Method, ProductModel
@@ -273,10 +273,7 @@ def reference_compare(
 ) -> np.ndarray:
     """(S, n) totals from bw2calc's MultiLCA Monte Carlo over all scenario databases."""
     sources = check_sources(sources)
-    demands = {
-        name: {bd.get_node(database=m.database, code=m.reference).id: m.functional_amount}
-        for name, m in models.items()
-    }
+    demands = {name: {reference_id(m): m.functional_amount} for name, m in models.items()}
     mlca = bc.MultiLCA(
         demands,
         {"impact_categories": [method.name]},

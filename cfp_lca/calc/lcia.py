@@ -17,13 +17,8 @@ import bw2data as bd
 import numpy as np
 from scipy.sparse.linalg import spsolve
 
-from ..brightway.datapackages import (
-    dependency_order,
-    foreground_nodes,
-    inventory_datapackage,
-    method_datapackage,
-    node_keys,
-)
+from ..brightway.datapackages import method_datapackage, node_keys
+from ..brightway.foreground import model_datapackage, model_nodes, reference_id
 from ..errors import InputError
 from ..model.objects import Catalog, Flow, Method, ProductModel
 from .coverage import Coverage, coverage
@@ -192,12 +187,9 @@ def credit_contributions(
 
 def model_lca(model: ProductModel, method: Method, **kwargs) -> bc.LCA:
     """A bw2calc LCA of one functional unit over float64 packages of the written project."""
-    reference = bd.get_node(database=model.database, code=model.reference)
-    packages = [
-        inventory_datapackage(dependency_order(model.database)),
-        method_datapackage(method.name),
-    ]
-    return FactorizedLCA({reference.id: model.functional_amount}, data_objs=packages, **kwargs)
+    packages = [model_datapackage(model), method_datapackage(method.name)]
+    return FactorizedLCA({reference_id(model): model.functional_amount}, data_objs=packages,
+                         **kwargs)  # fmt: skip
 
 
 def computed_lca(model: ProductModel, method: Method) -> bc.LCA:
@@ -225,7 +217,7 @@ def check_finite(lca: bc.LCA, model: ProductModel) -> None:
     if columns.size == 0:
         where, columns = "characterized emissions", _non_finite_columns(lca.characterized_inventory)
     reverse = {col: node for node, col in lca.dicts.activity.items()}
-    names = [_node_label(reverse[int(c)]) for c in columns[:MAX_NAMED]]
+    names = [_node_label(reverse[int(c)], model) for c in columns[:MAX_NAMED]]
     more = f" and {columns.size - MAX_NAMED} more" if columns.size > MAX_NAMED else ""
     raise InputError(
         model.path,
@@ -241,10 +233,14 @@ def _non_finite_columns(matrix) -> np.ndarray:
     return np.unique(coo.col[~np.isfinite(coo.data)])
 
 
-def _node_label(node_id: int) -> str:
+def _node_label(node_id: int, model: ProductModel) -> str:
     """An activity as a reader finds it: 'name' (database, code)."""
-    node = bd.get_node(id=node_id)
-    return f"'{node.get('name') or node['code']}' ({node['database']}: {node['code']})"
+    db, code = node_keys([node_id])[node_id]
+    if db == model.database:  # the model's own (a variant's is not in the project)
+        name = model.activity(code).name
+    else:
+        name = bd.get_node(database=db, code=code).get("name")
+    return f"'{name or code}' ({db}: {code})"
 
 
 def static_lcia(
@@ -257,7 +253,7 @@ def static_lcia(
     results of ``lca``, its :func:`computed_lca` with ``method``, to share one inventory)."""
     method = method or catalog.methods[model.method]
     lca = lca if lca is not None else computed_lca(model, method)
-    nodes = foreground_nodes(model.database)
+    nodes = model_nodes(model)
     h = characterized_unit_scores(lca)
     by_activity, by_product = foreground_contributions(lca, nodes, h)
     stage_of = {a.code: a.stage for a in model.activities}

@@ -217,6 +217,8 @@ def _export(workspace, model, args) -> int:
     """Write the model's scenarios as an Activity Browser difference file (no project write)."""
     from ..model.ab_scenarios import added_activities, export_sdf
 
+    if args.parameters:
+        return _export_parameters(model, args)
     base = model.base
     models = {k: v.built for k, v in model.scenarios(args.only, args.scenario_dir).items()}
     export_sdf(workspace.catalog, base, models, args.file)
@@ -230,18 +232,52 @@ def _export(workspace, model, args) -> int:
     return 0
 
 
-def _import(workspace, model, args) -> int:
-    """Check the whole difference file, then write each scenario's database and compute it."""
-    from ..calc.lcia import static_lcia
-    from ..model.ab_scenarios import load_sdf
+def _export_parameters(model, args) -> int:
+    """Write the scenarios that change parameters only as a parameter scenario file."""
+    from ..brightway.project_parameters import brightway_names
+    from ..model.ab_parameters import export_parameter_scenarios, parameters_only
 
     base = model.base
-    models = load_sdf(workspace.catalog, base, args.file)
+    found = model.scenarios(args.only, args.scenario_dir)
+    kept = {k: v.built for k, v in found.items() if parameters_only(v.spec)}
+    left = [k for k in found if k not in kept]
+    if not kept:
+        raise InputError(args.file, None, "no scenario of the model changes parameters only: "
+                         "export them as a flow scenario file (without --parameters)")  # fmt: skip
+    export_parameter_scenarios(base, kept, args.file, brightway_names(base))
+    print(f"wrote {len(kept)} parameter scenarios to {args.file}")
+    if left:
+        notice(f"note: {', '.join(left)} change more than parameters (options, swaps or "
+               "inputs): left out; a flow scenario file (without --parameters) holds "
+               "them")  # fmt: skip
+    return 0
+
+
+def _import(workspace, model, args) -> int:
+    """Check the whole scenario file (flows or parameters), then compute each scenario."""
+    from ..calc.lcia import static_lcia
+    from ..model.ab_parameters import is_parameter_table
+
+    base = model.base
+    if is_parameter_table(args.file):
+        models = _parameter_models(workspace, base, args.file)
+    else:
+        from ..model.ab_scenarios import load_sdf
+
+        models = load_sdf(workspace.catalog, base, args.file)
     with workspace.reading(base, *models.values()):
         print(f"{'scenario':<20} {'total':>12}  ({base.title})")
         for name, built in models.items():
             print(f"{name:<20} {static_lcia(workspace.catalog, built).total:12.4f}")
     return 0
+
+
+def _parameter_models(workspace, base, path: Path) -> dict:
+    """Every column of a parameter scenario file applied to ``base`` (name -> model)."""
+    from ..brightway.project_parameters import brightway_names
+    from ..model.ab_parameters import load_parameter_scenarios
+
+    return load_parameter_scenarios(workspace.catalog, base, path, brightway_names(base))
 
 
 def cmd_plot(args) -> int:

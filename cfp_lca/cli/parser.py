@@ -328,6 +328,10 @@ def _add_study_commands(
                     "to import); 'scenarios export FILE' exports the data's default "
                     "model")  # fmt: skip
     sc.add_argument("--only", nargs="*", help="scenarios to export (default: all)")
+    sc.add_argument("--parameters", action="store_true", help="export the scenarios that "
+                    "change parameters only, as an Activity Browser parameter scenario file "
+                    "(Name, Group, default, one column per scenario); import reads either "
+                    "form")  # fmt: skip
     sc.add_argument("--scenario-dir", type=Path, help=SCENARIO_DIR_HELP)
     what = argparse.ArgumentParser(add_help=False)  # before the model: `export pact zw32`
     what.add_argument("format", choices=["pact"], help="pact: a PACT Technical Specifications "

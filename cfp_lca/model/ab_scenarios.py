@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .objects import Catalog, Exchange, Flow, Process, ProductModel
-from .table_files import read_rows, write_rows
+from .table_files import cell_number, read_rows, write_rows
 
 COLUMNS = (
     "from activity name",
@@ -237,7 +237,7 @@ def _row(
     kind = cells[at["flow type"]].strip()
     if kind not in FLOW_TYPES:
         raise InputError(path, entry, f"flow type '{kind}': must be one of {', '.join(FLOW_TYPES)}")
-    amounts = tuple(_amount(path, entry, header[i], cells[i]) for i in columns)
+    amounts = tuple(cell_number(path, entry, header[i], cells[i]) for i in columns)
     return (src, dst, kind), amounts
 
 
@@ -254,17 +254,6 @@ def _key(path: Path, entry: str, column: str, text: str) -> tuple[str, str]:
     ):
         raise InputError(path, entry, f"{column} {text!r}: expected ('database', 'code')")
     return (value[0], value[1])
-
-
-def _amount(path: Path, entry: str, column: str, text: str) -> float:
-    """A finite amount."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(path, entry, f"scenario '{column}': {text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise InputError(path, entry, f"scenario '{column}': amount {text!r} is not finite")
-    return value
 
 
 def _check_keys(catalog: Catalog, base: ProductModel, table: DifferenceFile) -> None:

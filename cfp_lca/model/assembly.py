@@ -5,7 +5,7 @@ amounts through pint, its inputs found in the model and its backgrounds, its str
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -246,6 +246,7 @@ def _product_model(
         ),
         translations={k: dict(v) for k, v in spec.translations.items()},
         linked=tuple(sorted(linked)),
+        brightway_parameters=tuple(ctx.params.brightway),
     )
 
 
@@ -257,7 +258,11 @@ def _note_driven(
     spec: AmountFields,
     exchanges: list[Exchange],
 ) -> None:
-    """Record the exchange just made as driven when its formula uses random parameters."""
+    """Give the exchange just made its Brightway formula, where the file gives one, and
+    record it as driven when its formula uses random parameters."""
+    if spec.formula is not None:
+        exchanges[-1] = replace(exchanges[-1], formula=params.exchange_formula(
+            entry, activity.code, spec.formula, exchanges[-1], activity.unit, names))  # fmt: skip
     if params.drives(activity.code, spec.formula):
         params.add_exchange(
             entry, activity.code, len(exchanges) - 1, spec.formula, exchanges[-1],

@@ -78,6 +78,27 @@ class Exchange:
     pair_as: str | None = None  # input code this exchange shares random draws with
     pedigree: tuple[int, int, int, int, int] | None = None  # scores, where given
     data_type: str | None = None  # primary, secondary or estimate, as declared in the data
+    # the amount as a Brightway formula over the model's parameters as written into the
+    # project (:class:`BrightwayParameter`), where the file gives a formula
+    formula: str | None = None
+
+
+@dataclass(frozen=True)
+class BrightwayParameter:
+    """A model parameter as Brightway holds it: a database parameter of the model's database
+    (``scope`` None) or an activity parameter of one activity (``scope``: its code).
+
+    A value parameter keeps its value in its own unit (what a user edits in Activity Browser);
+    a formula parameter's amount is in pint's base units, and every formula multiplies each
+    value parameter by its unit's base factor, so Brightway's own recalculation gives the
+    amounts cfp_lca stores."""
+
+    scope: str | None
+    name: str
+    amount: float
+    formula: str | None
+    unit: str
+    data: dict = field(hash=False, compare=False)  # stats_arrays fields, source, description
 
 
 @dataclass(frozen=True)
@@ -151,6 +172,8 @@ class ProductModel:
     translations: dict = field(default_factory=dict, hash=False, compare=False)
     # Brightway databases cfp_lca did not write that the model links to (read only)
     linked: tuple[str, ...] = ()
+    # every parameter of the model and its activities, as written into the project
+    brightway_parameters: tuple[BrightwayParameter, ...] = ()
 
     def translate(self, text: str, lang: str) -> str:
         """A label in ``lang`` from the model's translations; the text itself otherwise."""

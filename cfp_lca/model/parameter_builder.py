@@ -14,7 +14,7 @@ import pint
 
 from ..errors import InputError
 from .formula import FormulaProblem, evaluate, formula_names
-from .objects import Exchange
+from .objects import BrightwayParameter, Exchange
 from .parameters import (
     STATIC_RTOL,
     Correlation,
@@ -47,6 +47,10 @@ class ParameterBuilder:
         self.steps: dict[str | None, tuple[Step, ...]] = {}
         self.dependent: dict[str | None, set[str]] = {}
         self.driven: list[DrivenExchange] = []
+        # every parameter as Brightway holds it, and per scope the base factor each name's
+        # value is multiplied by in a Brightway formula (1 for formula parameters)
+        self.brightway: list[BrightwayParameter] = []
+        self.factors: dict[str | None, dict[str, float]] = {}
 
     def add_scope(
         self,
@@ -57,10 +61,15 @@ class ParameterBuilder:
     ) -> None:
         """The parameters of the model (``activity`` None, first) or of one activity."""
         dependent = set(self.dependent.get(None, set())) if activity else set()
+        factors = dict(self.factors.get(None, {})) if activity else {}
         steps = []
         for name, spec in specs.items():
             where = f"{entry} > parameters > {name}" if entry else f"parameters > {name}"
             self.declared.add(name if activity is None else f"{activity}.{name}")
+            self.brightway.append(
+                self._brightway(where, activity, name, spec, values[name], factors)
+            )
+            factors[name] = 1.0 if spec.formula is not None else _base_factor(spec.unit)
             drawn = self._random(where, activity, name, spec)
             if drawn is not None:
                 steps.append(Step(name, "random", index=len(self.random)))
@@ -78,6 +87,38 @@ class ParameterBuilder:
                     steps.append(Step(name, "static", value=value))
         self.steps[activity] = tuple(steps)
         self.dependent[activity] = dependent
+        self.factors[activity] = factors
+
+    def _brightway(self, where: str, activity: str | None, name: str, spec: ParameterSpec,
+                   value: pint.Quantity | float,
+                   factors: Mapping[str, float]) -> BrightwayParameter:  # fmt: skip
+        """One parameter as Brightway holds it (see :class:`BrightwayParameter`)."""
+        data = {"source": spec.source, "kind": spec.kind}
+        if spec.description:
+            data["description"] = spec.description
+        if spec.formula is not None:
+            base = value.to_base_units().units if isinstance(value, pint.Quantity) else ""
+            return BrightwayParameter(activity, name, base_magnitude(value),
+                                      brightway_formula(spec.formula, factors),
+                                      str(base) or "dimensionless", data)  # fmt: skip
+        try:
+            data |= stats_arrays_fields(spec.value, 1.0, spec.uncertainty, spec.pedigree,
+                                        self.centre)  # fmt: skip
+        except ValueError as exc:
+            raise InputError(self.path, where, f"uncertainty: {exc}") from None
+        return BrightwayParameter(activity, name, float(spec.value), None, spec.unit, data)
+
+    def exchange_formula(self, entry: str, activity: str, formula: str, exchange: Exchange,
+                         owner_unit: str, names: Mapping[str, pint.Quantity]) -> str:  # fmt: skip
+        """The Brightway formula of an exchange given by ``formula``: the stored amount (the
+        exchange's unit per ``owner_unit``) over the parameters as written to the project."""
+        try:
+            factor = unit_factor(evaluate(formula, names), exchange.unit, owner_unit)
+        except (UnitProblem, FormulaProblem) as exc:
+            raise InputError(self.path, entry, str(exc)) from None
+        scope = activity if activity in self.factors else None
+        text = brightway_formula(formula, self.factors.get(scope, {}))
+        return text if factor == 1.0 else f"{factor!r} * ({text})"
 
     def _random(
         self, where: str, activity: str | None, name: str, spec: ParameterSpec
@@ -89,7 +130,7 @@ class ParameterBuilder:
             fields = stats_arrays_fields(
                 spec.value, 1.0, spec.uncertainty, spec.pedigree, self.centre
             )
-            factor = base_magnitude(quantity(1.0, spec.unit))
+            factor = _base_factor(spec.unit)
         except (ValueError, UnitProblem) as exc:
             raise InputError(self.path, where, f"uncertainty: {exc}") from None
         if fields["uncertainty type"] in (0, 1):
@@ -190,6 +231,27 @@ class ParameterBuilder:
                     f"the formula over base units gives {value!r}, not the amount {x.amount!r} "
                     "found with units: a unit conversion that is not a plain factor",
                 )
+
+
+def _base_factor(unit: str) -> float:
+    """The magnitude in pint's base units of one ``unit``."""
+    return base_magnitude(quantity(1.0, unit))
+
+
+def brightway_formula(text: str, factors: Mapping[str, float]) -> str:
+    """``text`` with each name whose factor is not 1 multiplied by it: the formula over the
+    parameters' values as Brightway holds them, giving the magnitude in base units."""
+    import ast
+
+    class Scaled(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            factor = factors.get(node.id, 1.0)
+            if factor == 1.0:
+                return node
+            return ast.BinOp(node, ast.Mult(), ast.Constant(factor))
+
+    tree = Scaled().visit(ast.parse(text, mode="eval"))
+    return ast.unparse(ast.fix_missing_locations(tree))
 
 
 def unit_factor(result: pint.Quantity | float, stored: str, owner: str) -> float:

@@ -2,7 +2,8 @@
 
 A scenario changes options, parameters (a changed mass propagates through every formula that
 uses it), swaps background processes, or scales, replaces, removes or adds inputs. The result is
-a product model of its own, written as its own Brightway foreground database.
+a product model of its own (a variant of the model, computed from memory and never written to
+the Brightway project: see :mod:`cfp_lca.brightway.foreground`).
 """
 
 from __future__ import annotations

@@ -108,9 +108,11 @@ def _uncommented(rows) -> list[tuple[int, list[str]]]:
     return [(n, cells) for n, cells in rows if not (cells and cells[0].lstrip().startswith("#"))]
 
 
-def write_rows(path: Path, rows: list[list], information: list[tuple[str, str]]) -> Path:
+def write_rows(path: Path, rows: list[list], information: list[tuple[str, str]],
+               table_first: bool = False) -> Path:  # fmt: skip
     """Write ``rows`` (the header first) as a new file, never over an existing one: CSV with
-    ';', or a workbook with ``information`` (label, text) on its first sheet."""
+    ';', or a workbook with ``information`` (label, text) on its first sheet (its second with
+    ``table_first``: the Activity Browser reads a parameter scenario file's first sheet)."""
     check_suffix(path)
     if path.suffix.lower() != WORKBOOK:
         with open(path, "x", newline="", encoding="utf-8") as handle:  # every row made first
@@ -123,7 +125,7 @@ def write_rows(path: Path, rows: list[list], information: list[tuple[str, str]])
     info.title = INFO_SHEET
     for label, text in information:
         info.append([label, text])
-    table = book.create_sheet(TABLE_SHEET)
+    table = book.create_sheet(TABLE_SHEET, 0 if table_first else None)
     for row in rows:
         table.append(row)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
@@ -134,3 +136,14 @@ def write_rows(path: Path, rows: list[list], information: list[tuple[str, str]])
         with contextlib.suppress(OSError):
             tmp.unlink()
     return path
+
+
+def cell_number(path: Path, entry: str, column: str, text: str, what: str = "amount") -> float:
+    """A cell of scenario ``column`` as a finite number; else one error naming the cell."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(path, entry, f"scenario '{column}': {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise InputError(path, entry, f"scenario '{column}': {what} {text!r} is not finite")
+    return value

@@ -15,16 +15,11 @@ import threading
 from collections.abc import Sequence
 
 import bw2calc as bc
-import bw2data as bd
 import bw_processing as bwp
 import numpy as np
 
-from ...brightway.datapackages import (
-    dependency_order,
-    foreground_nodes,
-    inventory_datapackage,
-    method_datapackage,
-)
+from ...brightway.datapackages import method_datapackage
+from ...brightway.foreground import model_datapackage, model_nodes, reference_id
 from ...model.objects import Method, ProductModel
 from ..lcia import foreground_contributions, model_lca
 from . import threads
@@ -273,10 +268,9 @@ def reference_packages(
     arrays = []
     if "foreground" in sources or "assumptions" in sources:
         arrays = parameter_packages(models, method, seed, iterations, paired, sources)
-    fg = {i for m in models for i in foreground_nodes(m.database)}
+    fg = {i for m in models for i in model_nodes(m)}
     seeds = np.random.SeedSequence(seed).generate_state(3).tolist()
-    databases = list(dict.fromkeys(d for m in models for d in dependency_order(m.database)))
-    inventory = inventory_datapackage(databases)
+    inventory = model_datapackage(models)
     cf = method_datapackage(method.name)
     out = []
     for k, (dp, label) in enumerate(
@@ -454,12 +448,11 @@ def reference_lca(
 ) -> bc.LCA:
     """bw2calc's stochastic LCA of the model (lci and lcia done: already the first draw);
     ``iterations``: how many the random parameters are drawn for (see reference_packages)."""
-    reference = bd.get_node(database=model.database, code=model.reference)
     packages = reference_packages(model, method, seed, sources, iterations,
                                   supply_chain=supply_chain,
                                   supply_chain_only=supply_chain_only)  # fmt: skip
     lca = bc.LCA(
-        {reference.id: model.functional_amount},
+        {reference_id(model): model.functional_amount},
         data_objs=packages,
         use_distributions=True,
         use_arrays=True,
@@ -500,7 +493,7 @@ class BrightwayEngine:
         # by code: the stages sum their activities in this order, which must not change
         # between runs (bw2data iterates a database in random order), so the same seed gives
         # the very same numbers
-        self.nodes = foreground_nodes(model.database)
+        self.nodes = model_nodes(model)
         self.stage_of = {a.code: a.stage for a in model.activities}
         self.first = True
 

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import bw2calc as bc
-import bw2data as bd
 import bw_processing as bwp
 import numpy as np
 
 from ...brightway.datapackages import node_keys
+from ...brightway.foreground import model_nodes
 from ...model.objects import ProductModel
 
 # the matrices' sources of uncertainty, and the model's assumptions (parameters of kind
@@ -145,9 +145,9 @@ class ModelStructure:
 
 def build_structure(model: ProductModel, lca: bc.LCA, identities: bool = True) -> ModelStructure:
     """Classify the entries of ``lca`` (lci and lcia done) for the fast engine."""
-    nodes = sorted(bd.Database(model.database), key=lambda n: n.id)
-    ids = [n.id for n in nodes]
-    codes = [n["code"] for n in nodes]
+    nodes = sorted(model_nodes(model).items())
+    ids = [i for i, _ in nodes]
+    codes = [code for _, code in nodes]
     stage_of = {a.code: a.stage for a in model.activities}
     stages = tuple(s.code for s in model.stages)
     d_act, d_prod = lca.dicts.activity, lca.dicts.product
