@@ -11,7 +11,6 @@ flow types, finite amounts, no duplicates, every node present) before any model 
 from __future__ import annotations
 
 import ast
-import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from ..errors import InputError
 from .objects import Catalog, Exchange, Flow, Process, ProductModel
 from .table_files import cell_number, read_rows, write_rows
+from .uncertainty import rescaled
 
 COLUMNS = (
     "from activity name",
@@ -302,7 +302,8 @@ def apply_sdf(
             # exchanges sharing a key (several legs to one truck type) keep their proportions
             amount = x.amount * column[key] / sums[key] if key in column and sums[key] else x.amount
             if amount:
-                exchanges.append(replace(x, amount=amount, uncertainty=_rescaled(x, amount)))
+                u = rescaled(x.uncertainty, x.amount, amount)
+                exchanges.append(replace(x, amount=amount, uncertainty=u))
         for key, amount in column.items():
             (db, code), (_, to), kind = key
             if to == activity.code and (key not in sums or not sums[key]) and amount:
@@ -322,19 +323,3 @@ def _relink(activity: Process, old: str, new: str) -> Process:
         replace(x, database=new) if x.database == old else x for x in activity.exchanges
     )
     return replace(activity, database=new, exchanges=exchanges)
-
-
-def _rescaled(x: Exchange, amount: float) -> dict:
-    """Keep the relative spread of the distribution when the amount changes."""
-    u = dict(x.uncertainty)
-    if u.get("uncertainty type", 0) in (0, 1):
-        u["loc"] = amount
-    elif u.get("uncertainty type") == 2 and x.amount:
-        u["loc"] = math.log(abs(amount))
-        u["negative"] = amount < 0
-    elif "loc" in u and x.amount:
-        ratio = amount / x.amount
-        for field in ("loc", "scale", "minimum", "maximum"):
-            if field in u and u[field] == u[field]:
-                u[field] = u[field] * ratio if field != "scale" else abs(u[field] * ratio)
-    return u

@@ -12,6 +12,7 @@ from typing import Any
 import pint
 
 from ..errors import InputError, printable
+from .allocation import allocated, allocation_share
 from .amounts import check_unit, make_emission, make_exchange, parameter_values
 from .inputs import find_input, input_label, linked_databases
 from .objects import Allocation, Exchange, Flow, Method, Process, ProductModel, Stage
@@ -151,12 +152,14 @@ def _activity(ctx: Resolving, i: int, a: ActivitySpec) -> Process:
     names = parameter_values(path, entry, a.parameters, ctx.model_names)
     if a.parameters:
         ctx.params.add_scope(entry, a.code, a.parameters, names)
+    share, shared = allocation_share(path, entry, a, ctx.chosen)
     exchanges: list[Exchange] = []
     for j, e in enumerate(a.emissions):
-        _add_emission(ctx, a, names, f"{entry} > emissions[{j}] '{e.flow}'", e, exchanges)
+        _add_emission(ctx, a, names, f"{entry} > emissions[{j}] '{e.flow}'", e, exchanges,
+                      share)  # fmt: skip
     for j, inp in enumerate(a.inputs):
         sub = f"{entry} > inputs[{j}] '{input_label(inp.input)}'"
-        _add_input(ctx, a, names, sub, inp, exchanges)
+        _add_input(ctx, a, names, sub, inp, exchanges, share)
     if a.stage is None and any(x.database != ctx.database for x in exchanges):
         raise InputError(
             path, entry, "an activity with background inputs or emissions needs a stage"
@@ -164,6 +167,8 @@ def _activity(ctx: Resolving, i: int, a: ActivitySpec) -> Process:
     meta = {"comment": a.comment} if a.comment else {}
     if a.name_zh:
         meta["name_zh"] = a.name_zh
+    if shared is not None:
+        meta["allocation"] = shared
     return Process(
         ctx.database, a.code, a.name, a.unit, tuple(exchanges), "CN", a.stage, a.part, meta
     )
@@ -176,17 +181,19 @@ def _add_emission(
     sub: str,
     e: EmissionSpec,
     exchanges: list[Exchange],
+    share: float = 1.0,
 ) -> None:
-    """Append an emission of activity ``a`` when its ``when`` holds."""
+    """Append an emission of activity ``a`` when its ``when`` holds (its own product's
+    ``share`` of it, for a multi-output activity)."""
     path, spec = ctx.path, ctx.spec
     if not holds(path, sub, e.when, ctx.chosen):
         return
     _require_uncertainty(path, sub, e, ctx.params.drives(a.code, e.formula))
-    exchanges.append(
+    exchanges.append(allocated(
         make_emission(path, sub, e, ctx.biosphere, ctx.flows, a.unit, names, ctx.allocation,
-                      spec.lognormal_centre)
+                      spec.lognormal_centre), share)
     )  # fmt: skip
-    _note_driven(ctx.params, a, names, sub, e, exchanges)
+    _note_driven(ctx.params, a, names, sub, e, exchanges, share)
 
 
 def _add_input(
@@ -196,6 +203,7 @@ def _add_input(
     sub: str,
     inp: InputSpec,
     exchanges: list[Exchange],
+    share: float = 1.0,
 ) -> None:
     """Append an input of activity ``a`` when its ``when`` holds (one of the model's own
     activities goes to the variant's database)."""
@@ -206,11 +214,11 @@ def _add_input(
     if target[0] != spec.database:
         _require_uncertainty(path, sub, inp, ctx.params.drives(a.code, inp.formula))
     target = (ctx.database, target[1]) if target[0] == spec.database else target
-    exchanges.append(
+    exchanges.append(allocated(
         make_exchange(path, sub, inp, target, "technosphere", unit, a.unit, names,
-                      ctx.allocation, spec.lognormal_centre)
+                      ctx.allocation, spec.lognormal_centre), share)
     )  # fmt: skip
-    _note_driven(ctx.params, a, names, sub, inp, exchanges)
+    _note_driven(ctx.params, a, names, sub, inp, exchanges, share)
 
 
 def _product_model(
@@ -257,16 +265,19 @@ def _note_driven(
     entry: str,
     spec: AmountFields,
     exchanges: list[Exchange],
+    share: float = 1.0,
 ) -> None:
     """Give the exchange just made its Brightway formula, where the file gives one, and
-    record it as driven when its formula uses random parameters."""
+    record it as driven when its formula uses random parameters (``share``: the allocated
+    share it was scaled by)."""
     if spec.formula is not None:
         exchanges[-1] = replace(exchanges[-1], formula=params.exchange_formula(
-            entry, activity.code, spec.formula, exchanges[-1], activity.unit, names))  # fmt: skip
+            entry, activity.code, spec.formula, exchanges[-1], activity.unit, names,
+            share))  # fmt: skip
     if params.drives(activity.code, spec.formula):
         params.add_exchange(
             entry, activity.code, len(exchanges) - 1, spec.formula, exchanges[-1],
-            activity.unit, names,
+            activity.unit, names, share,
         )  # fmt: skip
 
 

@@ -40,6 +40,8 @@ def check_when(path: Path, spec: ModelFile) -> None:
             for j, x in enumerate(items):
                 name = x.input if kind == "inputs" else x.flow
                 _check_condition(path, f"{entry} > {kind}[{j}] '{name}'", x.when, spec)
+        for j, rule in enumerate(a.allocation):
+            _check_condition(path, f"{entry} > allocation[{j}]", rule.when, spec)
 
 
 def _check_condition(path: Path, entry: str, when: Mapping | None, spec: ModelFile) -> None:

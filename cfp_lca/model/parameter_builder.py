@@ -109,11 +109,13 @@ class ParameterBuilder:
         return BrightwayParameter(activity, name, float(spec.value), None, spec.unit, data)
 
     def exchange_formula(self, entry: str, activity: str, formula: str, exchange: Exchange,
-                         owner_unit: str, names: Mapping[str, pint.Quantity]) -> str:  # fmt: skip
+                         owner_unit: str, names: Mapping[str, pint.Quantity],
+                         share: float = 1.0) -> str:  # fmt: skip
         """The Brightway formula of an exchange given by ``formula``: the stored amount (the
-        exchange's unit per ``owner_unit``) over the parameters as written to the project."""
+        exchange's unit per ``owner_unit``, times an allocated ``share``) over the parameters
+        as written to the project."""
         try:
-            factor = unit_factor(evaluate(formula, names), exchange.unit, owner_unit)
+            factor = unit_factor(evaluate(formula, names), exchange.unit, owner_unit) * share
         except (UnitProblem, FormulaProblem) as exc:
             raise InputError(self.path, entry, str(exc)) from None
         scope = activity if activity in self.factors else None
@@ -165,11 +167,13 @@ class ParameterBuilder:
         exchange: Exchange,
         owner_unit: str,
         names: Mapping[str, pint.Quantity],
+        share: float = 1.0,
     ) -> None:
-        """A driven exchange: its formula, scope and unit factor (base unit -> stored)."""
+        """A driven exchange: its formula, scope and unit factor (base unit -> stored, times
+        the allocated ``share`` of a multi-output activity)."""
         try:
             result = evaluate(formula, names)
-            factor = unit_factor(result, exchange.unit, owner_unit)
+            factor = unit_factor(result, exchange.unit, owner_unit) * share
         except (UnitProblem, FormulaProblem) as exc:
             raise InputError(self.path, entry, str(exc)) from None
         self.driven.append(

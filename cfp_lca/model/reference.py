@@ -168,6 +168,18 @@ FIELD_NOTES = {
     "number above 0, in `unit`)",
     "CorrelationSpec.parameters": "the two uncertain parameters of the model whose draws are "
     "rank-correlated",
+    "ActivitySpec.properties": "properties of one unit of the activity's own product (price, "
+    "mass, energy content), for allocation between its products",
+    "ActivitySpec.co_products": "products the activity delivers beside its own, per unit of "
+    "its own; with them, an allocation rule",
+    "ActivitySpec.allocation": "how the activity's inputs and emissions are shared between its "
+    "products: the one rule whose `when` holds (ISO 14067:2018 6.4.6.2)",
+    "CoProductSpec.properties": "properties of one unit of the co-product, the same names as "
+    "the activity's own product's",
+    "AllocationRuleSpec.by": "`mass`, or the name of a property every product states "
+    "(`price`: economic allocation)",
+    "AllocationRuleSpec.reason": "why allocation is not avoided by subdivision or system "
+    "expansion, and why this basis (ISO 14067:2018 6.4.6.2)",
     "FlowSpec.formula": "the flow's chemical formula (CO2, CH4, N2O), as biosphere databases "
     "give it",
     "pact": "in a study: what a PACT v3 ProductFootprint needs beyond the model (`cfp-lca "

@@ -11,74 +11,33 @@ The flows, synonyms and method files have theirs in ``flow_schema``, scenario fi
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     field_validator,
     model_validator,
 )
 
+from .allocation_schema import AllocationRuleSpec, CoProductSpec, PropertySpec
 from .pact_fields import PACT_UNITS, Country, IsoDate, Percent, Urn
+from .schema_base import (  # noqa: F401 - the base types are imported from here too
+    Code,
+    DataType,
+    Localized,
+    Number,
+    OptionValue,
+    QuantitySpec,
+    Score,
+    Strict,
+    Text,
+    When,
+    Year,
+)
 
 # The widest lognormal accepted (sigma = ln gsd): gsd 22026, more than four orders of magnitude
 # at one standard deviation; wider is a typo, and draws at 6 sd would span 50 orders.
 MAX_SIGMA = 10.0
-
-
-class Strict(BaseModel):
-    """Base: unknown fields are errors and types are strict, so a typo never passes silently."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-Number = Annotated[float, Field(allow_inf_nan=False)]
-
-
-def _code(text: str) -> str:
-    """A code names an entry in references (``db:code``): not empty, no ':' or edge spaces."""
-    if not text.strip():
-        raise ValueError("must not be empty")
-    if text != text.strip():
-        raise ValueError(f"'{text}' starts or ends with a space")
-    if ":" in text:
-        raise ValueError(f"'{text}' contains ':', which separates database and code in references")
-    return text
-
-
-def _text(text: str) -> str:
-    """Names and units must say something: an empty text is a forgotten value."""
-    if not text.strip():
-        raise ValueError("must not be empty")
-    return text
-
-
-def _score(value: int) -> int:
-    """A pedigree score is one of the five rows of the matrix (Weidema et al. 2013)."""
-    if not 1 <= value <= 5:
-        raise ValueError(f"a pedigree score is 1, 2, 3, 4 or 5, got {value}")
-    return value
-
-
-Code = Annotated[str, AfterValidator(_code)]
-Text = Annotated[str, AfterValidator(_text)]
-Year = Annotated[int, Field(ge=1900, le=2100)]
-Score = Annotated[int, AfterValidator(_score)]
-# A text a reader sees, in one language or several: "text" or {en: "text", zh: "文本"}
-Localized = Text | dict[Literal["en", "zh"], Text]
-# How an exchange's amount was obtained (ISO 14067 6.3.5: site-specific or secondary data)
-DataType = Literal["primary", "secondary", "estimate"]
-
-
-class QuantitySpec(Strict):
-    """A number with its unit and where it comes from."""
-
-    value: Number
-    unit: Text
-    source: str | None = None
 
 
 # Which parameters each distribution takes (stats_arrays vocabulary).
@@ -249,10 +208,6 @@ class CorrelationSpec(Strict):
         return self
 
 
-OptionValue = bool | str
-When = dict[str, OptionValue | list[OptionValue]]
-
-
 class OptionSpec(Strict):
     """A switch of a product model (e.g. the end-of-life approach), chosen per run."""
 
@@ -406,6 +361,9 @@ class ActivitySpec(Strict):
     parameters: dict[str, ParameterSpec] = {}
     inputs: list[InputSpec] = []
     emissions: list[EmissionSpec] = []
+    properties: dict[str, PropertySpec] = {}
+    co_products: list[CoProductSpec] = []
+    allocation: list[AllocationRuleSpec] = []
 
 
 class ComparisonSpec(Strict):

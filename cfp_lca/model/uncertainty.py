@@ -102,3 +102,20 @@ def _lognormal(amount: float, sigma: float, mean: bool = False) -> dict:
         "scale": sigma,
         "negative": amount < 0,
     }
+
+
+def rescaled(fields: dict, old: float, new: float) -> dict:
+    """stats_arrays ``fields`` of an amount ``old`` moved to ``new``, its relative spread kept
+    (a scenario's new amount, an allocated share)."""
+    u = dict(fields)
+    if u.get("uncertainty type", 0) in (0, 1):
+        u["loc"] = new
+    elif u.get("uncertainty type") == 2 and old:
+        u["loc"] = math.log(abs(new))
+        u["negative"] = new < 0
+    elif "loc" in u and old:
+        ratio = new / old
+        for field in ("loc", "scale", "minimum", "maximum"):
+            if field in u and u[field] == u[field]:
+                u[field] = u[field] * ratio if field != "scale" else abs(u[field] * ratio)
+    return u

@@ -24,6 +24,10 @@ def registry() -> pint.UnitRegistry:
     ureg.define("item = [item] = unit = piece = pcs")
     ureg.define("CO2e = [co2e] = CO2eq")
     ureg.define("tkm = tonne * kilometer")
+    # currencies, for prices (economic allocation): each its own dimension, never converted
+    # into another (no exchange rate is assumed)
+    for code, aliases in (("CNY", "yuan = RMB"), ("USD", "dollar_us"), ("EUR", "euro")):
+        ureg.define(f"{code} = [currency_{code.lower()}] = {aliases}")
     return ureg
 
 

@@ -156,12 +156,36 @@ def allocation(ctx: Context) -> Section:
     items.append(t("alloc_annual", lang, period=ctx.name(a.period or "-"),
                    output=f"{a.annual_output:g}", unit=verbatim(a.unit, lang),
                    basis=ctx.name(a.basis)) if a else t("no_alloc", lang))  # fmt: skip
+    items += _multi_output(ctx)
     items.append(_labelled(ctx, "end_of_life"))
     sep = "、" if lang == "zh" else ", "
     options = sep.join(ctx.name(boundary_label({k: v})) for k, v in m.options.items())
     if options:
         items.append(_labelled(ctx, "option_used", options))
     return Section("s_allocation", "6.4.6, 7.3", items)
+
+
+def _multi_output(ctx: Context) -> list[str]:
+    """One sentence per multi-output activity: its co-products, the rule, the share its own
+    product carries and why (ISO 14067:2018 6.4.6.2)."""
+    sep = "、" if ctx.lang == "zh" else ", "
+    out = []
+    for a in ctx.study.model.activities:
+        shared = a.meta.get("allocation")
+        if shared:
+            out.append(t("alloc_multi", ctx.lang, activity=ctx.name(a.name),
+                         products=sep.join(ctx.name(c) for c in shared["co_products"]),
+                         by=_rule(ctx, shared["by"]), share=fixed(100 * shared["share"], 1),
+                         reason=ctx.text(shared["reason"])))  # fmt: skip
+    return out
+
+
+ALLOCATION_RULES = ("mass", "price", "energy")  # named in the catalog; others by the data
+
+
+def _rule(ctx: Context, by: str) -> str:
+    """An allocation basis in the report's language."""
+    return t(f"alloc_by_{by}", ctx.lang) if by in ALLOCATION_RULES else ctx.name(by)
 
 
 def electricity(ctx: Context) -> Section:
