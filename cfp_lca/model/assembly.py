@@ -89,9 +89,26 @@ def build_model(
         model_names, params,
     )  # fmt: skip
     activities = tuple(_activity(ctx, i, a) for i, a in kept)
+    _check_modules(path, spec, activities)
     model = _product_model(ctx, activities, linked)
     check_foreground(model, backgrounds)
     return model
+
+
+def _check_modules(path: Path, spec: ModelFile, activities: tuple[Process, ...]) -> None:
+    """Each module names a stage of the model, and every stage an activity has is in one
+    module, when the model declares modules (EN 15804+A2)."""
+    stages = {s.code for s in spec.stages}
+    for code in spec.modules:
+        if code not in stages:
+            known = ", ".join(sorted(stages))
+            raise InputError(path, f"modules > {printable(code)}",
+                             f"unknown stage '{printable(code)}' (stages: {known})")  # fmt: skip
+    if not spec.modules:
+        return
+    for code in sorted({a.stage for a in activities if a.stage is not None} - spec.modules.keys()):
+        raise InputError(path, "modules", f"stage '{code}' has no module: map every stage "
+                         "whose activities carry the footprint (EN 15804+A2)")  # fmt: skip
 
 
 def _check_functional_parameters(path: Path, spec: ModelFile) -> None:
@@ -255,6 +272,7 @@ def _product_model(
         translations={k: dict(v) for k, v in spec.translations.items()},
         linked=tuple(sorted(linked)),
         brightway_parameters=tuple(ctx.params.brightway),
+        modules=dict(spec.modules),
     )
 
 

@@ -174,6 +174,8 @@ class ProductModel:
     linked: tuple[str, ...] = ()
     # every parameter of the model and its activities, as written into the project
     brightway_parameters: tuple[BrightwayParameter, ...] = ()
+    # stage code -> EN 15804+A2 module ({} when the model declares none)
+    modules: dict = field(default_factory=dict, hash=False, compare=False)
 
     def translate(self, text: str, lang: str) -> str:
         """A label in ``lang`` from the model's translations; the text itself otherwise."""

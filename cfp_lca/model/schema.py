@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from .allocation_schema import AllocationRuleSpec, CoProductSpec, PropertySpec
+from .en15804 import MODULES
 from .pact_fields import PACT_UNITS, Country, IsoDate, Percent, Urn
 from .schema_base import (  # noqa: F401 - the base types are imported from here too
     Code,
@@ -467,6 +468,9 @@ class StudySpec(Strict):
     statistic_reason: Localized | None = None
 
 
+Module = Literal[MODULES]  # EN 15804+A2 modules a stage may map to (not D: the credits)
+
+
 class ModelFile(Strict):
     """A product model: a foreground database linked to background databases."""
 
@@ -490,6 +494,9 @@ class ModelFile(Strict):
     # lognormals of this model's parameters and exchanges: the value is their median or mean
     lognormal_centre: Literal["median", "mean"] = "median"
     stages: list[StageSpec] = Field(min_length=1)
+    # EN 15804+A2 / EN 50693 module of each stage: results by module, module D (the credits)
+    # apart from the A-C total
+    modules: dict[Code, Module] = {}
     comparison: ComparisonSpec | None = None
     activities: list[ActivitySpec] = Field(min_length=1)
 

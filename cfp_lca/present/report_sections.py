@@ -48,6 +48,7 @@ from .report_tables import (
     flow_name,
     flow_table,
     group_table,
+    module_table,
     parameter_table,
     part_table,
     quality_table,
@@ -259,6 +260,8 @@ def results(ctx: Context) -> Section:
     has_credits = any(ctx.study.static.credits.values())
     items += [table, *([] if has_credits else ["fig:stage_contributions"]),
               "fig:stage_shares_donut"]  # fmt: skip
+    if lcia.get("modules"):
+        items += [t("modules_note", lang), module_table(ctx)]
     if len(lcia["parts"]) > 1:
         items += [part_table(ctx), "fig:parts_pareto"]
     items += [flow_table(ctx), "fig:greenhouse_gases"]

@@ -369,6 +369,16 @@ def stage_table(ctx: Context) -> Table:
                  [None, ".6g", ".1f"], std_columns=(1,), stds=tuple(formats))  # fmt: skip
 
 
+def module_table(ctx: Context) -> Table:
+    """The result by EN 15804+A2 module, the A-C total, then module D apart (not in it),
+    rounded as the stages are."""
+    found, lang = ctx.data["lcia"]["modules"], ctx.lang
+    rows = [[r["module"], r["value"]] for r in found["rows"] if r["module"] != "D"]
+    rows += [[t("module_a_to_c", lang), found["a_to_c"]], [t("module_d", lang), found["d"]]]
+    return Table("modules", t("t_modules", lang), [t("h_module", lang), t("h_ghg", lang)], rows,
+                 [None, ctx.rounded])  # fmt: skip
+
+
 def part_table(ctx: Context) -> Table:
     """Contributions by part, then what no part holds by stage, rounded as the total's
     relative uncertainty supports."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..calc.modules import module_results
 from ..calc.static import GROUPS, OTHER_GROUP, StaticResult, biogenic_co2, reporting_group
 from ..model.objects import ProductModel, Stage
 
@@ -128,6 +129,8 @@ def lcia_dict(
             for (db, code), v in _ranked(result.background)
         },
     }
+    if model.modules:
+        out["modules"] = module_results(result, model)
     if result.coverage is not None:
         out["coverage"] = result.coverage.to_dict()
     if methods is not None:
@@ -278,12 +281,23 @@ def lcia_text(
         text += "\n\n" + flow_text(result)
     if methods:
         text += "\n" + methods_line(result, methods)
+    if model.modules:
+        text += "\n\n" + module_text(result, model)
     if len(result.parts) > 1:
         text += "\n\n" + _top_table("part", result.parts, result, top)
     text += "\n\n" + _top_table("process or direct emission", contributors(result), result, top)
     if model.linked and result.coverage is not None:
         text += "\n\n" + result.coverage.line()
     return text
+
+
+def module_text(result: StaticResult, model: ProductModel) -> str:
+    """The result by EN 15804+A2 module: A to C, their total, then module D apart."""
+    found = module_results(result, model)
+    rows = [[r["module"], f"{r['value']:.4f}"] for r in found["rows"] if r["module"] != "D"]
+    rows.append(["A-C total", f"{found['a_to_c']:.4f}"])
+    rows.append(["module D (beyond the system boundary, not in A-C)", f"{found['d']:.4f}"])
+    return "by module (EN 15804+A2)\n" + format_table(["module", result.unit], rows, right=[1])
 
 
 def coverage_text(coverage: dict) -> str:
