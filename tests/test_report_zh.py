@@ -25,6 +25,9 @@ ALLOWED = {
     "install", "weasyprint", "study.review", "study.statistic_reason",
     # statistics and formulas
     "P", "t", "S1", "ST", "exp", "sigma", "seed", "rho",
+    # EN 15804+A2 / EN 50693 and its module designations (A to C, D), as declarations print them
+    "EN", "A", "C", "D", "A1", "A2", "A3", "A4", "A5", "B1", "B2", "B3", "B4", "B5", "B6", "B7",
+    "C1", "C2", "C3", "C4",
 }  # fmt: skip
 
 
