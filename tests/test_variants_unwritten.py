@@ -8,6 +8,8 @@ totals (tests/fixtures/models/README.md).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import bw2calc as bc
 import bw2data as bd
 import pytest
@@ -121,15 +123,21 @@ def test_leftover_variant_databases_are_removed_and_named(workspace, caplog):
     naming them; a look-alike that cfp_lca did not write stays."""
     base = workspace.catalog.models["lamp"].database
     ours, theirs = [f"{base}[x=1]", f"{base}{{far}}"], f"{base}{{theirs}}"
+    from cfp_lca.brightway.datapackages import database_arrays
+
     with current_project(PROJECT):
         for name in [*ours, theirs]:
             db = bd.Database(name)
             db.register(**({MARKER: {"state": "complete"}} if name in ours else {}))
             db.write({(name, "a"): {"name": "a", "type": "process", "exchanges": []}})
+            database_arrays(name)  # cached as a computation would leave it
+        cache = Path(bd.projects.dir) / "cfp_lca_float64"
+        cached = set(cache.glob("*.npz"))
     with caplog.at_level("WARNING", logger="cfp_lca"):
         workspace.model("lamp").lcia()
     with current_project(PROJECT):
         assert theirs in bd.databases
         assert not set(ours) & set(bd.databases)
+        assert len(cached - set(cache.glob("*.npz"))) == 2  # the removed ones' arrays too
         del bd.databases[theirs]
     assert ", ".join(ours) in caplog.text

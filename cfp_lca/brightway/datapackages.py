@@ -172,8 +172,18 @@ def _current(inputs: dict[str, str | None]) -> bool:
 def _cache_path(name: str) -> Path:
     """The cache file of ``name``'s current version (hashed: any database name is a file name)."""
     digest = hashlib.sha256(repr((CACHE_FORMAT, name, _modified(name))).encode()).hexdigest()
-    tag = hashlib.sha256(name.encode()).hexdigest()[:16]
-    return Path(bd.projects.dir) / CACHE_FOLDER / f"{tag}-{digest[:24]}.npz"
+    return Path(bd.projects.dir) / CACHE_FOLDER / f"{_cache_tag(name)}-{digest[:24]}.npz"
+
+
+def _cache_tag(name: str) -> str:
+    """The first part of the cache file names of database ``name`` (any name is a file name)."""
+    return hashlib.sha256(name.encode()).hexdigest()[:16]
+
+
+def forget_cached(name: str) -> None:
+    """Remove the cached arrays of every version of database ``name`` (a removed database)."""
+    for path in (Path(bd.projects.dir) / CACHE_FOLDER).glob(f"{_cache_tag(name)}-*.npz"):
+        path.unlink(missing_ok=True)
 
 
 def _modified(name: str) -> str | None:

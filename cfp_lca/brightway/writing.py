@@ -233,9 +233,12 @@ def variant_leftovers(catalog: Catalog) -> list[str]:
 def _remove_leftovers(catalog: Catalog) -> None:
     """Remove the variant databases earlier versions wrote, saying which (nothing cfp_lca did
     not write is touched)."""
+    from .datapackages import forget_cached
+
     names = variant_leftovers(catalog)
     for name in names:
         del bd.databases[name]
+        forget_cached(name)
     if names:
         logger.warning(
             "removed %d variant databases that an earlier cfp_lca wrote (variants are no longer "
