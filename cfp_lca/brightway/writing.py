@@ -10,6 +10,7 @@ import hashlib
 import logging
 import pickle
 import uuid
+import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -267,9 +268,20 @@ def _write_unless(current: Callable[[], bool], write: Callable[[], None]) -> boo
     return True
 
 
+_DIGESTS: dict[int, tuple[weakref.ref, str]] = {}  # id of a model -> (the model, its digest)
+
+
 def content_hash(model: ProductModel) -> str:
-    """A digest of a model's activities, exchanges and parameters (what its database holds)."""
-    return hashlib.sha256(repr((model.activities, model.brightway_parameters)).encode()).hexdigest()
+    """A digest of a model's activities, exchanges and parameters (what its database holds);
+    computed once per model object (models are frozen), as every computation asks for it."""
+    found = _DIGESTS.get(id(model))
+    if found is not None and found[0]() is model:
+        return found[1]
+    text = repr((model.activities, model.brightway_parameters))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    key = id(model)
+    _DIGESTS[key] = (weakref.ref(model, lambda _, key=key: _DIGESTS.pop(key, None)), digest)
+    return digest
 
 
 def _depends(catalog: Catalog, name: str) -> list[str]:
