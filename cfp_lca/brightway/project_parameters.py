@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
+from ..model.formula import with_names_replaced
 from ..model.objects import BrightwayParameter, ProductModel
 
 DATABASE_ROWS = (
@@ -74,12 +75,7 @@ def renamed_formula(text: str, names: dict[str, str]) -> str:
     """``text`` with the parameter names of ``names`` replaced."""
     if not names:
         return text
-
-    class Rename(ast.NodeTransformer):
-        def visit_Name(self, node: ast.Name) -> ast.AST:
-            return ast.copy_location(ast.Name(names.get(node.id, node.id), node.ctx), node)
-
-    return ast.unparse(Rename().visit(ast.parse(text, mode="eval")))
+    return with_names_replaced(text, lambda n: ast.Name(names.get(n.id, n.id), n.ctx))
 
 
 def rename_exchange_formulas(data: dict, names: dict[str, str]) -> None:

@@ -20,6 +20,8 @@ from pathlib import Path
 from ..errors import InputError
 from .objects import BrightwayParameter, Catalog, ProductModel
 from .scenario_schema import ScenarioFile
+from .scenarios import rebuilt
+from .schema import ModelFile
 from .table_files import cell_number, read_rows, write_rows
 
 COLUMNS = ("Name", "Group", "default")
@@ -163,12 +165,6 @@ def apply_parameters(catalog: Catalog, base: ProductModel, name: str,
                      values: Mapping[tuple, float]) -> ProductModel:  # fmt: skip
     """``base`` built again from its file with ``values`` ((scope, name) -> value in the
     parameter's unit) set, each source noting the scenario; uncertainty kept around it."""
-    from .assembly import build_model
-    from .reading import read_yaml
-    from .schema import ModelFile
-    from .validation import validate
-
-    spec = validate(base.path, read_yaml(base.path), ModelFile)
     note = f"parameter scenario '{name}'"
 
     def changed(scope: str | None, params: dict) -> dict:
@@ -176,20 +172,14 @@ def apply_parameters(catalog: Catalog, base: ProductModel, name: str,
                                         "source": f"{v.source}; {note}"})
                 if (scope, k) in values else v for k, v in params.items()}  # fmt: skip
 
-    activities = [a.model_copy(update={"parameters": changed(a.code, a.parameters)})
-                  for a in spec.activities]  # fmt: skip
-    spec = spec.model_copy(update={
-        "database": f"{spec.database}{{parameters:{name}}}",
-        "name": f"{spec.name}: {name}",
-        "parameters": changed(None, spec.parameters),
-        "activities": activities,
-    })  # fmt: skip
-    model = build_model(base.path, spec, catalog.biosphere, catalog.flows, catalog.methods,
-                        catalog.backgrounds, base.options)  # fmt: skip
-    return _same_declared(model, base)
+    def edit(spec: ModelFile) -> ModelFile:
+        activities = [a.model_copy(update={"parameters": changed(a.code, a.parameters)})
+                      for a in spec.activities]  # fmt: skip
+        return spec.model_copy(update={
+            "database": f"{spec.database}{{parameters:{name}}}",
+            "name": f"{spec.name}: {name}",
+            "parameters": changed(None, spec.parameters),
+            "activities": activities,
+        })  # fmt: skip
 
-
-def _same_declared(model: ProductModel, base: ProductModel) -> ProductModel:
-    from dataclasses import replace
-
-    return replace(model, declared=base.declared, declared_path=base.declared_path)
+    return rebuilt(catalog, base, edit, base.options, base.path)

@@ -69,6 +69,18 @@ def formula_names(text: str) -> frozenset[str]:
     return frozenset(n.id for n in ast.walk(parse(text)) if isinstance(n, ast.Name))
 
 
+def with_names_replaced(text: str, replace: Callable[[ast.Name], ast.expr]) -> str:
+    """``text`` written again with each name replaced by ``replace(name)`` (a name, a product
+    with a factor): the one rewriter of a formula's names, for formulas as Brightway holds them."""
+
+    class Replace(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            return ast.copy_location(replace(node), node)
+
+    tree = Replace().visit(ast.parse(text, mode="eval"))
+    return ast.unparse(ast.fix_missing_locations(tree))
+
+
 @lru_cache(maxsize=4096)
 def parse(text: str) -> ast.Expression:
     """The syntax tree of a formula (cached: Monte Carlo evaluates each formula per block); too

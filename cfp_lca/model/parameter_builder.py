@@ -13,7 +13,7 @@ from pathlib import Path
 import pint
 
 from ..errors import InputError
-from .formula import FormulaProblem, evaluate, formula_names
+from .formula import FormulaProblem, evaluate, formula_names, with_names_replaced
 from .objects import BrightwayParameter, Exchange
 from .parameters import (
     STATIC_RTOL,
@@ -247,15 +247,11 @@ def brightway_formula(text: str, factors: Mapping[str, float]) -> str:
     parameters' values as Brightway holds them, giving the magnitude in base units."""
     import ast
 
-    class Scaled(ast.NodeTransformer):
-        def visit_Name(self, node: ast.Name) -> ast.AST:
-            factor = factors.get(node.id, 1.0)
-            if factor == 1.0:
-                return node
-            return ast.BinOp(node, ast.Mult(), ast.Constant(factor))
+    def scaled(node: ast.Name) -> ast.expr:
+        factor = factors.get(node.id, 1.0)
+        return node if factor == 1.0 else ast.BinOp(node, ast.Mult(), ast.Constant(factor))
 
-    tree = Scaled().visit(ast.parse(text, mode="eval"))
-    return ast.unparse(ast.fix_missing_locations(tree))
+    return with_names_replaced(text, scaled)
 
 
 def unit_factor(result: pint.Quantity | float, stored: str, owner: str) -> float:

@@ -8,8 +8,10 @@ the Brightway project: see :mod:`cfp_lca.brightway.foreground`).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from .assembly import build_model
@@ -59,12 +61,16 @@ def load_scenarios(catalog: Catalog, root: Path | None = None) -> dict[str, Scen
 def apply_scenario(catalog: Catalog, scn: ScenarioFile, path: Path) -> ProductModel:
     """Overlay the scenario on its model's file and resolve the result; bad references fail."""
     base = catalog.models[scn.model]
-    model_spec = validate(base.path, read_yaml(base.path), ModelFile)
-    spec = overlay(model_spec, scn, path)
-    model = build_model(
-        path, spec, catalog.biosphere, catalog.flows, catalog.methods, catalog.backgrounds,
-        scn.options,
-    )  # fmt: skip
+    return rebuilt(catalog, base, lambda spec: overlay(spec, scn, path), scn.options, path)
+
+
+def rebuilt(catalog: Catalog, base: ProductModel, edit: Callable[[ModelFile], ModelFile],
+            options: Mapping[str, Any], path: Path) -> ProductModel:  # fmt: skip
+    """``base``'s file read again, ``edit``-ed and resolved with ``options`` (errors name
+    ``path``); the base's declared figures kept."""
+    spec = edit(validate(base.path, read_yaml(base.path), ModelFile))
+    model = build_model(path, spec, catalog.biosphere, catalog.flows, catalog.methods,
+                        catalog.backgrounds, options)  # fmt: skip
     return replace(model, declared=base.declared, declared_path=base.declared_path)
 
 
