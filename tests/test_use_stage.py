@@ -98,8 +98,9 @@ def test_headline_includes_use_and_the_figure_without_it_is_beside(results):
 
 
 def test_grid_decarbonising_changes_only_the_use_stage_electricity(built, results, hand):
-    """Mean of 0.6205 x 0.975^k over the years of use k = 2..21: 0.6205 x 0.975^2 x
-    (1 - 0.975^20) / (20 x 0.025); production and fabrication stay on 0.6205."""
+    """Mean of 0.6205 x 0.975^k over the 20 years of use k = 2..21 (the model's service
+    life): 0.6205 x 0.975^2 x (1 - 0.975^20) / (20 x 0.025); production and fabrication stay
+    on 0.6205."""
     from cfp_lca.brightway.writing import ensure_model
     from cfp_lca.calc.lcia import static_lcia
     from cfp_lca.model.scenarios import load_scenarios
@@ -108,7 +109,9 @@ def test_grid_decarbonising_changes_only_the_use_stage_electricity(built, result
     ensure_model(built, model)
     result = static_lcia(built, model)
     mean_factor = 0.6205 * 0.975**2 * (1 - 0.975**20) / (20 * 0.025)
-    change = result.activities["use_stage"] - results[True].activities["use_stage"]
+    # the declining grid, bought with the model's service life, is an activity of its own
+    grid = result.activities["electricity_cn_lifecycle_declining_from_2025@use_stage"]
+    change = result.activities["use_stage"] + grid - results[True].activities["use_stage"]
     assert change == pytest.approx(hand["kwh"] * (mean_factor - 0.6205), rel=1e-9)
     for stage in ("raw_materials", "production", "end_of_life"):
         assert result.stages[stage] == pytest.approx(results[True].stages[stage], rel=1e-12)

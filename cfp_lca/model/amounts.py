@@ -23,9 +23,13 @@ def parameter_values(
     entry: str,
     params: Mapping[str, ParameterSpec],
     known: Mapping[str, pint.Quantity] | None = None,
+    fixed: Mapping[str, pint.Quantity] | None = None,
 ) -> dict:
-    """Parameters as pint quantities, in file order; a formula may use those before it."""
+    """Parameters as pint quantities, in file order; a formula may use those before it.
+    ``fixed`` replaces the values of value parameters it names (a model setting a background
+    process's parameters), each converted to the parameter's unit."""
     out = dict(known or {})
+    fixed = fixed or {}
     for name, spec in params.items():
         shown = printable(name)
         where = f"{entry} > parameters > {shown}" if entry else f"parameters > {shown}"
@@ -35,7 +39,9 @@ def parameter_values(
                 "digits and _, not starting with a digit",
             )  # fmt: skip
         try:
-            if spec.formula is not None:
+            if name in fixed:
+                out[name] = quantity(convert(fixed[name], spec.unit), spec.unit)
+            elif spec.formula is not None:
                 result = evaluate(spec.formula, out)
                 if not isinstance(result, pint.Quantity):
                     result = quantity(float(result), "dimensionless")

@@ -5,7 +5,7 @@ amounts through pint, its inputs found in the model and its backgrounds, its str
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from .inputs import find_input, input_label, linked_databases
 from .objects import Allocation, Exchange, Flow, Method, Process, ProductModel, Stage
 from .options import check_when, choose_options, holds, variant_database
 from .parameter_builder import ParameterBuilder
+from .process_instances import process_instance
 from .reading import read_yaml
 from .schema import ActivitySpec, AmountFields, EmissionSpec, InputSpec, ModelFile
 from .structure import check_foreground
@@ -57,6 +58,8 @@ class Resolving:
     database: str  # the variant's foreground database
     model_names: Mapping[str, pint.Quantity]  # the model's parameters
     params: ParameterBuilder
+    # background processes bought with the model's parameter values, as activities
+    instances: list[Process] = field(default_factory=list)
 
 
 def build_model(
@@ -89,6 +92,7 @@ def build_model(
         model_names, params,
     )  # fmt: skip
     activities = tuple(_activity(ctx, i, a) for i, a in kept)
+    activities += tuple(ctx.instances)  # filled while resolving the inputs
     _check_modules(path, spec, activities)
     model = _product_model(ctx, activities, linked)
     check_foreground(model, backgrounds)
@@ -231,11 +235,38 @@ def _add_input(
     if target[0] != spec.database:
         _require_uncertainty(path, sub, inp, ctx.params.drives(a.code, inp.formula))
     target = (ctx.database, target[1]) if target[0] == spec.database else target
+    if inp.process_parameters:
+        target = _instance(ctx, a, names, sub, inp, target)
     exchanges.append(allocated(
         make_exchange(path, sub, inp, target, "technosphere", unit, a.unit, names,
                       ctx.allocation, spec.lognormal_centre), share)
     )  # fmt: skip
     _note_driven(ctx.params, a, names, sub, inp, exchanges, share)
+
+
+def _instance(
+    ctx: Resolving,
+    a: ActivitySpec,
+    names: Mapping[str, pint.Quantity],
+    sub: str,
+    inp: InputSpec,
+    target: tuple[str, str],
+) -> tuple[str, str]:
+    """The model's own copy of a background process bought with parameter values: added to
+    ``ctx.instances``, its key returned (one per purchase: ``process@activity``)."""
+    if target[0] not in ctx.backgrounds:
+        raise InputError(ctx.path, f"{sub} > process_parameters", "only a process of a "
+                         "cfp_lca background database has parameters to set")  # fmt: skip
+    taken = {p.code for p in ctx.instances}
+    code = f"{target[1]}@{a.code}"
+    code = next(c for n in range(1, len(taken) + 2)
+                if (c := code if n == 1 else f"{code}#{n}") not in taken)  # fmt: skip
+    key = (ctx.database, code)
+    ctx.instances.append(process_instance(
+        ctx.path, sub, ctx.backgrounds[target[0]][target[1]], inp.process_parameters, names, a,
+        key, ctx.biosphere, ctx.flows,
+    ))  # fmt: skip
+    return key
 
 
 def _product_model(

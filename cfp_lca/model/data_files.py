@@ -4,6 +4,7 @@ background databases, declared figures and synonyms."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pint
@@ -77,53 +78,60 @@ def load_background(
     units = {p.code: p.unit for p in spec.processes}
     processes = {}
     for i, p in enumerate(spec.processes):
-        entry = f"processes[{i}] '{p.code}'"
-        check_unit(path, entry, p.unit)
-        names = parameter_values(path, entry, p.parameters)
-        meta = _process_meta(p, names)
-        emissions = p.emissions
-        if p.pact is not None:
-            emissions, found = _footprint(path, entry, p)
-            meta |= found
-        exchanges = [
-            make_emission(
-                path, f"{entry} > emissions[{j}] '{e.flow}'", e, biosphere, flows, p.unit, names
-            )
-            for j, e in enumerate(emissions)
-        ]
-        for j, inp in enumerate(p.inputs):
-            sub = f"{entry} > inputs[{j}] '{input_label(inp.input)}'"
-            if isinstance(inp.input, LinkSpec):
-                raise InputError(
-                    path, sub, "links to other Brightway databases belong in model files"
-                )
-            if inp.input not in units:
-                raise InputError(
-                    path, sub, f"unknown process '{printable(inp.input)}' in {spec.database}"
-                )
-            require_source(path, sub, inp)
-            exchanges.append(
-                make_exchange(
-                    path,
-                    sub,
-                    inp,
-                    (spec.database, inp.input),
-                    "technosphere",
-                    units[inp.input],
-                    p.unit,
-                    names,
-                )
-            )
-        processes[p.code] = Process(
-            spec.database,
-            p.code,
-            p.name,
-            p.unit,
-            tuple(exchanges),
-            p.location,
-            meta=meta,
-        )
+        source = ProcessSource(path, f"processes[{i}] '{p.code}'", spec.database, p, units)
+        processes[p.code] = background_process(source, biosphere, flows)
     return spec, processes
+
+
+@dataclass(frozen=True)
+class ProcessSource:
+    """Where a background process comes from: what resolving it again with other parameter
+    values needs (a model that sets its parameters, :func:`background_process`)."""
+
+    path: Path
+    entry: str
+    database: str
+    spec: ProcessSpec
+    units: Mapping[str, str]  # the unit of every process of its database, by code
+
+
+def background_process(
+    source: ProcessSource,
+    biosphere: str,
+    flows: Mapping[str, Flow],
+    values: Mapping[str, pint.Quantity] | None = None,
+) -> Process:
+    """One background process resolved with its parameters' values (``values`` replaces
+    those of value parameters it names; formula parameters follow)."""
+    path, entry, p = source.path, source.entry, source.spec
+    check_unit(path, entry, p.unit)
+    names = parameter_values(path, entry, p.parameters, fixed=values)
+    meta = _process_meta(p, names)
+    emissions = p.emissions
+    if p.pact is not None:
+        emissions, found = _footprint(path, entry, p)
+        meta |= found
+    exchanges = [
+        make_emission(
+            path, f"{entry} > emissions[{j}] '{e.flow}'", e, biosphere, flows, p.unit, names
+        )
+        for j, e in enumerate(emissions)
+    ]
+    for j, inp in enumerate(p.inputs):
+        sub = f"{entry} > inputs[{j}] '{input_label(inp.input)}'"
+        if isinstance(inp.input, LinkSpec):
+            raise InputError(path, sub, "links to other Brightway databases belong in model files")
+        if inp.input not in source.units:
+            raise InputError(
+                path, sub, f"unknown process '{printable(inp.input)}' in {source.database}"
+            )
+        require_source(path, sub, inp)
+        target = (source.database, inp.input)
+        unit = source.units[inp.input]
+        exchanges.append(make_exchange(path, sub, inp, target, "technosphere", unit, p.unit, names))
+    parametric = source if p.parameters else None
+    return Process(source.database, p.code, p.name, p.unit, tuple(exchanges), p.location,
+                   meta=meta, parametric=parametric)  # fmt: skip
 
 
 def _footprint(path: Path, entry: str, p: ProcessSpec) -> tuple[list[EmissionSpec], dict]:

@@ -114,6 +114,9 @@ class Process:
     stage: str | None = None
     part: str | None = None
     meta: dict = field(default_factory=dict, hash=False, compare=False)
+    # a background process with parameters: what resolving it with other values needs
+    # (``data_files.ProcessSource``); None otherwise
+    parametric: object | None = field(default=None, hash=False, compare=False, repr=False)
 
     @property
     def key(self) -> tuple[str, str]:

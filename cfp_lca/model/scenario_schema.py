@@ -7,7 +7,16 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .schema import InputSpec, Number, OptionValue, ParameterSpec, Strict, Text
+from .schema import (
+    Code,
+    InputSpec,
+    Number,
+    OptionValue,
+    ParameterSpec,
+    QuantitySpec,
+    Strict,
+    Text,
+)
 
 
 class SwapSpec(Strict):
@@ -17,23 +26,29 @@ class SwapSpec(Strict):
     new: Text
     activities: list[str] | None = None  # only in these activities; all when omitted
     source: Text
+    # values for the new process's parameters (see InputSpec.process_parameters)
+    process_parameters: dict[Code, Text | QuantitySpec] = {}
 
 
 class ChangeSpec(Strict):
-    """Change one input of one activity: scale it, replace it, or remove it."""
+    """Change one input of one activity: scale, replace or remove it, or set its process's
+    parameters."""
 
     activity: Text
     input: Text
     scale: Number | None = Field(default=None, ge=0)
     replace: InputSpec | None = None
     remove: bool = False
+    # new values for parameters of the bought background process, over those the input sets
+    process_parameters: dict[Code, Text | QuantitySpec] = {}
     source: Text
 
     @model_validator(mode="after")
     def _one_change(self) -> ChangeSpec:
-        given = [self.scale is not None, self.replace is not None, self.remove]
+        given = [self.scale is not None, self.replace is not None, self.remove,
+                 bool(self.process_parameters)]  # fmt: skip
         if sum(given) != 1:
-            raise ValueError("give exactly one of scale, replace or remove")
+            raise ValueError("give exactly one of scale, replace, remove or process_parameters")
         return self
 
 

@@ -124,6 +124,7 @@ def _swapped(x: InputSpec, swap: SwapSpec) -> InputSpec:
             "input": swap.new,
             "pair_as": x.pair_as or swap.old,
             "source": f"{x.source}; scenario: {swap.source}",
+            "process_parameters": swap.process_parameters,
         }
     )
 
@@ -152,6 +153,8 @@ def _change(
                 del inputs[j]
             elif change.replace is not None:
                 inputs[j] = change.replace.model_copy(update={"when": inputs[j].when})
+            elif change.process_parameters:
+                inputs[j] = _with_parameters(inputs[j], change.process_parameters, change.source)
             else:
                 inputs[j] = _scaled(inputs[j], change.scale, change.source)
 
@@ -189,6 +192,9 @@ def _new_formula_names(scn: ScenarioFile) -> set[str]:
     model reports it)."""
     specs = [*(c.replace for c in scn.changes if c.replace), *(a.add for a in scn.additions)]
     formulas = [x.formula for x in [*specs, *scn.parameters.values()] if x.formula is not None]
+    for given in [*(s.process_parameters for s in scn.swaps), *(x.process_parameters for x in
+                  [*scn.changes, *specs])]:  # fmt: skip
+        formulas += [v for v in given.values() if isinstance(v, str)]
     used: set[str] = set()
     for text in formulas:
         try:
@@ -196,6 +202,13 @@ def _new_formula_names(scn: ScenarioFile) -> set[str]:
         except FormulaProblem:
             continue
     return used
+
+
+def _with_parameters(x: InputSpec, values: dict, why: str) -> InputSpec:
+    """An input whose background process is bought with other parameter values."""
+    source = f"{x.source}; parameters {', '.join(values)} set: {why}"
+    merged = {**x.process_parameters, **values}
+    return x.model_copy(update={"process_parameters": merged, "source": source})
 
 
 def _scaled(x: InputSpec, factor: float, why: str) -> InputSpec:

@@ -297,13 +297,21 @@ class InputSpec(AmountFields):
         "`database:code`), or a link `{database, code or name, ..., unit}` to a Brightway "
         "database cfp_lca did not write"
     )
+    process_parameters: dict[Code, Text | QuantitySpec] = Field(
+        default={},
+        description="values for parameters the bought background process declares, for this "
+        "purchase only: a formula over this activity's and the model's parameters "
+        "(`service_life`) or `{value, unit}`; the process is resolved again with them, as an "
+        "activity of the model",
+    )
 
 
 # ---------------------------------------------------------------- processes and models
 
 
 class ProcessSpec(Strict):
-    """A background process: one reference product, its emissions and inputs."""
+    """A background process: one reference product, its emissions and inputs; a model buying
+    it may set its value parameters (``process_parameters``)."""
 
     code: Code
     name: Text
