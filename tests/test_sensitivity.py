@@ -140,6 +140,11 @@ def test_gsa_cli_ranks_parameters_and_methods_agree_on_the_top_one(fixture_catal
                  "--project", PROJECT]) == 0  # fmt: skip
     mc = json.loads(capsys.readouterr().out)
     assert data["sources"] == mc["sources"] == ["foreground", "background", "characterization"]
+    # the squared-rank shares are a ranking, and the text says so rather than "variance"
+    assert main(["gsa", "lamp", "-n", "500", "--sobol-n", "64", *args[-4:]]) == 0
+    text = capsys.readouterr().out
+    assert "share of rho²" in text and "not a share of the variance" in text
+    assert "share of variance" not in text
 
 
 def test_exchanges_remain_available_as_inputs(fixture_catalog):

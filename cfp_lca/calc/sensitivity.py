@@ -1,7 +1,8 @@
 """Global and local sensitivity of a model's total, on the fast Monte Carlo engine.
 
-Global: Spearman rank correlation of each uncertain input with the total and its squared-rank
-share of variance; Sobol first-order and total indices (SALib, inputs optionally grouped).
+Global: Spearman rank correlation of each uncertain input with the total and its share of the
+squared rank correlations (a ranking); Sobol first-order and total indices (SALib, inputs
+optionally grouped).
 Local: elasticities and a tornado (each input at two quantiles or +/- a percentage).
 
 The inputs are the model's random parameters (the eco-design levers: masses, distances,
@@ -258,7 +259,9 @@ def parameter_inputs(engine: FastEngine) -> list[UncertainInput]:
 class RankResult:
     labels: tuple[str, ...]
     spearman: np.ndarray  # (m,) rank correlation with the total
-    variance_share: np.ndarray  # (m,) squared-rank share, sums to 1
+    # (m,) rho² over the sum of all rho², sums to 1: a ranking, not a variance decomposition
+    # (correlated or interacting inputs share their effect; Sobol indices apportion variance)
+    variance_share: np.ndarray
     n: int
 
 

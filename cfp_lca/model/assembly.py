@@ -11,7 +11,7 @@ from typing import Any
 
 import pint
 
-from ..errors import InputError, printable
+from ..errors import InputError, Problems, printable
 from .allocation import allocated, allocation_share
 from .amounts import check_unit, make_emission, make_exchange, parameter_values
 from .inputs import find_input, input_label, linked_databases
@@ -60,6 +60,8 @@ class Resolving:
     params: ParameterBuilder
     # background processes bought with the model's parameter values, as activities
     instances: list[Process] = field(default_factory=list)
+    # problems of single activities and exchanges, so that check lists every one of them
+    problems: Problems = field(default_factory=Problems)
 
 
 def build_model(
@@ -91,8 +93,12 @@ def build_model(
         path, spec, biosphere, flows, backgrounds, chosen, allocation, local_units, database,
         model_names, params,
     )  # fmt: skip
-    activities = tuple(_activity(ctx, i, a) for i, a in kept)
-    activities += tuple(ctx.instances)  # filled while resolving the inputs
+    resolved = []
+    for i, a in kept:
+        with ctx.problems.each():
+            resolved.append(_activity(ctx, i, a))
+    ctx.problems.raise_any()
+    activities = (*resolved, *ctx.instances)  # instances: filled while resolving the inputs
     _check_modules(path, spec, activities)
     model = _product_model(ctx, activities, linked)
     check_foreground(model, backgrounds)
@@ -176,11 +182,13 @@ def _activity(ctx: Resolving, i: int, a: ActivitySpec) -> Process:
     share, shared = allocation_share(path, entry, a, ctx.chosen)
     exchanges: list[Exchange] = []
     for j, e in enumerate(a.emissions):
-        _add_emission(ctx, a, names, f"{entry} > emissions[{j}] '{e.flow}'", e, exchanges,
-                      share)  # fmt: skip
+        with ctx.problems.each():
+            _add_emission(ctx, a, names, f"{entry} > emissions[{j}] '{e.flow}'", e, exchanges,
+                          share)  # fmt: skip
     for j, inp in enumerate(a.inputs):
         sub = f"{entry} > inputs[{j}] '{input_label(inp.input)}'"
-        _add_input(ctx, a, names, sub, inp, exchanges, share)
+        with ctx.problems.each():
+            _add_input(ctx, a, names, sub, inp, exchanges, share)
     if a.stage is None and any(x.database != ctx.database for x in exchanges):
         raise InputError(
             path, entry, "an activity with background inputs or emissions needs a stage"

@@ -1,8 +1,9 @@
 """``cfp-lca check``: every problem of every data file at once, not only the first.
 
-Each file is checked on its own (all its schema errors, else its first reference or unit
-error), against the files below it that are valid; the whole stack is then cross-checked as
-``load_catalog`` does when no file has a problem.
+Each file is checked on its own (all its schema errors, else every reference or unit error
+of its activities, exchanges and processes, one each), against the files below it that are
+valid; the whole stack is then cross-checked as ``load_catalog`` does when no file has a
+problem.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import InputError
+from ..errors import InputError, InputErrors
 from .assembly import load_model
 from .data_files import load_background, load_declared, load_flows, load_method
 from .flow_schema import FlowsFile, MethodFile
@@ -80,13 +81,17 @@ def _noted(problems: list[InputError], default: T, find: Callable[..., T], *args
 
 
 def _checked(problems: list[InputError], path: Path, schema: type, load: Callable) -> Any:
-    """Load one file: all its schema errors, else its first other error, go to ``problems``."""
+    """Load one file: all its schema errors, else its other errors (every activity's and
+    exchange's, where the loader gathers them), go to ``problems``."""
     try:
         found = schema_problems(path, read_yaml(path), schema)
         if found:
             problems.extend(found)
             return None
         return load(path)
+    except InputErrors as exc:
+        problems.extend(exc.errors)
+        return None
     except InputError as exc:
         problems.append(exc)
         return None
@@ -125,6 +130,8 @@ def _scenario_problems(catalog: Catalog, layers: list[Layer]) -> list[InputError
                 if spec.model not in catalog.models:
                     raise InputError(path, "model", f"unknown model '{spec.model}'")
                 apply_scenario(catalog, spec, path)
+            except InputErrors as exc:
+                problems.extend(exc.errors)
             except InputError as exc:
                 problems.append(exc)
     return problems

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pint
 
-from ..errors import InputError, printable
+from ..errors import InputError, Problems, printable
 from .amounts import check_unit, make_emission, make_exchange, parameter_values, require_source
 from .flow_schema import FlowsFile, MethodFile, SynonymsFile
 from .flownames import normalized_name
@@ -76,10 +76,12 @@ def load_background(
     spec = validate(path, read_yaml(path), BackgroundFile)
     check_unique(path, "process", (p.code for p in spec.processes))
     units = {p.code: p.unit for p in spec.processes}
-    processes = {}
+    processes, problems = {}, Problems()
     for i, p in enumerate(spec.processes):
         source = ProcessSource(path, f"processes[{i}] '{p.code}'", spec.database, p, units)
-        processes[p.code] = background_process(source, biosphere, flows)
+        with problems.each():
+            processes[p.code] = background_process(source, biosphere, flows)
+    problems.raise_any()
     return spec, processes
 
 

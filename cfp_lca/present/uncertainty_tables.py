@@ -183,7 +183,10 @@ def gsa_text(data: dict, top: int = 10) -> str:
           for r in data["tornado"]["rows"][:top]]  # fmt: skip
     return "\n\n".join([
         "Spearman rank correlation with the total\n"
-        + format_table(["input", "rho", "share of variance"], sp, right=(1, 2)),
+        + format_table(["input", "rho", "share of rho²"], sp, right=(1, 2))
+        + "\nshare of rho²: rho² over the sum of all, a ranking, not a share of the variance "
+        "(inputs that are correlated or act together share their effect): the Sobol indices "
+        "apportion the variance",
         f"Sobol indices by group ({data['sobol_evaluations']:,} model runs)\n"
         + format_table(["group", "first order", "total"], so, right=(1, 2)),
         "Elasticity (relative change of the total per relative change of the input)\n"

@@ -95,7 +95,8 @@ def sensitivity_bars(
     max_items: int = 15,
 ) -> list[Path]:
     """Ranked horizontal bars of a sensitivity measure (e.g. signed Spearman rho, or the
-    contribution to variance in %), largest magnitude on top, negative values in green."""
+    share of the squared rank correlations in %), largest magnitude on top, negative values
+    in green."""
     if len(names) != len(values):
         raise ValueError("names and values must have the same length")
     data = sorted(
