@@ -21,6 +21,7 @@ from ..brightway.datapackages import (
     inventory_datapackage,
     method_datapackage,
 )
+from ..model.library_text import hit, library_matches, words_of
 from ..model.objects import Catalog, Method
 from .lcia import FactorizedLCA, characterized_unit_scores
 
@@ -59,24 +60,12 @@ class Search:
                 "found": [f.to_dict() for f in self.found]}  # fmt: skip
 
 
-def words_of(text: str) -> list[str]:
-    """The words a text must all contain (case and accents as typed; case folded)."""
-    return [w.casefold() for w in text.split()]
-
-
-def _hit(words: Sequence[str], *fields: object) -> bool:
-    haystack = " ".join(str(f) for f in fields if f).casefold()
-    return all(w in haystack for w in words)
-
-
 def search(catalog: Catalog, text: str, method: Method,
            databases: Sequence[str] = ()) -> Search:  # fmt: skip
     """The library's processes and flows matching every word of ``text``, then those of the
     project's ``databases``; processes with their score per unit under ``method``."""
     words = words_of(text)
-    library = [p for db in catalog.backgrounds.values() for p in db.values()
-               if _hit(words, p.code, p.name, p.meta.get("reference product"),
-                       p.meta.get("category"), p.location)]  # fmt: skip
+    library = library_matches(catalog.backgrounds, text)
     linked = _project_matches(words, databases)
     keys = [p.key for p in library] + [(row["database"], row["code"]) for row in linked]
     searched = list(catalog.backgrounds) + list(databases)
@@ -89,7 +78,7 @@ def search(catalog: Catalog, text: str, method: Method,
     factors = {f.flow: f.value for f in method.factors}
     found += [Found("flow", catalog.biosphere, f.code, f.name, f.unit, factors.get(f.code, 0.0),
                     "/".join(f.categories), None, f.comment)
-              for f in catalog.flows.values() if _hit(words, f.code, f.name, f.cas,
+              for f in catalog.flows.values() if hit(words, f.code, f.name, f.cas,
                                                       "/".join(f.categories))]  # fmt: skip
     return Search(text, method.id, method.unit, found)
 
@@ -115,7 +104,7 @@ def _project_matches(words: Sequence[str], databases: Sequence[str]) -> list[dic
             query = query.where(AD.name.contains(word) | AD.product.contains(word)
                                 | AD.location.contains(word))  # fmt: skip
         for code, name, location, product, data in query.order_by(AD.name).tuples():
-            if _hit(words, name, product, location):
+            if hit(words, name, product, location):
                 out.append({"database": db, "code": code, "name": name, "location": location,
                             "reference product": product, "unit": data.get("unit", ""),
                             "source": data.get("comment") or data.get("source"),

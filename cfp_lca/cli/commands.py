@@ -347,12 +347,31 @@ def cmd_list(args) -> int:
 
 
 def cmd_new(args) -> int:
-    """Write a minimal valid model, its baseline scenario and a README paragraph."""
+    """Write a minimal valid model (or one read from a data-collection workbook), its
+    baseline scenario and a README paragraph."""
     from ..model.templates import write_new_model
 
     target = args.data[-1] if getattr(args, "data", None) else Path(".")
-    for path in write_new_model(args.name, target):
+    text = None
+    if args.source is not None:
+        from ..model.collection_reading import model_from_workbook
+        from ..model.loading import load_catalog
+
+        below = [d for d in (getattr(args, "data", None) or []) if d.exists()]
+        catalog = load_catalog(below or None)
+        text, notices = model_from_workbook(args.source, catalog, args.name, target)
+        for line in notices:
+            notice(f"notice: {line}")
+    for path in write_new_model(args.name, target, text):
         print(f"wrote {path}")
+    return 0
+
+
+def cmd_template(args) -> int:
+    """Write the bilingual data-collection workbook, with the library's processes."""
+    from ..model.collection_template import write_template
+
+    print(f"wrote {write_template(args.out, _workspace(args).catalog)}")
     return 0
 
 
@@ -484,7 +503,7 @@ def cmd_export(args) -> int:
     return 0
 
 
-FILE_COMMANDS = ("new", "check", "schema", "list")  # commands that read data files only
+FILE_COMMANDS = ("new", "check", "schema", "list", "template")  # commands that read data files only
 COMMANDS: dict[str, Callable] = {
     "run": cmd_run,
     "build": cmd_build,
@@ -501,6 +520,7 @@ COMMANDS: dict[str, Callable] = {
     "plot": cmd_plot,
     "report": cmd_report,
     "new": cmd_new,
+    "template": cmd_template,
     "check": cmd_check,
     "schema": cmd_schema,
     "import": cmd_import,

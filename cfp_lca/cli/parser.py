@@ -353,11 +353,18 @@ def _add_study_commands(
 
 
 def _add_data_commands(command: Command) -> None:
-    """list, new, check, import and schema: the commands about the data themselves."""
+    """list, new, template, check, import and schema: the commands about the data themselves."""
     command("list", "models with their options, methods and background databases")
     nw = command("new", "write a minimal valid model, a baseline scenario and a README into "
                  "the data directory (--data, default: the current folder)")  # fmt: skip
     nw.add_argument("name", help="the new model's name (letters, digits, - and _)")
+    nw.add_argument("--from", dest="source", type=Path, metavar="FILE.xlsx",
+                    help="a filled data-collection workbook (cfp-lca template) to read the "
+                    "model from")  # fmt: skip
+    tp = command("template", "write the bilingual (en/zh) data-collection workbook: study, "
+                 "materials, energy, transport and end-of-life sheets, the library's "
+                 "processes")  # fmt: skip
+    tp.add_argument("--out", type=Path, required=True, help="the workbook to write (a new .xlsx)")
     command("check", "validate every file of the data directories and print every problem")
     _add_import_command(command)
     sh = command("schema", "write the format reference (Markdown) and the JSON Schemas")

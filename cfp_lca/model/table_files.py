@@ -128,10 +128,16 @@ def write_rows(path: Path, rows: list[list], information: list[tuple[str, str]],
     table = book.create_sheet(TABLE_SHEET, 0 if table_first else None)
     for row in rows:
         table.append(row)
+    return save_new_workbook(book, path)
+
+
+def save_new_workbook(book, path: Path) -> Path:
+    """Save an openpyxl workbook as a new file: whole or not at all, never over a file (one
+    made meanwhile included)."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         book.save(tmp)
-        os.link(tmp, path)  # whole or not at all, and never over a file made meanwhile
+        os.link(tmp, path)
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
