@@ -1,4 +1,5 @@
-"""Recompute every figure a study declares and compare places that declare the same quantity.
+"""Recompute every figure a study declares and compare places that declare the same quantity;
+check the claims it makes in words (:mod:`.claims`).
 
 A printed figure agrees when it equals the recomputation rounded to its printed decimals.
 Nothing about any particular report is written here: findings come from the declared-figures
@@ -15,6 +16,7 @@ from ..brightway.linking import catalog_process
 from ..model.objects import Catalog, ProductModel
 from ..model.schema import DeclaredSpec
 from ..model.units import convert, quantity, registry
+from .claims import ClaimCheck, check_claims
 from .static import StaticResult
 
 
@@ -52,6 +54,7 @@ class AuditResult:
     document: str
     checks: tuple[Check, ...]
     conflicts: tuple[Conflict, ...]
+    claims: tuple[ClaimCheck, ...] = ()  # the document's claims in words, checked
 
     @property
     def findings(self) -> tuple[Check, ...]:
@@ -164,7 +167,8 @@ def audit(catalog: Catalog, model: ProductModel, result: StaticResult) -> AuditR
                 or note
             )
         checks.append(Check(figure, declared, decimals, computed, status, note))
-    return AuditResult(model.name, model.declared.document, tuple(checks), conflicts(checks))
+    return AuditResult(model.name, model.declared.document, tuple(checks), conflicts(checks),
+                       check_claims(catalog, model, result))  # fmt: skip
 
 
 def _same_as_elsewhere(figure: DeclaredSpec, figures: list[DeclaredSpec]) -> str | None:

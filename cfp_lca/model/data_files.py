@@ -185,6 +185,11 @@ def load_declared(path: Path, model: ProductModel, methods: Mapping[str, Method]
         if f.activity is not None and f.activity not in codes:
             raise InputError(path, entry, f"unknown activity '{printable(f.activity)}'")
         check_unit(path, entry, f.unit)
+    check_unique(path, "claim", (c.id for c in spec.claims))
+    for i, c in enumerate(spec.claims):
+        if c.activity is not None and c.activity not in codes:
+            raise InputError(path, f"claims[{i}] '{printable(c.id)}'",
+                             f"unknown activity '{printable(c.activity)}'")  # fmt: skip
     return spec
 
 

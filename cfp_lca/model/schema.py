@@ -15,11 +15,17 @@ from typing import Literal
 
 from pydantic import (
     Field,
-    field_validator,
     model_validator,
 )
 
 from .allocation_schema import AllocationRuleSpec, CoProductSpec, PropertySpec
+from .declared_schema import (  # noqa: F401 - the declared files' schema, kept apart
+    ClaimSpec,
+    CutOffRuleSpec,
+    DeclaredFile,
+    DeclaredSpec,
+    EstimateSpec,
+)
 from .en15804 import MODULES
 from .pact_fields import PACT_UNITS, Country, IsoDate, Percent, Urn
 from .schema_base import (  # noqa: F401 - the base types are imported from here too
@@ -507,48 +513,3 @@ class ModelFile(Strict):
     modules: dict[Code, Module] = {}
     comparison: ComparisonSpec | None = None
     activities: list[ActivitySpec] = Field(min_length=1)
-
-
-# ---------------------------------------------------------------- declared figures
-
-
-class DeclaredSpec(Strict):
-    """A figure a study declares, exactly as printed, and what quantity it states."""
-
-    id: Text
-    quantity: Literal[
-        "total",
-        "total_annual",
-        "stage",
-        "stage_annual",
-        "stage_share",
-        "total_share",
-        "activity_amount_annual",
-        "emission_factor",
-        "annual_output",
-        "method_year",
-    ]
-    stage: str | None = None
-    activity: str | None = None
-    input: str | None = None
-    printed: str
-    unit: Text
-    where: Text
-
-    @field_validator("printed")
-    @classmethod
-    def _numeric(cls, text: str) -> str:
-        try:
-            value = float(text.rstrip("%"))
-        except ValueError as exc:
-            raise ValueError(f"'{text}' is not a number") from exc
-        if not math.isfinite(value):
-            raise ValueError(f"'{text}' is not a finite number")
-        return text
-
-
-class DeclaredFile(Strict):
-    model: Text
-    method: Text
-    document: Text
-    figures: list[DeclaredSpec] = Field(min_length=1)

@@ -230,6 +230,17 @@ def audit_table(ctx: Context) -> Table:
     return Table("audit", title, headers, rows, [None, ".8g", ".8g", None, None], texts=texts)
 
 
+def claims_table(ctx: Context) -> Table | None:
+    """The document's claims in words against the model (None when it declares none)."""
+    a, lang = ctx.data["audit"], ctx.lang
+    if not a.get("claims"):
+        return None
+    rows = [[ctx.name(c["where"]), c["printed"], t(f"claim_{c['status']}", lang),
+             ctx.name(c["finding"])] for c in a["claims"]]  # fmt: skip
+    headers = [t(k, lang) for k in ("h_where", "h_claim", "h_finding", "h_note")]
+    return Table("claims", t("t_claims", lang), headers, rows, [None] * 4)
+
+
 def _number(printed: str) -> float | str:
     """A printed figure as a number where it is one (stored as a number in the exports)."""
     try:

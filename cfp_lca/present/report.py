@@ -22,7 +22,7 @@ from .. import __version__
 from ..calc.study import Study
 from ..model.objects import Catalog
 from ..steps import step
-from .analysis_tables import audit_table
+from .analysis_tables import audit_table, claims_table
 from .compare_tables import compare_dict
 from .figures import comparison_figures, model_figures
 from .i18n import data_text, t, verbatim
@@ -270,7 +270,7 @@ def write_report(
     with step(f"{study.model.name}: figures ({lang})"):
         figures = _figures(ctx, out)
     scenario_figs = [f"fig:{k}" for k in figures if k.startswith("scenarios_")]
-    audit = audit_table(ctx) if "audit" in data else None
+    audit = [audit_table(ctx), claims_table(ctx)] if "audit" in data else []
     sections = all_sections(ctx, scenario_figs, audit)
     m = study.model
     name = m.title_zh if lang == "zh" and m.title_zh else verbatim(m.title, lang)

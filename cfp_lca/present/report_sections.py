@@ -422,9 +422,11 @@ def comparison(ctx: Context) -> Section | None:
     return Section("s_comparison", "7.3", items)
 
 
-def audit(ctx: Context, table: Table | None) -> Section | None:
-    """The declared figures that disagree with their recomputation."""
-    return None if table is None else Section("s_audit", "7.3", [table])
+def audit(ctx: Context, tables: list[Table | None]) -> Section | None:
+    """The declared figures that disagree with their recomputation, and the document's claims
+    in words against the model."""
+    kept = [x for x in tables if x is not None]
+    return Section("s_audit", "7.3", kept) if kept else None
 
 
 def signature_table(ctx: Context) -> Table:
@@ -456,7 +458,7 @@ def review(ctx: Context) -> Section:
 
 
 def all_sections(
-    ctx: Context, scenario_figures: list[str], audit_table: Table | None
+    ctx: Context, scenario_figures: list[str], audit_tables: list[Table | None]
 ) -> list[Section]:
     """The summary, then every section in report order (ISO 14067:2018 clause 7), those
     without data left out."""
@@ -464,6 +466,6 @@ def all_sections(
              allocation(ctx), electricity(ctx), quality(ctx), method(ctx), inventory(ctx),
              results(ctx), ghg_groups(ctx), credits(ctx), uncertainty(ctx), sensitivity(ctx),
              scenarios(ctx, scenario_figures), assumptions(ctx), interpretation(ctx),
-             comparison(ctx), audit(ctx, audit_table), review(ctx)]  # fmt: skip
+             comparison(ctx), audit(ctx, audit_tables), review(ctx)]  # fmt: skip
     summary = Section("s_summary", "7.2, 7.3", summary_items(ctx), numbered=False)
     return [summary, *(s for s in found if s is not None)]

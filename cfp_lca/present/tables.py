@@ -404,14 +404,34 @@ def audit_dict(audit: AuditResult) -> dict:
             }
             for k in audit.conflicts
         ],
-    }
+        "claims": [
+            {"id": c.claim.id, "kind": c.claim.kind, "where": c.claim.where,
+             "printed": c.claim.printed, "status": c.status, "finding": c.finding}
+            for c in audit.claims
+        ],
+    }  # fmt: skip
 
 
 def audit_text(audit: AuditResult) -> str:
-    """Findings first, then the conflicts between places, in words."""
+    """Findings first, then the conflicts between places, then the claims, in words."""
     lines = [f"Audit of {audit.document}: {len(audit.checks)} declared figures checked."]
     if not audit.findings and not audit.conflicts:
-        return lines[0] + " All agree with the recomputation."
+        lines[0] += " All agree with the recomputation."
+    else:
+        lines += _figure_findings(audit)
+    contradicted = [c for c in audit.claims if c.status != "ok"]
+    if audit.claims:
+        lines += ["", f"Claims in words checked against the model ({len(audit.claims)}; "
+                  f"{len(contradicted)} not borne out):"]  # fmt: skip
+    for c in audit.claims:
+        lines.append(f"- {c.claim.where}: \"{c.claim.printed}\" ({c.claim.kind}): "
+                     f"{c.status}: {c.finding}")  # fmt: skip
+    return "\n".join(lines)
+
+
+def _figure_findings(audit: AuditResult) -> list[str]:
+    """The figures that disagree and the quantities declared differently, as lines."""
+    lines = []
     lines.append("")
     lines.append(f"Declared figures that disagree with the recomputation ({len(audit.findings)}):")
     for c in audit.findings:
@@ -434,7 +454,7 @@ def audit_text(audit: AuditResult) -> str:
                 f"{figs[0].printed} in {', '.join(f.where for f in figs)}" for _, figs in k.groups
             )
             lines.append(f"- {k.quantity}: {parts}")
-    return "\n".join(lines)
+    return lines
 
 
 def search_text(result: Any, limit: int) -> str:
