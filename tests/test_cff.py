@@ -1,7 +1,7 @@
-"""Every term of the Circular Footprint Formula (Recommendation C(2021) 9332, Annex C) for
-copper and stainless steel of zw32, recomputed by hand from the parameter values and the
-background factors read from the YAML files with plain yaml, against bw2calc's static LCIA of
-the variant end_of_life=cff, term by term where an activity holds one term group:
+"""Every term of the Circular Footprint Formula (Recommendation (EU) 2021/2279, Annex I
+section 4.4.8) for copper and stainless steel of zw32, recomputed by hand from the parameter
+values and the background factors read from the YAML files with plain yaml, against bw2calc's
+static LCIA of the variant end_of_life=cff, term by term where an activity holds one term group:
 
   material  (1-R1) Ev + R1 (A Erec + (1-A) Ev Qsin/Qp)          -> activity <material>_mix
   recycling (1-A) R2 (ErecEoL - E*v Qsout/Qp), ErecEoL = shredding and sorting + remelting

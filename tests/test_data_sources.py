@@ -36,6 +36,15 @@ PUBLISHED = {
             "Liu, Xiang, Cao & Li (2022), Processes 10:2715, China 2017": 3.09,
             "Hammond & Jones, ICE v2.0, Univ. of Bath (2011), copper, virgin": 3.81,
             "Northey, Haque & Mudd (2013), J. Clean. Prod. 40:118-128, average": 2.6,
+            # mining 3.4 t CO2e/t Cu, 2.3 times smelting (Gu, Yang, Wu & Zuo 2023, abstract)
+            "Gu et al. (2023), 中国环境管理 15(4), Chinese sector 2020": 3.4 + 3.4 / 2.3,
+        },
+    ),
+    "steel_secondary_eaf": (
+        0.47,
+        {
+            "Hammond & Jones, ICE v2.0 (2011), steel, recycled": 0.47,
+            "IEEFA steel fact sheet (IEA/worldsteel), scrap EAF, global": 0.30,
         },
     ),
     "steel_primary_ice_v2": (
@@ -74,10 +83,9 @@ PUBLISHED = {
     "steel_stainless_304_npi_route": (
         6.8,
         {
+            # the route alone: high-scrap routes are other products (recycled content apart)
             "worldstainless (2023), Stainless Steels and CO2, 30 % scrap (NPI)": 6.8,
-            "worldstainless (2023), Stainless Steels and CO2, 75 % scrap": 2.45,
-            "worldstainless (2023), Stainless Steels and CO2, 85 % scrap": 1.95,
-            "Outokumpu (2023), European industry average": 2.8,
+            "worldstainless, earlier edition, 35 % scrap (NPI)": 6.82,
             "Hammond & Jones, ICE v2.0 (2011), stainless steel 304 (CO2)": 6.15,
         },
     ),

@@ -301,8 +301,15 @@ def _duplicate_row(text: str) -> str:
 
 
 def _short_row(text: str) -> str:
-    head, row, rest = text.split("\n", 2)
-    return "\n".join([head, ";".join(row.split(";")[:10]), rest])
+    """The first data row cut to its first 10 cells (read as CSV: names may hold ';')."""
+    import csv
+    import io
+
+    head, rest = text.split("\n", 1)
+    rows = list(csv.reader(io.StringIO(rest), delimiter=";"))
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows([rows[0][:10], *rows[1:]])
+    return head + "\n" + out.getvalue()
 
 
 def _last_amount(new: str):
@@ -314,7 +321,7 @@ def _last_amount(new: str):
     return make
 
 
-PT = "('cfp-zw32', 'product_transport')"  # the to key of the first data row
+PT = "('cfp-zw32', 'use_stage')"  # the to key of the first data row
 BG = "cfp-china-background"
 PAIR = "expected ('database', 'code')"
 SDF = {  # name: (make the bad file from the good text, expected fragments)
@@ -322,9 +329,9 @@ SDF = {  # name: (make the bad file from the good text, expected fragments)
     "no scenario columns": (_header_cut, ["row 1", "no scenario columns"]),
     "missing column": (
         lambda t: t.replace("to key", "to kee", 1), ["row 1", "missing columns", "to key"]),
-    "key with one element": (_edit(PT, "('product_transport',)"), ["row 2", "to key", PAIR]),
+    "key with one element": (_edit(PT, "('use_stage',)"), ["row 2", "to key", PAIR]),
     "key not closed": (_edit(PT, PT[:-1]), ["row 2", "to key", PAIR]),
-    "key not a tuple": (_edit(PT, "product_transport"), ["row 2", "to key 'product_transport'"]),
+    "key not a tuple": (_edit(PT, "use_stage"), ["row 2", "to key 'use_stage'"]),
     "unknown to activity": (
         _edit(PT, "('cfp-zw32', 'no_such_part')"),
         ["row 2", "to key ('cfp-zw32', 'no_such_part')", "no activity 'no_such_part'"]),
@@ -332,14 +339,14 @@ SDF = {  # name: (make the bad file from the good text, expected fragments)
         _unknown_from,
         ["row ", f"from key ('{BG}', 'electricity_cn_2099')", "no activity or flow"]),
     "unknown database": (
-        _edit(BG, "ecoinvent-3.9", count=-1), ["row 2", "unknown database 'ecoinvent-3.9'"]),
+        _edit(BG, "ecoinvent-3.9", count=-1), ["row ", "unknown database 'ecoinvent-3.9'"]),
     "nan amount": (_last_amount("nan"), ["row ", "amount 'nan' is not finite"]),
     "inf amount": (_last_amount("-inf"), ["row ", "'-inf' is not finite"]),
     "amount not a number": (_last_amount("1,5"), ["row ", "'1,5' is not a number"]),
     "duplicate row": (_duplicate_row, ["duplicate of row 2"]),
     "too few cells": (_short_row, ["row 2", "10 cells"]),
     "unknown flow type": (
-        _edit(";technosphere;", ";technospere;"), ["row 2", "flow type 'technospere'"]),
+        _edit(";biosphere;", ";biospere;"), ["row 2", "flow type 'biospere'"]),
 }  # fmt: skip
 
 
