@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ import numpy as np
 from ..calc.modules import module_results
 from ..calc.static import GROUPS, OTHER_GROUP, StaticResult, biogenic_co2, reporting_group
 from ..model.objects import ProductModel, Stage
+from .i18n import t
 
 if TYPE_CHECKING:
     from ..calc.audit import AuditResult
@@ -46,17 +48,25 @@ def reported_stages(model: ProductModel) -> tuple[Stage, ...]:
 def format_table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()
 ) -> str:
-    """A fixed-width text table; columns listed in ``right`` are right-aligned."""
-    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
+    """A fixed-width text table; columns listed in ``right`` are right-aligned. Widths are
+    counted in terminal columns: a Chinese character takes two."""
+    widths = [max(shown_width(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
+
+    def padded(text: str, width: int, right_aligned: bool) -> str:
+        gap = " " * (width - shown_width(text))
+        return gap + text if right_aligned else text + gap
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(
-            str(c).rjust(w) if i in right else str(c).ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
+        pairs = enumerate(zip(cells, widths, strict=True))
+        return "  ".join(padded(str(c), w, i in right) for i, (c, w) in pairs).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+
+
+def shown_width(text: str) -> int:
+    """The columns a text takes on a terminal: wide (East Asian) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def lcia_dict(
@@ -237,15 +247,17 @@ def lcia_text(
     methods: dict[str, float] | None = None,
 ) -> str:
     """Stages (burdens, credits and net where credits exist) and the total, the result by gas
-    and by reporting group, the totals under the other methods, then the top contributors."""
+    and by reporting group, the totals under the other methods, then the top contributors;
+    words in ``lang``."""
     annual = result.annual_output
     credits = result.has_credits
-    headers = ["stage"]
+    unit = result.unit
+    headers = [t("x_stage", lang)]
     if credits:
-        headers += [f"burdens ({result.unit})", f"credits ({result.unit})"]
-    headers += [f"{result.unit} / unit", "share"]
+        headers += [t("x_burdens", lang, unit=unit), t("x_credits", lang, unit=unit)]
+    headers += [t("x_per_unit", lang, unit=unit), t("x_share", lang)]
     if annual is not None:
-        headers.append(f"{result.unit} / year")
+        headers.append(t("x_per_year", lang, unit=unit))
     rows = []
 
     def row(name: str, v: float, codes: Sequence[str]) -> list[str]:
@@ -257,47 +269,61 @@ def lcia_text(
         return [*cells, f"{v * annual:.3f}"] if annual is not None else cells
 
     for s in reported_stages(model):
-        name = stage_label(s, lang) + (" (separate)" if s.separate else "")
+        name = stage_label(s, lang) + (t("x_separate", lang) if s.separate else "")
         rows.append(row(name, result.stages[s.code], [s.code]))
-    rows.append(row("total", result.total, list(result.stages)))
-    without = ", ".join(separate_names(result, model, lang))
+    rows.append(row(t("x_total", lang), result.total, list(result.stages)))
+    without = ("、" if lang == "zh" else ", ").join(separate_names(result, model, lang))
     if result.separate and result.comparable_total != result.total:
         kept = [c for c in result.stages if c not in result.separate]
-        rows.append(row(f"total without {without}", result.comparable_total, kept))
-    options = ", ".join(f"{k}={v}" for k, v in model.options.items())
-    head = (
-        f"{model.title}\nfunctional unit: {model.functional_unit}\n"
-        f"method: {' / '.join(result.method_name[1:])} ({result.method})\n"
-        + (f"options: {options}\n" if options else "")
-    )
-    if annual is not None:
-        head += f"allocation: annual data / annual output {annual:g} ({model.allocation.basis})\n"
-    headline = f"total: {result.total:.4f} {result.unit} / unit"
+        rows.append(row(t("x_total_without", lang, stages=without), result.comparable_total,
+                        kept))  # fmt: skip
+    headline = t("x_total_line", lang, total=f"{result.total:.4f}", unit=unit)
     if result.separate and result.comparable_total != result.total:
-        headline += f" (without {without}: {result.comparable_total:.4f})"
+        part = t("x_without", lang, stages=without, value=f"{result.comparable_total:.4f}")
+        headline += f"（{part}）" if lang == "zh" else f" ({part})"
     right = range(1, len(headers))
-    text = head + headline + "\n\n" + format_table(headers, rows, right=right)
+    text = _head(result, model, lang) + headline + "\n\n" + format_table(headers, rows, right)
     if result.flows:
-        text += "\n\n" + flow_text(result)
+        text += "\n\n" + flow_text(result, lang)
     if methods:
-        text += "\n" + methods_line(result, methods)
+        text += "\n" + methods_line(result, methods, lang)
     if model.modules:
-        text += "\n\n" + module_text(result, model)
+        text += "\n\n" + module_text(result, model, lang)
     if len(result.parts) > 1:
-        text += "\n\n" + _top_table("part", result.parts, result, top)
-    text += "\n\n" + _top_table("process or direct emission", contributors(result), result, top)
+        text += "\n\n" + _top_table(t("x_part", lang), result.parts, result, top, lang)
+    text += "\n\n" + _top_table(t("x_process", lang), contributors(result), result, top, lang)
     if model.linked and result.coverage is not None:
         text += "\n\n" + result.coverage.line()
     return text
 
 
-def module_text(result: StaticResult, model: ProductModel) -> str:
+def _head(result: StaticResult, model: ProductModel, lang: str) -> str:
+    """The lines above the stage table: the model, its functional unit, method, options and
+    allocation."""
+    zh = lang == "zh"
+    colon = "：" if zh else ": "
+    title = model.title_zh if zh and model.title_zh else model.title
+    unit = model.functional_unit_zh if zh and model.functional_unit_zh else model.functional_unit
+    lines = [title, f"{t('x_functional_unit', lang)}{colon}{unit}",
+             f"{t('x_method', lang)}{colon}{' / '.join(result.method_name[1:])} "
+             f"({result.method})"]  # fmt: skip
+    if model.options:
+        options = ", ".join(f"{k}={v}" for k, v in model.options.items())
+        lines.append(f"{t('x_options', lang)}{colon}{options}")
+    if result.annual_output is not None:
+        lines.append(t("x_allocation", lang, annual=f"{result.annual_output:g}",
+                       basis=model.allocation.basis))  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def module_text(result: StaticResult, model: ProductModel, lang: str = "en") -> str:
     """The result by EN 15804+A2 module: A to C, their total, then module D apart."""
     found = module_results(result, model)
     rows = [[r["module"], f"{r['value']:.4f}"] for r in found["rows"] if r["module"] != "D"]
-    rows.append(["A-C total", f"{found['a_to_c']:.4f}"])
-    rows.append(["module D (beyond the system boundary, not in A-C)", f"{found['d']:.4f}"])
-    return "by module (EN 15804+A2)\n" + format_table(["module", result.unit], rows, right=[1])
+    rows.append([t("x_a_to_c", lang), f"{found['a_to_c']:.4f}"])
+    rows.append([t("x_module_d", lang), f"{found['d']:.4f}"])
+    table = format_table([t("x_module", lang), result.unit], rows, right=[1])
+    return f"{t('x_by_module', lang)}\n{table}"
 
 
 def coverage_text(coverage: dict) -> str:
@@ -307,7 +333,7 @@ def coverage_text(coverage: dict) -> str:
     return Coverage.from_dict(coverage).line()
 
 
-def flow_text(result: StaticResult) -> str:
+def flow_text(result: StaticResult, lang: str = "en") -> str:
     """The table by gas, the totals by ISO 14067 7.3 group and the method-sensitive share."""
     rows = [
         [r["name"], r["group"],
@@ -315,35 +341,34 @@ def flow_text(result: StaticResult) -> str:
          f"{r['factor']:g}", f"{r['value']:.4f}", f"{r['share']:.2f} %"]
         for r in flow_rows(result)
     ]  # fmt: skip
-    table = format_table(
-        ["flow", "group", "amount", "factor", result.unit, "share"], rows, right=(2, 3, 4, 5)
-    )
+    headers = [t(k, lang) for k in ("x_flow", "x_group", "x_amount", "x_factor")]
+    table = format_table([*headers, result.unit, t("x_share", lang)], rows, right=(2, 3, 4, 5))
     groups = "; ".join(f"{g} {v:.4f}" for g, v in group_items(result).items())
     pre = result.groups.get("precharacterized", 0.0)
-    return (
-        "by greenhouse gas (elementary flow)\n" + table + f"\nby group (ISO 14067 7.3): {groups}"
-        f"\nmethod-sensitive: {result.share(result.total - pre):.2f} %; pre-characterized "
-        f"(the sources' own GWP sets): {result.share(pre):.2f} %"
-    )
+    shares = t("x_method_sensitive", lang, sensitive=f"{result.share(result.total - pre):.2f}",
+               pre=f"{result.share(pre):.2f}")  # fmt: skip
+    return (f"{t('x_by_gas', lang)}\n{table}\n{t('x_by_group', lang, groups=groups)}"
+            f"\n{shares}")  # fmt: skip
 
 
-def methods_line(result: StaticResult, methods: dict[str, float]) -> str:
+def methods_line(result: StaticResult, methods: dict[str, float], lang: str = "en") -> str:
     """The totals under the other methods, on one line."""
     others = [f"{m} {v:.4f}" for m, v in methods.items() if m != result.method]
     if not others:
         return ""
-    return f"under the other methods ({result.unit} / unit): " + "; ".join(others)
+    return t("x_other_methods", lang, unit=result.unit, items="; ".join(others))
 
 
-def _top_table(kind: str, values: dict, result: StaticResult, top: int) -> str:
+def _top_table(kind: str, values: dict, result: StaticResult, top: int, lang: str = "en") -> str:
+    """The ``top`` largest contributors of one kind, the rest summed on one row."""
     ranked = _ranked(values)
     rows = [[name, f"{v:.4f}", f"{result.share(v):.2f} %"] for name, v in ranked[:top]]
     rest = ranked[top:]
     if rest:
         v = sum(x for _, x in rest)
-        rows.append([f"({len(rest)} more)", f"{v:.4f}", f"{result.share(v):.2f} %"])
-    title = f"top contributors by {kind}"
-    return title + "\n" + format_table([kind, result.unit, "share"], rows, right=(1, 2))
+        rows.append([t("x_more", lang, n=len(rest)), f"{v:.4f}", f"{result.share(v):.2f} %"])
+    table = format_table([kind, result.unit, t("x_share", lang)], rows, right=(1, 2))
+    return f"{t('x_top', lang, kind=kind)}\n{table}"
 
 
 def beside_text(
