@@ -54,3 +54,42 @@ def test_the_text_tree_and_a_bad_cutoff(capsys, restore_project):
     assert out.startswith("Supply tree of lamp") and "├─ lamp body and shade" in out
     assert main(["tree", "lamp", "--cutoff", "2", *DATA]) == 2
     assert "share between 0 and 1" in capsys.readouterr().err
+
+
+def test_the_tree_figure_lays_each_branch_inside_its_parent():
+    """A total of 10 with a branch of 6 (holding one of 3) and a credit of -2: heights are the
+    absolute shares, stacked from the parent's top, largest first."""
+    from cfp_lca.present.plots.tree import tree_boxes
+
+    rows = [
+        {"id": -1, "parent": None, "depth": 0, "score": 10.0},
+        {"id": 1, "parent": -1, "depth": 1, "score": -2.0},
+        {"id": 2, "parent": -1, "depth": 1, "score": 6.0},
+        {"id": 3, "parent": 2, "depth": 2, "score": 3.0},
+    ]
+    boxes = {row["id"]: (bottom, height) for row, bottom, height in tree_boxes(rows)}
+    assert boxes[-1] == pytest.approx((0.0, 1.0))
+    assert boxes[2] == pytest.approx((0.4, 0.6))
+    assert boxes[1] == pytest.approx((0.2, 0.2))
+    assert boxes[3] == pytest.approx((0.7, 0.3))
+
+
+def test_plot_draws_the_tree(tmp_path, restore_project):
+    from cfp_lca import api
+
+    paths = api.load(MODELS, project="cfp_tree").model("lamp").plot(tmp_path, n=200, sobol_n=64)
+    assert any(p.name == "lamp_supply_tree.png" for p in paths)
+
+
+def test_the_tree_names_branches_in_chinese_from_the_data(built):
+    """zw32's activities and library processes by their name_zh, where the data give one."""
+    from cfp_lca.calc.lcia import computed_lca
+    from cfp_lca.calc.tree import branch_names, supply_tree
+
+    model = built.models["zw32"]
+    branches = supply_tree(computed_lca(model, built.methods[model.method]), 0.01)
+    zh = {name for name, _ in branch_names(built, model, branches, "zh").values()}
+    en = {name for name, _ in branch_names(built, model, branches, "en").values()}
+    assert model.title_zh in zh and model.title in en
+    assert model.activity("use_stage").meta["name_zh"] in zh
+    assert model.activity("use_stage").name in en and model.activity("use_stage").name not in zh

@@ -344,10 +344,13 @@ class Model:
              progress: Progress = None) -> list[Path]:  # fmt: skip
         """Every figure of the model (PNG and SVG) into ``out``; returns the paths."""
         from ..present.figures import model_figures
+        from ..present.tree_text import study_tree
 
         study = self.study(n, seed, sources, sobol_n, method=method, options=options,
                            scenarios=False, group=group, progress=progress)  # fmt: skip
-        figures = model_figures(study.model, study.static, study.mc, study.gsa, Path(out), lang)
+        tree = study_tree(self.catalog, study, lang)
+        figures = model_figures(study.model, study.static, study.mc, study.gsa, Path(out), lang,
+                                tree=tree)  # fmt: skip
         return [p for paths in figures.values() for p in paths]
 
     def report(self, out: str | Path, lang: str = "en", n: int = 20_000, seed: int = 0,

@@ -12,10 +12,13 @@ from ..steps import step
 from .assumptions import AssumptionRanges, assumption_ranges, has_assumptions
 from .audit import AuditResult, audit
 from .compare import DEFAULT_THRESHOLD, Comparison, Plan, Threshold, compare
-from .lcia import static_lcia
+from .lcia import computed_lca, static_lcia
 from .montecarlo import MonteCarloResult, run_monte_carlo
 from .sensitivity import SensitivityResult, analyse
 from .static import StaticResult
+from .tree import Branch, branch_keys, supply_tree
+
+TREE_CUTOFF = 0.01  # the report's supply tree: branches of at least 1 % of the footprint
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class Study:
     beside: tuple[ProductModel, StaticResult] | None
     sources_variance: SourceVariance | None = None
     assumptions: AssumptionRanges | None = None  # each assumption's range, data held
+    # the supply tree above TREE_CUTOFF and its branches' nodes (database, code)
+    tree: tuple[list[Branch], dict] | None = None
 
 
 def run_study(
@@ -108,6 +113,8 @@ def run_study(
     compared when they hold at least two."""
     with step(f"{model.name}: footprint"):
         static = static_lcia(catalog, model, method)
+        branches = supply_tree(computed_lca(model, method), TREE_CUTOFF)
+        tree = (branches, branch_keys(branches))
     with step(f"{model.name}: Monte Carlo, {n:,} iterations"):
         mc = run_monte_carlo(catalog, model, method, n=n, seed=seed, sources=sources,
                              keep_samples=True, progress=progress)  # fmt: skip
@@ -134,4 +141,4 @@ def run_study(
     return Study(model, method, static, mc, gsa, comparison,
                  dict(scenarios.titles) if scenarios else {},
                  dict(scenarios.kinds) if scenarios else {}, audited,
-                 target if audited else None, beside, by_source, ranges)  # fmt: skip
+                 target if audited else None, beside, by_source, ranges, tree)  # fmt: skip

@@ -49,23 +49,42 @@ def supply_tree(lca: bc.LCA, cutoff: float = 0.01, max_calc: int = 1000) -> list
     return sorted(out, key=lambda b: (b.depth, -abs(b.score)))
 
 
-def branch_names(catalog, model, branches: list[Branch]) -> dict[int, tuple[str, str]]:
-    """Node id -> (what a reader calls the activity, its unit): the model's own activities
-    and the library's processes by their names, other databases' by name, product and
-    location; the functional unit by the model's."""
+def branch_keys(branches: list[Branch]) -> dict[int, tuple[str, str]]:
+    """Node id -> (database, code) of every branch but the functional unit (the project's
+    node ids read once, so the names can be given later in any language)."""
     from ..brightway.datapackages import node_keys
+
+    return node_keys(b.node for b in branches if b.node != ROOT)
+
+
+Keys = dict[int, tuple[str, str]]  # node id -> (database, code)
+
+
+def branch_names(catalog, model, branches: list[Branch], lang: str = "en",
+                 keys: Keys | None = None) -> dict[int, tuple[str, str]]:  # fmt: skip
+    """Node id -> (what a reader calls the activity, its unit): the model's own activities
+    and the library's processes by their names (their Chinese ones with ``lang`` zh, where
+    given), other databases' by name, product and location; the functional unit by the
+    model's. ``keys``: from :func:`branch_keys`, read from the project when not given."""
     from .lcia import product_labels
 
-    keys = node_keys(b.node for b in branches if b.node != ROOT)
+    keys = branch_keys(branches) if keys is None else keys
+    zh = lang == "zh"
     own = {a.code: a for a in model.activities}
     bought = {node: key for node, key in keys.items()
               if not (key[0] == model.database and key[1] in own)}  # fmt: skip
     labels = product_labels(catalog, bought.values())
-    out = {ROOT: (model.title, model.functional_unit)}
+    title = model.title_zh if zh and model.title_zh else model.title
+    unit = model.functional_unit_zh if zh and model.functional_unit_zh else model.functional_unit
+    out = {ROOT: (title, unit)}
     for node, (db, code) in keys.items():
         if node in bought:
             process = catalog.backgrounds.get(db, {}).get(code)
-            out[node] = (labels.get((db, code), f"{db}:{code}"), process.unit if process else "")
+            name = process.meta.get("name_zh") if zh and process else None
+            out[node] = (name or labels.get((db, code), f"{db}:{code}"),
+                         process.unit if process else "")  # fmt: skip
         else:
-            out[node] = (own[code].name, own[code].unit)
+            activity = own[code]
+            name = activity.meta.get("name_zh") if zh else None
+            out[node] = (name or activity.name, activity.unit)
     return out

@@ -115,12 +115,14 @@ def model_figures(
     out: Path,
     lang: str = "en",
     names: dict[str, str] | None = None,
+    tree: dict | None = None,
 ) -> dict[str, list[Path]]:
     """Stage bars (burdens and credits apart) and donut, the result by greenhouse gas, Pareto
     of parts, Monte Carlo histogram and convergence, tornado, Spearman, contribution to
-    variance and Sobol bars, for one model; returns the files by figure key. ``names`` (code
-    or label -> name in ``lang``, as the report's tables use) names the inputs; without it,
-    the model's activities are named by their own names."""
+    variance and Sobol bars, and the supply tree where ``tree`` (``tree_dict``) is given, for
+    one model; returns the files by figure key. ``names`` (code or label -> name in ``lang``,
+    as the report's tables use) names the inputs; without it, the model's activities are
+    named by their own names."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     unit = f"{static.unit} / unit"
@@ -206,6 +208,9 @@ def model_figures(
         ),
         "greenhouse_gases": gas_figure(model, static, Path(f"{stem}_greenhouse_gases"), lang),
     }
+    if tree is not None:
+        specs["supply_tree"] = (plots.supply_tree, (tree["branches"], unit),
+                                t("supply tree title"), {})  # fmt: skip
     for key, (draw, data, title, extra) in specs.items():
         files[key] = draw(*data, out=Path(f"{stem}_{key}"), title=title, lang=lang, **extra)
     return files

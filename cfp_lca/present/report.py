@@ -30,6 +30,7 @@ from .pdf import embedded_cjk_css, write_pdf
 from .report_sections import Section, all_sections
 from .report_tables import Context, Table
 from .tables import audit_dict, lcia_dict
+from .tree_text import study_tree
 from .uncertainty_tables import assumptions_dict, gsa_dict, mc_dict, source_variance_dict
 from .workbook import write_csv, write_workbook
 
@@ -240,7 +241,7 @@ def _figures(ctx: Context, out: Path) -> dict[str, Path]:
     scenarios named as the tables name them."""
     study, lang, fig_dir = ctx.study, ctx.lang, out / "figures"
     files = model_figures(study.model, study.static, study.mc, study.gsa, fig_dir, lang,
-                          names=ctx.names)  # fmt: skip
+                          names=ctx.names, tree=study_tree(ctx.catalog, study, lang))  # fmt: skip
     if study.comparison is not None:
         files |= comparison_figures(study.comparison, study.static.unit, fig_dir, lang,
                                     name=lambda text: ctx.name(text).replace("`", ""),

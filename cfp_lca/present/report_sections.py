@@ -264,7 +264,7 @@ def results(ctx: Context) -> Section:
         items += [t("modules_note", lang), module_table(ctx)]
     if len(lcia["parts"]) > 1:
         items += [part_table(ctx), "fig:parts_pareto"]
-    items += [flow_table(ctx), "fig:greenhouse_gases"]
+    items += [flow_table(ctx), "fig:greenhouse_gases", "fig:supply_tree"]
     return Section("s_results", "7.2, 7.3", items)
 
 

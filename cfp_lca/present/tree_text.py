@@ -4,14 +4,16 @@ each parent holds below the cut-off."""
 
 from __future__ import annotations
 
+from ..calc.study import TREE_CUTOFF, Study
 from ..calc.tree import ROOT, Branch, branch_names
 from ..model.objects import Catalog, Method, ProductModel
 
 
 def tree_dict(catalog: Catalog, model: ProductModel, method: Method, branches: list[Branch],
-              cutoff: float) -> dict:  # fmt: skip
-    """The tree as plain JSON types: one record per branch, parents before children."""
-    names = branch_names(catalog, model, branches)
+              cutoff: float, lang: str = "en", keys: dict | None = None) -> dict:  # fmt: skip
+    """The tree as plain JSON types: one record per branch, parents before children; names
+    in ``lang`` (``keys``: the branches' nodes, read from the project when not given)."""
+    names = branch_names(catalog, model, branches, lang, keys)
     total = next(b.score for b in branches if b.id == ROOT)
     children: dict[int, float] = {}
     for b in branches:
@@ -29,6 +31,14 @@ def tree_dict(catalog: Catalog, model: ProductModel, method: Method, branches: l
         })  # fmt: skip
     return {"model": model.name, "method": method.id, "unit": method.unit, "total": total,
             "cutoff": cutoff, "branches": rows}  # fmt: skip
+
+
+def study_tree(catalog: Catalog, study: Study, lang: str) -> dict | None:
+    """A study's supply tree as ``tree --json`` gives it, named in ``lang``."""
+    if study.tree is None:
+        return None
+    branches, keys = study.tree
+    return tree_dict(catalog, study.model, study.method, branches, TREE_CUTOFF, lang, keys)
 
 
 def tree_text(data: dict) -> str:

@@ -19,6 +19,7 @@ from .scenarios import probability_heatmap, scenario_boxes, scenario_totals
 from .sensitivity import sensitivity_bars, sobol_bars, tornado
 from .style import _RC as _RC  # the rcParams of every figure
 from .style import _fmt as _fmt  # the numbers of every figure
+from .tree import supply_tree
 from .uncertainty import convergence, mc_histogram
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "stage_bars",
     "stage_burden_credit_bars",
     "stage_donut",
+    "supply_tree",
     "flow_bars",
     "tornado",
 ]
