@@ -173,3 +173,20 @@ def test_nothing_to_rank_says_which_sources_have_something(capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no uncertain exchanges in the sources characterization" in err
     assert "these have some: --sources foreground,background" in err
+
+
+@pytest.mark.parametrize(
+    "groups", [None, ["a", "b", "a", "c", "b", "c", "c"], ["a", "a", "a", "a", "a", "a", "b"]]
+)
+def test_the_saltelli_matrix_is_salibs_own(groups):
+    """Built with array operations, the sample is SALib's, value for value (both copy the
+    same scrambled Sobol' points): the Sobol indices of every model stay what they were."""
+    from SALib.sample import sobol as sample
+
+    from cfp_lca.calc.sensitivity import saltelli_sample
+
+    problem = {"num_vars": 7, "names": [f"x{i}" for i in range(7)], "bounds": [[0.0, 1.0]] * 7}
+    if groups:
+        problem["groups"] = groups
+    expected = sample.sample(problem, 64, calc_second_order=False, scramble=True, seed=5)
+    assert np.array_equal(saltelli_sample(problem, 64, 5), expected)

@@ -348,14 +348,13 @@ def sobol_indices(
     """First-order and total Sobol indices (Saltelli/Jansen via SALib), with 95 % bootstrap
     intervals. ``to_values`` maps uniform (m, N) to input values; ``evaluate`` values -> (N,)."""
     from SALib.analyze import sobol as analyze
-    from SALib.sample import sobol as sample
 
     problem = {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
     if groups is not None and len(set(groups)) == 1 < len(names):
         groups = None  # one group is the whole model (its index is 1): the inputs instead
     if groups is not None and len(set(groups)) < len(names):
         problem["groups"] = list(groups)
-    u = sample.sample(problem, n, calc_second_order=False, scramble=True, seed=seed)
+    u = saltelli_sample(problem, n, seed)
     u = np.clip(u, 1e-12, 1 - 1e-12).T
     y = evaluate(to_values(u))
     res = analyze.analyze(problem, y, calc_second_order=False, num_resamples=resamples,
@@ -363,6 +362,26 @@ def sobol_indices(
     labels = tuple(dict.fromkeys(groups)) if groups is not None else tuple(names)
     return SobolResult(labels, np.asarray(res["S1"]), np.asarray(res["S1_conf"]),
                        np.asarray(res["ST"]), np.asarray(res["ST_conf"]), int(y.size))  # fmt: skip
+
+
+def saltelli_sample(problem: dict, n: int, seed: int) -> np.ndarray:
+    """SALib's ``sample.sobol.sample(problem, n, calc_second_order=False, scramble=True,
+    seed=seed)`` on the unit cube, the same numbers (copied from the same scrambled Sobol'
+    sequence), built with array operations: SALib fills the matrix element by element in
+    Python, 20 s of zw32's 27 s ``gsa`` at n = 2048 with its hundred inputs."""
+    from SALib.util import _check_groups, compute_groups_matrix
+    from scipy.stats import qmc
+
+    d = problem["num_vars"]
+    base = qmc.Sobol(d=2 * d, scramble=True, seed=seed).random(n)
+    a, b = base[:, :d], base[:, d:]
+    groups = _check_groups(problem)
+    members = compute_groups_matrix(groups)[0].T.astype(bool) if groups else np.eye(d, dtype=bool)
+    out = np.empty((n, len(members) + 2, d))
+    out[:, 0] = a
+    out[:, 1:-1] = np.where(members[None, :, :], b[:, None, :], a[:, None, :])
+    out[:, -1] = b
+    return out.reshape(-1, d)
 
 
 def _sobol(space: InputSpace, n: int, seed: int, group: bool, totals: Totals) -> SobolResult:
