@@ -13,7 +13,7 @@ from conftest import TEST_PROJECT
 KINDS = ("stage_contributions", "greenhouse_gases", "stage_shares_donut", "parts_pareto",
          "monte_carlo_total",
          "monte_carlo_convergence", "tornado", "spearman", "contribution_to_variance",
-         "sobol_indices", "supply_tree")  # fmt: skip
+         "sobol_indices", "supply_tree", "system_boundary")  # fmt: skip
 
 
 def test_plot_writes_every_figure(built, tmp_path, capsys):

@@ -85,6 +85,19 @@ def _draw(name: str, out: Path, lang: str) -> list[Path]:
     if name == "probability_heatmap":
         m = np.array([[np.mean(a < b) for b in _SCEN] for a in _SCEN])
         return plots.probability_heatmap(["base", "recycled", "green"], m, out, "P", lang=lang)
+    if name == "boundary_diagram":
+        modules = ["A1-A3", "A3", "A4", "B6", "C1-C4"]
+        stages = [{"name": n, "module": m, "share": 100 * v / 20.2, "separate": n == "Use"}
+                  for (n, v), m in zip(_STAGES, modules, strict=True)]  # fmt: skip
+        return plots.boundary_diagram(stages, ["installation", "maintenance"], out, "Boundary",
+                                      lang=lang, credits="benefits beyond")  # fmt: skip
+    if name == "supply_tree":
+        rows = [{"id": -1, "parent": None, "depth": 0, "name": "product", "score": 10.0,
+                 "share": 100.0},
+                {"id": 1, "parent": -1, "depth": 1, "name": "steel", "score": 6.0, "share": 60.0},
+                {"id": 2, "parent": -1, "depth": 1, "name": "credit", "score": -2.0,
+                 "share": -20.0}]  # fmt: skip
+        return plots.supply_tree(rows, u, out, "Tree", lang=lang)
     raise AssertionError(name)
 
 
@@ -100,6 +113,8 @@ FUNCS = [
     "scenario_boxes",
     "scenario_changes",
     "probability_heatmap",
+    "boundary_diagram",
+    "supply_tree",
 ]
 
 

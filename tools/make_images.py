@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 #: figures of the report shown in the README, by the file name the report gives them
 FIGURES = ("zw32_stage_contributions", "zw32_parts_pareto", "zw32_monte_carlo_total",
-           "zw32_tornado", "scenarios_changes", "zw32_supply_tree")  # fmt: skip
+           "zw32_tornado", "scenarios_changes", "zw32_supply_tree",
+           "zw32_system_boundary")  # fmt: skip
 
 
 def report(lang: str, runs: int, bw_dir: Path, out: Path) -> Path:

@@ -11,7 +11,7 @@ from ..calc.sensitivity import SensitivityResult
 from ..calc.static import StaticResult, reporting_group
 from ..model.objects import ProductModel
 from . import plots
-from .i18n import input_label
+from .i18n import data_text, input_label
 from .numbers import with_relative, with_uncertainty
 from .tables import reported_stages, stage_label
 
@@ -96,6 +96,21 @@ def stage_figure(
 
     return plots.stage_bars(_stage_items(model, static, lang), unit, out, title, lang,
                             intervals=intervals, shown=shown)  # fmt: skip
+
+
+def boundary_figure(
+    model: ProductModel, static: StaticResult, out: Path, lang: str = "en"
+) -> list[Path]:
+    """The system boundary: the model's stages in order with their modules and shares, the
+    separately reported ones dashed, module D outside where credits exist, the exclusions."""
+    stages = [{"name": stage_label(s, lang), "module": model.modules.get(s.code),
+               "share": static.share(static.stages[s.code]), "separate": s.separate}
+              for s in reported_stages(model)]  # fmt: skip
+    excluded = [data_text(e.get("item"), lang) for e in model.study.get("exclusions") or []]
+    credits = plots.label("benefits beyond the system boundary", lang)
+    return plots.boundary_diagram(stages, [x.replace("`", "") for x in excluded if x], out,
+                                  plots.label("system boundary title", lang), lang,
+                                  credits if static.has_credits else None)  # fmt: skip
 
 
 def gas_figure(
@@ -203,6 +218,7 @@ def model_figures(
         ),
     }
     files: dict[str, list[Path]] = {
+        "system_boundary": boundary_figure(model, static, Path(f"{stem}_system_boundary"), lang),
         "stage_contributions": stage_figure(
             model, static, Path(f"{stem}_stage_contributions"), lang, mc
         ),

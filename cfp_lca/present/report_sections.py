@@ -126,6 +126,7 @@ def boundary(ctx: Context) -> Section:
     items = [
         _labelled(ctx, "system_boundary"),
         _labelled(ctx, "included", sep.join(stage_name(s, lang) for s in stages)),
+        "fig:system_boundary",
     ]
     items += [t("separate_stage", lang, stage=stage_name(s, lang)) for s in stages if s.separate]
     items += [_labelled(ctx, "use_stage"), _labelled(ctx, "time_period")]

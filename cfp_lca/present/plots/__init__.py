@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ..fonts import CJKFontMissing
 from ..i18n import LANGS as LANGS
+from .boundary import boundary_diagram
 from .breakdown import flow_bars, pareto_bars, stage_bars, stage_burden_credit_bars, stage_donut
 from .labels import label
 from .scenarios import probability_heatmap, scenario_boxes, scenario_totals
@@ -24,6 +25,7 @@ from .uncertainty import convergence, mc_histogram
 
 __all__ = [
     "CJKFontMissing",
+    "boundary_diagram",
     "convergence",
     "label",
     "mc_histogram",
