@@ -17,7 +17,7 @@ KINDS = ("stage_contributions", "greenhouse_gases", "stage_shares_donut", "parts
 
 
 def test_plot_writes_every_figure(built, tmp_path, capsys):
-    args = ["plot", "zw32", "--out", str(tmp_path), "-n", "3000", "--sobol-n", "256"]
+    args = ["plot", "zw32", "--out", str(tmp_path), "-n", "1000", "--sobol-n", "128"]
     assert main([*args, "--project", TEST_PROJECT]) == 0
     printed = capsys.readouterr().out.split()
     assert len(printed) == 2 * len(KINDS)

@@ -74,13 +74,6 @@ def test_the_tree_figure_lays_each_branch_inside_its_parent():
     assert boxes[3] == pytest.approx((0.7, 0.3))
 
 
-def test_plot_draws_the_tree(tmp_path, restore_project):
-    from cfp_lca import api
-
-    paths = api.load(MODELS, project="cfp_tree").model("lamp").plot(tmp_path, n=200, sobol_n=64)
-    assert any(p.name == "lamp_supply_tree.png" for p in paths)
-
-
 def test_the_tree_names_branches_in_chinese_from_the_data(built):
     """zw32's activities and library processes by their name_zh, where the data give one."""
     from cfp_lca.calc.lcia import computed_lca
