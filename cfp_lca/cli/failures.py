@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,6 +36,9 @@ def signals_as_interrupts():
     previous = {}
 
     def stop(signum: int, frame: object) -> None:
+        # a file the interrupted code had open (an import reading a .pyc) is closed as the
+        # command unwinds; Python's ResourceWarning about it would be a second stderr line
+        warnings.simplefilter("ignore", ResourceWarning)
         raise Terminated(signum)
 
     for signum in wanted:
