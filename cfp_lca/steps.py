@@ -19,3 +19,8 @@ def step(what: str) -> Iterator[None]:
     start = time.perf_counter()
     yield
     logger.info("%s: done in %.1f s", what, time.perf_counter() - start)
+
+
+def reused(what: str) -> None:
+    """Log that ``what`` was not computed again: a result kept from an earlier run."""
+    logger.info("%s: reused (kept from an earlier run; files, project and code unchanged)", what)

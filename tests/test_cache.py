@@ -85,9 +85,9 @@ def test_a_warm_workspace_reuses_its_engine_and_notices_edits(folder, tmp_path):
     workspace = api.load(folder, project=f"warm-{tmp_path.name}")
     model = workspace.model("zw32-report")
     first = model.monte_carlo(n=4096, seed=3, sources="foreground").to_dict()
-    assert len(workspace._engines) == 1
+    assert [e["kind"] for e in workspace._kept.values()] == ["engine"]
     again = model.monte_carlo(n=4096, seed=3, sources="foreground").to_dict()
-    assert len(workspace._engines) == 1  # the same engine, the same numbers
+    assert [e["kind"] for e in workspace._kept.values()] == ["engine"]  # the same engine
     for timing in ("elapsed_s", "iterations_per_s"):
         first.pop(timing), again.pop(timing)
     assert again == first
@@ -98,7 +98,7 @@ def test_a_warm_workspace_reuses_its_engine_and_notices_edits(folder, tmp_path):
     assert text.count("0.5366") >= 1
     path.write_text(text.replace("0.5366", "0.6000"), encoding="utf-8")
     assert model.lcia().total > total
-    assert not workspace._engines  # engines of the old files are dropped
+    assert [e["kind"] for e in workspace._kept.values()] == ["lcia"]  # old engines dropped
 
 
 def test_two_workspaces_on_two_projects_in_one_process(folder, tmp_path):

@@ -101,9 +101,13 @@ def test_quiet_hides_the_notice_and_verbose_says_each_step(tmp_path, capsys):
     assert main(["lcia", *data, "--json", "-q"]) == 0
     out, err = capsys.readouterr()
     assert '"total": 15.0' in out and err == ""
-    assert main(["-v", "lcia", *data]) == 0
+    assert main(["-v", "lcia", *data]) == 0  # the result of the run before, kept
     err = capsys.readouterr().err.splitlines()
     assert any("notice:" in line and "cfp-extra" in line for line in err)
+    assert "cfp-lca: widget: lcia: reused (kept from an earlier run; files, project and code " \
+           "unchanged)" in err  # fmt: skip
+    assert main(["-v", "lcia", *data, "--method", "ipcc-ar6-gwp100"]) == 0  # computed
+    err = capsys.readouterr().err.splitlines()
     assert any(line.startswith("cfp-lca: Brightway project 'cfp_stack' checked: done in ")
                for line in err), err  # fmt: skip
     assert main(["check", *data, "-q", "-v"]) == 2

@@ -223,7 +223,7 @@ def test_deterministic_value_is_the_median_of_a_lognormal_total(tiny_project):
     """With the foreground alone, total = 100 X + 8.366 (X ~ LN(0, ln 2)): the deterministic
     total (X = 1) is the median, at the 50th percentile; the mean is 100 e^(s^2/2) + 8.366."""
     from cfp_lca.calc.montecarlo import run_monte_carlo
-    from cfp_lca.calc.study import deterministic_percentile
+    from cfp_lca.calc.montecarlo.statistics import deterministic_percentile
 
     catalog, n = tiny_project, 40_000
     mc = run_monte_carlo(catalog, catalog.models["tiny"], n=n, seed=8, sources=("foreground",),

@@ -37,11 +37,11 @@ from .results import (
     SensitivityResult,
     check_coverage,
 )
-from .workspace import ENGINES_KEPT, Workspace
+from .workspace import KEPT_IN_MEMORY, Workspace
 
 __all__ = [
     "DEFAULT_PROJECT",
-    "ENGINES_KEPT",
+    "KEPT_IN_MEMORY",
     "AuditResult",
     "ComparisonResult",
     "InputError",

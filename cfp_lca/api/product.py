@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..errors import InputError
 from .inputs import parse_sources, parse_threshold
+from .quiet import quiet_brightway
 from .results import (
     AuditResult,
     ComparisonResult,
@@ -24,6 +26,20 @@ if TYPE_CHECKING:
     from ..model.objects import Catalog, Method, ProductModel
 
 Progress = Callable[[int], None] | None
+T = TypeVar("T")
+
+
+def computing(method: Callable[..., T]) -> Callable[..., T]:
+    """A model method that computes in the project: Brightway is imported and quieted
+    (``quiet_brightway``) before the method imports a computing module, whose import would
+    otherwise import bw2data unquieted."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        quiet_brightway()
+        return method(*args, **kwargs)
+
+    return wrapper
 
 
 class Host(Protocol):
@@ -41,6 +57,9 @@ class Host(Protocol):
     def engine(self, model: ProductModel, method: Method, sources: tuple[str, ...]) -> Any: ...
 
     def reading(self, *models: ProductModel) -> contextlib.AbstractContextManager[None]: ...
+
+    def kept(self, kind: str, parts: Sequence[str], compute: Callable[[], T],
+             *models: ProductModel) -> T: ...  # fmt: skip
 
 
 class Model:
@@ -76,6 +95,12 @@ class Model:
         self.workspace.refresh()
         return model_variant(self.catalog, self.name, dict(options or {}))
 
+    def _key(self, options: Mapping[str, Any] | None, method: Method) -> tuple[str, ...]:
+        """What names a variant's result beside the files and the project (``kept``): the
+        model, its options and the method."""
+        return (self.name, repr(sorted(dict(options or {}).items())), method.id,
+                repr(method.name))  # fmt: skip
+
     def _method(self, model: ProductModel, method: str | None) -> Method:
         """The method by id, the model's own by default."""
         return self.workspace.method(method or model.method)
@@ -86,17 +111,16 @@ class Model:
 
         Example: ``ws.model("bench").lcia(options={"end_of_life": "cff"}).total``
         """
-        from ..calc.lcia import computed_lca, static_lcia, totals_by_method
         from ..present.tables import lcia_dict
 
         model = self.variant(options)
         chosen = self._method(model, method)
-        with self.workspace.reading(model):
-            lca = computed_lca(model, chosen)
-            result = static_lcia(self.catalog, model, chosen, lca)
-            totals = totals_by_method(self.catalog, model, lca)
+        result, totals = self.workspace.kept("lcia", self._key(options, chosen),
+                                             lambda: _lcia(self.catalog, model, chosen),
+                                             model)  # fmt: skip
         return LciaResult(result, model, lcia_dict(result, model, totals), "stage_table")
 
+    @computing
     def pact(self, method: str | None = None, options: Mapping[str, Any] | None = None,
              created: datetime | None = None) -> dict:  # fmt: skip
         """The footprint as a PACT v3 ProductFootprint (a dict, valid against the PACT schema):
@@ -116,6 +140,7 @@ class Model:
             stages, amounts = flows_by_stage(lca, model)
         return product_footprint(self.catalog, model, chosen, result, stages, amounts, created)
 
+    @computing
     def tree(self, cutoff: float = 0.01, method: str | None = None,
              options: Mapping[str, Any] | None = None) -> TreeResult:  # fmt: skip
         """The supply paths that carry the footprint, down to ``cutoff`` of the total.
@@ -134,6 +159,7 @@ class Model:
             data = tree_dict(self.catalog, model, chosen, branches, cutoff)
         return TreeResult(branches, model, data, "branches")
 
+    @computing
     def audit(self) -> AuditResult:
         """Recompute every figure the model's declared-figures file states."""
         from ..calc.audit import audit
@@ -177,9 +203,17 @@ class Model:
         model = self.variant(options)
         chosen = self._method(model, method)
         sources = parse_sources(sources)
-        with self.workspace.reading(model):
-            try:
-                warm = self.workspace.engine(model, chosen, sources) if engine == "fast" else None
+        # the fast engine run here needs no project once built (it may be kept on disk);
+        # bw2calc's engine, a Dask cluster and a linked model's coverage read the project
+        here = engine == "fast" and workers is None and scheduler is None and not model.linked
+        if not here:
+            quiet_brightway()
+        try:
+            parts = self._key(options, chosen)
+            warm = (
+                self.workspace.engine(model, chosen, sources, parts) if engine == "fast" else None
+            )
+            with contextlib.nullcontext() if here else self.workspace.reading(model):
                 result = run_monte_carlo(
                     self.catalog, model, chosen, n=n, seed=seed, sources=sources,
                     chunk_size=chunk_size or DEFAULT_CHUNK, engine=engine,
@@ -187,15 +221,16 @@ class Model:
                     progress=progress, workers=workers, scheduler=scheduler,
                     supply_chain_only=supply_chain_only, fast_engine=warm,
                 )  # fmt: skip
-            except MonteCarloError as exc:
-                raise InputError(model.path, None, str(exc)) from None
-            data = mc_dict(result, model)
-            if model.linked:  # the greenhouse gases of the linked databases the method misses
-                from ..calc.lcia import model_coverage
+                data = mc_dict(result, model)
+                if model.linked:  # the greenhouse gases of the linked databases the method misses
+                    from ..calc.lcia import model_coverage
 
-                data["coverage"] = model_coverage(self.catalog, model, chosen).to_dict()
+                    data["coverage"] = model_coverage(self.catalog, model, chosen).to_dict()
+        except MonteCarloError as exc:
+            raise InputError(model.path, None, str(exc)) from None
         return MonteCarloResult(result, model, data)
 
+    @computing
     def sensitivity(
         self,
         n: int = 20_000,
@@ -261,6 +296,7 @@ class Model:
             wanted.insert(0, "baseline")
         return {w: found[w] for w in wanted}
 
+    @computing
     def compare(
         self,
         scenarios: Sequence[str] | None = None,
@@ -304,6 +340,7 @@ class Model:
             data["figures"] = [str(p) for paths in figures.values() for p in paths]
         return ComparisonResult(result, self.base, data)
 
+    @computing
     def study(
         self,
         n: int = 20_000,
@@ -338,6 +375,7 @@ class Model:
             except ValueError as exc:
                 raise InputError(model.path, None, str(exc)) from None
 
+    @computing
     def plot(self, out: str | Path, lang: str = "en", n: int = 20_000, seed: int = 0,
              sources: str | Sequence[str] = "data", sobol_n: int = 2048, group: bool = True,
              method: str | None = None, options: Mapping[str, Any] | None = None,
@@ -353,6 +391,7 @@ class Model:
                                 tree=tree)  # fmt: skip
         return [p for paths in figures.values() for p in paths]
 
+    @computing
     def report(self, out: str | Path, lang: str = "en", n: int = 20_000, seed: int = 0,
                sources: str | Sequence[str] = "data", sobol_n: int = 2048,
                threshold: str | float | tuple[float, bool] = "1%", method: str | None = None,
@@ -369,3 +408,13 @@ class Model:
                            scenario_dir, progress=progress)  # fmt: skip
         kwargs = {"formats": tuple(formats)} if formats else {}
         return write_report(study, self.catalog, Path(out), lang, **kwargs)
+
+
+def _lcia(catalog: Catalog, model: ProductModel, method: Method) -> tuple[Any, dict[str, float]]:
+    """The static result of ``model`` under ``method`` and its total under every method of
+    the catalog, from one inventory (in the project, written and current)."""
+    quiet_brightway()
+    from ..calc.lcia import computed_lca, static_lcia, totals_by_method
+
+    lca = computed_lca(model, method)
+    return static_lcia(catalog, model, method, lca), totals_by_method(catalog, model, lca)

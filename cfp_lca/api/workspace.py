@@ -4,20 +4,21 @@ warm between results (the project state last found current, the Monte Carlo engi
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..brightway.project import DEFAULT_PROJECT
 from ..errors import InputError
-from ..steps import step
+from ..steps import reused, step
 from .product import Model
 from .quiet import quiet_brightway
 
 if TYPE_CHECKING:
     from ..model.objects import Catalog, Method, ProductModel
 
-ENGINES_KEPT = 8  # Monte Carlo engines a workspace keeps warm
+T = TypeVar("T")
+KEPT_IN_MEMORY = 16  # results and Monte Carlo engines a workspace keeps warm
 
 
 class Workspace:
@@ -32,8 +33,8 @@ class Workspace:
         self.project = project
         self._roots = roots
         self._files = self._files_key() if roots is not None else None
-        # Monte Carlo engines already built, by what they were built from (see ``engine``)
-        self._engines: dict[tuple, Any] = {}
+        # results and Monte Carlo engines computed, with the project's stamp (see ``kept``)
+        self._kept: dict[str, dict] = {}
         self._ensured: tuple | None = None  # the project state last found current
 
     def __repr__(self) -> str:
@@ -83,9 +84,8 @@ class Workspace:
         return list(named) or self.models
 
     def model(self, name: str | None = None) -> Model:
-        """A product model by name (the default model when None); Brightway's import is
-        quieted here, before a computing module imports bw2data (its import logs)."""
-        quiet_brightway()
+        """A product model by name (the default model when None); nothing is imported from
+        Brightway until one of its results is computed (``product.computing``)."""
         name = name or self.default_model()
         if name not in self.catalog.models:
             known = ", ".join(self.catalog.models) or "none"
@@ -267,29 +267,61 @@ class Workspace:
 
         self.catalog = catalog(self._roots)
         self._files = now
-        self._engines.clear()
+        self._kept.clear()
         return True
 
-    def engine(self, model: ProductModel, method: Method, sources: tuple[str, ...]):
-        """The fast Monte Carlo engine of ``model`` (written and current), reused while the
-        model's content, the method's factors (by digest: a method rewritten with as many
-        factors keeps its metadata) and every database of the project (their modification
-        stamps) are the versions it was built from; all are read again on each call."""
-        import bw2data as bd
-
-        from ..brightway.datapackages import method_digest
-        from ..brightway.writing import content_hash
+    def engine(self, model: ProductModel, method: Method, sources: tuple[str, ...],
+               parts: Sequence[str]) -> Any:  # fmt: skip
+        """The fast Monte Carlo engine of ``model`` (written and current), kept (``kept``,
+        in memory and on disk) while the files, the project and the code are those it was
+        built from; ``parts``: what else names the model variant (name, options, method)."""
         from ..calc.montecarlo import finite_engine
 
-        stamps = tuple((k, v.get("modified")) for k, v in sorted(bd.databases.items()))
-        key = (bd.projects.current, content_hash(model), model.database, method.name,
-               method_digest(method.name), sources, stamps)  # fmt: skip
-        if key not in self._engines:
-            if len(self._engines) >= ENGINES_KEPT:
-                del self._engines[next(iter(self._engines))]
+        def build() -> Any:
             with step(f"{model.name}: Monte Carlo engine ({', '.join(sources)})"):
-                self._engines[key] = finite_engine(model, method, sources)
-        return self._engines[key]
+                return finite_engine(model, method, sources)
+
+        return self.kept("engine", (*parts, ",".join(sources)), build, model)
+
+    def kept(self, kind: str, parts: Sequence[str], compute: Callable[[], T],
+             *models: ProductModel) -> T:  # fmt: skip
+        """``compute()`` in the current project (``models`` written first), or its value kept
+        in memory or on disk when neither the files, the project nor the code changed since:
+        the key holds the catalog's fingerprint, the project's place and name, the computing
+        code and ``parts``; the entry holds the project folder's stamp, checked again before
+        every reuse (:mod:`..brightway.project_stamp`). A hit imports no Brightway; a value is
+        kept only when the project did not change while it was computed."""
+        from ..brightway.project import base_dir
+        from ..brightway.project_stamp import folder_stamp
+        from ..model import cache
+
+        key = cache.key_of(kind, self.catalog.fingerprint, str(base_dir()), self.project,
+                           cache.source_digest("calc"), cache.source_digest("brightway"),
+                           *parts)  # fmt: skip
+        for entry in (self._kept.get(key), cache.load(key)):
+            stamp = entry.get("stamp") if isinstance(entry, dict) else None
+            if stamp is not None and folder_stamp(Path(entry["folder"])) == stamp:
+                self._remember(key, entry)
+                reused(f"{' '.join(parts[:1])}: {kind}")
+                return entry["value"]
+        with self.reading(*models):
+            import bw2data as bd
+
+            folder = Path(bd.projects.dir)
+            before = folder_stamp(folder)
+            value = compute()
+            if before is not None and folder_stamp(folder) == before:
+                entry = {"kind": kind, "folder": str(folder), "stamp": before, "value": value}
+                cache.save(key, entry)
+                self._remember(key, entry)
+        return value
+
+    def _remember(self, key: str, entry: dict) -> None:
+        """Keep an entry in memory too, the last ``KEPT_IN_MEMORY`` only."""
+        self._kept.pop(key, None)
+        if len(self._kept) >= KEPT_IN_MEMORY:
+            del self._kept[next(iter(self._kept))]
+        self._kept[key] = entry
 
     @contextlib.contextmanager
     def reading(self, *models: ProductModel) -> Iterator[None]:

@@ -23,6 +23,7 @@ import bw2data as bd
 import bw_processing as bwp
 import numpy as np
 
+from .project_stamp import FLOAT64_FOLDER
 from .virtual_nodes import virtual_nodes
 
 
@@ -117,7 +118,7 @@ def _stamp(names: list[str]) -> tuple:
 
 _PACKAGES: dict[tuple, tuple[dict[str, dict[str, np.ndarray]], dict]] = {}
 CACHED_PACKAGES = 8
-CACHE_FOLDER = "cfp_lca_float64"  # in the project's folder, beside bw2data's ``processed``
+CACHE_FOLDER = FLOAT64_FOLDER  # in the project's folder, beside bw2data's ``processed``
 CACHE_FORMAT = 1
 ARRAYS = ("indices", "data", "flip", "distributions")
 MATRICES = ("technosphere_matrix", "biosphere_matrix")

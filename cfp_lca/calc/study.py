@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from ..model.objects import Catalog, Method, ProductModel
 from ..steps import step
 from .assumptions import AssumptionRanges, assumption_ranges, has_assumptions
@@ -59,18 +57,6 @@ def source_variance(
         for source in mc.sources
     }  # fmt: skip
     return SourceVariance(alone, variance(mc))
-
-
-def deterministic_percentile(mc: MonteCarloResult) -> float | None:
-    """Share (%) of the total's samples below its deterministic value (counted as the run
-    went, so also where no sample was kept); None when unknown."""
-    if mc.deterministic_percentile is not None:
-        return mc.deterministic_percentile
-    if mc.samples is None:
-        return None
-    total = np.asarray(mc.samples[mc.labels.index("total")], dtype=np.float64)
-    total = total[np.isfinite(total)]
-    return 100 * float((total < mc.stats["total"].deterministic).mean()) if total.size else None
 
 
 @dataclass(frozen=True)

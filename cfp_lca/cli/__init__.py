@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from ..api import quiet_brightway
-from ..brightway.project import ProjectError, configure_data_dir, sqlite_errors
+from ..brightway.project import ProjectError, configure_data_dir, lock_timeout, sqlite_errors
 from ..errors import InputError
-from .commands import COMMANDS, FILE_COMMANDS, progress_bar
+from .commands import COMMANDS, FILE_COMMANDS, LAZY_COMMANDS, progress_bar
 from .failures import (
     INTERRUPTED,
     fail,
@@ -77,7 +77,9 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command in FILE_COMMANDS:  # no Brightway project involved
             return command(args) or 0
         _announce_waits()
-        quiet_brightway()
+        lock_timeout()  # a bad setting is refused even where kept results spare the project
+        if args.command not in LAZY_COMMANDS:
+            quiet_brightway()
         _check_sources(args)
         with _project_access(), removed_if_unfinished(output_paths(args)), sqlite_errors():
             code = command(args) or 0

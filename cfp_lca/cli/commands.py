@@ -504,6 +504,8 @@ def cmd_export(args) -> int:
 
 
 FILE_COMMANDS = ("new", "check", "schema", "list", "template")  # commands that read data files only
+# commands that may answer from results kept on disk: Brightway is imported only if they compute
+LAZY_COMMANDS = ("lcia", "mc")
 COMMANDS: dict[str, Callable] = {
     "run": cmd_run,
     "build": cmd_build,

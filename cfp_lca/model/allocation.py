@@ -14,9 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
-
-import pint
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, printable
 from .objects import Exchange
@@ -25,11 +23,16 @@ from .schema import ActivitySpec, PropertySpec
 from .uncertainty import rescaled
 from .units import UnitProblem, quantity
 
+if TYPE_CHECKING:
+    import pint
+
 
 def allocation_share(path: Path, entry: str, a: ActivitySpec,
                      chosen: Mapping[str, Any]) -> tuple[float, dict | None]:  # fmt: skip
     """(share of the activity's own product, what the report states) for the chosen options;
     (1, None) for a single-output activity."""
+    import pint
+
     if not a.co_products:
         if a.allocation:
             raise InputError(path, f"{entry} > allocation", "an allocation rule without "
@@ -70,6 +73,8 @@ def _value(path: Path, entry: str, by: str, properties: Mapping[str, PropertySpe
            amount: float, unit: str) -> pint.Quantity:  # fmt: skip
     """A product's value by ``by``: its property per unit times the amount delivered, or
     its amount in kg for ``mass`` without a mass property."""
+    import pint
+
     try:
         delivered = quantity(amount, unit)
         if by in properties:

@@ -7,8 +7,7 @@ import keyword
 import math
 from collections.abc import Mapping
 from pathlib import Path
-
-import pint
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, printable
 from .formula import FormulaProblem, evaluate
@@ -16,6 +15,9 @@ from .objects import Allocation, Exchange, Flow
 from .schema import AmountFields, EmissionSpec, ParameterSpec
 from .uncertainty import stats_arrays_fields
 from .units import UnitMismatch, UnitProblem, convert, parse_unit, quantity
+
+if TYPE_CHECKING:
+    import pint
 
 
 def parameter_values(
@@ -28,6 +30,8 @@ def parameter_values(
     """Parameters as pint quantities, in file order; a formula may use those before it.
     ``fixed`` replaces the values of value parameters it names (a model setting a background
     process's parameters), each converted to the parameter's unit."""
+    import pint
+
     out = dict(known or {})
     fixed = fixed or {}
     for name, spec in params.items():
@@ -67,6 +71,8 @@ def resolve_amount(
     Returns (amount, scale, annual) where scale converts numbers in the file's unit to the
     stored amount (for distributions) and annual is the unallocated annual amount, if given.
     """
+    import pint
+
     annual = None
     try:
         if spec.formula is not None:

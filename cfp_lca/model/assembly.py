@@ -7,9 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-import pint
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, Problems, printable
 from .allocation import allocated, allocation_share
@@ -23,6 +21,9 @@ from .reading import read_yaml
 from .schema import ActivitySpec, AmountFields, EmissionSpec, InputSpec, ModelFile
 from .structure import check_foreground
 from .validation import check_unique, validate
+
+if TYPE_CHECKING:
+    import pint
 
 
 def load_model(

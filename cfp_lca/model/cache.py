@@ -33,12 +33,19 @@ FORMAT = 1
 MODEL_PACKAGE = Path(__file__).resolve().parent
 
 
-@lru_cache(maxsize=1)
 def code_digest() -> str:
     """A digest of the model package's source: what turns files into a catalog."""
+    return source_digest("model")
+
+
+@lru_cache(maxsize=8)
+def source_digest(package: str) -> str:
+    """A digest of the source of one package of cfp_lca (``model``, ``calc``, its
+    subpackages included): a new version of the code computes its entries again."""
     digest = hashlib.sha256(str(FORMAT).encode())
-    for path in sorted(MODEL_PACKAGE.glob("*.py")):
-        digest.update(path.name.encode())
+    root = MODEL_PACKAGE.parent / package
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

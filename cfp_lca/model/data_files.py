@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import pint
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, Problems, printable
 from .amounts import check_unit, make_emission, make_exchange, parameter_values, require_source
@@ -21,6 +20,9 @@ from .schema import BackgroundFile, DeclaredFile, EmissionSpec, LinkSpec, Proces
 from .uncertainty import stats_arrays_fields
 from .units import UnitProblem, convert, parse_unit, quantity
 from .validation import check_unique, validate
+
+if TYPE_CHECKING:
+    import pint
 
 
 def load_flows(path: Path) -> tuple[str, dict[str, Flow]]:

@@ -24,9 +24,12 @@ import operator
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pint
+
+if TYPE_CHECKING:
+    import pint
 
 MAX_LENGTH = 2000  # characters; the longest shipped formula has about 420
 MAX_DEPTH = 100  # nested operations (a sum of n terms is n levels deep)
@@ -50,7 +53,7 @@ class FormulaProblem(ValueError):
     """A formula that is not plain arithmetic over known parameters, or has no finite value."""
 
 
-Value = pint.Quantity | float | np.ndarray
+Value = "pint.Quantity | float | np.ndarray"  # a formula's value (annotations only)
 
 
 def evaluate(text: str, names: Mapping[str, pint.Quantity | float]) -> pint.Quantity | float:
@@ -172,6 +175,8 @@ class Evaluator:
     def binary(self, node: ast.BinOp, left, right) -> Value:
         """One checked operation: no zero divisor, bounded exponent, a finite real result
         (per-sample arrays are left unchecked: a sample that fails is flagged downstream)."""
+        import pint
+
         if isinstance(left, np.ndarray) or isinstance(right, np.ndarray):
             return BINARY[type(node.op)](left, right)
         if isinstance(node.op, ast.Div) and _magnitude(right) == 0:
@@ -199,6 +204,8 @@ class Evaluator:
 
     def exponent(self, node: ast.BinOp, right) -> float:
         """An exponent is a dimensionless number of at most MAX_EXPONENT in size."""
+        import pint
+
         if isinstance(right, pint.Quantity):
             if not right.dimensionless:
                 raise self.problem(
@@ -219,4 +226,6 @@ def _shown(line: str) -> str:
 
 def _magnitude(value) -> float | complex:
     """The plain number of a quantity or float."""
+    import pint
+
     return value.magnitude if isinstance(value, pint.Quantity) else value

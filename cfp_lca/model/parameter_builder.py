@@ -9,8 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-
-import pint
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from .formula import FormulaProblem, evaluate, formula_names, with_names_replaced
@@ -28,9 +27,14 @@ from .schema import CorrelationSpec, ParameterSpec
 from .uncertainty import stats_arrays_fields
 from .units import UnitMismatch, UnitProblem, convert, quantity, registry
 
+if TYPE_CHECKING:
+    import pint
+
 
 def base_magnitude(q: pint.Quantity | float) -> float:
     """The magnitude of ``q`` in pint's base units (a plain number is dimensionless)."""
+    import pint
+
     if not isinstance(q, pint.Quantity):
         return float(q)
     return float(q.to_base_units().magnitude)
@@ -93,6 +97,8 @@ class ParameterBuilder:
                    value: pint.Quantity | float,
                    factors: Mapping[str, float]) -> BrightwayParameter:  # fmt: skip
         """One parameter as Brightway holds it (see :class:`BrightwayParameter`)."""
+        import pint
+
         data = {"source": spec.source, "kind": spec.kind}
         if spec.description:
             data["description"] = spec.description
@@ -256,6 +262,8 @@ def brightway_formula(text: str, factors: Mapping[str, float]) -> str:
 
 def unit_factor(result: pint.Quantity | float, stored: str, owner: str) -> float:
     """The stored amount (``stored`` per ``owner``) of one base unit of a formula's result."""
+    import pint
+
     base = result.to_base_units().units if isinstance(result, pint.Quantity) else None
     one = registry().Quantity(1.0, base) if base is not None else quantity(1.0, "dimensionless")
     target = f"({stored}) / ({owner})"

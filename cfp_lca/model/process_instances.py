@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-
-import pint
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, printable
 from .data_files import ProcessSource, background_process
@@ -17,6 +16,9 @@ from .formula import FormulaProblem, evaluate
 from .objects import Flow, Process
 from .schema import ActivitySpec, QuantitySpec
 from .units import UnitProblem, convert, quantity
+
+if TYPE_CHECKING:
+    import pint
 
 
 def process_instance(
@@ -69,6 +71,8 @@ def _value(
     names: Mapping[str, pint.Quantity],
 ) -> pint.Quantity:
     """One parameter value set by a model, in the unit the process declares for it."""
+    import pint
+
     declared = source.spec.parameters.get(name)
     if declared is None:
         known = ", ".join(source.spec.parameters)

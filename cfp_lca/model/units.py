@@ -10,16 +10,20 @@ import uuid
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-
-import pint
+from typing import TYPE_CHECKING
 
 from .cache_folder import cache_dir
+
+if TYPE_CHECKING:
+    import pint
 
 
 @lru_cache(maxsize=1)
 def registry() -> pint.UnitRegistry:
     """The one unit registry, built on first use (commands that touch no unit do not pay
     for it) from pint's definitions kept parsed in the cache (``cached_registry``)."""
+    import pint
+
     ureg = cached_registry(pint.UnitRegistry)
     ureg.define("item = [item] = unit = piece = pcs")
     ureg.define("CO2e = [co2e] = CO2eq")
@@ -40,6 +44,8 @@ def cached_registry(factory: Callable[..., pint.UnitRegistry]) -> pint.UnitRegis
     a folder that fails (another pint, a broken file) is passed over, never trusted half-read.
     The folder's name holds pint's version and its definition file's size and time, so a new
     pint never reads an old folder. No cache folder (``CFP_LCA_CACHE_DIR=off``): no cache."""
+    import pint
+
     folder = cache_dir()
     if folder is None:
         return factory()
@@ -119,6 +125,8 @@ _NESTED_POWER = re.compile(rf"{_POWER}[\s(+-]*[\d.eE+-]+[\s)]*{_POWER}")
 @lru_cache(maxsize=512)
 def parse_unit(text: str) -> pint.Unit:
     """Parse a unit string, raising UnitProblem with the text when pint does not know it."""
+    import pint
+
     _check_unit_text(text)
     try:
         unit = registry().Unit(text)
@@ -154,6 +162,8 @@ def quantity(value: float, unit: str) -> pint.Quantity:
 
 def convert(q: pint.Quantity, unit: str) -> float:
     """Magnitude of q in unit; a dimensional mismatch is a UnitProblem, never a silent factor."""
+    import pint
+
     target = parse_unit(unit)
     try:
         value = float(q.to(target).magnitude)

@@ -4,13 +4,17 @@ by source, and the sensitivity analysis."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
-from ..calc.assumptions import ENDS, AssumptionRanges
 from ..calc.montecarlo import MonteCarloResult
-from ..calc.sensitivity import SensitivityResult
-from ..calc.study import SourceVariance, deterministic_percentile
+from ..calc.montecarlo.statistics import deterministic_percentile
 from ..model.objects import ProductModel
 from .tables import format_table, reported_stages, stage_label
+
+if TYPE_CHECKING:  # the Monte Carlo tables import no sensitivity or study code
+    from ..calc.assumptions import AssumptionRanges
+    from ..calc.sensitivity import SensitivityResult
+    from ..calc.study import SourceVariance
 
 STAT_FIELDS = ("deterministic", "mean", "median", "std", "cv",
                "p2_5", "p5", "p25", "p75", "p95", "p97_5")  # fmt: skip
@@ -124,6 +128,8 @@ def percentile_sentence(percentile: float | None) -> str:
 
 def assumptions_dict(ranges: AssumptionRanges) -> dict:
     """Each assumption's range of the total (data held at best estimates), machine-readable."""
+    from ..calc.assumptions import ENDS
+
     return {
         "base": ranges.base,
         "ends_percent": [100 * e for e in ENDS],

@@ -13,15 +13,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import bw2calc as bc
-import bw_processing as bwp
 import numpy as np
 
-from ...brightway.datapackages import method_datapackage
-from ...brightway.foreground import model_datapackage, model_nodes, reference_id
 from ...model.objects import Method, ProductModel
-from ..lcia import foreground_contributions, model_lca
 from . import threads
 from .distributions import UnsupportedDistribution, invalid_entries
 from .evaluate import Evaluator
@@ -36,6 +32,10 @@ from .structure import (
     invalid_distributions,
     node_keys_or_error,
 )
+
+if TYPE_CHECKING:  # Brightway is imported where an engine is built, not where one is read
+    import bw2calc as bc
+    import bw_processing as bwp
 
 
 class FastEngine:
@@ -55,6 +55,8 @@ class FastEngine:
         exchange, keyed by its identity, and per random parameter, keyed by its name, so
         engines of different scenarios draw the same numbers for the exchanges and
         parameters they share."""
+        from ..lcia import model_lca
+
         self.sources = tuple(sources)
         lca = model_lca(model, method)
         # the matrices only: the static scores come from the evaluator below, so the whole
@@ -89,6 +91,17 @@ class FastEngine:
         if self.part == BLOCK_SIZE:
             layouts = [(s.n_uncertain, layout) for s, layout in self.samplers]
             self._kernel = BlockKernel.build(self.evaluator, layouts, self.parameters)
+        self._local = threading.local()
+
+    def __getstate__(self) -> dict:
+        """Pickled without its threads' register arrays (made again on first use)."""
+        state = dict(self.__dict__)
+        del state["_local"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        """The state read back, with no register arrays yet."""
+        self.__dict__.update(state)
         self._local = threading.local()
 
     def _add_sampler(self, lca: bc.LCA, source: str, paired: bool) -> None:
@@ -264,6 +277,11 @@ def reference_packages(
     ``seed`` (``paired``: keyed by name, as in comparisons), so bw2calc computes the very
     iterations of the fast engine for them. ``sources`` as the entry point checked them.
     """
+    import bw_processing as bwp
+
+    from ...brightway.datapackages import method_datapackage
+    from ...brightway.foreground import model_datapackage, model_nodes
+
     models = [model] if isinstance(model, ProductModel) else list(model)
     arrays = []
     if "foreground" in sources or "assumptions" in sources:
@@ -383,6 +401,8 @@ def parameter_packages(
     entries driven by random parameters with the fast engine's values for ``seed``: one
     package per matrix, so that each matrix steps its own column once per iteration; the
     parameters ``sources`` hold (see ``ParameterModel.held``) keep their values."""
+    import bw_processing as bwp
+
     columns: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
     for model in models:
         if model.parameters is None:
@@ -422,6 +442,8 @@ def _position_values(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(indices, (positions, iterations) values in matrix sign) of every matrix position of
     set ``name`` that holds a driven entry: all entries there summed, as bw2calc sums them."""
+    import bw_processing as bwp
+
     es = engine.structure.sets[name]
     unc = engine.evaluator.unc[name]
     driven = {tuple(es.nodes[unc[pos]]) for pos, *_ in engine.parameters.rows[name]}
@@ -448,6 +470,10 @@ def reference_lca(
 ) -> bc.LCA:
     """bw2calc's stochastic LCA of the model (lci and lcia done: already the first draw);
     ``iterations``: how many the random parameters are drawn for (see reference_packages)."""
+    import bw2calc as bc
+
+    from ...brightway.foreground import reference_id
+
     packages = reference_packages(model, method, seed, sources, iterations,
                                   supply_chain=supply_chain,
                                   supply_chain_only=supply_chain_only)  # fmt: skip
@@ -482,6 +508,8 @@ class BrightwayEngine:
         entries (their values come as arrays, see :func:`reference_packages`);
         ``supply_chain_only``: draw only the activities the model reaches; ``sources`` as
         the entry point checked them."""
+        from ...brightway.foreground import model_nodes
+
         self.sources = tuple(sources)
         self.model = model
         fast = FastEngine(model, method, self.sources)
@@ -500,6 +528,8 @@ class BrightwayEngine:
     def chunk(self, seed: int, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
         """Scores and singular mask of bw2calc's next ``stop - start`` iterations (the LCA
         carries its own seed; ``seed`` is not used)."""
+        from ..lcia import foreground_contributions
+
         del seed
         labels = self.structure.labels
         out = np.full((len(labels), stop - start), np.nan)

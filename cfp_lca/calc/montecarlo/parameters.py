@@ -18,11 +18,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 
-import bw_processing as bwp
 import numpy as np
 from scipy.special import ndtri
 
-from ...brightway.datapackages import uncertainty_row
 from ...model.formula import FormulaProblem
 from ...model.objects import ProductModel
 from ...model.parameters import ParameterModel
@@ -39,10 +37,14 @@ COPULA_STREAM = 4  # normal scores of correlated parameters (unpaired runs)
 OTHER_STREAM = 5  # independent uniform and triangular parameters (unpaired runs)
 CORRELATION_ITERATIONS = 1 << 14  # iterations whose draws the achieved correlation is taken on
 FOREGROUND_SETS = ("fg_tech", "interface", "fg_bio")
-# stats_arrays fields as float64: parameters never pass through bw_processing's float32
-FLOAT64_UNCERTAINTY = np.dtype(
-    [(n, np.float64 if t == np.float32 else t) for n, t in bwp.UNCERTAINTY_DTYPE]
-)
+
+
+def float64_uncertainty() -> np.dtype:
+    """stats_arrays fields as float64: parameters never pass through bw_processing's float32
+    (imported here, where a sampler is built, not where an engine is read)."""
+    import bw_processing as bwp
+
+    return np.dtype([(n, np.float64 if t == np.float32 else t) for n, t in bwp.UNCERTAINTY_DTYPE])
 
 
 def parameter_identity(name: str) -> int:
@@ -59,10 +61,12 @@ class ParameterSampler:
         self.k = len(parameters.random)
         # parameters left at their values (assumptions in a run of the data sources)
         self.held = np.asarray(held, dtype=np.int64)
+        from ...brightway.datapackages import uncertainty_row
+
         self.correlated, self.factor = parameters.correlation_factor()
         rows = np.array(
             [uncertainty_row(p.uncertainty, p.value) for p in parameters.random],
-            dtype=FLOAT64_UNCERTAINTY,
+            dtype=float64_uncertainty(),
         )
         values = parameters.static_values
         keys = np.array([parameter_identity(n) for n in parameters.names], dtype=np.uint64)

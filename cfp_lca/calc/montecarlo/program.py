@@ -82,17 +82,7 @@ class RowProgram:
     def power(self, out: int, a: int, exponent: int | float) -> None:
         """``out = a ** exponent`` (an operand given as an int, or a constant given as a
         float) with numpy's own ``**``, its fast paths (2, 0.5, ...) included."""
-        consts = self.consts
-
-        def value(R: np.ndarray, x: int) -> np.ndarray | float:
-            return R[x] if x >= 0 else consts[-1 - x]
-
-        def step(R: np.ndarray) -> None:
-            power = exponent if isinstance(exponent, float) else value(R, exponent)
-            with np.errstate(all="ignore"):  # a NaN or inf is the sample's, flagged later
-                R[out] = operator.pow(value(R, a), power)
-
-        self.numpy(step)
+        self.numpy(PowerStep(self.consts, out, a, exponent))
 
     def _flush(self) -> None:
         if self._code:
@@ -122,3 +112,22 @@ class RowProgram:
                 compiled.run_rows(R, segment, self._tiles, bad)
             else:
                 segment(R)
+
+
+class PowerStep:
+    """``R[out] = R[a] ** exponent`` on a register array, a constant where an operand is
+    negative (``consts[-1 - x]``): a program's numpy step, kept as data so that a program
+    pickles (an engine kept on disk)."""
+
+    def __init__(self, consts: list[float], out: int, a: int, exponent: int | float):
+        self.consts, self.out, self.a, self.exponent = consts, out, a, exponent
+
+    def value(self, R: np.ndarray, x: int) -> np.ndarray | float:
+        """Register row ``x``, or the constant a negative ``x`` names."""
+        return R[x] if x >= 0 else self.consts[-1 - x]
+
+    def __call__(self, R: np.ndarray) -> None:
+        exponent = self.exponent
+        power = exponent if isinstance(exponent, float) else self.value(R, exponent)
+        with np.errstate(all="ignore"):  # a NaN or inf is the sample's, flagged later
+            R[self.out] = operator.pow(self.value(R, self.a), power)

@@ -177,6 +177,19 @@ class BatchedSystem:
         np.add.at(d, self.rows[on], self.static[on])
         return d
 
+    def __getstate__(self) -> dict:
+        """Pickled without its lock and its static LU (SuperLU objects do not pickle): both
+        are made again where it is read (an engine kept on disk, ``api.Workspace.kept``)."""
+        state = dict(self.__dict__)
+        state["_lock"] = None
+        state["_krylov"] = None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        """The state read back, with a new lock."""
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def solve(
         self, values: np.ndarray | None, rhs: np.ndarray, n_samples: int | None = None
     ) -> tuple[np.ndarray, np.ndarray]:

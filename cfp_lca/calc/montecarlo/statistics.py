@@ -368,3 +368,15 @@ def _order_statistics(x: np.ndarray, ranks: np.ndarray) -> dict[int, float] | No
 def percentile_method(acc: Accumulator) -> str:
     """How ``acc``'s percentiles are taken, as the JSON states it."""
     return f"sketch, relative error <= {ALPHA:g}" if acc.streaming else "exact"
+
+
+def deterministic_percentile(mc: MonteCarloResult) -> float | None:
+    """Share (%) of the total's samples below its deterministic value (counted as the run
+    went, so also where no sample was kept); None when unknown."""
+    if mc.deterministic_percentile is not None:
+        return mc.deterministic_percentile
+    if mc.samples is None:
+        return None
+    total = np.asarray(mc.samples[mc.labels.index("total")], dtype=np.float64)
+    total = total[np.isfinite(total)]
+    return 100 * float((total < mc.stats["total"].deterministic).mean()) if total.size else None

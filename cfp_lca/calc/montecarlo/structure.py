@@ -12,14 +12,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import bw2calc as bc
-import bw_processing as bwp
 import numpy as np
 
-from ...brightway.datapackages import node_keys
-from ...brightway.foreground import model_nodes
 from ...model.objects import ProductModel
+
+if TYPE_CHECKING:  # Brightway is imported where a structure is built, not where one is read
+    import bw2calc as bc
 
 # the matrices' sources of uncertainty, and the model's assumptions (parameters of kind
 # "assumption"); the data sources are the default: assumptions are studied apart
@@ -69,6 +69,8 @@ class EntrySet:
 
 def _group_entries(mm) -> tuple[np.ndarray, ...]:
     """(row, col, signed amount, sign, distributions) of a MappedMatrix's entries."""
+    import bw_processing as bwp
+
     parts: list[tuple[np.ndarray, ...]] = []
     for g in mm.groups:
         if g.empty:
@@ -145,6 +147,8 @@ class ModelStructure:
 
 def build_structure(model: ProductModel, lca: bc.LCA, identities: bool = True) -> ModelStructure:
     """Classify the entries of ``lca`` (lci and lcia done) for the fast engine."""
+    from ...brightway.foreground import model_nodes
+
     nodes = sorted(model_nodes(model).items())
     ids = [i for i, _ in nodes]
     codes = [code for _, code in nodes]
@@ -470,6 +474,8 @@ def invalid_distributions(lca: bc.LCA, st: ModelStructure, where: list[tuple[str
 
 def node_keys_or_error(ids: set[int]) -> dict[int, tuple[str, str]]:
     """(database, code) of bw2data nodes by id; a missing node is a MonteCarloError."""
+    from ...brightway.datapackages import node_keys
+
     try:
         return node_keys(ids)
     except KeyError as exc:
