@@ -10,11 +10,7 @@ from :mod:`cfp_lca.present.i18n`.
 
 from __future__ import annotations
 
-import base64
-import html
-import itertools
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,7 +23,8 @@ from .compare_tables import compare_dict
 from .figures import comparison_figures, model_figures
 from .i18n import data_text, t, verbatim
 from .pdf import embedded_cjk_css, write_pdf
-from .report_sections import Section, all_sections
+from .report_render import render
+from .report_sections import all_sections
 from .report_tables import Context, Table
 from .tables import audit_dict, lcia_dict
 from .tree_text import study_tree
@@ -90,152 +87,6 @@ def metadata(ctx: Context, date: str) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
-# ---------------------------------------------------------------- rendering
-
-
-def _md_table(tb: Table, caption: str) -> str:
-    """A table in Markdown under its bold numbered caption."""
-    head = "| " + " | ".join(tb.headers) + " |\n| " + " | ".join("---" for _ in tb.headers) + " |"
-    body = ["| " + " | ".join(tb.cell(i, j).replace("|", "/") for j in range(len(tb.headers)))
-            + " |" for i in range(len(tb.rows))]  # fmt: skip
-    return "\n".join([f"**{caption}**", "", head, *body]) if body else f"**{caption}**: -"
-
-
-_CODE = re.compile(r"`([^`]*)`")
-_BOLD = re.compile(r"\*\*([^*]*)\*\*")
-
-
-def _inline_html(text: str) -> str:
-    """Markdown inline marks (bold, code) of a paragraph as HTML."""
-    escaped = html.escape(text)
-    return _BOLD.sub(r"<b>\1</b>", _CODE.sub(r"<code>\1</code>", escaped))
-
-
-def _html_table(tb: Table, caption: str) -> str:
-    """A table in HTML with its numbered caption; the header in ``thead`` (repeated on every
-    page of a long table in print), numbers right-aligned and never broken."""
-    head = "".join(f"<th>{_inline_html(h)}</th>" for h in tb.headers)
-    body = "".join(
-        "<tr>" + "".join(
-            f"<td class='{'num' if isinstance(tb.rows[i][j], int | float) else 'txt'}'>"
-            f"{_inline_html(tb.cell(i, j))}</td>" for j in range(len(tb.headers))
-        ) + "</tr>"
-        for i in range(len(tb.rows))
-    )  # fmt: skip
-    return (f"<table><caption>{_inline_html(caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table>")  # fmt: skip
-
-
-def _figure_caption(key: str, lang: str) -> str:
-    """The caption of figure ``key`` (a scenario figure by its kind, whatever its group)."""
-    for kind in ("scenarios_totals", "scenarios_changes", "scenarios_probability_reduction"):
-        if key.startswith(kind):
-            return t(f"fig_{kind}", lang)
-    return t(f"fig_{key}", lang)
-
-
-def _headings(sections: list[Section], lang: str) -> list[str]:
-    """The heading of each section: numbered from 1, the summary before them unnumbered."""
-    out, k = [], 0
-    for s in sections:
-        k += s.numbered
-        out.append(f"{k} {t(s.key, lang)}" if s.numbered else t(s.key, lang))
-    return out
-
-
-def render(
-    sections: list[Section],
-    figures: dict[str, Path],
-    title: str,
-    meta: list[tuple[str, str]],
-    lang: str,
-) -> tuple[str, str]:
-    """The Markdown and the HTML body of the report: the summary first, the report data, a
-    table of contents, then the sections."""
-    sep = "：" if lang == "zh" else ": "
-    headings = _headings(sections, lang)
-    md, body = [f"# {title}", ""], [f"<h1>{html.escape(title)}</h1>"]
-    summary = [s for s in sections if not s.numbered]
-    numbered = [(k, s) for k, s in enumerate(sections) if s.numbered]
-    for s in summary:
-        md += [f"## {t(s.key, lang)}", ""]
-        body.append(f"<h2 class='summary'>{html.escape(t(s.key, lang))}</h2>")
-        for item in s.items:
-            _render_item(item, figures, md, body, None, lang)
-    md += [f"## {t('about', lang)}", "", *(f"- **{k}**{sep}{v}" for k, v in meta), "",
-           f"## {t('contents', lang)}", ""]  # fmt: skip
-    items = "".join(f"<li><b>{html.escape(k)}</b>{sep}{_inline_html(v)}</li>" for k, v in meta)
-    body.append(f"<h2>{html.escape(t('about', lang))}</h2><ul class='meta'>{items}</ul>"
-                f"<nav><h2>{t('contents', lang)}</h2><ol>")  # fmt: skip
-    for k, s in numbered:
-        md.append(f"{headings[k].split(' ', 1)[0]}. [{t(s.key, lang)}](#s{k})")
-        body.append(f"<li><a href='#s{k}'>{html.escape(t(s.key, lang))}</a></li>")
-    md.append("")
-    body.append("</ol></nav>")
-    for k, s in numbered:
-        md += [f"## {headings[k]} <a id=\"s{k}\"></a>", "",
-               f"*{t('clause', lang, clause=s.clause)}*", ""]  # fmt: skip
-        body.append(
-            f"<h2 id='s{k}'>{html.escape(headings[k])}</h2>"
-            f"<p class='clause'>{html.escape(t('clause', lang, clause=s.clause))}</p>"
-        )
-        counter = itertools.count(1)
-        number = headings[k].split(" ", 1)[0]
-        for item in s.items:
-            _render_item(item, figures, md, body, (number, counter), lang)
-    return "\n".join(md), "".join(body)
-
-
-def _render_item(
-    item: object,
-    figures: dict[str, Path],
-    md: list[str],
-    body: list[str],
-    numbering: tuple[str, Iterator[int]] | None,
-    lang: str,
-) -> None:
-    """One section item (table, bullet list, figure key or paragraph) into both outputs;
-    tables and figures numbered "section-n" in one sequence, as the seed report numbers
-    them ("表 5-1", "图 5-2"), where ``numbering`` is given."""
-
-    def caption(kind: str, text: str) -> str:
-        if numbering is None:
-            return text
-        section, counter = numbering
-        return f"{t(kind, lang, n=f'{section}-{next(counter)}')} {text}"
-
-    if isinstance(item, Table):
-        text = caption("table_n", item.title)
-        md += [_md_table(item, text), ""]
-        body.append(_html_table(item, text))
-    elif isinstance(item, list):
-        md += [*(f"- {x}" for x in item), ""]
-        body.append("<ul>" + "".join(f"<li>{_inline_html(x)}</li>" for x in item) + "</ul>")
-    elif isinstance(item, str) and item.startswith("fig:"):
-        path = figures.get(item[4:])
-        if path is None:
-            return
-        text = caption("figure_n", _figure_caption(item[4:], lang))
-        md += [f"![{item[4:]}](figures/{path.name})", "", f"*{text}*", ""]
-        b64 = base64.b64encode(path.read_bytes()).decode()
-        body.append(f"<figure><img alt='{html.escape(text)}' src='data:image/png;base64,{b64}'/>"
-                    f"<figcaption>{html.escape(text)}</figcaption></figure>")  # fmt: skip
-    else:
-        md += [str(item), ""]
-        body.append(f"<p>{_inline_html(str(item))}</p>")
-
-
-STYLE = (
-    "body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.4}"
-    "table{border-collapse:collapse;margin:1em 0;font-size:0.85em}"
-    "td,th{border:1px solid #bbb;padding:3px 6px;vertical-align:top}td.num{text-align:right}"
-    "caption{font-weight:bold;text-align:left;margin-bottom:4px}"
-    "img{max-width:100%}th{background:#eef}p.clause{color:#666;font-style:italic}"
-    "code{font-size:0.9em;background:#f4f4f4}ul.meta{list-style:none;padding:0}"
-    "td.num{white-space:nowrap}figcaption{font-style:italic;text-align:center;color:#333}"
-)
-
-
 def _figures(ctx: Context, out: Path) -> dict[str, Path]:
     """Every figure of the study, written under ``out/figures``: {key: PNG path}; inputs and
     scenarios named as the tables name them."""
@@ -277,11 +128,7 @@ def write_report(
     name = m.title_zh if lang == "zh" and m.title_zh else verbatim(m.title, lang)
     title = f"{t('title', lang)}{'：' if lang == 'zh' else ': '}{name}"
     meta = metadata(ctx, date)
-    md, body = render(sections, figures, title, meta, lang)
-    page = (
-        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>"
-        f"{html.escape(title)}</title><style>{STYLE}</style></head><body>{body}</body></html>"
-    )
+    md, page = render(sections, figures, title, meta, lang)
 
     paths: dict[str, Path | str] = {"figures": out / "figures"}
     if "md" in formats:
