@@ -164,3 +164,25 @@ def test_every_unreadable_cell_is_named_and_nothing_is_written(template, tmp_pat
     for text, line in zip(expected, found, strict=True):
         assert line.startswith(text), (text, line)
     assert "kWh" in found[2] and "is per kg" in found[2]
+
+
+def test_per_year_rows_without_an_annual_output_name_its_cell(template, tmp_path):
+    """The error points at the study sheet's own "annual output" row, wherever the user moved
+    it (a blank row inserted above), found here by reading the workbook with openpyxl."""
+    from cfp_lca.errors import InputError, InputErrors
+    from cfp_lca.model.collection_reading import read_collection
+    from cfp_lca.model.loading import load_catalog
+
+    filled = fill(template, tmp_path / "no-output.xlsx", {**STUDY, "annual output": None}, ROWS)
+    book = openpyxl.load_workbook(filled)
+    book["study 研究"].insert_rows(2)
+    book.save(filled)
+    sheet = openpyxl.load_workbook(filled, read_only=True)["study 研究"]
+    row = next(n for n, r in enumerate(sheet.iter_rows(values_only=True), start=1)
+               if r and str(r[0] or "").startswith("annual output"))  # fmt: skip
+    with pytest.raises((InputError, InputErrors)) as caught:
+        read_collection(filled, load_catalog(), "no-output")
+    errors = getattr(caught.value, "errors", [caught.value])
+    assert [e.entry for e in errors if "per year" in e.problem] == [
+        f"sheet 'study 研究' row {row} column B (annual output)"
+    ]

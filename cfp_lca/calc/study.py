@@ -98,8 +98,9 @@ def run_study(
     whose declared figures are audited when ``model`` has none of its own; ``scenarios`` are
     compared when they hold at least two."""
     with step(f"{model.name}: footprint"):
-        static = static_lcia(catalog, model, method)
-        branches = supply_tree(computed_lca(model, method), TREE_CUTOFF)
+        lca = computed_lca(model, method)  # one inventory for the result and its tree
+        static = static_lcia(catalog, model, method, lca)
+        branches = supply_tree(lca, TREE_CUTOFF)
         tree = (branches, branch_keys(branches))
     with step(f"{model.name}: Monte Carlo, {n:,} iterations"):
         mc = run_monte_carlo(catalog, model, method, n=n, seed=seed, sources=sources,

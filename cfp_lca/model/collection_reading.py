@@ -45,6 +45,7 @@ class Reading:
     notices: list[str] = field(default_factory=list)
     used: set[str] = field(default_factory=set)  # background databases of the processes
     exact: int = 0  # rows without an uncertainty, written as exact amounts
+    study_rows: dict[str, int] = field(default_factory=dict)  # study field -> its sheet row
 
 
 def model_from_workbook(path: Path, catalog: Catalog, name: str,
@@ -133,7 +134,8 @@ def _study(reading: Reading, rows: list[tuple]) -> dict:
     given = {_english(r[0]): r[1] if len(r) > 1 else None for r in rows[1:] if r and r[0]}
     out: dict[str, Any] = {}
     for i, f in enumerate(STUDY_FIELDS):
-        entry = _where(STUDY_SHEET, _study_row(rows, f.en, i), 2, f.en)
+        reading.study_rows[f.key] = _study_row(rows, f.en, i)
+        entry = _where(STUDY_SHEET, reading.study_rows[f.key], 2, f.en)
         value = given.get(f.en)
         with reading.problems.each():
             if _blank(value):
@@ -337,8 +339,7 @@ def _model_file(reading: Reading, name: str, study: dict, stages: list, activiti
 def _allocation(reading: Reading, study: dict) -> dict:
     """Annual plant data per product: divided by the annual output the study sheet gives."""
     if not study.get("annual_output"):
-        entry = _where(STUDY_SHEET, 2 + [f.key for f in STUDY_FIELDS].index("annual_output"), 2,
-                       "annual output")  # fmt: skip
+        entry = _where(STUDY_SHEET, reading.study_rows["annual_output"], 2, "annual output")
         raise InputError(reading.path, entry, "empty, but rows of the energy sheet are per "
                          "year: give the units made in that year")  # fmt: skip
     out = {"basis": "units produced",
