@@ -35,18 +35,37 @@ def claims(built):
     return {c.claim.id: c for c in audit(built, model, static_lcia(built, model)).claims}
 
 
+def _words(check, lang: str = "en") -> str:
+    """A checked claim's finding as the report words it."""
+    from cfp_lca.present.claim_text import finding_text
+
+    return finding_text({"finding_key": check.finding, "values": check.values}, lang, text=str)
+
+
 def test_the_five_claims_of_the_seed_report_are_contradicted(claims):
     assert {k: c.status for k, c in claims.items()} == dict.fromkeys(
         ["s326_gases", "s322_boundary", "t31_raw_materials", "t421_factors", "t31_packaging"],
         "contradicted",
     )
-    assert "holds CO2 only: no CH4, N2O" in claims["s326_gases"].finding
-    assert "B1-B7" in claims["s322_boundary"].finding
-    assert f"{10561464.084 / 4302:.6g} kWh" in claims["t31_raw_materials"].finding
-    assert "category electricity" in claims["t31_raw_materials"].finding
-    assert "100 % of the total" in claims["t421_factors"].finding
+    assert "holds CO2 only: no CH4, N2O" in _words(claims["s326_gases"])
+    assert "B1-B7" in _words(claims["s322_boundary"])
+    assert f"{10561464.084 / 4302:.6g} kWh" in _words(claims["t31_raw_materials"])
+    assert "category electricity" in _words(claims["t31_raw_materials"])
+    assert "100 % of the total" in _words(claims["t421_factors"])
     share = 100 * (20 + 0.5) / 189.27
-    assert f"{share:.3g} % of the mass" in claims["t31_packaging"].finding
+    assert f"{share:.3g} % of the mass" in _words(claims["t31_packaging"])
+
+
+def test_the_findings_read_as_chinese_in_the_chinese_report(claims):
+    """Each finding has its Chinese sentence, the numbers the same as in English."""
+    gases = _words(claims["s326_gases"], "zh")
+    assert gases.startswith("清单仅含CO2：任何过程均无CH4、N2O")
+    share = 100 * (20 + 0.5) / 189.27
+    packaging = _words(claims["t31_packaging"], "zh")
+    assert f"的{share:.3g} %" in packaging and "质量" in packaging
+    bought = _words(claims["t31_raw_materials"], "zh")
+    assert f"{10561464.084 / 4302:.6g} kWh" in bought and "类别：电力" in bought
+    assert "从摇篮到坟墓" in _words(claims["s322_boundary"], "zh")
 
 
 def test_the_full_model_states_the_mass_the_claim_is_checked_against(built):

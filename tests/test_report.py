@@ -10,7 +10,7 @@ import re
 
 import pytest
 from test_compare import S_MAKE, TINY_DET, write_tiny_data
-from test_report_zh import ALLOWED, latin_words
+from test_report_zh import ALLOWED, ZW32_ZH_ALLOWED, latin_words
 
 from cfp_lca.cli import main
 from conftest import TEST_PROJECT
@@ -328,3 +328,57 @@ def test_cut_off_is_judged_against_the_total_the_data_names(report, capsys):
         assert float(r[share]) == pytest.approx(100 * float(r[ghg]) / basis, rel=1e-9)
     md = (report / "report.md").read_text(encoding="utf-8")
     assert "below 1.00 % of the total without the separately reported stages" in md
+
+
+PRINTED_KG = re.compile(r"(?<![\w.])(-?\d[\d,]*(?:\.\d+)?) kg CO2e")
+
+
+def _renders(token: str, value: float) -> bool:
+    """Whether ``token`` is ``value`` rounded to the digits it shows (an integer's trailing
+    zeros taken as not significant: "4400" may be 4383.5 rounded to two digits)."""
+    text = token.replace(",", "")
+    if "." in text:
+        step = 10.0 ** -len(text.split(".")[1])
+    else:
+        step = 10.0 ** (len(text) - len(text.rstrip("0"))) if text.strip("-0") else 1.0
+    shown = float(text)
+    return abs(shown - value) <= step / 2 + 1e-9 and abs(shown - value) <= 0.01 * abs(value)
+
+
+def printed_values(md: str, quantities: dict[str, float]) -> dict[str, set[str]]:
+    """Every number printed with "kg CO2e" in the report, by the quantity it renders."""
+    found: dict[str, set[str]] = {k: set() for k in quantities}
+    for token in PRINTED_KG.findall(md):
+        for key, value in quantities.items():
+            if abs(value) >= 1 and _renders(token, value):
+                found[key].add(token)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_printed_occurrence_of_the_total_and_each_stage_is_one_value(
+        built, tmp_path, capsys, lang):  # fmt: skip
+    """A verifier ticks each figure: every number printed with kg CO2e anywhere in the zw32
+    report that is the total, a stage or the total without the use stage (to the digits it
+    shows, from lcia --json at full precision) is printed the same way."""
+    out = tmp_path / lang
+    assert main(["report", "zw32", "--out", str(out), "--lang", lang, "--format", "md",
+                 "--sobol-n", "256", *FAST]) == 0  # fmt: skip
+    md = (out / "report.md").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["lcia", "zw32", "--json", "--project", TEST_PROJECT]) == 0
+    lcia = json.loads(capsys.readouterr().out)
+    quantities = {"total": lcia["total"], **lcia["stages"]}
+    quantities["without use"] = lcia["total"] - lcia["stages"]["use"]
+    found = printed_values(md, quantities)
+    assert found["total"], "the total is printed"
+    for key, printed in found.items():
+        assert len(printed) <= 1, (key, quantities[key], printed)
+    if lang == "zh":
+        assert latin_words(md) - ALLOWED - ZW32_ZH_ALLOWED == set()
+
+
+def test_the_printed_value_check_finds_a_second_rounding():
+    """The check sees 4400, 4,384 and 4383.50 as roundings of 4383.5047, not 4500 or 4390."""
+    md = "is 4400 kg CO2e; 4,384 kg CO2e; 4383.50 kg CO2e; 4500 kg CO2e; 4390 kg CO2e"
+    assert printed_values(md, {"total": 4383.5047}) == {"total": {"4400", "4,384", "4383.50"}}

@@ -11,7 +11,8 @@ Nothing about any particular report is written here: the claims come from the de
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from ..brightway.linking import catalog_process
 from ..errors import InputError
@@ -29,8 +30,8 @@ BOUNDARY_GROUPS = {
     "cradle_to_gate": {"A1-A3": ("A1", "A2", "A3")},
     "cradle_to_grave": {
         "A1-A3": ("A1", "A2", "A3"),
-        "B1-B7 (use)": ("B1", "B2", "B3", "B4", "B5", "B6", "B7"),
-        "C1-C4 (end of life)": ("C1", "C2", "C3", "C4"),
+        "B1-B7": ("B1", "B2", "B3", "B4", "B5", "B6", "B7"),
+        "C1-C4": ("C1", "C2", "C3", "C4"),
     },
 }
 # words of a factor's stated boundary that say it is not a life-cycle factor
@@ -39,11 +40,13 @@ NOT_LIFE_CYCLE = ("combustion", "scope 2", "tank to wheel", "emissions only")
 
 @dataclass(frozen=True)
 class ClaimCheck:
-    """One claim of the document and what the model says of it."""
+    """One claim of the document and what the model says of it: the finding as a key of the
+    report's catalog (``cf_<finding>``, worded in each language there) and its values."""
 
     claim: ClaimSpec
     status: str  # "ok", "contradicted" or "unchecked"
     finding: str
+    values: Mapping[str, Any] = field(default_factory=dict)
 
 
 def check_claims(catalog: Catalog, model: ProductModel, result: StaticResult) -> tuple:
@@ -67,33 +70,25 @@ def _gases(claim: ClaimSpec, catalog: Catalog, model: ProductModel, result: Stat
         elif flow.formula:
             present.add(flow.formula.upper())
     missing = [g for g in claim.gases if g.upper() not in present]
-    held = ", ".join(sorted(present)) or "no separate gas"
+    values = {"held": sorted(present), "missing": missing}
     if not missing:
-        return ClaimCheck(claim, "ok", f"the inventory holds {held}")
+        return ClaimCheck(claim, "ok", "gases_ok", values)
     if precharacterized:
-        return ClaimCheck(claim, "unchecked", f"the inventory holds {held}; "
-                          f"{result.share(precharacterized):.3g} % of the total comes from "
-                          "pre-characterized factors, which may hold "
-                          f"{', '.join(missing)}")  # fmt: skip
-    return ClaimCheck(claim, "contradicted", f"the inventory holds {held} only: no "
-                      f"{', '.join(missing)} in any process, although the claim covers "
-                      "them")  # fmt: skip
+        share = result.share(precharacterized)
+        return ClaimCheck(claim, "unchecked", "gases_unchecked", {**values, "share": share})
+    return ClaimCheck(claim, "contradicted", "gases_contradicted", values)
 
 
 def _boundary(claim: ClaimSpec, catalog: Catalog, model: ProductModel, result: StaticResult):
     """Each module group the boundary needs has a stage of the model."""
     if not model.modules:
-        return ClaimCheck(claim, "unchecked", "the model maps no stage to an EN 15804+A2 "
-                          "module, so its boundary cannot be compared")  # fmt: skip
+        return ClaimCheck(claim, "unchecked", "boundary_unchecked")
     reached = set(model.modules.values())
     lacking = [group for group, modules in BOUNDARY_GROUPS[claim.boundary].items()
                if not reached & set(modules)]  # fmt: skip
-    words = claim.boundary.replace("_", " ")
-    if lacking:
-        return ClaimCheck(claim, "contradicted", f"claimed {words}, but no stage of the model "
-                          f"is in {' or '.join(lacking)}: its stages reach "
-                          f"{', '.join(sorted(reached))}")  # fmt: skip
-    return ClaimCheck(claim, "ok", f"the stages reach {', '.join(sorted(reached))}")
+    values = {"boundary": claim.boundary, "lacking": lacking, "reached": sorted(reached)}
+    return ClaimCheck(claim, "contradicted" if lacking else "ok",
+                      "boundary_contradicted" if lacking else "boundary_ok", values)  # fmt: skip
 
 
 def _stage_content(claim: ClaimSpec, catalog: Catalog, model: ProductModel,
@@ -107,16 +102,18 @@ def _stage_content(claim: ClaimSpec, catalog: Catalog, model: ProductModel,
         category = catalog_process(catalog, x.database, x.code).meta.get("category") or "none"
         if not any(category == c or category.startswith(f"{c}/") for c in claim.categories):
             wrong.append(_bought(catalog, x, category))
+    values = {"activity": {"code": activity.code, "name": activity.name}, "bought": wrong,
+              "categories": list(claim.categories)}  # fmt: skip
     if wrong:
-        return ClaimCheck(claim, "contradicted", f"'{activity.name}' buys {'; '.join(wrong)} "
-                          f"per unit: not {', '.join(claim.categories)} as the claim "
-                          "describes")  # fmt: skip
-    return ClaimCheck(claim, "ok", f"every input is of {', '.join(claim.categories)}")
+        return ClaimCheck(claim, "contradicted", "stage_contradicted", values)
+    return ClaimCheck(claim, "ok", "stage_ok", values)
 
 
-def _bought(catalog: Catalog, x: Exchange, category: str) -> str:
+def _bought(catalog: Catalog, x: Exchange, category: str) -> dict[str, Any]:
+    """One input outside the claimed categories: amount, unit, process, category."""
     name = catalog_process(catalog, x.database, x.code).name
-    return f"{x.amount:.6g} {x.unit} of '{name}' (category {category})"
+    return {"amount": x.amount, "unit": x.unit, "code": x.code, "name": name,
+            "category": category}  # fmt: skip
 
 
 def _factor_boundary(claim: ClaimSpec, catalog: Catalog, model: ProductModel,
@@ -130,12 +127,12 @@ def _factor_boundary(claim: ClaimSpec, catalog: Catalog, model: ProductModel,
                 if any(w in stated.lower() for w in NOT_LIFE_CYCLE):
                     short[(x.database, x.code)] = stated
     if not short:
-        return ClaimCheck(claim, "ok", "every factor bought states a life-cycle boundary "
-                          "(or none that excludes one)")  # fmt: skip
+        return ClaimCheck(claim, "ok", "factors_ok")
     carried = sum(result.background.get(k, 0.0) for k in short)
-    listed = "; ".join(f"{code} ({stated})" for (_, code), stated in short.items())
-    return ClaimCheck(claim, "contradicted", f"{listed}: not life-cycle factors, and they "
-                      f"carry {result.share(carried):.3g} % of the total")  # fmt: skip
+    factors = [{"code": code, "name": catalog_process(catalog, db, code).name, "stated": stated}
+               for (db, code), stated in short.items()]  # fmt: skip
+    return ClaimCheck(claim, "contradicted", "factors_contradicted",
+                      {"factors": factors, "share": result.share(carried)})  # fmt: skip
 
 
 def _exclusion(claim: ClaimSpec, catalog: Catalog, model: ProductModel, result: StaticResult):
@@ -153,13 +150,13 @@ def _exclusion(claim: ClaimSpec, catalog: Catalog, model: ProductModel, result: 
     except (FormulaProblem, UnitProblem) as exc:
         raise InputError(model.declared_path, f"claims '{claim.id}' > estimate",
                          str(exc)) from None  # fmt: skip
-    sizes = f"{_shown(item)} of {_shown(whole)} in model {other.name}"
+    named = {"code": other.name, "name": other.title, "name_zh": other.title_zh}
+    values = {"item": claim.item, "share": share, "basis": rule.basis, "size": _shown(item),
+              "whole": _shown(whole), "model": named, "below": rule.below_percent,
+              "where": rule.where}  # fmt: skip
     if share >= rule.below_percent:
-        return ClaimCheck(claim, "contradicted", f"{claim.item} left out at {share:.3g} % of "
-                          f"the {rule.basis} ({sizes}), against the document's own rule "
-                          f"(below {rule.below_percent:g} %, {rule.where})")  # fmt: skip
-    return ClaimCheck(claim, "ok", f"{claim.item}: {share:.3g} % of the {rule.basis} "
-                      f"({sizes}), below {rule.below_percent:g} %")  # fmt: skip
+        return ClaimCheck(claim, "contradicted", "exclusion_contradicted", values)
+    return ClaimCheck(claim, "ok", "exclusion_ok", values)
 
 
 def _parameters(model: ProductModel) -> Mapping:

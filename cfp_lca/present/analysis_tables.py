@@ -8,6 +8,7 @@ import math
 from collections.abc import Iterator
 
 from ..brightway.linking import catalog_process
+from .claim_text import finding_text
 from .i18n import t
 from .numbers import significant, with_sign
 from .report_tables import Context, Format, Table, stage_name
@@ -236,7 +237,7 @@ def claims_table(ctx: Context) -> Table | None:
     if not a.get("claims"):
         return None
     rows = [[ctx.name(c["where"]), c["printed"], t(f"claim_{c['status']}", lang),
-             ctx.name(c["finding"])] for c in a["claims"]]  # fmt: skip
+             finding_text(c, lang, ctx.names, ctx.name)] for c in a["claims"]]  # fmt: skip
     headers = [t(k, lang) for k in ("h_where", "h_claim", "h_finding", "h_note")]
     return Table("claims", t("t_claims", lang), headers, rows, [None] * 4)
 

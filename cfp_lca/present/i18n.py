@@ -89,3 +89,27 @@ def input_label(text: str, names: dict[str, str], lang: str, translations: dict)
     if text == "characterization factors":
         return t("characterization_group", lang)
     return names.get(text) or label(text, lang, translations)
+
+
+_UNIT_WORDS = {"microohm": "µΩ", "percent": "%"}  # pint names a table shows as symbols
+_POWERS = {"**2": "²", "**3": "³"}
+
+
+def unit_text(unit: str, lang: str) -> str:
+    """A unit as pint writes it in the data ("g/m**2", "h/year", "microohm") as a table shows
+    it ("g/m²", "h/年", "µΩ"): powers as superscripts, products with a dot, unit words as
+    symbols, and in Chinese the words the catalog gives (``unit_<word>``)."""
+    if unit.strip() in ("", "dimensionless"):
+        return t("unit_dimensionless", lang)
+    text = unit
+    for power, sign in _POWERS.items():
+        text = text.replace(power, sign)
+    text = text.replace("*", "·")
+
+    def word(match: re.Match) -> str:
+        w = match.group(0)
+        if w in _UNIT_WORDS:
+            return _UNIT_WORDS[w]
+        return t(f"unit_{w}", lang) if f"unit_{w}" in TEXT else w
+
+    return re.sub(r"[A-Za-z]+", word, text)

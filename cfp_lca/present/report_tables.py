@@ -16,7 +16,7 @@ from ..brightway.linking import catalog_process, node_label
 from ..calc.study import Study
 from ..model.objects import Catalog, Exchange, Process
 from .figures import flow_label
-from .i18n import data_text, input_label, label, t, verbatim
+from .i18n import data_text, input_label, label, t, unit_text, verbatim
 from .numbers import general, no_negative_zero, with_relative, with_uncertainty
 
 Format = str | Callable[[float], str] | None
@@ -503,7 +503,7 @@ def parameter_table(ctx: Context) -> Table:
         partners.setdefault(a, []).append(f"{names.get(b, b)} ({c.spearman:+.2f})")
         partners.setdefault(b, []).append(f"{names.get(a, a)} ({c.spearman:+.2f})")
     sep = "；" if lang == "zh" else "; "
-    rows = [[names[p.name], p.value, p.unit,
+    rows = [[names[p.name], p.value, unit_text(p.unit, lang),
              t(DISTRIBUTIONS.get(p.uncertainty.get("uncertainty type", 0), "dist_other"), lang),
              _spread(p.uncertainty), sep.join(partners.get(p.name, [])) or "-",
              ctx.name(p.source)] for p in params]  # fmt: skip

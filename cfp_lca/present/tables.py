@@ -15,10 +15,12 @@ import numpy as np
 from ..calc.modules import module_results
 from ..calc.static import GROUPS, OTHER_GROUP, StaticResult, biogenic_co2, reporting_group
 from ..model.objects import ProductModel, Stage
+from .claim_text import finding_text
 from .i18n import t
 
 if TYPE_CHECKING:
     from ..calc.audit import AuditResult
+    from ..calc.claims import ClaimCheck
 
 
 def json_text(data: Any) -> str:
@@ -429,12 +431,17 @@ def audit_dict(audit: AuditResult) -> dict:
             }
             for k in audit.conflicts
         ],
-        "claims": [
-            {"id": c.claim.id, "kind": c.claim.kind, "where": c.claim.where,
-             "printed": c.claim.printed, "status": c.status, "finding": c.finding}
-            for c in audit.claims
-        ],
+        "claims": [_claim_dict(c) for c in audit.claims],
     }  # fmt: skip
+
+
+def _claim_dict(c: ClaimCheck) -> dict:
+    """One checked claim: its finding in English words, and as the catalog key and the
+    values the report words in its language (``claim_text.finding_text``)."""
+    out = {"id": c.claim.id, "kind": c.claim.kind, "where": c.claim.where,
+           "printed": c.claim.printed, "status": c.status, "finding_key": c.finding,
+           "values": dict(c.values)}  # fmt: skip
+    return {**out, "finding": finding_text(out, "en", text=str)}
 
 
 def audit_text(audit: AuditResult) -> str:
@@ -450,7 +457,7 @@ def audit_text(audit: AuditResult) -> str:
                   f"{len(contradicted)} not borne out):"]  # fmt: skip
     for c in audit.claims:
         lines.append(f"- {c.claim.where}: \"{c.claim.printed}\" ({c.claim.kind}): "
-                     f"{c.status}: {c.finding}")  # fmt: skip
+                     f"{c.status}: {_claim_dict(c)['finding']}")  # fmt: skip
     return "\n".join(lines)
 
 
