@@ -90,7 +90,7 @@ class Model:
     def variant(self, options: Mapping[str, Any] | None = None) -> ProductModel:
         """The model with ``options`` applied, validated (nothing is written); the data files
         read again first if one changed."""
-        from ..model.loading import model_variant
+        from ..model.variants import model_variant
 
         self.workspace.refresh()
         return model_variant(self.catalog, self.name, dict(options or {}))

@@ -25,9 +25,9 @@ import numpy as np
 
 from ..brightway.foreground import reference_id
 from ..errors import InputError
-from ..model.loading import model_variant
 from ..model.objects import Catalog, Method, ProductModel
 from ..model.scenarios import Scenario
+from ..model.variants import model_variant
 from .montecarlo import (
     BLOCK_SIZE,
     DATA_SOURCES,

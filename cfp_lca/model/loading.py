@@ -11,7 +11,6 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from ..errors import InputError
 from .assembly import load_model
@@ -21,17 +20,7 @@ from .objects import Catalog, Flow, Method, Process, ProductModel
 from .reading import has_file, yaml_files
 from .structure import check_technosphere
 from .validation import check_unique
-
-
-def model_variant(catalog: Catalog, name: str, options: Mapping[str, Any]) -> ProductModel:
-    """The model ``name`` with some options changed, checked like the default (matrix too)."""
-    base = catalog.models[name]
-    if not options or all(base.options.get(k) == v for k, v in options.items()):
-        return base
-    model = load_model(
-        base.path, catalog.biosphere, catalog.flows, catalog.methods, catalog.backgrounds, options
-    )
-    return replace(model, declared=base.declared, declared_path=base.declared_path)
+from .variants import model_variant  # noqa: F401 - where its callers import it
 
 
 def load_catalog(root: Path | Sequence[Path] | None = None) -> Catalog:

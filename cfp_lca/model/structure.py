@@ -29,14 +29,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
-from scipy.sparse.linalg import splu
 
 from ..errors import InputError
 from .objects import Catalog, Process, ProductModel
+
+if TYPE_CHECKING:  # scipy is imported where a matrix is checked, not where a model is read
+    import scipy.sparse as sp
 
 MAX_MULTIPLIER = 1e6  # units produced around a loop per unit delivered (see the module text)
 SHOWN = 8  # processes named in a message before "and N more"
@@ -65,6 +66,8 @@ def check_technosphere(
     processes in database ``home`` are shown bare, others as ``database:code`` (with no
     ``home``, bare when all processes share one database).
     """
+    from scipy.sparse.csgraph import connected_components
+
     procs = _unique(processes)
     if not procs:
         return
@@ -91,6 +94,8 @@ def _unique(processes: Iterable[Process]) -> list[Process]:
 
 def supply_matrix(processes: Sequence[Process]) -> sp.csr_matrix:
     """X: X[i, j] = amount of process i used per unit of process j (inputs among the set only)."""
+    import scipy.sparse as sp
+
     index = {p.key: i for i, p in enumerate(processes)}
     rows, cols, values = [], [], []
     for j, p in enumerate(processes):
@@ -109,6 +114,9 @@ def supply_matrix(processes: Sequence[Process]) -> sp.csr_matrix:
 
 def loop_problem(block: sp.csc_matrix, codes: Sequence[str]) -> str | None:
     """Why the loop ``block`` (X restricted to one strongly connected component) is refused."""
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import splu
+
     n = block.shape[0]
     try:
         lu = splu(sp.identity(n, format="csc") - block)
