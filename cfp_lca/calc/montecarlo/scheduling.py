@@ -23,6 +23,7 @@ from .parameters import achieved_correlations
 from .sampling import BLOCK_SIZE
 from .statistics import Accumulator, Convergence, MonteCarloResult, percentile_method
 from .structure import DATA_SOURCES, MonteCarloError, check_sources
+from .transforms import expecting
 
 DEFAULT_CHUNK = 16 * BLOCK_SIZE
 
@@ -188,51 +189,52 @@ def run_monte_carlo(
     if (workers is not None or scheduler is not None) and engine != "fast":
         raise MonteCarloError("a Dask cluster runs the fast engine only")
     acc = Accumulator(len(labels), n, eng.deterministic["total"], save_path)
-    try:
-        done, converged = _run(acc, eng, model, method, sources, seed, n, chunk, tolerance,
-                               progress, workers, scheduler)  # fmt: skip
-    except BaseException:  # interrupted or failed: no unfinished samples file is left
-        if acc.file is not None:
-            acc.file.discard()
-        raise
-    if acc.file is not None:
-        acc.file.finish(done)
-    stats = acc.stats(labels, eng.deterministic)
-    conv_arr = np.array(acc.conv, dtype=np.float64).reshape(-1, 3)
-    samples = acc.store[:, :done] if keep_samples and acc.store is not None else None
-    layer = eng.parameters
-    return MonteCarloResult(
-        model=model.name,
-        method=method.id,
-        unit=method.unit,
-        engine=engine,
-        n=n,
-        iterations=done,
-        valid=acc.count,
-        seed=seed,
-        sources=sources,
-        chunk_size=chunk,
-        labels=labels,
-        deterministic=dict(eng.deterministic),
-        stats=stats,
-        convergence=Convergence(
-            iterations=conv_arr[:, 0].astype(np.int64),
-            mean=conv_arr[:, 1],
-            half_width=conv_arr[:, 2],
-        ),
-        singular_count=acc.singular_count,
-        singular_iterations=np.array(acc.singular, dtype=np.int64),
-        elapsed=time.perf_counter() - t0,
-        tolerance=tolerance,
-        converged=converged,
-        samples=samples,
-        percentile_method=percentile_method(acc),
-        deterministic_percentile=100 * acc.below / acc.count if acc.count else None,
-        samples_path=save_path,
-        parameters=layer.names if layer is not None else (),
-        parameter_correlation=achieved_correlations(layer.sampler, seed, done) if layer else (),
-        percentile_intervals=acc.intervals(0),
-    )
+    with expecting(n):  # a small run draws with numpy's passes while numba is not loaded
+        try:
+            done, converged = _run(acc, eng, model, method, sources, seed, n, chunk, tolerance,
+                                   progress, workers, scheduler)  # fmt: skip
+            if acc.file is not None:
+                acc.file.finish(done)
+            stats = acc.stats(labels, eng.deterministic)
+        except BaseException:  # interrupted or failed: no unfinished samples file is left
+            if acc.file is not None:
+                acc.file.discard()
+            raise
+        conv_arr = np.array(acc.conv, dtype=np.float64).reshape(-1, 3)
+        samples = acc.store[:, :done] if keep_samples and acc.store is not None else None
+        layer = eng.parameters
+        return MonteCarloResult(
+            model=model.name,
+            method=method.id,
+            unit=method.unit,
+            engine=engine,
+            n=n,
+            iterations=done,
+            valid=acc.count,
+            seed=seed,
+            sources=sources,
+            chunk_size=chunk,
+            labels=labels,
+            deterministic=dict(eng.deterministic),
+            stats=stats,
+            convergence=Convergence(
+                iterations=conv_arr[:, 0].astype(np.int64),
+                mean=conv_arr[:, 1],
+                half_width=conv_arr[:, 2],
+            ),
+            singular_count=acc.singular_count,
+            singular_iterations=np.array(acc.singular, dtype=np.int64),
+            elapsed=time.perf_counter() - t0,
+            tolerance=tolerance,
+            converged=converged,
+            samples=samples,
+            percentile_method=percentile_method(acc),
+            deterministic_percentile=100 * acc.below / acc.count if acc.count else None,
+            samples_path=save_path,
+            parameters=layer.names if layer is not None else (),
+            parameter_correlation=achieved_correlations(layer.sampler, seed, done) if layer else (),
+            percentile_intervals=acc.intervals(0),
+        )
 
 
 def _run(acc: Accumulator, eng: FastEngine | BrightwayEngine, model: ProductModel,

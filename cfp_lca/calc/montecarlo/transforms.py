@@ -4,7 +4,10 @@ through :func:`loops`) where numpy would make several, exponentials by numpy its
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import threading
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -20,8 +23,30 @@ def scratch(name: str, rows: int, width: int, dtype: type = np.float64) -> np.nd
     return buf[: rows * width].reshape(rows, width)
 
 
+SMALL_RUN = 50_000  # iterations up to which a run in a process without numba uses numpy
+_RUN: dict[str, int | None] = {"iterations": None}  # the run under way (``expecting``)
+
+
+@contextlib.contextmanager
+def expecting(iterations: int) -> Iterator[None]:
+    """While a run of ``iterations`` draws: up to ``SMALL_RUN``, and while numba is not
+    loaded, :func:`loops` gives numpy's passes. Only the time changes, never a number."""
+    _RUN["iterations"] = iterations
+    try:
+        yield
+    finally:
+        _RUN["iterations"] = None
+
+
 def loops():
-    """The compiled loops (:mod:`.compiled`), imported (and numba with them) on first use."""
+    """The compiled loops (:mod:`.compiled`, numba imported with them on first use), or,
+    for a small run while numba is not loaded, their numpy twin (:mod:`.numpy_loops`): the
+    same numbers bit for bit, without a second of loading numba's cache."""
+    n = _RUN["iterations"]
+    if "numba" not in sys.modules and n is not None and n <= SMALL_RUN:
+        from . import numpy_loops
+
+        return numpy_loops
     from . import compiled
 
     return compiled
