@@ -117,7 +117,6 @@ def layers_key(kind: str, layers, extra_dirs=()) -> str:
 def catalog(root=None):
     """``loading.load_catalog(root)``, from the cache when no file changed since it was kept
     (the catalog is the same object as loading gives, fingerprint included)."""
-    from . import links
     from .libraries import data_layers
 
     layers = data_layers(root)
@@ -125,6 +124,7 @@ def catalog(root=None):
     found = load(key)
     if found is not None:
         return found
+    from . import links
     from .loading import load_catalog
 
     before = links.resolutions()

@@ -4,7 +4,6 @@ background databases, declared figures and synonyms."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +13,7 @@ from .flow_schema import FlowsFile, MethodFile, SynonymsFile
 from .flownames import normalized_name
 from .inputs import input_label
 from .libraries import Layer
-from .objects import Factor, Flow, Method, Process, ProductModel, Synonym
+from .objects import Factor, Flow, Method, Process, ProcessSource, ProductModel, Synonym
 from .reading import has_file, read_yaml
 from .schema import BackgroundFile, DeclaredFile, EmissionSpec, LinkSpec, ProcessSpec
 from .uncertainty import stats_arrays_fields
@@ -85,18 +84,6 @@ def load_background(
             processes[p.code] = background_process(source, biosphere, flows)
     problems.raise_any()
     return spec, processes
-
-
-@dataclass(frozen=True)
-class ProcessSource:
-    """Where a background process comes from: what resolving it again with other parameter
-    values needs (a model that sets its parameters, :func:`background_process`)."""
-
-    path: Path
-    entry: str
-    database: str
-    spec: ProcessSpec
-    units: Mapping[str, str]  # the unit of every process of its database, by code
 
 
 def background_process(

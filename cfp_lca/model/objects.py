@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,6 +11,7 @@ from .schema import DeclaredFile
 
 if TYPE_CHECKING:
     from .parameters import ParameterModel
+    from .schema import ProcessSpec
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,18 @@ class BrightwayParameter:
 
 
 @dataclass(frozen=True)
+class ProcessSource:
+    """Where a background process comes from: what resolving it again with other parameter
+    values needs (a model that sets its parameters, ``data_files.background_process``)."""
+
+    path: Path
+    entry: str
+    database: str
+    spec: ProcessSpec
+    units: Mapping[str, str]  # the unit of every process of its database, by code
+
+
+@dataclass(frozen=True)
 class Process:
     """A background process or a foreground activity with its exchanges."""
 
@@ -115,8 +129,9 @@ class Process:
     part: str | None = None
     meta: dict = field(default_factory=dict, hash=False, compare=False)
     # a background process with parameters: what resolving it with other values needs
-    # (``data_files.ProcessSource``); None otherwise
-    parametric: object | None = field(default=None, hash=False, compare=False, repr=False)
+    # (``ProcessSource``); None otherwise
+    parametric: ProcessSource | None = field(default=None, hash=False, compare=False,
+                                             repr=False)  # fmt: skip
 
     @property
     def key(self) -> tuple[str, str]:
