@@ -17,8 +17,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .locking import WAIT_NOTICE_S, ProjectLock, lock_for
+if TYPE_CHECKING:  # filelock is imported where a lock is taken, not by commands that read files
+    from .locking import ProjectLock
+
 
 DEFAULT_PROJECT = "cfp_lca"
 MARKER = "cfp_lca"  # key in database and method metadata: written by cfp_lca
@@ -90,6 +93,8 @@ def base_dir() -> Path:
 
 def project_lock() -> ProjectLock:
     """The inter-process lock of the Brightway data directory in use."""
+    from .locking import lock_for
+
     return lock_for(base_dir())
 
 
@@ -343,7 +348,7 @@ def check_sqlite(
     if not path.is_file():
         raise ProjectError(f"{path}: is not a regular file; {advice}")
     try:
-        conn = sqlite3.connect(path, timeout=WAIT_NOTICE_S, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=wait_notice_s(), isolation_level=None)
     except sqlite3.Error as exc:
         raise ProjectError(f"{path}: cannot be opened ({_reason(exc)}); {advice}") from None
     try:
@@ -502,3 +507,10 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror and exc.filename:
         return f"{exc.strerror}: {exc.filename}"
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def wait_notice_s() -> float:
+    """Seconds a wait for another process lasts before it is announced (``locking``)."""
+    from .locking import WAIT_NOTICE_S
+
+    return WAIT_NOTICE_S
