@@ -151,3 +151,26 @@ def test_an_interruption_inside_an_import_returns_130(monkeypatch, built, data, 
     monkeypatch.setitem(cli.COMMANDS, "lcia", lambda args: 1 / 0)
     with pytest.raises(ZeroDivisionError):  # an error with no interruption behind stays one
         cli.main(["lcia", "tote", "--data", str(data)])
+
+
+def test_a_signal_during_a_finalizer_is_delivered_after_it(capfd):
+    """Python prints and loses an exception raised in ``__del__`` (a temporary file closed by
+    the garbage collector, say): the interruption comes once the finalizer returned."""
+    import os
+
+    from cfp_lca.cli.failures import signals_as_interrupts
+
+    class Closer:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.01)  # the signal arrives here, inside the finalizer
+
+    reached = []
+    with pytest.raises(KeyboardInterrupt), signals_as_interrupts():
+        closer = Closer()
+        del closer
+        reached.append("after the finalizer")
+        time.sleep(5)
+        reached.append("never")
+    assert reached == ["after the finalizer"]
+    assert "Exception ignored" not in capfd.readouterr().err

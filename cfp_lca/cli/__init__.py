@@ -100,7 +100,7 @@ def entry() -> NoReturn:
     worker threads (the signal may have left one waiting forever on a lock it interrupted).
     Outputs were already removed and files closed; the operating system releases the locks."""
     code = main()
-    if code >= INTERRUPTED:
+    if code > INTERRUPTED:  # SIGHUP 129, SIGINT 130, SIGTERM 143
         with contextlib.suppress(OSError, ValueError):
             sys.stdout.flush()
             sys.stderr.flush()

@@ -6,13 +6,15 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 
 from ..errors import printable
 
-INTERRUPTED = 130  # the shell's status for a command ended by SIGINT (128 + 2)
+INTERRUPTED = 128  # a command ended by signal n exits 128 + n, as shells report it
 
 
 class Terminated(KeyboardInterrupt):
@@ -26,19 +28,29 @@ class Terminated(KeyboardInterrupt):
 @contextlib.contextmanager
 def signals_as_interrupts():
     """SIGTERM and SIGHUP end the command as Ctrl-C does (cleanup runs, one line is printed),
-    where Python would die at once; the previous handlers are restored after."""
+    where Python would die at once; the previous handlers are restored after. A signal that
+    arrives while a finalizer runs (``__del__``: Python prints an exception raised there and
+    loses it) is delivered again once the finalizer has returned."""
     import signal
 
     if threading_main() is False:
         yield
         return
-    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
+    wanted = [getattr(signal, name) for name in names if hasattr(signal, name)]
     previous = {}
 
-    def stop(signum: int, frame: object) -> None:
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if in_finalizer(frame):
+            again = threading.Timer(FINALIZER_WAIT_S, os.kill, (os.getpid(), signum))
+            again.daemon = True
+            again.start()
+            return
         # a file the interrupted code had open (an import reading a .pyc) is closed as the
         # command unwinds; Python's ResourceWarning about it would be a second stderr line
         warnings.simplefilter("ignore", ResourceWarning)
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
         raise Terminated(signum)
 
     for signum in wanted:
@@ -50,10 +62,20 @@ def signals_as_interrupts():
             signal.signal(signum, handler)
 
 
+FINALIZER_WAIT_S = 0.05  # after which a signal that came during a finalizer is sent again
+
+
+def in_finalizer(frame: FrameType | None) -> bool:
+    """Whether ``frame`` (where a signal arrived) runs inside an object's ``__del__``."""
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
+
+
 def threading_main() -> bool:
     """Whether this is the main thread (the only one that may set signal handlers)."""
-    import threading
-
     return threading.current_thread() is threading.main_thread()
 
 
