@@ -384,6 +384,8 @@ def test_the_chinese_zw32_report_prints_one_value_each_and_reads_chinese(built, 
     md = (out / "report.md").read_text(encoding="utf-8")
     _assert_one_printed_value_each(md, capsys)
     assert latin_words(md) - ALLOWED - ZW32_ZH_ALLOWED == set()
+    # the audit names the seed report's places in Chinese, from zw32-report's translations
+    assert "表4.2-1“原材料运输”行“温室气体量”列" in md and "`Table 4.2-1" not in md
 
 
 def test_the_printed_value_check_finds_a_second_rounding():

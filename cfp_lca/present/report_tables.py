@@ -96,10 +96,14 @@ class Context:
 
     @cached_property
     def translations(self) -> dict[str, dict[str, str]]:
-        """The data's translations: the background databases', the model's over them."""
+        """The data's translations: the background databases', then the audited model's
+        (the places in its document that the audit names), the model's over them."""
         merged = {k: dict(v) for k, v in getattr(self.catalog, "translations", {}).items()}
-        for lang, texts in self.study.model.translations.items():
-            merged.setdefault(lang, {}).update(texts)
+        audited = self.study.audited.model if self.study.audited is not None else None
+        owners = [self.catalog.models.get(audited), self.study.model]
+        for owner in (m for m in owners if m is not None):
+            for lang, texts in owner.translations.items():
+                merged.setdefault(lang, {}).update(texts)
         return merged
 
     def name(self, text: str) -> str:
