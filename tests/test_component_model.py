@@ -148,3 +148,13 @@ def test_aluminium_housing_moves_the_tank_mass_everywhere(built, results):
     stainless_eol = alu.activities["eol_stainless"] / base.activities["eol_stainless"]
     assert stainless_eol == pytest.approx((3 * 0.25 + 2) / (30 + 3 * 0.25 + 2), rel=1e-12)
     assert alu.activities["eol_aluminium"] > 0 and base.activities["eol_aluminium"] == 0
+
+
+def test_a_product_with_no_greenhouse_gas_upstream_scores_exactly_zero(results):
+    """Incinerating packaging wood emits only biogenic CO2, characterized 0: its unit score is
+    exactly 0, so tables print 0 (the LU solve alone left 3e-16 here, which the activity
+    table printed as 0.000000000000000296059), and every product with a score is reached."""
+    base = results["cut_off", True]
+    assert base.unit_scores[("cfp-china-end-of-life", "eol_incineration_wood")] == 0.0
+    assert base.unit_scores[("cfp-china-end-of-life", "eol_incineration_pe")] > 3.0
+    assert all(v == 0.0 or abs(v) > 1e-9 for v in base.unit_scores.values())

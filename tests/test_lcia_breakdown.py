@@ -294,3 +294,73 @@ def test_flows_outside_the_catalog_are_named_from_the_project_and_reported_as_ot
     groups = group_contributions(r.flows, info)
     assert groups["other"] == pytest.approx(0.4 + 23.5)
     assert groups["fossil"] == pytest.approx(64 + 5.16)
+
+
+def test_a_direct_score_that_cancels_to_rounding_error_is_zero():
+    """Biogenic uptake and release of the same carbon, written by two float paths (3 x 0.1
+    and 0.3), net to rounding error in plain bw2calc (float64 matrices, as cfp_lca solves);
+    the unit score is exactly zero, while a real small net (a millionth of the gross) is
+    kept as computed."""
+    import bw2calc as bc
+    import bw_processing as bwp
+    import numpy as np
+
+    from cfp_lca.calc.lcia import direct_scores
+
+    small, ids = 0.3 * (1 - 1e-6), bwp.INDICES_DTYPE
+    package = bwp.create_datapackage()
+    package.add_persistent_vector(
+        matrix="technosphere_matrix",
+        data_array=np.array([1.0, 1.0]),
+        indices_array=np.array([(1, 1), (2, 2)], dtype=ids),
+    )
+    package.add_persistent_vector(  # columns: activity 1 (cancels), activity 2 (a real net)
+        matrix="biosphere_matrix",
+        data_array=np.array([3 * 0.1, 0.3, 0.3, small]),
+        indices_array=np.array([(10, 1), (11, 1), (10, 2), (11, 2)], dtype=ids),
+    )
+    package.add_persistent_vector(
+        matrix="characterization_matrix",
+        data_array=np.array([1.0, -1.0]),  # release +1, uptake -1
+        indices_array=np.array([(10, 10), (11, 11)], dtype=ids),
+    )
+    lca = bc.LCA({1: 1.0}, data_objs=[package])
+    lca.lci()
+    lca.lcia()
+    assert lca.score == 3 * 0.1 - 0.3 != 0.0  # plain bw2calc keeps the rounding error
+    scores = direct_scores(lca)
+    assert scores[lca.dicts.activity[1]] == 0.0
+    assert scores[lca.dicts.activity[2]] == pytest.approx(0.3 - small, rel=1e-9)
+
+
+@pytest.mark.parametrize("products", [(1, 2, 3, 4, 5), (105, 103, 101, 104, 102)])
+def test_a_product_with_no_emission_upstream_scores_exactly_zero(products):
+    """Activity 1 uses 0.5 of product 2, activity 2 uses 2 of product 3, which emits 1 kg;
+    activity 4 uses 3 of product 5 and nothing upstream emits. By hand: 1.0, 2.0, 1.0, and
+    exactly 0 for products 4 and 5 (the solve's rounding is not reported), whether products
+    share their activities' ids or not (then the producer is found by matching)."""
+    import bw2calc as bc
+    import bw_processing as bwp
+    import numpy as np
+
+    from cfp_lca.calc.lcia import characterized_unit_scores
+
+    p, ids = products, bwp.INDICES_DTYPE
+    entries = [(p[k], k + 1, 1.0) for k in range(5)]  # production: product p[k] by activity k+1
+    entries += [(p[1], 1, -0.5), (p[2], 2, -2.0), (p[4], 4, -3.0)]
+    package = bwp.create_datapackage()
+    package.add_persistent_vector(
+        matrix="technosphere_matrix", data_array=np.array([abs(e[2]) for e in entries]),
+        flip_array=np.array([e[2] < 0 for e in entries]),
+        indices_array=np.array([(e[0], e[1]) for e in entries], dtype=ids))  # fmt: skip
+    package.add_persistent_vector(matrix="biosphere_matrix", data_array=np.array([1.0]),
+                                  indices_array=np.array([(10, 3)], dtype=ids))  # fmt: skip
+    package.add_persistent_vector(matrix="characterization_matrix", data_array=np.array([1.0]),
+                                  indices_array=np.array([(10, 10)], dtype=ids))  # fmt: skip
+    lca = bc.LCA({p[0]: 1.0}, data_objs=[package])
+    lca.lci()
+    lca.lcia()
+    h = characterized_unit_scores(lca)
+    score = {product: h[lca.dicts.product[product]] for product in p}
+    assert [score[k] for k in p[:3]] == pytest.approx([1.0, 2.0, 1.0], rel=1e-12)
+    assert score[p[3]] == 0.0 and score[p[4]] == 0.0

@@ -24,3 +24,31 @@ def technosphere_lu(matrix: sp.spmatrix):
     solves ``A x = b``, ``.solve(d)`` solves ``A^T h = d``."""
     transposed = sp.csr_matrix(matrix).T.tocsc()
     return splu(transposed.astype(np.float64), permc_spec=TRANSPOSED_PERMC_SPEC)
+
+
+def scored_products(matrix: sp.spmatrix, direct: np.ndarray) -> np.ndarray:
+    """Which products (rows of the technosphere ``A``) can carry a unit score: those whose
+    supply chain reaches an activity with a direct score (``direct``, by column).
+
+    The structure of ``h = A^-T d`` is what reaches the nonzeros of ``d`` through the inputs
+    of each product's producer (Gilbert 1994, the structure of a sparse solve); the producer
+    of each product is the column matched to its row (a perfect matching exists for any
+    nonsingular ``A``). Elsewhere the solve's rounding (a few 1e-16) is all there is."""
+    from scipy.sparse.csgraph import breadth_first_order, maximum_bipartite_matching
+
+    columns = sp.csc_matrix(matrix, dtype=np.float64)
+    columns.eliminate_zeros()
+    n = columns.shape[0]
+    producer = maximum_bipartite_matching(columns, perm_type="column")  # row -> its column
+    if producer.size != columns.shape[1] or (producer < 0).any():  # not square, or singular
+        return np.ones(n, dtype=bool)
+    # edge i -> r where product i is an input of r's producer: who passes a score on to r
+    passes = sp.csr_matrix(columns[:, producer])
+    sources = np.flatnonzero(direct[producer] != 0)
+    start = sp.csr_matrix((np.ones(sources.size), (np.full(sources.size, 0), sources)),
+                          shape=(1, n))  # fmt: skip
+    graph = sp.hstack([sp.vstack([passes, start]), sp.csr_matrix((n + 1, 1))], format="csr")
+    reached = breadth_first_order(graph, n, directed=True, return_predecessors=False)
+    scored = np.zeros(n, dtype=bool)
+    scored[reached[reached < n]] = True
+    return scored

@@ -22,23 +22,37 @@ from ..brightway.foreground import model_datapackage, model_nodes, reference_id
 from ..errors import InputError
 from ..model.objects import Catalog, Flow, Method, ProductModel
 from .coverage import Coverage, coverage
-from .factorization import technosphere_lu
+from .factorization import scored_products, technosphere_lu
 from .static import GROUPS, OTHER_GROUP, StaticResult, reporting_group
+
+#: a characterized sum within this many rounding units of the size of its terms is zero:
+#: summing n terms errs by at most (n - 1) eps times their absolute sum (Higham 2002, 4.2)
+CANCELLATION = 64 * np.finfo(np.float64).eps
 
 
 def direct_scores(lca: bc.LCA) -> np.ndarray:
-    """Characterized direct emissions per unit of each activity, indexed like matrix columns."""
-    return np.asarray((lca.characterization_matrix @ lca.biosphere_matrix).sum(axis=0)).ravel()
+    """Characterized direct emissions per unit of each activity, indexed like matrix columns;
+    a sum that cancels to rounding error (biogenic uptake and release of the same carbon) is
+    exactly zero, not 3e-16."""
+    terms = lca.characterization_matrix @ lca.biosphere_matrix
+    scores = np.asarray(terms.sum(axis=0)).ravel()
+    size = np.asarray(abs(terms).sum(axis=0)).ravel()
+    scores[np.abs(scores) <= CANCELLATION * size] = 0.0
+    return scores
 
 
 def characterized_unit_scores(lca: bc.LCA, direct: np.ndarray | None = None) -> np.ndarray:
     """Score per unit of each product (h with A^T h = (C B)^T 1), indexed like matrix rows;
-    with the LCA's own factorization of A^T where it kept one (:class:`FactorizedLCA`)."""
+    with the LCA's own factorization of A^T where it kept one (:class:`FactorizedLCA`);
+    exactly zero for a product whose supply chain has no direct score (not 3e-16)."""
     direct = direct_scores(lca) if direct is None else direct
     lu = getattr(lca, "factorization", None)
     if lu is not None:
-        return np.atleast_1d(lu.solve(direct))
-    return np.atleast_1d(spsolve(lca.technosphere_matrix.T.tocsc(), direct))
+        scores = np.atleast_1d(lu.solve(direct))
+    else:
+        scores = np.atleast_1d(spsolve(lca.technosphere_matrix.T.tocsc(), direct))
+    scores[~scored_products(lca.technosphere_matrix, direct)] = 0.0
+    return scores
 
 
 class FactorizedLCA(bc.LCA):
