@@ -4,13 +4,16 @@ Matplotlib's default font (DejaVu Sans) has no CJK glyphs. The ``mplfonts`` pack
 dependency) ships Noto Sans CJK SC (SIL Open Font License); its file is registered with
 matplotlib at first use, so a fresh install draws Chinese with no system font. Without it, an
 installed system CJK font is used (on Debian or Ubuntu, ``apt-get install fonts-noto-cjk``).
-Nothing is downloaded.
+Nothing is downloaded. Where the font has no bold weight (the bundled one has none), Chinese set
+bold is drawn in a bold face made for the characters of each figure (:mod:`.font_files`).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import tempfile
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 
 from matplotlib import font_manager
@@ -22,6 +25,8 @@ __all__ = [
     "bundled_cjk_font",
     "cjk_font",
     "cjk_font_path",
+    "is_bold",
+    "use_bold_face",
     "warn_missing",
 ]
 
@@ -181,3 +186,43 @@ def cjk_font_path() -> Path | None:
         return None
     return next((Path(f.fname) for f in font_manager.fontManager.ttflist if f.name == name),
                 None)  # fmt: skip
+
+
+def is_bold(weight: str | float) -> bool:
+    """Whether a matplotlib font weight (a name or 100 to 900) is bold or heavier."""
+    if isinstance(weight, int | float):
+        return weight >= 600
+    return weight.lower() in {"semibold", "demibold", "demi", "bold", "heavy", "extra bold",
+                              "black"}  # fmt: skip
+
+
+#: the bold face made for figures: its characters, file and folder (kept for the process)
+_bold: dict[str, object] = {}
+
+
+def _has_bold(name: str) -> bool:
+    """Whether matplotlib knows a bold weight of the family ``name`` not made here."""
+    made = str(_bold.get("path", ""))
+    return any(f.name == name and is_bold(f.weight) and f.fname != made
+               for f in font_manager.fontManager.ttflist)  # fmt: skip
+
+
+def use_bold_face(texts: Iterable[str]) -> None:
+    """Let matplotlib draw the Chinese of ``texts``, which are set bold, in a bold face of the
+    CJK font holding their characters, made unless the font has a bold weight of its own."""
+    from .font_files import bold_face
+
+    wanted = frozenset(c for text in texts for c in text if ord(c) >= 0x2E80)
+    made: frozenset[str] = _bold.get("characters", frozenset())  # type: ignore[assignment]
+    name, source = cjk_font(), cjk_font_path()
+    if not wanted or wanted <= made or name is None or source is None or _has_bold(name):
+        return
+    folder = _bold.setdefault("folder", tempfile.TemporaryDirectory(prefix="cfp_lca_fonts_"))
+    characters = made | wanted
+    target = Path(folder.name) / f"bold-{len(characters)}-{hash(characters)}.otf"
+    bold_face(source, "".join(characters), target, family=name)
+    old = str(_bold.get("path", ""))
+    manager = font_manager.fontManager
+    manager.ttflist = [f for f in manager.ttflist if f.fname != old]
+    manager.addfont(str(target))  # also empties matplotlib's cache of found fonts
+    _bold.update(characters=characters, path=target)

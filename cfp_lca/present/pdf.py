@@ -3,7 +3,7 @@
 WeasyPrint needs the Pango text library of the system (``libpango-1.0-0`` on Debian/Ubuntu);
 where WeasyPrint or Pango is missing, no PDF is written and a notice says why. Chinese text is
 drawn with the bundled CJK font, cut down first to the characters the report uses (embedding
-the whole font would take half a minute and tens of megabytes).
+the whole font would take half a minute and tens of megabytes), and a bold face made from it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from .font_files import FAMILY, bold_face, subset_font
 from .fonts import cjk_font_path
 
 _MARGIN_TEXT = "font-family:'DejaVu Sans','CJK',sans-serif;font-size:8pt;color:#666"
@@ -36,42 +37,54 @@ def cjk_characters(page_html: str) -> str:
     return "".join(sorted(found | {chr(i) for i in range(0x20, 0x7F)})) if found else ""
 
 
-def subset_font(source: Path, characters: str, target: Path) -> Path:
-    """``source`` cut down to ``characters`` (layout features and names kept), at ``target``."""
-    from fontTools import subset
-
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    font = subset.load_font(str(source), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=characters)
-    subsetter.subset(font)
-    subset.save_font(font, str(target), options)
-    return target
-
-
-def embedded_cjk_css(page_html: str) -> str:
-    """An ``@font-face`` rule carrying the bundled CJK font, cut down to the page's characters,
-    inline (base64), so a page with Chinese shows it on a machine without CJK fonts; empty
-    when the page has no CJK character or no CJK font is bundled."""
+def cjk_faces(page_html: str, folder: Path) -> tuple[Path, Path] | None:
+    """The CJK font cut down to the page's characters and its bold twin, made in ``folder``;
+    None when the page has no CJK character or no CJK font is found."""
     characters, source = cjk_characters(page_html), cjk_font_path()
     if not characters or source is None:
-        return ""
-    with tempfile.TemporaryDirectory() as folder:
-        data = subset_font(source, characters, Path(folder) / "cjk.otf").read_bytes()
-    encoded = base64.b64encode(data).decode()
-    return (
-        f"@font-face{{font-family:'CJK';src:url(data:font/otf;base64,{encoded})}}"
-        "body{font-family:'DejaVu Sans','Noto Sans CJK SC','CJK',sans-serif}"
+        return None
+    regular = subset_font(source, characters, folder / "cjk.otf")
+    return regular, bold_face(source, characters, folder / "cjk-bold.otf")
+
+
+#: the characters the CJK faces draw in a browser: CJK scripts and full-width forms, the
+#: range :func:`cjk_characters` collects (Latin stays with DejaVu Sans)
+CJK_RANGE = "U+2E80-FFFF"
+
+
+def font_face_css(regular: str, bold: str, ranged: bool = False) -> str:
+    """``@font-face`` rules for the family ``CJK`` in its two weights, from the two URLs;
+    ``ranged``: for the CJK characters only."""
+    extent = f"unicode-range:{CJK_RANGE};" if ranged else ""
+    return "".join(
+        f"@font-face{{font-family:'{FAMILY}';font-weight:{weight};{extent}src:url('{url}')}}"
+        for weight, url in (("normal", regular), ("bold", bold))
     )
 
 
-def page_css(header: str, cjk_font: Path | None = None) -> str:
+def embedded_cjk_css(page_html: str) -> str:
+    """``@font-face`` rules carrying the CJK font, regular and bold, cut down to the page's
+    characters, inline (base64), so a page with Chinese shows it on a machine without CJK
+    fonts; empty when the page has no CJK character or no CJK font is found.
+
+    The faces come first in the font list, for CJK characters only: Chromium, with a local
+    font first and a web font after it, drew some Chinese words as empty boxes on a machine
+    without CJK fonts ("摘要": the first shaping, made while the face loaded, was kept)."""
+    with tempfile.TemporaryDirectory() as folder:
+        faces = cjk_faces(page_html, Path(folder))
+        if faces is None:
+            return ""
+        regular, bold = (base64.b64encode(f.read_bytes()).decode() for f in faces)
+    return (
+        font_face_css(f"data:font/otf;base64,{regular}", f"data:font/otf;base64,{bold}", True)
+        + "body{font-family:'CJK','DejaVu Sans',sans-serif}"
+    )
+
+
+def page_css(header: str, cjk_faces: tuple[Path, Path] | None = None) -> str:
     """Print rules: A4 pages, the report title in the header, page x / y in the footer, the
-    CJK font (when given) after DejaVu Sans for Chinese text."""
-    face = f"@font-face{{font-family:'CJK';src:url('{cjk_font.as_uri()}')}}" if cjk_font else ""
+    CJK font's two weights (when given) after DejaVu Sans for Chinese text."""
+    face = font_face_css(*(f.as_uri() for f in cjk_faces)) if cjk_faces else ""
     quoted = header.replace("\\", "\\\\").replace('"', '\\"')
     return (
         face + "@page{size:A4;margin:18mm 14mm 18mm 14mm;"
@@ -79,6 +92,7 @@ def page_css(header: str, cjk_font: Path | None = None) -> str:
         f'@bottom-center{{content:counter(page) " / " counter(pages);{_MARGIN_TEXT}}}}}'
         "body{font-family:'DejaVu Sans','CJK',sans-serif;font-size:9pt;max-width:none;margin:0}"
         "table{font-size:7pt;page-break-inside:auto;width:100%;max-width:100%}"
+        ".wide{overflow:visible}"  # a page scrolls a wide table; paper fits it to the page
         "tr{page-break-inside:avoid}"
         # a wide table wraps its cells within the page rather than running off its edge
         # words and numbers break only where no whole one fits (never "3603.6/8")
@@ -100,12 +114,10 @@ def write_pdf(page_html: str, header: str, path: Path) -> str | None:
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    characters, source = cjk_characters(page_html + header), cjk_font_path()
     with tempfile.TemporaryDirectory() as folder:
-        font = (subset_font(source, characters, Path(folder) / "cjk.otf")
-                if characters and source else None)  # fmt: skip
+        faces = cjk_faces(page_html + header, Path(folder))
         fonts = FontConfiguration()  # needed for the @font-face of the CJK font
-        css = CSS(string=page_css(header, font), font_config=fonts)
+        css = CSS(string=page_css(header, faces), font_config=fonts)
         html_class(string=page_html, base_url=str(path.parent)).write_pdf(
             path, stylesheets=[css], font_config=fonts
         )

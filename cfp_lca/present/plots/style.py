@@ -13,6 +13,7 @@ from pathlib import Path
 import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from .. import fonts
 from ..i18n import LANGS
@@ -142,6 +143,8 @@ def _paths(out: Path | str) -> tuple[Path, Path]:
 def _save(fig: Figure, out: Path | str) -> list[Path]:
     png, svg = _paths(out)
     png.parent.mkdir(parents=True, exist_ok=True)
+    bold = (t.get_text() for t in fig.findobj(Text) if fonts.is_bold(t.get_fontweight()))
+    fonts.use_bold_face(bold)  # Chinese set bold drawn bold, though the CJK font has no bold
     fig.savefig(png, dpi=DPI, metadata={"Software": None})
     fig.savefig(svg, metadata={"Date": None})
     return [png, svg]
