@@ -9,7 +9,9 @@ import math
 import re
 
 import pytest
+from browser import assert_reads_well, browser, colours, look, title_of  # noqa: F401
 from test_compare import S_MAKE, TINY_DET, write_tiny_data
+from test_pdf import TOKEN, broken_tokens
 from test_report_zh import ALLOWED, ZW32_ZH_ALLOWED, latin_words
 
 from cfp_lca.cli import main
@@ -73,6 +75,9 @@ def test_report_files(report):
     # a long table's header is repeated on the pages it runs over
     heads = [p for p in pages if "pedigree distribution sigma" in p]
     assert len(heads) >= 2
+    # no word or number of the report is split across the PDF's lines ("3603.6" / "8")
+    words = set(re.findall(TOKEN, (report / "report.md").read_text(encoding="utf-8")))
+    assert broken_tokens(report / "report.pdf", words) == []
 
 
 def test_report_numbers_are_the_json_numbers(report, capsys):
@@ -126,6 +131,8 @@ def test_chinese_report(built, tmp_path):
     assert latin_words(md) - ALLOWED - {"T4000402", "ZW32", "kgCO2"} == set()
     stages = {r[0]: r for r in csv_rows(out, "stages")}
     assert float(stages["原材料获取"][1]) == pytest.approx(1317.3597, abs=5e-5)
+    if (out / "report.pdf").is_file():  # no Latin word or number split across the zh PDF's lines
+        assert broken_tokens(out / "report.pdf", set(re.findall(TOKEN, md))) == []
 
 
 def test_report_refuses_a_folder_in_use(built, tmp_path, capsys):
@@ -374,18 +381,37 @@ def test_every_printed_occurrence_of_the_total_and_each_stage_is_one_value(repor
     _assert_one_printed_value_each((report / "report.md").read_text(encoding="utf-8"), capsys)
 
 
-def test_the_chinese_zw32_report_prints_one_value_each_and_reads_chinese(built, tmp_path,
-                                                                          capsys):  # fmt: skip
+@pytest.fixture(scope="module")
+def report_zh(built, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report_zh") / "zw32"
+    assert main(["report", "zw32", "--out", str(out), "--lang", "zh", "--format", "md",
+                 "--format", "html", "--sobol-n", "256", *FAST]) == 0  # fmt: skip
+    return out
+
+
+def test_the_chinese_zw32_report_prints_one_value_each_and_reads_chinese(report_zh, capsys):
     """The same in Chinese, and no Latin word outside the allow-lists (the report's words,
     and the units, designations, names and symbols of zw32's own Chinese texts)."""
-    out = tmp_path / "zh"
-    assert main(["report", "zw32", "--out", str(out), "--lang", "zh", "--format", "md",
-                 "--sobol-n", "256", *FAST]) == 0  # fmt: skip
-    md = (out / "report.md").read_text(encoding="utf-8")
+    md = (report_zh / "report.md").read_text(encoding="utf-8")
     _assert_one_printed_value_each(md, capsys)
     assert latin_words(md) - ALLOWED - ZW32_ZH_ALLOWED == set()
     # the audit names the seed report's places in Chinese, from zw32-report's translations
     assert "表4.2-1“原材料运输”行“温室气体量”列" in md and "`Table 4.2-1" not in md
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_zw32_report_in_a_browser(lang, request, browser, tmp_path):  # noqa: F811
+    """Opened in Chromium, the zw32 report (en, zh) loads clean, draws every figure, keeps
+    every table column readable and the page within the window at a desktop's and a half
+    screen's width, and sets its Chinese title in a bold CJK face."""
+    folder = request.getfixturevalue("report" if lang == "en" else "report_zh")
+    html = folder / "report.html"
+    for width in (1200, 900):
+        seen = look(browser, html, tmp_path / f"{lang}-{width}.png", width=width)
+        assert_reads_well(seen, title_of(html), figures=10)
+        assert colours(tmp_path / f"{lang}-{width}.png") > 50  # text and colour, not blank
+        if width == 1200:  # on a desktop every table fits; narrower, a wide one scrolls
+            assert seen.scrolled == [], seen.scrolled
 
 
 def test_the_printed_value_check_finds_a_second_rounding():

@@ -7,6 +7,7 @@ import re
 import warnings
 
 import pytest
+from browser import assert_reads_well, browser, colours, look, title_of  # noqa: F401
 from test_report_iso import kettle_study  # noqa: F401  (the module fixture)
 
 #: Latin words a Chinese report may hold: units, gases and formulas, proper names of
@@ -125,23 +126,42 @@ def test_a_chinese_figure_is_drawn_with_a_cjk_font(tmp_path):
     assert all(face.get_char_index(ord(c)) for c in "".join(labels) + "各阶段")
 
 
-def test_zh_html_carries_its_chinese_glyphs(kettle_study, tmp_path):  # noqa: F811
-    """The zh HTML embeds the bundled CJK font cut down to its characters: every Chinese
-    character of the page has a glyph in the embedded font (no boxes without CJK fonts)."""
+@pytest.fixture(scope="module")
+def kettle_zh_html(kettle_study, tmp_path_factory):  # noqa: F811
+    from cfp_lca.present.report import write_report
+
+    catalog, study = kettle_study
+    out = tmp_path_factory.mktemp("kettle_zh_html")
+    write_report(study, catalog, out, lang="zh", formats=("html",), date="2026-01-02")
+    return out / "report.html"
+
+
+def test_zh_html_carries_its_chinese_glyphs(kettle_zh_html):
+    """The zh HTML embeds the bundled CJK font cut down to its characters, in a regular and
+    a bold face: every Chinese character of the page has a glyph in both (no boxes, and
+    bold Chinese is bold, on a machine without CJK fonts)."""
     import base64
     import io
 
     from fontTools.ttLib import TTFont
 
-    from cfp_lca.present.report import write_report
-
-    catalog, study = kettle_study
-    write_report(study, catalog, tmp_path, lang="zh", formats=("html",), date="2026-01-02")
-    page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    found = re.search(r"@font-face\{font-family:'CJK';src:url\(data:font/otf;base64,([^)]*)\)",
-                      page)  # fmt: skip
-    assert found
-    cmap = TTFont(io.BytesIO(base64.b64decode(found.group(1)))).getBestCmap()
+    page = kettle_zh_html.read_text(encoding="utf-8")
+    faces = dict(re.findall(r"@font-face\{font-family:'CJK';font-weight:(\w+);"
+                            r"unicode-range:[^;]*;src:url\('data:font/otf;base64,([^']*)'\)",
+                            page))  # fmt: skip
+    assert set(faces) == {"normal", "bold"}
+    fonts = {w: TTFont(io.BytesIO(base64.b64decode(data))) for w, data in faces.items()}
+    assert fonts["bold"]["OS/2"].usWeightClass == 700 > fonts["normal"]["OS/2"].usWeightClass
     text = re.sub(r"data:[^'\")]*", "", page)
     chinese = {c for c in text if "\u4e00" <= c <= "\u9fff"}
-    assert "电热水壶" in text and chinese and all(ord(c) in cmap for c in chinese)
+    assert "电热水壶" in text and chinese
+    for font in fonts.values():
+        assert all(ord(c) in font.getBestCmap() for c in chinese)
+
+
+def test_the_second_models_zh_report_in_a_browser(kettle_zh_html, browser, tmp_path):  # noqa: F811
+    """The kettle's zh report, opened in Chromium: loads clean, every figure drawn, no
+    column squeezed, within the window, its title's Chinese in the embedded bold face."""
+    seen = look(browser, kettle_zh_html, tmp_path / "kettle-zh.png")
+    assert_reads_well(seen, title_of(kettle_zh_html), figures=5)
+    assert colours(tmp_path / "kettle-zh.png") > 50
