@@ -39,8 +39,27 @@ def test_findings_are_exactly_the_known_inconsistencies(audited):
 
 
 def test_diesel_factor_explained_by_the_net_calorific_value(audited):
+    """0.0726 kg CO2e printed beside diesel in kg is per MJ: the recomputed 3.1458 per kg
+    over 0.0726 is 43.33, the net calorific value of diesel in MJ/kg; worded in both
+    languages, the parameter as its code, the input by its name."""
+    from cfp_lca.present.claim_text import note_text
+    from cfp_lca.present.tables import audit_dict
+
     note = next(c.note for c in audited.findings if c.figure.id == "t421_product_transport_factor")
-    assert "43.33" in note and "MJ" in note
+    assert note.key == "ratio_parameter" and note.values["parameter"] == "net_calorific_value"
+    assert note.values["ratio"] == pytest.approx(3.145758 / 0.0726, rel=1e-3)
+    assert note.values["value"] == 43.33 and (note.values["per"], note.values["of"]) == ("MJ", "kg")
+    (finding,) = [f for f in audit_dict(audited)["findings"]
+                  if f["id"] == "t421_product_transport_factor"]  # fmt: skip
+    assert finding["note"].startswith("the ratio 43.33 equals parameter `net_calorific_value`")
+    assert finding["note"].endswith("the printed factor is per MJ, not per kg")
+    zh = note_text(finding, "zh")  # the input by its Chinese name in the data
+    name = finding["note_values"]["input"]["name_zh"]
+    assert name and "柴油" in name
+    assert zh == (
+        f"比值43.33等于“{name}”的参数`net_calorific_value` = 43.33 MJ / kg："
+        "原报告的因子是每MJ，而不是每kg"
+    )
 
 
 def test_total_row_recomputed(audited):
@@ -52,6 +71,14 @@ def test_total_row_recomputed(audited):
 def test_conflicts_between_places(audited):
     conflicts = {k.quantity: sorted(v for v, _ in k.groups) for k in audited.conflicts}
     assert conflicts == {"total": [1317.3597, 1345.6139], "stage end_of_life": [5.5401, 5.5405]}
+    from cfp_lca.present.claim_text import quantity_text
+
+    what = {k.quantity: k.what for k in audited.conflicts}["stage end_of_life"]
+    names = {"stage/end_of_life": "生命末期"}
+    assert quantity_text(what, "zh", names) == "生命末期阶段"
+    assert (
+        quantity_text(what, "en", {"stage/end_of_life": "end of life"}) == "the end of life stage"
+    )
 
 
 def test_every_other_figure_agrees(audited):

@@ -12,7 +12,7 @@ import pytest
 from browser import assert_reads_well, browser, colours, look, title_of  # noqa: F401
 from test_compare import S_MAKE, TINY_DET, write_tiny_data
 from test_pdf import TOKEN, broken_tokens
-from test_report_zh import ALLOWED, ZW32_ZH_ALLOWED, latin_words
+from test_report_zh import ALLOWED, ZW32_ZH_ALLOWED, english_in_code, latin_words
 
 from cfp_lca.cli import main
 from conftest import TEST_PROJECT
@@ -129,6 +129,7 @@ def test_chinese_report(built, tmp_path):
     # Latin words the data's own Chinese texts hold: the seed report's number, the product's
     # designation and a unit as the data writes it
     assert latin_words(md) - ALLOWED - {"T4000402", "ZW32", "kgCO2"} == set()
+    assert english_in_code(md) == set()  # audit notes, conflicts, names: all in Chinese
     stages = {r[0]: r for r in csv_rows(out, "stages")}
     assert float(stages["原材料获取"][1]) == pytest.approx(1317.3597, abs=5e-5)
     if (out / "report.pdf").is_file():  # no Latin word or number split across the zh PDF's lines
@@ -395,6 +396,7 @@ def test_the_chinese_zw32_report_prints_one_value_each_and_reads_chinese(report_
     md = (report_zh / "report.md").read_text(encoding="utf-8")
     _assert_one_printed_value_each(md, capsys)
     assert latin_words(md) - ALLOWED - ZW32_ZH_ALLOWED == set()
+    assert english_in_code(md) == set()
     # the audit names the seed report's places in Chinese, from zw32-report's translations
     assert "表4.2-1“原材料运输”行“温室气体量”列" in md and "`Table 4.2-1" not in md
 

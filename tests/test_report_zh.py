@@ -66,6 +66,14 @@ def without_references(md: str) -> str:
     return "\n".join(out)
 
 
+def english_in_code(md: str) -> set[str]:
+    """Code spans that hold English prose (three or more lowercase words of three letters or
+    more): data texts the zh report quotes as they are for want of a translation. Codes,
+    formulas, designations and the references of source columns (blanked) are not."""
+    spans = re.findall(r"`([^`]*)`", without_references(md))
+    return {s for s in spans if len(re.findall(r"(?<![\w.,-])[a-z]{3,}(?![\w.,-])", s)) >= 3}
+
+
 def latin_words(md: str) -> set[str]:
     """Latin-alphabet words of a Markdown text outside code spans, links, HTML tags and the
     cells of source columns (:func:`without_references`)."""
@@ -89,12 +97,25 @@ def zh_report(kettle_study, tmp_path_factory):  # noqa: F811
 def test_no_latin_word_outside_the_allowlist(zh_report):
     words = latin_words(zh_report) - ALLOWED
     assert not words, sorted(words)
+    assert english_in_code(zh_report) == set()
     headings = ("研究目的", "功能单位与基准流", "产品描述与物料清单", "取舍准则", "电力的处理",
                 "影响评价：仅气候变化", "按来源分列的温室气体排放与清除",
                 "鉴定性评审与核查")  # fmt: skip
     for heading in headings:
         assert heading in zh_report
     assert "电热水壶" in zh_report and "烧开 1 升水 1000 次" in zh_report  # name_zh, fu zh
+
+
+def test_english_quoted_in_code_is_found():
+    """An untranslated sentence quoted in code marks is found; a code, a formula, a reference
+    in a source column and a short designation are not."""
+    md = (
+        "用 `one controller replaced within the service life` 与 `landfill_inert_cn`、"
+        "`(1 - B) R3 (E_ER - LHV X_ER,heat E_SE,heat - LHV X_ER,elec)`、`IPCC AR6`\n\n"
+        "| 输入 | 来源 |\n| --- | --- |\n"
+        "| 铜 | `Hammond and Jones, the inventory of carbon` |\n"
+    )
+    assert english_in_code(md) == {"one controller replaced within the service life"}
 
 
 def test_latin_words_are_found():

@@ -9,8 +9,10 @@ file, the model and the Brightway result alone.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ..brightway.linking import catalog_process
 from ..model.objects import Catalog, ProductModel
@@ -18,6 +20,15 @@ from ..model.schema import DeclaredSpec
 from ..model.units import convert, quantity, registry
 from .claims import ClaimCheck, check_claims
 from .static import StaticResult
+
+
+@dataclass(frozen=True)
+class Note:
+    """What explains a figure, as a key of the report's catalog (``an_<key>``, worded in
+    each language there) and its values."""
+
+    key: str
+    values: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -29,7 +40,7 @@ class Check:
     decimals: int
     computed: float
     status: str  # "ok", "truncated" or "differs"
-    note: str | None = None
+    note: Note | None = None
 
     @property
     def difference(self) -> float:
@@ -44,8 +55,13 @@ class Check:
 class Conflict:
     """One quantity declared with different values in different places."""
 
-    quantity: str
+    what: Mapping[str, str]  # quantity, and the stage, activity and input it is of
     groups: tuple[tuple[float, tuple[DeclaredSpec, ...]], ...]  # value -> where
+
+    @property
+    def quantity(self) -> str:
+        """The quantity by its codes ("stage end_of_life")."""
+        return " ".join(str(v) for v in self.what.values() if v)
 
 
 @dataclass(frozen=True)
@@ -81,7 +97,7 @@ def classify(declared: float, decimals: int, computed: float) -> str:
 
 def recompute(
     figure: DeclaredSpec, model: ProductModel, catalog: Catalog, result: StaticResult
-) -> tuple[float, str | None]:
+) -> tuple[float, Note | None]:
     """The model's value of the quantity a figure declares, in the figure's unit."""
     q = figure.quantity
     annual = model.allocation.annual_output if model.allocation else None
@@ -106,13 +122,15 @@ def recompute(
         return _in(annual, model.allocation.unit, figure.unit), None
     if q == "method_year":
         method = catalog.methods[result.method]
-        return float(method.year), f"{' / '.join(method.name[1:])} dates from {method.year}"
+        return float(method.year), Note("method_year", {"method": list(method.name[1:]),
+                                                        "year": method.year})  # fmt: skip
     exchange = _exchange(model, figure)
     if q == "activity_amount_annual":
         return _in(exchange.annual_amount, exchange.unit, figure.unit), None
     if q == "emission_factor":
         value = result.unit_scores[(exchange.database, exchange.code)]
-        return value, f"{method_unit} per {exchange.unit} of {exchange.code}"
+        return value, Note("factor_unit", {"unit": method_unit, "per": exchange.unit,
+                                           "input": _named(catalog, exchange)})  # fmt: skip
     raise ValueError(f"unknown quantity '{q}'")
 
 
@@ -130,25 +148,31 @@ def _exchange(model: ProductModel, figure: DeclaredSpec):
     )
 
 
+def _named(catalog: Catalog, exchange) -> dict:
+    """An input process by code, with its names, for the report to name it."""
+    process = catalog_process(catalog, exchange.database, exchange.code)
+    return {"code": exchange.code, "name": process.name, "name_zh": process.meta.get("name_zh")}
+
+
 def explain_ratio(
     declared: float, computed: float, model: ProductModel, catalog: Catalog, figure: DeclaredSpec
-) -> str | None:
+) -> Note | None:
     """Name a parameter of the input process that equals computed/declared, if one does."""
     if figure.quantity != "emission_factor" or not declared:
         return None
     ratio = computed / declared
     x = _exchange(model, figure)
     process = catalog_process(catalog, x.database, x.code)
+    of = f"{registry().Unit(x.unit):~}"
     for name, spec in process.meta.get("parameters", {}).items():
         value = spec["value"]
         if value and abs(ratio / value - 1) < 5e-4:
             unit = registry().Unit(spec.get("unit", "dimensionless"))
             per = registry().Unit(x.unit) * unit
-            return (
-                f"the ratio {ratio:.4g} equals parameter '{name}' = {value:g} {unit:~} of "
-                f"{x.code}: the printed factor is per {per:~}, not per {registry().Unit(x.unit):~}"
-            )
-    return f"the printed factor is {ratio:.4g} times the factor per {x.unit}"
+            return Note("ratio_parameter", {"ratio": ratio, "parameter": name, "value": value,
+                                            "unit": f"{unit:~}", "input": _named(catalog, x),
+                                            "per": f"{per:~}", "of": of})  # fmt: skip
+    return Note("ratio", {"ratio": ratio, "of": of})
 
 
 def audit(catalog: Catalog, model: ProductModel, result: StaticResult) -> AuditResult:
@@ -171,12 +195,12 @@ def audit(catalog: Catalog, model: ProductModel, result: StaticResult) -> AuditR
                        check_claims(catalog, model, result))  # fmt: skip
 
 
-def _same_as_elsewhere(figure: DeclaredSpec, figures: list[DeclaredSpec]) -> str | None:
+def _same_as_elsewhere(figure: DeclaredSpec, figures: list[DeclaredSpec]) -> Note | None:
     """A wrong figure printed identically for another quantity was probably copied from there."""
     for other in figures:
         if other.printed == figure.printed and other.quantity != figure.quantity:
-            what = f"{other.quantity} {other.stage or ''}".strip()
-            return f"the same number is printed for {what} in {other.where}"
+            what = {"quantity": other.quantity, "stage": other.stage}
+            return Note("same_number", {"what": what, "where": other.where})
     return None
 
 
@@ -196,12 +220,9 @@ def conflicts(checks: list[Check]) -> tuple[Conflict, ...]:
             else:
                 home.append(c)
         if len(clusters) > 1:
-            label = " ".join(str(k) for k in key if k)
-            out.append(
-                Conflict(
-                    label, tuple((cl[0].declared, tuple(c.figure for c in cl)) for cl in clusters)
-                )
-            )
+            what = dict(zip(("quantity", "stage", "activity", "input"), key, strict=True))
+            groups = tuple((cl[0].declared, tuple(c.figure for c in cl)) for cl in clusters)
+            out.append(Conflict(what, groups))
     return tuple(out)
 
 

@@ -102,8 +102,9 @@ def _stage_content(claim: ClaimSpec, catalog: Catalog, model: ProductModel,
         category = catalog_process(catalog, x.database, x.code).meta.get("category") or "none"
         if not any(category == c or category.startswith(f"{c}/") for c in claim.categories):
             wrong.append(_bought(catalog, x, category))
-    values = {"activity": {"code": activity.code, "name": activity.name}, "bought": wrong,
-              "categories": list(claim.categories)}  # fmt: skip
+    named = {"code": activity.code, "name": activity.name,
+             "name_zh": activity.meta.get("name_zh")}  # fmt: skip
+    values = {"activity": named, "bought": wrong, "categories": list(claim.categories)}
     if wrong:
         return ClaimCheck(claim, "contradicted", "stage_contradicted", values)
     return ClaimCheck(claim, "ok", "stage_ok", values)
@@ -111,9 +112,9 @@ def _stage_content(claim: ClaimSpec, catalog: Catalog, model: ProductModel,
 
 def _bought(catalog: Catalog, x: Exchange, category: str) -> dict[str, Any]:
     """One input outside the claimed categories: amount, unit, process, category."""
-    name = catalog_process(catalog, x.database, x.code).name
-    return {"amount": x.amount, "unit": x.unit, "code": x.code, "name": name,
-            "category": category}  # fmt: skip
+    process = catalog_process(catalog, x.database, x.code)
+    return {"amount": x.amount, "unit": x.unit, "code": x.code, "name": process.name,
+            "name_zh": process.meta.get("name_zh"), "category": category}  # fmt: skip
 
 
 def _factor_boundary(claim: ClaimSpec, catalog: Catalog, model: ProductModel,

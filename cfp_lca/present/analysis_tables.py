@@ -8,7 +8,7 @@ import math
 from collections.abc import Iterator
 
 from ..brightway.linking import catalog_process
-from .claim_text import finding_text
+from .claim_text import finding_text, note_text, quantity_text
 from .i18n import t
 from .numbers import significant, with_sign
 from .report_tables import Context, Format, Table, stage_name
@@ -214,16 +214,32 @@ def comparison_table(ctx: Context) -> Table:
                  [None, ".4f", ".4f", "+.4f"])  # fmt: skip
 
 
+def audit_names(ctx: Context) -> dict[str, str]:
+    """Names by code for the audit's words: activities, processes, flows, and the stages of
+    the reported and the audited model (as ``stage/<code>``)."""
+    models = [ctx.study.model, ctx.study.audited_model]
+    stages = {f"stage/{s.code}": stage_name(s, ctx.lang)
+              for m in models if m is not None for s in m.stages}  # fmt: skip
+    return {**ctx.names, **stages}
+
+
+def _places(ctx: Context, conflict: dict) -> str:
+    """Where each value of a quantity declared differently is printed, in the language."""
+    sep, parts = ("、", "；") if ctx.lang == "zh" else (", ", "; ")
+    brackets = ("（", "）") if ctx.lang == "zh" else (" (", ")")
+    return parts.join(f"{v['printed']}{brackets[0]}{sep.join(ctx.name(w) for w in v['where'])}"
+                      f"{brackets[1]}" for v in conflict["values"])  # fmt: skip
+
+
 def audit_table(ctx: Context) -> Table:
     """Declared figures that disagree with the recomputation, and the conflicts."""
-    a, lang = ctx.data["audit"], ctx.lang
+    a, lang, names = ctx.data["audit"], ctx.lang, audit_names(ctx)
     rows = [[ctx.name(f["where"]), _number(f["printed"]), f["recomputed"],
-             t(f["status"], lang), ctx.name(f["note"] or "")]
+             t(f["status"], lang), note_text(f, lang, names, ctx.name)]
             for f in a["findings"]]  # fmt: skip
     for k in a["conflicts"]:
-        places = "; ".join(f"{v['printed']} ({', '.join(v['where'])})" for v in k["values"])
-        rows.append([ctx.name(k["quantity"]), None, None,
-                     t("declared_differently", lang), ctx.name(places)])  # fmt: skip
+        rows.append([quantity_text(k["what"], lang, names), None, None,
+                     t("declared_differently", lang), _places(ctx, k)])  # fmt: skip
     headers = [t(k, lang) for k in ("h_where", "h_printed", "h_recomputed", "h_finding",
                                     "h_note")]  # fmt: skip
     title = f"{t('t_audit', lang)} ({t('n_checked', lang, n=a['checked'])})"
@@ -237,7 +253,7 @@ def claims_table(ctx: Context) -> Table | None:
     if not a.get("claims"):
         return None
     rows = [[ctx.name(c["where"]), c["printed"], t(f"claim_{c['status']}", lang),
-             finding_text(c, lang, ctx.names, ctx.name)] for c in a["claims"]]  # fmt: skip
+             finding_text(c, lang, audit_names(ctx), ctx.name)] for c in a["claims"]]  # fmt: skip
     headers = [t(k, lang) for k in ("h_where", "h_claim", "h_finding", "h_note")]
     return Table("claims", t("t_claims", lang), headers, rows, [None] * 4)
 

@@ -1,6 +1,8 @@
-"""A claim's finding in words, in the report's language: the catalog's sentence for its key
-(``cf_<finding>``) with its values shown: lists joined, shares to 3 significant digits,
-boundaries, bases and library categories from the catalog, names and data texts from the data."""
+"""The audit in words, in the report's language: a claim's finding (``cf_<finding>``) and what
+explains a figure that disagrees (``an_<key>``) are the catalog's sentences for their keys,
+with their values shown: lists joined, shares and ratios to a few significant digits,
+boundaries, bases, quantities and library categories from the catalog, names and data texts
+from the data."""
 
 from __future__ import annotations
 
@@ -45,6 +47,13 @@ class Words:
         return t("cf_bought", self.lang, amount=f"{entry['amount']:.6g}", unit=entry["unit"],
                  name=self.named(entry), category=kind)  # fmt: skip
 
+    def quantity(self, what: Mapping[str, Any]) -> str:
+        """A declared quantity ("the raw material acquisition stage"), its stage, activity and
+        input named (a stage by ``stage/<code>`` in the names)."""
+        named = {k: self.names.get(f"stage/{v}" if k == "stage" else v, v)
+                 for k, v in what.items() if k != "quantity" and v}  # fmt: skip
+        return t(f"aq_{what['quantity']}", self.lang, **named)
+
     def factor(self, entry: Mapping[str, Any]) -> str:
         """One factor that is not a life-cycle factor, with the boundary it states."""
         return t("cf_factor", self.lang, name=self.named(entry), stated=self.data(entry["stated"]))
@@ -67,17 +76,47 @@ SHOWN: dict[str, Callable[[Words, Any], object]] = {
     "where": Words.data,
     "share": lambda w, v: f"{v:.3g}",
     "below": lambda w, v: f"{v:g}",
+    # what explains a declared figure
+    "method": lambda w, v: " / ".join(w.data(part) for part in v),
+    "input": Words.named,
+    "what": Words.quantity,
+    "ratio": lambda w, v: f"{v:.4g}",
+    "value": lambda w, v: f"{v:g}",
+    "parameter": lambda w, v: f"`{v}`",
 }
+
+
+def worded(key: str, values: Mapping[str, Any], lang: str,
+           names: Mapping[str, str] | None = None,
+           text: Callable[[str], str] | None = None) -> str:  # fmt: skip
+    """The catalog's sentence ``key`` with ``values`` shown: activities, processes and
+    stages (``stage/<code>``) named by code from ``names`` (else their names in the data),
+    data texts (an item, a place in the document, a stated boundary) through ``text``."""
+    words = Words(lang, names or {}, text)
+    shown = {k: SHOWN[k](words, v) if k in SHOWN else v for k, v in values.items()}
+    return t(key, lang, **shown)
 
 
 def finding_text(check: Mapping[str, Any], lang: str, names: Mapping[str, str] | None = None,
                  text: Callable[[str], str] | None = None) -> str:  # fmt: skip
     """The finding of one checked claim (``finding_key`` and ``values`` of its ``--json``
-    entry): activities and processes named by code from ``names`` (else their names in the
-    data), data texts (an item, a place in the document, a stated boundary) through ``text``."""
-    words = Words(lang, names or {}, text)
-    shown = {k: SHOWN[k](words, v) if k in SHOWN else v for k, v in check["values"].items()}
-    return t(f"cf_{check['finding_key']}", lang, **shown)
+    entry), as :func:`worded` shows it."""
+    return worded(f"cf_{check['finding_key']}", check["values"], lang, names, text)
+
+
+def note_text(finding: Mapping[str, Any], lang: str, names: Mapping[str, str] | None = None,
+              text: Callable[[str], str] | None = None) -> str:  # fmt: skip
+    """What explains a declared figure that disagrees (``note_key`` and ``note_values`` of its
+    ``--json`` entry), as :func:`worded` shows it; empty when nothing does."""
+    if not finding.get("note_key"):
+        return ""
+    return worded(f"an_{finding['note_key']}", finding["note_values"], lang, names, text)
+
+
+def quantity_text(what: Mapping[str, Any], lang: str,
+                  names: Mapping[str, str] | None = None) -> str:  # fmt: skip
+    """A declared quantity in words (``what`` of a conflict in ``--json``)."""
+    return Words(lang, names or {}, None).quantity(what)
 
 
 def category(code: str, lang: str) -> str:

@@ -78,8 +78,8 @@ def metadata(ctx: Context, date: str) -> list[tuple[str, str]]:
         *([(t("issuer", lang), data_text(s["issuer"], lang) or "-")] if s.get("issuer") else []),
         *([(t("report_number", lang), verbatim(s["report_number"], lang))]
           if s.get("report_number") else []),
-        (t("author", lang), verbatim(s.get("author") or "-", lang)),
-        (t("commissioner", lang), verbatim(s.get("commissioner") or "-", lang)),
+        (t("author", lang), ctx.name(s["author"]) if s.get("author") else "-"),
+        (t("commissioner", lang), ctx.name(s["commissioner"]) if s.get("commissioner") else "-"),
         (t("m_date", lang), date),
         (t("m_version", lang), __version__),
         (t("m_libraries", lang), libraries_text(catalog, lang)),

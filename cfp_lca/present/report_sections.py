@@ -83,7 +83,7 @@ def goal(ctx: Context) -> Section:
     """Goal, intended application, reasons, audience, commissioner and PCR (6.3.1, 7.3)."""
     items = [_labelled(ctx, k) for k in ("goal", "intended_application", "reasons", "audience")]
     commissioner = ctx.study.model.study.get("commissioner")
-    items.append(_labelled(ctx, "commissioner", verbatim(commissioner, ctx.lang)
+    items.append(_labelled(ctx, "commissioner", ctx.name(commissioner)
                            if commissioner else t("not_stated", ctx.lang)))  # fmt: skip
     items.append(_labelled(ctx, "pcr"))
     return Section("s_goal", "6.3.1, 7.3", items)
@@ -437,7 +437,7 @@ def signature_table(ctx: Context) -> Table:
     reviewer = (study.get("review") or {}).get("reviewer")
     people = [("role_author", study.get("author")), ("role_reviewer", reviewer),
               ("role_commissioner", study.get("commissioner"))]  # fmt: skip
-    rows = [[t(role, lang), verbatim(name, lang) if name else "", "", ""] for role, name in people]
+    rows = [[t(role, lang), ctx.name(name) if name else "", "", ""] for role, name in people]
     headers = [t(k, lang) for k in ("h_role", "h_name", "h_signature", "h_date")]
     return Table("signatures", t("t_signatures", lang), headers, rows, [None] * 4)
 

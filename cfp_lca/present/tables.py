@@ -15,11 +15,11 @@ import numpy as np
 from ..calc.modules import module_results
 from ..calc.static import GROUPS, OTHER_GROUP, StaticResult, biogenic_co2, reporting_group
 from ..model.objects import ProductModel, Stage
-from .claim_text import finding_text
+from .claim_text import finding_text, note_text
 from .i18n import t
 
 if TYPE_CHECKING:
-    from ..calc.audit import AuditResult
+    from ..calc.audit import AuditResult, Check
     from ..calc.claims import ClaimCheck
 
 
@@ -417,13 +417,14 @@ def audit_dict(audit: AuditResult) -> dict:
                 "difference": c.difference,
                 "relative": c.relative,
                 "status": c.status,
-                "note": c.note,
+                **_note_dict(c),
             }
             for c in audit.findings
         ],
         "conflicts": [
             {
                 "quantity": k.quantity,
+                "what": dict(k.what),
                 "values": [
                     {"printed": [f.printed for f in figs][0], "where": [f.where for f in figs]}
                     for _, figs in k.groups
@@ -433,6 +434,14 @@ def audit_dict(audit: AuditResult) -> dict:
         ],
         "claims": [_claim_dict(c) for c in audit.claims],
     }  # fmt: skip
+
+
+def _note_dict(c: Check) -> dict:
+    """What explains a figure: in English words, and as the catalog key and the values the
+    report words in its language (``claim_text.note_text``)."""
+    key, values = (c.note.key, dict(c.note.values)) if c.note else (None, {})
+    out = {"note_key": key, "note_values": values}
+    return {"note": note_text(out, "en", text=str) or None, **out}
 
 
 def _claim_dict(c: ClaimCheck) -> dict:
@@ -474,7 +483,7 @@ def _figure_findings(audit: AuditResult) -> list[str]:
             f"({what}; difference {c.difference:+.{digits}f}, {100 * c.relative:+.3g} %)"
         )
         if c.note:
-            lines.append(f"    {c.note}")
+            lines.append(f"    {_note_dict(c)['note']}")
     if audit.conflicts:
         lines.append("")
         lines.append(
