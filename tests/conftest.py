@@ -25,6 +25,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 warnings.filterwarnings("ignore", message="(?s).*pypardiso")
 
 import pytest  # noqa: E402
+from browser import browser  # noqa: E402, F401  (one Chromium for the session, defined once)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "databases"

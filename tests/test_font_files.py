@@ -29,7 +29,8 @@ def _glyph(font: TTFont, char: str) -> tuple[tuple, float, int]:
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
     target = tmp_path_factory.mktemp("bold") / "bold.otf"
-    return TTFont(str(bold_face(SOURCE, "一中A\U0001f600", target, family="Test CJK")))
+    with TTFont(str(bold_face(SOURCE, "一中A\U0001f600", target, family="Test CJK"))) as font:
+        yield font
 
 
 def test_the_bold_face_holds_the_characters_asked_for_that_the_font_has(made):
@@ -41,12 +42,13 @@ def test_the_bold_face_holds_the_characters_asked_for_that_the_font_has(made):
     assert made["head"].macStyle & 0x01
 
 
-def test_every_stroke_is_wider_by_the_strength_and_every_advance_kept(made):
+def test_every_stroke_is_wider_by_the_strength_and_every_advance_kept(made, request):
     """FreeType's FT_Outline_EmboldenXY makes an outline xstrength wider and ystrength taller
     (its documentation); the horizontal bar of 一, a plain rectangle-like stroke, shows it on
     its bounding box, centred on the regular one. The advances stay on the square grid, and
     the ink grows (a heavier weight)."""
     source = TTFont(str(SOURCE), lazy=True)
+    request.addfinalizer(source.close)
     strength = round(STRENGTH_PER_EM * source["head"].unitsPerEm / 1000)
     (x0, y0, x1, y1), area, advance = _glyph(source, "一")
     (bx0, by0, bx1, by1), bold_area, bold_advance = _glyph(made, "一")
@@ -68,10 +70,11 @@ def test_a_figure_draws_chinese_set_bold_with_the_made_face():
     fonts.use_bold_face(["各阶段的碳足迹"])
     bold = font_manager.findfont(font_manager.FontProperties(family=name, weight="bold"))
     regular = font_manager.findfont(font_manager.FontProperties(family=name))
-    made = TTFont(bold)
-    assert made["OS/2"].usWeightClass == 700
-    assert all(ord(c) in made.getBestCmap() for c in "各阶段的碳足迹")
-    assert TTFont(regular, lazy=True)["OS/2"].usWeightClass == 400
+    with TTFont(bold) as made:
+        assert made["OS/2"].usWeightClass == 700
+        assert all(ord(c) in made.getBestCmap() for c in "各阶段的碳足迹")
+    with TTFont(regular, lazy=True) as font:
+        assert font["OS/2"].usWeightClass == 400
     assert fonts.is_bold("bold") and fonts.is_bold(700) and not fonts.is_bold("normal")
 
 

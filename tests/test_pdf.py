@@ -26,6 +26,14 @@ def test_pdf_is_paginated_with_figures(kettle_study, tmp_path):  # noqa: F811
     assert "Product carbon footprint study report" in first  # the running header
     images = sum(1 for page in pdf for obj in page.get_objects() if obj.type == 3)
     assert images >= 5  # the figures
+    # drawn as a reader sees it: page 1 and a page with a figure are not blank
+    for k in (
+        0,
+        next(k for k, page in enumerate(pdf) if any(o.type == 3 for o in page.get_objects())),
+    ):
+        drawn = pdf[k].render(scale=1).to_pil().convert("L")
+        dark = sum(1 for v in drawn.getdata() if v < 128)
+        assert 0.005 < dark / (drawn.width * drawn.height) < 0.5, (k, dark)
 
 
 def test_no_renderer_gives_one_notice(kettle_study, tmp_path, monkeypatch):  # noqa: F811

@@ -9,7 +9,7 @@ import math
 import re
 
 import pytest
-from browser import assert_reads_well, browser, colours, look, title_of  # noqa: F401
+from browser import assert_reads_well, colours, look, title_of
 from test_compare import S_MAKE, TINY_DET, write_tiny_data
 from test_pdf import TOKEN, broken_tokens
 from test_report_zh import ALLOWED, ZW32_ZH_ALLOWED, english_in_code, latin_words

@@ -7,7 +7,7 @@ import re
 import warnings
 
 import pytest
-from browser import assert_reads_well, browser, colours, look, title_of  # noqa: F401
+from browser import assert_reads_well, colours, look, title_of
 from test_report_iso import kettle_study  # noqa: F401  (the module fixture)
 
 #: Latin words a Chinese report may hold: units, gases and formulas, proper names of

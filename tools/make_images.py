@@ -91,6 +91,7 @@ def summary_sheet(xlsx: Path, target: Path) -> None:
         fig.text(0.04, y, text, family=family, fontsize=9,
                  weight="bold" if i == 0 else "normal")  # fmt: skip
         fig.add_artist(plt.Line2D([0, 1], [y - 0.09 / height] * 2, color="#ddd", lw=0.5))
+    fonts.use_bold_face([lines[0]] if lines else [])  # the title row's Chinese set bold
     fig.savefig(target, metadata={"Software": None})
     plt.close(fig)
 

@@ -10,8 +10,11 @@ bold is drawn in a bold face made for the characters of each figure (:mod:`.font
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
+import shutil
 import tempfile
+import threading
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -198,6 +201,7 @@ def is_bold(weight: str | float) -> bool:
 
 #: the bold face made for figures: its characters, file and folder (kept for the process)
 _bold: dict[str, object] = {}
+_bold_lock = threading.Lock()
 
 
 def _has_bold(name: str) -> bool:
@@ -207,22 +211,32 @@ def _has_bold(name: str) -> bool:
                for f in font_manager.fontManager.ttflist)  # fmt: skip
 
 
+def _bold_folder() -> Path:
+    """The process's folder of made faces, removed when the process exits."""
+    if "folder" not in _bold:
+        _bold["folder"] = Path(tempfile.mkdtemp(prefix="cfp_lca_fonts_"))
+        atexit.register(shutil.rmtree, _bold["folder"], True)
+    return _bold["folder"]  # type: ignore[return-value]
+
+
 def use_bold_face(texts: Iterable[str]) -> None:
     """Let matplotlib draw the Chinese of ``texts``, which are set bold, in a bold face of the
     CJK font holding their characters, made unless the font has a bold weight of its own."""
     from .font_files import bold_face
 
     wanted = frozenset(c for text in texts for c in text if ord(c) >= 0x2E80)
-    made: frozenset[str] = _bold.get("characters", frozenset())  # type: ignore[assignment]
-    name, source = cjk_font(), cjk_font_path()
-    if not wanted or wanted <= made or name is None or source is None or _has_bold(name):
+    if not wanted:
         return
-    folder = _bold.setdefault("folder", tempfile.TemporaryDirectory(prefix="cfp_lca_fonts_"))
-    characters = made | wanted
-    target = Path(folder.name) / f"bold-{len(characters)}-{hash(characters)}.otf"
-    bold_face(source, "".join(characters), target, family=name)
-    old = str(_bold.get("path", ""))
-    manager = font_manager.fontManager
-    manager.ttflist = [f for f in manager.ttflist if f.fname != old]
-    manager.addfont(str(target))  # also empties matplotlib's cache of found fonts
-    _bold.update(characters=characters, path=target)
+    with _bold_lock:
+        made: frozenset[str] = _bold.get("characters", frozenset())  # type: ignore[assignment]
+        name, source = cjk_font(), cjk_font_path()
+        if wanted <= made or name is None or source is None or _has_bold(name):
+            return
+        characters = made | wanted
+        target = _bold_folder() / f"bold-{len(characters)}-{hash(characters)}.otf"
+        bold_face(source, "".join(characters), target, family=name)
+        old = str(_bold.get("path", ""))
+        manager = font_manager.fontManager
+        manager.ttflist = [f for f in manager.ttflist if f.fname != old]
+        manager.addfont(str(target))  # also empties matplotlib's cache of found fonts
+        _bold.update(characters=characters, path=target)
