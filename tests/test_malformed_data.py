@@ -106,13 +106,17 @@ def latin1(path: Path) -> None:
 
 
 def pad_to(megabytes: float) -> Callable[[Path], None]:
-    """An edit: pad the file with comment lines to the given size (valid YAML)."""
+    """An edit: pad the file with comment lines to exactly the given size (valid YAML),
+    whatever its size before."""
 
     def edit(path: Path) -> None:
         line = "# " + "x" * 97 + "\n"
-        count = int(megabytes * 1e6 / len(line)) + 1
+        missing = round(megabytes * 1e6) - path.stat().st_size
+        count, rest = divmod(missing, len(line))
+        last = "# " + "x" * (rest - 3) + "\n" if rest >= 3 else "\n" * rest
         with path.open("a", encoding="utf-8") as handle:
-            handle.write(line * count)
+            handle.write(line * count + last)
+        assert path.stat().st_size == round(megabytes * 1e6)
 
     return edit
 
@@ -482,7 +486,7 @@ CASES: dict[str, Case] = {
     ),
     # ------------------------------------------------------------ size and encoding
     "size: file above the default limit": Case(
-        REPORT, pad_to(5.5),
+        REPORT, pad_to(5.51),
         ("file is 5.51 MB, above the limit of 5 MB", "set CFP_LCA_MAX_FILE_MB"), fast=True,
     ),
     "size: file above a lowered limit": Case(
