@@ -10,6 +10,7 @@ import re
 
 import pytest
 from browser import assert_reads_well, colours, look, title_of
+from printed import assert_printed_once, printed_values
 from test_compare import S_MAKE, TINY_DET, write_tiny_data
 from test_pdf import TOKEN, broken_tokens
 from test_report_zh import ALLOWED, ZW32_ZH_ALLOWED, english_in_code, latin_words
@@ -338,31 +339,6 @@ def test_cut_off_is_judged_against_the_total_the_data_names(report, capsys):
     assert "below 1.00 % of the total without the separately reported stages" in md
 
 
-PRINTED_KG = re.compile(r"(?<![\w.])(-?\d[\d,]*(?:\.\d+)?) kg CO2e")
-
-
-def _renders(token: str, value: float) -> bool:
-    """Whether ``token`` is ``value`` rounded to the digits it shows (an integer's trailing
-    zeros taken as not significant: "4400" may be 4383.5 rounded to two digits)."""
-    text = token.replace(",", "")
-    if "." in text:
-        step = 10.0 ** -len(text.split(".")[1])
-    else:
-        step = 10.0 ** (len(text) - len(text.rstrip("0"))) if text.strip("-0") else 1.0
-    shown = float(text)
-    return abs(shown - value) <= step / 2 + 1e-9 and abs(shown - value) <= 0.01 * abs(value)
-
-
-def printed_values(md: str, quantities: dict[str, float]) -> dict[str, set[str]]:
-    """Every number printed with "kg CO2e" in the report, by the quantity it renders."""
-    found: dict[str, set[str]] = {k: set() for k in quantities}
-    for token in PRINTED_KG.findall(md):
-        for key, value in quantities.items():
-            if abs(value) >= 1 and _renders(token, value):
-                found[key].add(token)
-    return found
-
-
 def _assert_one_printed_value_each(md: str, capsys) -> None:
     """Every number printed with kg CO2e that is the total, a stage or the total without the
     use stage (to the digits it shows, from lcia --json at full precision) is one string."""
@@ -371,10 +347,7 @@ def _assert_one_printed_value_each(md: str, capsys) -> None:
     lcia = json.loads(capsys.readouterr().out)
     quantities = {"total": lcia["total"], **lcia["stages"]}
     quantities["without use"] = lcia["total"] - lcia["stages"]["use"]
-    found = printed_values(md, quantities)
-    assert found["total"], "the total is printed"
-    for key, printed in found.items():
-        assert len(printed) <= 1, (key, quantities[key], printed)
+    assert_printed_once(md, quantities)
 
 
 def test_every_printed_occurrence_of_the_total_and_each_stage_is_one_value(report, capsys):

@@ -243,3 +243,12 @@ def test_model_neutral_wording(kettle_report):
 def test_numbers_by_hand():
     """Closed-form figures of the kettle used above."""
     assert pytest.approx(24.0366, abs=1e-9) == TOTAL
+
+
+def test_the_second_model_prints_each_quantity_one_way(kettle_study, kettle_report):
+    """The kettle's report: the total and each stage, from its result at full precision,
+    each printed one way."""
+    from printed import assert_printed_once
+
+    _, study = kettle_study
+    assert_printed_once(kettle_report[1], {"total": study.static.total, **study.static.stages})

@@ -8,6 +8,7 @@ import warnings
 
 import pytest
 from browser import assert_reads_well, colours, look, title_of
+from printed import assert_printed_once
 from test_report_iso import kettle_study  # noqa: F401  (the module fixture)
 
 #: Latin words a Chinese report may hold: units, gases and formulas, proper names of
@@ -98,12 +99,13 @@ def test_no_latin_word_outside_the_allowlist(zh_report):
     words = latin_words(zh_report) - ALLOWED
     assert not words, sorted(words)
     assert english_in_code(zh_report) == set()
-    headings = ("研究目的", "功能单位与基准流", "产品描述与物料清单", "取舍准则", "电力的处理",
-                "影响评价：仅气候变化", "按来源分列的温室气体排放与清除",
-                "鉴定性评审与核查")  # fmt: skip
-    for heading in headings:
-        assert heading in zh_report
-    assert "电热水壶" in zh_report and "烧开 1 升水 1000 次" in zh_report  # name_zh, fu zh
+
+
+def test_the_second_model_prints_each_quantity_one_way_in_chinese(kettle_study, zh_report):  # noqa: F811
+    """The kettle's zh report: the total and each stage, from its result at full precision,
+    each printed one way (the English report: test_report_iso)."""
+    _, study = kettle_study
+    assert_printed_once(zh_report, {"total": study.static.total, **study.static.stages})
 
 
 def test_english_quoted_in_code_is_found():
