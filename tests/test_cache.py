@@ -143,3 +143,33 @@ def _doubled(cf):
         return 2 * cf
     loc = {"loc": 2 * cf["loc"]} if cf.get("loc") == cf["amount"] else {}
     return {**cf, "amount": 2 * cf["amount"], **loc}
+
+
+def test_the_cache_folder_is_kept_under_its_bound(tmp_path, monkeypatch):
+    """Three entries of one size, a bound for two and a half: saving a fourth removes the
+    two used longest ago; reading an entry renews it; the bound comes from
+    $CFP_LCA_CACHE_MB and a bad value falls back to 512 MB."""
+    import os
+
+    monkeypatch.setenv(cache.CACHE_VARIABLE, str(tmp_path))
+    for i, key in enumerate("abc"):
+        cache.save(key, bytes(1000))
+        os.utime(tmp_path / f"{key}.pickle", (1e9 + i, 1e9 + i))  # a oldest, c newest
+    size = (tmp_path / "a.pickle").stat().st_size
+    monkeypatch.setenv(cache.LIMIT_VARIABLE, str(2.5 * size / 1e6))
+    assert cache.limit_bytes() == int(2.5 * size)
+    assert cache.load("a") == bytes(1000)  # read now: the most recently used
+    cache.save("d", bytes(1000))
+    assert sorted(p.stem for p in tmp_path.glob("*.pickle")) == ["a", "d"]
+    assert cache.load("b") is None and cache.load("c") is None
+    monkeypatch.setenv(cache.LIMIT_VARIABLE, "lots")
+    assert cache.limit_bytes() == 512_000_000
+
+
+def test_one_entry_larger_than_the_bound_is_kept_alone(tmp_path, monkeypatch):
+    """The newest entry is kept even when it alone is over the bound; the rest go."""
+    monkeypatch.setenv(cache.CACHE_VARIABLE, str(tmp_path))
+    cache.save("old", b"x")
+    monkeypatch.setenv(cache.LIMIT_VARIABLE, "0.0001")  # 100 bytes
+    cache.save("big", bytes(10_000))
+    assert [p.stem for p in tmp_path.glob("*.pickle")] == ["big"]

@@ -12,7 +12,9 @@ cannot be read is ignored (computed again). A catalog that resolved links by nam
 Brightway project is never kept: its links depend on the project, not only on the files.
 
 The folder is ``$CFP_LCA_CACHE_DIR`` (``off``: no cache), else the user's cache folder
-(``platformdirs``).
+(``platformdirs``). It is kept under ``$CFP_LCA_CACHE_MB`` megabytes (512 by default): after a
+save, the entries read or written longest ago are removed until the rest fit (a read renews an
+entry's time), so kept results and engines of edited projects do not pile up.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from .cache_folder import CACHE_VARIABLE, cache_dir  # noqa: F401 - CACHE_VARIAB
 
 FORMAT = 1
 MODEL_PACKAGE = Path(__file__).resolve().parent
+#: the size the cache folder is kept under, in MB, unless $CFP_LCA_CACHE_MB says otherwise
+LIMIT_VARIABLE, DEFAULT_LIMIT_MB = "CFP_LCA_CACHE_MB", 512.0
 
 
 def code_digest() -> str:
@@ -61,11 +65,15 @@ def load(key: str) -> Any | None:
     folder = cache_dir()
     if folder is None:
         return None
+    path = folder / f"{key}.pickle"
     try:
-        with open(folder / f"{key}.pickle", "rb") as handle:
-            return pickle.load(handle)
+        with open(path, "rb") as handle:
+            value = pickle.load(handle)
     except Exception:  # noqa: BLE001 - a broken or foreign file is read again, never trusted
         return None
+    with contextlib.suppress(OSError):  # recently used: the last to be trimmed
+        os.utime(path)
+    return value
 
 
 def save(key: str, value: Any) -> None:
@@ -83,6 +91,40 @@ def save(key: str, value: Any) -> None:
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+        return
+    trim(folder, limit_bytes())
+
+
+def limit_bytes() -> int:
+    """The cache folder's bound: ``$CFP_LCA_CACHE_MB`` (a number of MB), else 512 MB."""
+    text = os.environ.get(LIMIT_VARIABLE, "").strip()
+    try:
+        megabytes = float(text) if text else DEFAULT_LIMIT_MB
+    except ValueError:
+        megabytes = DEFAULT_LIMIT_MB  # a cache bound is no reason to stop a command
+    return int(max(megabytes, 0.0) * 1e6)
+
+
+def trim(folder: Path, limit: int) -> list[Path]:
+    """Remove the entries of ``folder`` used longest ago until the rest take at most
+    ``limit`` bytes (the newest is always kept); the removed ones. Another command may
+    remove or replace an entry meanwhile: what is gone is simply skipped."""
+    entries = []
+    with contextlib.suppress(OSError), os.scandir(folder) as found:
+        for entry in found:
+            with contextlib.suppress(OSError):
+                if entry.name.endswith(".pickle") and entry.is_file():
+                    info = entry.stat()
+                    entries.append((info.st_mtime_ns, info.st_size, Path(entry.path)))
+    entries.sort(reverse=True)  # newest first
+    total, removed = 0, []
+    for k, (_, size, path) in enumerate(entries):
+        total += size
+        if k and total > limit:
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    return removed
 
 
 def cached(key: str, compute: Callable[[], Any], keep: Callable[[Any], bool]) -> Any:
