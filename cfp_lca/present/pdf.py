@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import re
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from .font_files import FAMILY, bold_face, subset_font
@@ -37,14 +38,26 @@ def cjk_characters(page_html: str) -> str:
     return "".join(sorted(found | {chr(i) for i in range(0x20, 0x7F)})) if found else ""
 
 
+@lru_cache(maxsize=4)
+def _face_bytes(source: Path, characters: str) -> tuple[bytes, bytes]:
+    """The regular and bold faces of ``source`` for ``characters``, as bytes: made once for
+    a report's HTML and PDF, which hold the same characters."""
+    with tempfile.TemporaryDirectory() as folder:
+        regular = subset_font(source, characters, Path(folder) / "cjk.otf")
+        bold = bold_face(source, characters, Path(folder) / "cjk-bold.otf")
+        return regular.read_bytes(), bold.read_bytes()
+
+
 def cjk_faces(page_html: str, folder: Path) -> tuple[Path, Path] | None:
-    """The CJK font cut down to the page's characters and its bold twin, made in ``folder``;
-    None when the page has no CJK character or no CJK font is found."""
+    """The CJK font cut down to the page's characters and its bold twin, written in
+    ``folder``; None when the page has no CJK character or no CJK font is found."""
     characters, source = cjk_characters(page_html), cjk_font_path()
     if not characters or source is None:
         return None
-    regular = subset_font(source, characters, folder / "cjk.otf")
-    return regular, bold_face(source, characters, folder / "cjk-bold.otf")
+    faces = (folder / "cjk.otf", folder / "cjk-bold.otf")
+    for path, data in zip(faces, _face_bytes(source, characters), strict=True):
+        path.write_bytes(data)
+    return faces
 
 
 #: the characters the CJK faces draw in a browser: CJK scripts and full-width forms, the
