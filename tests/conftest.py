@@ -69,6 +69,18 @@ def built(catalog):
     return catalog
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _session_project_current():
+    """Each test file starts in the session's project once it is built: a file that switched
+    to a project of its own never leaves the next file computing there (with several
+    processes, any file may follow any other)."""
+    import sys
+
+    bd = sys.modules.get("bw2data")
+    if bd is not None and TEST_PROJECT in bd.projects and bd.projects.current != TEST_PROJECT:
+        bd.projects.set_current(TEST_PROJECT, update=False)
+
+
 @pytest.fixture(scope="module")
 def restore_project():
     """For modules whose commands switch Brightway's current project: switch back after."""

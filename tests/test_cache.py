@@ -23,7 +23,11 @@ def folder(tmp_path, monkeypatch):
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
     shutil.copytree(DATA.parent / "scenarios", data / "scenarios")  # a data folder's own
-    return data
+    import bw2data as bd
+
+    before = bd.projects.current
+    yield data
+    bd.projects.set_current(before, update=False)  # the workspaces here open their own
 
 
 def _entries(tmp_path) -> list:
