@@ -252,8 +252,9 @@ def claims_table(ctx: Context) -> Table | None:
     a, lang = ctx.data["audit"], ctx.lang
     if not a.get("claims"):
         return None
+    names = audit_names(ctx)
     rows = [[ctx.name(c["where"]), c["printed"], t(f"claim_{c['status']}", lang),
-             finding_text(c, lang, audit_names(ctx), ctx.name)] for c in a["claims"]]  # fmt: skip
+             finding_text(c, lang, names, ctx.name)] for c in a["claims"]]  # fmt: skip
     headers = [t(k, lang) for k in ("h_where", "h_claim", "h_finding", "h_note")]
     return Table("claims", t("t_claims", lang), headers, rows, [None] * 4)
 
