@@ -6,7 +6,7 @@ regular beside bold Latin letters. No pip package ships a bold CJK face, so one 
 Pango and cairo make a "synthetic bold" on screen: FreeType's outline emboldening
 (``FT_Outline_EmboldenXY``), which widens every stroke by the same amount and keeps each
 glyph's advance, so Chinese stays on its square grid. The result is a small CFF font of the
-characters drawn, made in a few milliseconds per character.
+characters drawn, made in under a millisecond per character.
 """
 
 from __future__ import annotations

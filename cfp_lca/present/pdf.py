@@ -48,16 +48,13 @@ def _face_bytes(source: Path, characters: str) -> tuple[bytes, bytes]:
         return regular.read_bytes(), bold.read_bytes()
 
 
-def cjk_faces(page_html: str, folder: Path) -> tuple[Path, Path] | None:
-    """The CJK font cut down to the page's characters and its bold twin, written in
-    ``folder``; None when the page has no CJK character or no CJK font is found."""
+def cjk_face_bytes(page_html: str) -> tuple[bytes, bytes] | None:
+    """The CJK font cut down to the page's characters and its bold twin, as font files'
+    bytes; None when the page has no CJK character or no CJK font is found."""
     characters, source = cjk_characters(page_html), cjk_font_path()
     if not characters or source is None:
         return None
-    faces = (folder / "cjk.otf", folder / "cjk-bold.otf")
-    for path, data in zip(faces, _face_bytes(source, characters), strict=True):
-        path.write_bytes(data)
-    return faces
+    return _face_bytes(source, characters)
 
 
 #: the characters the CJK faces draw in a browser: CJK scripts and full-width forms, the
@@ -83,11 +80,10 @@ def embedded_cjk_css(page_html: str) -> str:
     The faces come first in the font list, for CJK characters only: Chromium, with a local
     font first and a web font after it, drew some Chinese words as empty boxes on a machine
     without CJK fonts ("摘要": the first shaping, made while the face loaded, was kept)."""
-    with tempfile.TemporaryDirectory() as folder:
-        faces = cjk_faces(page_html, Path(folder))
-        if faces is None:
-            return ""
-        regular, bold = (base64.b64encode(f.read_bytes()).decode() for f in faces)
+    faces = cjk_face_bytes(page_html)
+    if faces is None:
+        return ""
+    regular, bold = (base64.b64encode(data).decode() for data in faces)
     return (
         font_face_css(f"data:font/otf;base64,{regular}", f"data:font/otf;base64,{bold}", True)
         + "body{font-family:'CJK','DejaVu Sans',sans-serif}"
@@ -127,8 +123,13 @@ def write_pdf(page_html: str, header: str, path: Path) -> str | None:
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
+    data = cjk_face_bytes(page_html + header)
     with tempfile.TemporaryDirectory() as folder:
-        faces = cjk_faces(page_html + header, Path(folder))
+        faces = None
+        if data is not None:  # files WeasyPrint's @font-face can name
+            faces = (Path(folder) / "cjk.otf", Path(folder) / "cjk-bold.otf")
+            for face, content in zip(faces, data, strict=True):
+                face.write_bytes(content)
         fonts = FontConfiguration()  # needed for the @font-face of the CJK font
         css = CSS(string=page_css(header, faces), font_config=fonts)
         html_class(string=page_html, base_url=str(path.parent)).write_pdf(
