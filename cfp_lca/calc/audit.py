@@ -18,7 +18,7 @@ from ..brightway.linking import catalog_process
 from ..model.objects import Catalog, ProductModel
 from ..model.schema import DeclaredSpec
 from ..model.units import convert, quantity, registry
-from .claims import ClaimCheck, check_claims
+from .claims import ClaimCheck, check_claims, named_input
 from .static import StaticResult
 
 
@@ -130,7 +130,7 @@ def recompute(
     if q == "emission_factor":
         value = result.unit_scores[(exchange.database, exchange.code)]
         return value, Note("factor_unit", {"unit": method_unit, "per": exchange.unit,
-                                           "input": _named(catalog, exchange)})  # fmt: skip
+                                           "input": named_input(catalog, exchange)})  # fmt: skip
     raise ValueError(f"unknown quantity '{q}'")
 
 
@@ -146,12 +146,6 @@ def _exchange(model: ProductModel, figure: DeclaredSpec):
     raise ValueError(
         f"figure '{figure.id}': activity '{figure.activity}' has no input '{figure.input}'"
     )
-
-
-def _named(catalog: Catalog, exchange) -> dict:
-    """An input process by code, with its names, for the report to name it."""
-    process = catalog_process(catalog, exchange.database, exchange.code)
-    return {"code": exchange.code, "name": process.name, "name_zh": process.meta.get("name_zh")}
 
 
 def explain_ratio(
@@ -170,7 +164,7 @@ def explain_ratio(
             unit = registry().Unit(spec.get("unit", "dimensionless"))
             per = registry().Unit(x.unit) * unit
             return Note("ratio_parameter", {"ratio": ratio, "parameter": name, "value": value,
-                                            "unit": f"{unit:~}", "input": _named(catalog, x),
+                                            "unit": f"{unit:~}", "input": named_input(catalog, x),
                                             "per": f"{per:~}", "of": of})  # fmt: skip
     return Note("ratio", {"ratio": ratio, "of": of})
 

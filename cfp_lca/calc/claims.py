@@ -110,11 +110,15 @@ def _stage_content(claim: ClaimSpec, catalog: Catalog, model: ProductModel,
     return ClaimCheck(claim, "ok", "stage_ok", values)
 
 
+def named_input(catalog: Catalog, x: Exchange) -> dict[str, Any]:
+    """The process an exchange takes from, by code with its names, for the report to name."""
+    process = catalog_process(catalog, x.database, x.code)
+    return {"code": x.code, "name": process.name, "name_zh": process.meta.get("name_zh")}
+
+
 def _bought(catalog: Catalog, x: Exchange, category: str) -> dict[str, Any]:
     """One input outside the claimed categories: amount, unit, process, category."""
-    process = catalog_process(catalog, x.database, x.code)
-    return {"amount": x.amount, "unit": x.unit, "code": x.code, "name": process.name,
-            "name_zh": process.meta.get("name_zh"), "category": category}  # fmt: skip
+    return {"amount": x.amount, "unit": x.unit, **named_input(catalog, x), "category": category}
 
 
 def _factor_boundary(claim: ClaimSpec, catalog: Catalog, model: ProductModel,
